@@ -1,0 +1,14 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod ccm;
+mod error;
+pub mod hazmat;
+pub mod mac;
+mod rng;
+pub mod secret;
+
+pub use error::Error;
+pub use rng::Rng;
+pub use secret::SecretBytes;

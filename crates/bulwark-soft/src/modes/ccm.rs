@@ -1,0 +1,175 @@
+use super::{MacChain, xor_keystream};
+use bulwark_api::{
+    Error,
+    ccm::{Ccm, is_valid_nonce_len, is_valid_tag_len, max_message_len},
+    hazmat::{Block, BlockEncrypt},
+    secret::ct_eq_bytes,
+};
+use zeroize::Zeroize;
+
+/// AES-CCM and CCM* (SP 800-38C, RFC 3610, IEEE 802.15.4 Annex B) over any block engine.
+///
+/// Implements [`Ccm`], and through it [`bulwark_api::ccm::AesCcm`] for every NIST nonce/tag
+/// size and [`bulwark_api::ccm::CcmStar`].
+#[derive(Debug)]
+pub struct CcmMode<E> {
+    engine: E,
+}
+
+impl<E: BlockEncrypt> CcmMode<E> {
+    /// Wraps a keyed engine. The engine's key must not be used for anything but CCM.
+    pub fn new(engine: E) -> Self {
+        Self { engine }
+    }
+
+    /// Returns the engine.
+    pub fn into_engine(self) -> E {
+        self.engine
+    }
+}
+
+/// Checks the nonce length and the message length against the nonce's length field.
+/// Returns `L`, the length-field size in bytes.
+fn check_lengths(nonce: &[u8], msg_len: usize) -> Result<usize, Error> {
+    if !is_valid_nonce_len(nonce.len()) || msg_len as u64 > max_message_len(nonce.len()) {
+        return Err(Error::InvalidInput);
+    }
+    Ok(15 - nonce.len())
+}
+
+/// The counter block `A_i`: flags `L - 1`, the nonce, then `i` in the last `L` bytes.
+fn counter_block(nonce: &[u8], l: usize) -> Block {
+    let mut a = [0u8; 16];
+    a[0] = (l - 1) as u8;
+    a[1..1 + nonce.len()].copy_from_slice(nonce);
+    a
+}
+
+/// Adds one to the last `l` bytes of a counter block, big-endian (never overflows: the message
+/// length check keeps the count below `2^(8L)`).
+fn increment_counter(block: &mut Block, l: usize) {
+    for byte in block.iter_mut().skip(16 - l).rev() {
+        *byte = byte.wrapping_add(1);
+        if *byte != 0 {
+            break;
+        }
+    }
+}
+
+/// The encoding of the associated-data length (SP 800-38C A.2.2): 2, 6 or 10 bytes.
+fn aad_len_prefix(aad_len: u64, out: &mut [u8; 10]) -> usize {
+    if aad_len < (1 << 16) - (1 << 8) {
+        out[..2].copy_from_slice(&(aad_len as u16).to_be_bytes());
+        2
+    } else if aad_len <= u64::from(u32::MAX) {
+        out[..2].copy_from_slice(&[0xff, 0xfe]);
+        out[2..6].copy_from_slice(&(aad_len as u32).to_be_bytes());
+        6
+    } else {
+        out[..2].copy_from_slice(&[0xff, 0xff]);
+        out[2..10].copy_from_slice(&aad_len.to_be_bytes());
+        10
+    }
+}
+
+impl<E: BlockEncrypt> CcmMode<E> {
+    /// The unencrypted CBC-MAC `T` over `B_0`, the formatted AAD and the payload.
+    fn mac(&mut self, nonce: &[u8], l: usize, tag_len: usize, aad: &[&[u8]], payload: &[u8]) -> Result<MacChain, Error> {
+        let mut aad_len: u64 = 0;
+        for part in aad {
+            aad_len = aad_len.checked_add(part.len() as u64).ok_or(Error::InvalidInput)?;
+        }
+        let mut chain = MacChain::new();
+        let flags = (u8::from(aad_len > 0) << 6) | ((((tag_len as u8).saturating_sub(2)) / 2) << 3) | (l as u8 - 1);
+        chain.x[0] = flags;
+        chain.x[1..1 + nonce.len()].copy_from_slice(nonce);
+        let len_bytes = (payload.len() as u64).to_be_bytes();
+        chain.x[16 - l..].copy_from_slice(&len_bytes[8 - l..]);
+        self.engine.encrypt_block(&mut chain.x)?;
+        if aad_len > 0 {
+            let mut prefix = [0u8; 10];
+            let n = aad_len_prefix(aad_len, &mut prefix);
+            chain.absorb(&mut self.engine, &prefix[..n])?;
+            for part in aad {
+                chain.absorb(&mut self.engine, part)?;
+            }
+            chain.pad(&mut self.engine)?;
+        }
+        chain.absorb(&mut self.engine, payload)?;
+        chain.pad(&mut self.engine)?;
+        Ok(chain)
+    }
+
+    /// `T XOR E(A_0)`, truncated into `tag`.
+    fn encrypted_tag(&mut self, nonce: &[u8], l: usize, t: &MacChain, tag: &mut [u8]) -> Result<(), Error> {
+        let mut s0 = counter_block(nonce, l);
+        let result = self.engine.encrypt_block(&mut s0);
+        if result.is_ok() {
+            for ((out, s), x) in tag.iter_mut().zip(s0.iter()).zip(t.x.iter()) {
+                *out = *s ^ *x;
+            }
+        }
+        s0.zeroize();
+        result
+    }
+
+    /// Payload encryption: XOR with `E(A_1), E(A_2), ...`.
+    fn crypt(&mut self, nonce: &[u8], l: usize, buffer: &mut [u8]) -> Result<(), Error> {
+        let mut counter = counter_block(nonce, l);
+        increment_counter(&mut counter, l);
+        xor_keystream(&mut self.engine, &mut counter, |c| increment_counter(c, l), buffer)
+    }
+
+    fn seal_inner(&mut self, nonce: &[u8], l: usize, aad: &[&[u8]], buffer: &mut [u8], tag: &mut [u8]) -> Result<(), Error> {
+        let t = self.mac(nonce, l, tag.len(), aad, buffer)?;
+        self.encrypted_tag(nonce, l, &t, tag)?;
+        self.crypt(nonce, l, buffer)
+    }
+
+    fn open_inner(&mut self, nonce: &[u8], l: usize, aad: &[&[u8]], buffer: &mut [u8], tag: &[u8]) -> Result<(), Error> {
+        self.crypt(nonce, l, buffer)?;
+        let t = self.mac(nonce, l, tag.len(), aad, buffer)?;
+        let mut expected = [0u8; 16];
+        let expected_tag = &mut expected[..tag.len()];
+        self.encrypted_tag(nonce, l, &t, expected_tag)?;
+        let verdict = ct_eq_bytes(expected_tag, tag);
+        expected.zeroize();
+        if verdict { Ok(()) } else { Err(Error::Verification) }
+    }
+}
+
+impl<E: BlockEncrypt> Ccm for CcmMode<E> {
+    fn seal_detached(&mut self, nonce: &[u8], aad: &[&[u8]], buffer: &mut [u8], tag: &mut [u8]) -> Result<(), Error> {
+        if !is_valid_tag_len(tag.len()) {
+            return Err(Error::InvalidInput);
+        }
+        let l = check_lengths(nonce, buffer.len())?;
+        let result = self.seal_inner(nonce, l, aad, buffer, tag);
+        if result.is_err() {
+            buffer.fill(0);
+            tag.fill(0);
+        }
+        result
+    }
+
+    fn open_detached(&mut self, nonce: &[u8], aad: &[&[u8]], buffer: &mut [u8], tag: &[u8]) -> Result<(), Error> {
+        if !is_valid_tag_len(tag.len()) {
+            return Err(Error::InvalidInput);
+        }
+        let l = check_lengths(nonce, buffer.len())?;
+        let result = self.open_inner(nonce, l, aad, buffer, tag);
+        if result.is_err() {
+            buffer.zeroize();
+        }
+        result
+    }
+
+    fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
+        let l = check_lengths(nonce, buffer.len())?;
+        let result = self.crypt(nonce, l, buffer);
+        if result.is_err() {
+            buffer.fill(0);
+        }
+        result
+    }
+}
