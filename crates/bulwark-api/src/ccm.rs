@@ -55,7 +55,11 @@ pub const fn max_message_len(nonce_len: usize) -> u64 {
         return 0;
     }
     let l = 15 - nonce_len;
-    if l >= 8 { u64::MAX } else { (1u64 << (8 * l)) - 1 }
+    if l >= 8 {
+        u64::MAX
+    } else {
+        (1u64 << (8 * l)) - 1
+    }
 }
 
 /// AES-CCM with nonce and tag lengths checked at run time: the trait a backend implements.

@@ -1,2 +1,142 @@
 #![no_std]
-//! tmp
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod aes;
+pub mod vectors;
+
+use core::fmt;
+
+/// What one vector set or check produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The set's name, e.g. `"CAVP CCM"`.
+    pub set: &'static str,
+    /// Records (or cases) checked.
+    pub checked: usize,
+    /// Of those, expected to be accepted.
+    pub valid: usize,
+    /// Of those, expected to be rejected (and rejected with the exact error).
+    pub rejected: usize,
+    /// Records skipped because a field exceeds this target's [`Scratch`] capacity.
+    pub skipped: usize,
+}
+
+impl Report {
+    const fn new(set: &'static str) -> Self {
+        Self {
+            set,
+            checked: 0,
+            valid: 0,
+            rejected: 0,
+            skipped: 0,
+        }
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {} records ({} valid, {} rejected as expected, {} skipped), 0 failures",
+            self.set, self.checked, self.valid, self.rejected, self.skipped
+        )
+    }
+}
+
+/// Why a check failed: enough to find the record and see what went wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// A record gave the wrong output or verdict.
+    Mismatch {
+        /// The vector set.
+        set: &'static str,
+        /// The line in the vector file (or the case number for generated checks).
+        line: usize,
+        /// What differed.
+        what: &'static str,
+    },
+    /// A record could not be parsed: the data file or the parser is broken.
+    Parse {
+        /// The vector set.
+        set: &'static str,
+        /// The line in the vector file.
+        line: usize,
+    },
+    /// The set did not hold the number of records it must: a record was lost.
+    Count {
+        /// The vector set.
+        set: &'static str,
+        /// The published count.
+        expected: usize,
+        /// What was found.
+        found: usize,
+    },
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Mismatch { set, line, what } => write!(f, "{set}: line {line}: {what}"),
+            Failure::Parse { set, line } => write!(f, "{set}: line {line}: unparsable record"),
+            Failure::Count {
+                set,
+                expected,
+                found,
+            } => {
+                write!(f, "{set}: expected {expected} records, found {found}")
+            }
+        }
+    }
+}
+
+/// Working memory for the checks, provided by the caller so the crate needs no heap (a host
+/// test can box it; a microcontroller can shrink it with smaller const parameters, and records
+/// that do not fit are counted in [`Report::skipped`]).
+///
+/// `BIG` bounds the associated data (SP 800-38C C.4 needs 65,536 bytes) and the oversized
+/// message of the length-limit check; `MSG` bounds every other field.
+pub struct Scratch<const BIG: usize, const MSG: usize> {
+    big: [u8; BIG],
+    a: [u8; MSG],
+    b: [u8; MSG],
+    c: [u8; MSG],
+    d: [u8; MSG],
+    e: [u8; MSG],
+}
+
+/// A [`Scratch`] that runs every record (about 70 KiB: box it on the host).
+pub type FullScratch = Scratch<65_544, 1_024>;
+
+impl<const BIG: usize, const MSG: usize> Scratch<BIG, MSG> {
+    /// Zeroed working memory.
+    pub const fn new() -> Self {
+        Self {
+            big: [0; BIG],
+            a: [0; MSG],
+            b: [0; MSG],
+            c: [0; MSG],
+            d: [0; MSG],
+            e: [0; MSG],
+        }
+    }
+}
+
+impl<const BIG: usize, const MSG: usize> Default for Scratch<BIG, MSG> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Fails with [`Failure::Count`] unless `report.checked == expected`.
+fn expect_count(report: Report, expected: usize) -> Result<Report, Failure> {
+    if report.checked == expected {
+        Ok(report)
+    } else {
+        Err(Failure::Count {
+            set: report.set,
+            expected,
+            found: report.checked,
+        })
+    }
+}

@@ -74,13 +74,24 @@ fn aad_len_prefix(aad_len: u64, out: &mut [u8; 10]) -> usize {
 
 impl<E: BlockEncrypt> CcmMode<E> {
     /// The unencrypted CBC-MAC `T` over `B_0`, the formatted AAD and the payload.
-    fn mac(&mut self, nonce: &[u8], l: usize, tag_len: usize, aad: &[&[u8]], payload: &[u8]) -> Result<MacChain, Error> {
+    fn mac(
+        &mut self,
+        nonce: &[u8],
+        l: usize,
+        tag_len: usize,
+        aad: &[&[u8]],
+        payload: &[u8],
+    ) -> Result<MacChain, Error> {
         let mut aad_len: u64 = 0;
         for part in aad {
-            aad_len = aad_len.checked_add(part.len() as u64).ok_or(Error::InvalidInput)?;
+            aad_len = aad_len
+                .checked_add(part.len() as u64)
+                .ok_or(Error::InvalidInput)?;
         }
         let mut chain = MacChain::new();
-        let flags = (u8::from(aad_len > 0) << 6) | ((((tag_len as u8).saturating_sub(2)) / 2) << 3) | (l as u8 - 1);
+        let flags = (u8::from(aad_len > 0) << 6)
+            | ((((tag_len as u8).saturating_sub(2)) / 2) << 3)
+            | (l as u8 - 1);
         chain.x[0] = flags;
         chain.x[1..1 + nonce.len()].copy_from_slice(nonce);
         let len_bytes = (payload.len() as u64).to_be_bytes();
@@ -101,7 +112,13 @@ impl<E: BlockEncrypt> CcmMode<E> {
     }
 
     /// `T XOR E(A_0)`, truncated into `tag`.
-    fn encrypted_tag(&mut self, nonce: &[u8], l: usize, t: &MacChain, tag: &mut [u8]) -> Result<(), Error> {
+    fn encrypted_tag(
+        &mut self,
+        nonce: &[u8],
+        l: usize,
+        t: &MacChain,
+        tag: &mut [u8],
+    ) -> Result<(), Error> {
         let mut s0 = counter_block(nonce, l);
         let result = self.engine.encrypt_block(&mut s0);
         if result.is_ok() {
@@ -117,16 +134,35 @@ impl<E: BlockEncrypt> CcmMode<E> {
     fn crypt(&mut self, nonce: &[u8], l: usize, buffer: &mut [u8]) -> Result<(), Error> {
         let mut counter = counter_block(nonce, l);
         increment_counter(&mut counter, l);
-        xor_keystream(&mut self.engine, &mut counter, |c| increment_counter(c, l), buffer)
+        xor_keystream(
+            &mut self.engine,
+            &mut counter,
+            |c| increment_counter(c, l),
+            buffer,
+        )
     }
 
-    fn seal_inner(&mut self, nonce: &[u8], l: usize, aad: &[&[u8]], buffer: &mut [u8], tag: &mut [u8]) -> Result<(), Error> {
+    fn seal_inner(
+        &mut self,
+        nonce: &[u8],
+        l: usize,
+        aad: &[&[u8]],
+        buffer: &mut [u8],
+        tag: &mut [u8],
+    ) -> Result<(), Error> {
         let t = self.mac(nonce, l, tag.len(), aad, buffer)?;
         self.encrypted_tag(nonce, l, &t, tag)?;
         self.crypt(nonce, l, buffer)
     }
 
-    fn open_inner(&mut self, nonce: &[u8], l: usize, aad: &[&[u8]], buffer: &mut [u8], tag: &[u8]) -> Result<(), Error> {
+    fn open_inner(
+        &mut self,
+        nonce: &[u8],
+        l: usize,
+        aad: &[&[u8]],
+        buffer: &mut [u8],
+        tag: &[u8],
+    ) -> Result<(), Error> {
         self.crypt(nonce, l, buffer)?;
         let t = self.mac(nonce, l, tag.len(), aad, buffer)?;
         let mut expected = [0u8; 16];
@@ -134,12 +170,22 @@ impl<E: BlockEncrypt> CcmMode<E> {
         self.encrypted_tag(nonce, l, &t, expected_tag)?;
         let verdict = ct_eq_bytes(expected_tag, tag);
         expected.zeroize();
-        if verdict { Ok(()) } else { Err(Error::Verification) }
+        if verdict {
+            Ok(())
+        } else {
+            Err(Error::Verification)
+        }
     }
 }
 
 impl<E: BlockEncrypt> Ccm for CcmMode<E> {
-    fn seal_detached(&mut self, nonce: &[u8], aad: &[&[u8]], buffer: &mut [u8], tag: &mut [u8]) -> Result<(), Error> {
+    fn seal_detached(
+        &mut self,
+        nonce: &[u8],
+        aad: &[&[u8]],
+        buffer: &mut [u8],
+        tag: &mut [u8],
+    ) -> Result<(), Error> {
         if !is_valid_tag_len(tag.len()) {
             return Err(Error::InvalidInput);
         }
@@ -152,7 +198,13 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         result
     }
 
-    fn open_detached(&mut self, nonce: &[u8], aad: &[&[u8]], buffer: &mut [u8], tag: &[u8]) -> Result<(), Error> {
+    fn open_detached(
+        &mut self,
+        nonce: &[u8],
+        aad: &[&[u8]],
+        buffer: &mut [u8],
+        tag: &[u8],
+    ) -> Result<(), Error> {
         if !is_valid_tag_len(tag.len()) {
             return Err(Error::InvalidInput);
         }

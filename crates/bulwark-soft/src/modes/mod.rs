@@ -35,7 +35,11 @@ impl MacChain {
     }
 
     /// XORs `data` into the chain, encrypting each block as it fills.
-    fn absorb<E: BlockEncrypt + ?Sized>(&mut self, engine: &mut E, data: &[u8]) -> Result<(), Error> {
+    fn absorb<E: BlockEncrypt + ?Sized>(
+        &mut self,
+        engine: &mut E,
+        data: &[u8],
+    ) -> Result<(), Error> {
         for &byte in data {
             if let Some(x) = self.x.get_mut(self.pos) {
                 *x ^= byte;
