@@ -82,3 +82,16 @@ impl<C: CbcMac + ?Sized> CbcMac for &mut C {
         C::cbc_mac(self, message)
     }
 }
+
+/// The bytes of a key-agreement result.
+///
+/// <div class="warning">
+///
+/// A shared secret must go through a KDF before it is used as a key
+/// ([`crate::kdf::HkdfSha256::extract_shared`]). This accessor exists for test vectors and
+/// for interoperability tools that must print the raw value.
+///
+/// </div>
+pub fn expose_shared_secret(shared: &crate::kex::SharedSecret) -> &[u8; 32] {
+    shared.secret().expose_secret()
+}

@@ -5,9 +5,12 @@
 pub mod ccm;
 mod error;
 pub mod hazmat;
+pub mod kdf;
+pub mod kex;
 pub mod mac;
 mod rng;
 pub mod secret;
+pub mod sig;
 
 pub use error::Error;
 pub use rng::Rng;

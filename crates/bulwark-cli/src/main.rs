@@ -1,2 +1,33 @@
-//! stub
-fn main() {}
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+mod args;
+mod cmd;
+mod error;
+
+use clap::Parser;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// bulwark: AES-CCM/CCM*, AES-CMAC and AES-CTR from the command line.
+///
+/// Every subcommand takes byte strings as HEX and prints its result as lowercase hex and a
+/// newline (or writes raw bytes to --out FILE where offered). Run 'bulwark SUBCOMMAND --help'
+/// for the details of each.
+#[derive(Parser)]
+#[command(name = "bulwark", version, after_help = args::AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: cmd::Command,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command.run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "error: {e}");
+            e.exit_code()
+        }
+    }
+}

@@ -1,0 +1,260 @@
+//! Parsing and I/O shared by every subcommand: hex and number arguments, message input
+//! (`--msg HEX` / `--in FILE`), output (hex on stdout or raw bytes to `--out FILE`) and AES keys.
+
+use crate::error::{CliError, CliResult};
+use bulwark_soft::SoftAes;
+use clap::Args;
+use std::fs::{self, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Text appended to every `--help`: argument formats and exit codes.
+pub const AFTER_HELP: &str = "\
+Formats:
+  HEX   hex digits, case-insensitive, no prefix or separators; '' (empty) is zero bytes
+  N     a decimal number, or hex with a 0x prefix (8 = 0x8)
+  FILE  a path; '-' is standard input (--in) or raw standard output (--out)
+
+Output: lowercase hex and a newline on stdout, or with --out FILE the raw bytes are written
+to FILE (via a temporary file in the same directory, renamed on success) and nothing is printed.
+
+Exit codes:
+  0  success
+  1  the cryptography rejected the input (e.g. authentication failed); 'error: ...' on stderr,
+     nothing on stdout, and no --out file written
+  2  usage, format or I/O error (bad hex, odd hex length, unsupported key/nonce/tag length,
+     missing or conflicting arguments, unknown subcommand, unreadable --in, unwritable --out)";
+
+/// Decodes hex (either case; empty is zero bytes). `arg` names the argument in errors. The
+/// digits themselves are never echoed: they may be key material.
+pub fn decode_hex(arg: &str, hex: &str) -> CliResult<Zeroizing<Vec<u8>>> {
+    let digits = hex.as_bytes();
+    if !digits.len().is_multiple_of(2) {
+        return Err(CliError::arg(
+            arg,
+            format_args!("odd number of hex digits ({})", digits.len()),
+        ));
+    }
+    let mut out = Zeroizing::new(Vec::with_capacity(digits.len() / 2));
+    for (i, pair) in digits.chunks_exact(2).enumerate() {
+        let mut byte = 0u8;
+        for (j, &d) in pair.iter().enumerate() {
+            let nibble = match d {
+                b'0'..=b'9' => d - b'0',
+                b'a'..=b'f' => d - b'a' + 10,
+                b'A'..=b'F' => d - b'A' + 10,
+                _ => {
+                    return Err(CliError::arg(
+                        arg,
+                        format_args!(
+                            "invalid hex: character {} is not a hex digit",
+                            2 * i + j + 1
+                        ),
+                    ));
+                }
+            };
+            byte = (byte << 4) | nibble;
+        }
+        out.push(byte);
+    }
+    Ok(out)
+}
+
+/// Decodes a hex argument holding secret material and wipes the argument string afterwards
+/// (whether or not it decoded).
+pub fn take_secret_hex(arg: &str, hex: &mut String) -> CliResult<Zeroizing<Vec<u8>>> {
+    let result = decode_hex(arg, hex);
+    hex.zeroize();
+    result
+}
+
+/// Encodes bytes as lowercase hex.
+pub fn encode_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    s
+}
+
+/// Parses a number: decimal, or hex with a `0x`/`0X` prefix. Used as a clap value parser,
+/// so a bad number is a clap usage error (exit 2) naming the argument.
+pub fn parse_number(s: &str) -> Result<usize, String> {
+    let (digits, radix) = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => (hex, 16),
+        None => (s, 10),
+    };
+    let valid = !digits.is_empty() && digits.chars().all(|c| c.is_digit(radix));
+    if !valid {
+        return Err("expected a decimal number or 0x-prefixed hex".to_owned());
+    }
+    usize::from_str_radix(digits, radix).map_err(|_| "number too large".to_owned())
+}
+
+/// Builds the software AES engine from the hex key in `hex` (wiped afterwards). The key length
+/// picks AES-128, -192 or -256.
+pub fn aes_key(arg: &str, hex: &mut String) -> CliResult<SoftAes> {
+    let key = take_secret_hex(arg, hex)?;
+    if !matches!(key.len(), 16 | 24 | 32) {
+        return Err(CliError::arg(
+            arg,
+            format_args!("{} bytes; AES keys are 16, 24 or 32 bytes", key.len()),
+        ));
+    }
+    SoftAes::new(&key).map_err(|e| CliError::from_api(arg, e))
+}
+
+/// The message input: exactly one of `--msg HEX` or `--in FILE`.
+#[derive(Args)]
+#[group(required = true, multiple = false)]
+pub struct InputArgs {
+    /// The input message as HEX ('' for an empty message)
+    #[arg(long, value_name = "HEX")]
+    msg: Option<String>,
+
+    /// Read the raw input bytes from FILE ('-' for standard input)
+    #[arg(long = "in", value_name = "FILE")]
+    input: Option<PathBuf>,
+}
+
+impl InputArgs {
+    /// The name of the argument that supplied the input, for error messages.
+    pub fn name(&self) -> &'static str {
+        if self.msg.is_some() { "--msg" } else { "--in" }
+    }
+
+    /// Reads the input bytes (the `--msg` string is wiped after decoding).
+    pub fn read(&mut self) -> CliResult<Zeroizing<Vec<u8>>> {
+        if let Some(msg) = self.msg.as_mut() {
+            return take_secret_hex("--msg", msg);
+        }
+        let Some(path) = self.input.as_deref() else {
+            return Err(CliError::Usage(
+                "one of --msg or --in is required".to_owned(),
+            ));
+        };
+        let mut data = Zeroizing::new(Vec::new());
+        let result = if path == Path::new("-") {
+            io::stdin().lock().read_to_end(&mut data).map(|_| ())
+        } else {
+            fs::File::open(path).and_then(|mut f| {
+                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+                data.reserve(usize::try_from(len).unwrap_or(0));
+                f.read_to_end(&mut data).map(|_| ())
+            })
+        };
+        result.map_err(|e| CliError::arg("--in", format_args!("{}: {e}", path.display())))?;
+        Ok(data)
+    }
+}
+
+/// Where the result goes: hex on stdout, or raw bytes to `--out FILE`.
+#[derive(Args)]
+pub struct OutputArgs {
+    /// Write the raw result to FILE (only on success) instead of printing hex
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+impl OutputArgs {
+    /// Emits the result. Call only after the operation has fully succeeded.
+    pub fn emit(&self, data: &[u8]) -> CliResult {
+        match self.out.as_deref() {
+            None => print_hex(data),
+            Some(path) if path == Path::new("-") => {
+                write_stdout(data).map_err(|e| CliError::arg("--out", format_args!("-: {e}")))
+            }
+            Some(path) => write_atomic(path, data)
+                .map_err(|e| CliError::arg("--out", format_args!("{}: {e}", path.display()))),
+        }
+    }
+}
+
+/// Prints `data` as lowercase hex and a newline on stdout.
+pub fn print_hex(data: &[u8]) -> CliResult {
+    let mut line = Zeroizing::new(encode_hex(data));
+    line.push('\n');
+    write_stdout(line.as_bytes()).map_err(|e| CliError::Usage(format!("stdout: {e}")))
+}
+
+fn write_stdout(data: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(data)?;
+    out.flush()
+}
+
+/// Writes `data` to a new temporary file next to `path`, then renames it over `path`, so that
+/// `path` is never left empty or half-written. The temporary file is removed on failure.
+fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    for attempt in 0u32..1000 {
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.{attempt}.tmp", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        let file = match OpenOptions::new().write(true).create_new(true).open(&tmp) {
+            Ok(f) => f,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        let result = write_and_close(file, data).and_then(|()| fs::rename(&tmp, path));
+        if result.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        return result;
+    }
+    Err(io::Error::new(
+        io::ErrorKind::AlreadyExists,
+        "could not create a temporary file",
+    ))
+}
+
+fn write_and_close(mut file: fs::File, data: &[u8]) -> io::Result<()> {
+    file.write_all(data)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trip() -> CliResult {
+        assert_eq!(decode_hex("--x", "00aAfF")?.as_slice(), &[0x00, 0xaa, 0xff]);
+        assert!(decode_hex("--x", "")?.is_empty());
+        assert_eq!(encode_hex(&[0x00, 0xaa, 0xff]), "00aaff");
+        assert!(decode_hex("--x", "abc").is_err());
+        assert!(decode_hex("--x", "zz").is_err());
+        assert!(decode_hex("--x", "+1").is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(parse_number("8"), Ok(8));
+        assert_eq!(parse_number("0x8"), Ok(8));
+        assert_eq!(parse_number("0X10"), Ok(16));
+        assert_eq!(parse_number("010"), Ok(10));
+        for bad in [
+            "",
+            "0x",
+            "+8",
+            "-1",
+            "8 ",
+            "0x+8",
+            "0b1",
+            "99999999999999999999999",
+        ] {
+            assert!(parse_number(bad).is_err(), "{bad:?}");
+        }
+    }
+}

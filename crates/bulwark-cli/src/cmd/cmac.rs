@@ -1,0 +1,29 @@
+//! `bulwark cmac`: AES-CMAC.
+
+use crate::args::{InputArgs, aes_key, print_hex};
+use crate::error::{CliError, CliResult};
+use bulwark_api::mac::Cmac;
+use bulwark_soft::CmacMode;
+
+/// Arguments of `bulwark cmac` (the help text is on [`super::Command`]).
+#[derive(clap::Args)]
+pub struct CmacArgs {
+    /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
+    #[arg(long, value_name = "HEX")]
+    key: String,
+
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+impl CmacArgs {
+    /// Runs `cmac`.
+    pub fn run(mut self) -> CliResult {
+        let engine = aes_key("--key", &mut self.key)?;
+        let msg = self.input.read()?;
+        let tag = CmacMode::new(engine)
+            .compute(&[&msg])
+            .map_err(|e| CliError::from_api("cmac", e))?;
+        print_hex(&tag)
+    }
+}

@@ -1,0 +1,43 @@
+//! `bulwark ctr`: AES-CTR keystream XOR.
+
+use crate::args::{InputArgs, OutputArgs, aes_key, take_secret_hex};
+use crate::error::{CliError, CliResult};
+use bulwark_api::hazmat::{Block, Ctr};
+use bulwark_soft::CtrMode;
+
+/// Arguments of `bulwark ctr` (the help text is on [`super::Command`]).
+#[derive(clap::Args)]
+pub struct CtrArgs {
+    /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
+    #[arg(long, value_name = "HEX")]
+    key: String,
+
+    /// The initial counter block as HEX: exactly 16 bytes
+    #[arg(long, value_name = "HEX")]
+    iv: String,
+
+    #[command(flatten)]
+    input: InputArgs,
+
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+impl CtrArgs {
+    /// Runs `ctr`.
+    pub fn run(mut self) -> CliResult {
+        let engine = aes_key("--key", &mut self.key)?;
+        let iv = take_secret_hex("--iv", &mut self.iv)?;
+        let iv: Block = iv.as_slice().try_into().map_err(|_| {
+            CliError::arg(
+                "--iv",
+                format_args!("{} bytes; the CTR counter block is 16 bytes", iv.len()),
+            )
+        })?;
+        let mut buf = self.input.read()?;
+        CtrMode::new(engine)
+            .apply_keystream(&iv, &mut buf)
+            .map_err(|e| CliError::from_api("ctr", e))?;
+        self.output.emit(&buf)
+    }
+}
