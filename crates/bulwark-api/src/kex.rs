@@ -4,8 +4,10 @@
 //!   twice by mistake.
 //! - Long-term (static) secrets exist for devices with provisioned keys, behind their own
 //!   names ([`KeyAgreement::agree_static`]).
-//! - Peer public keys are validated on import ([`KeyAgreement::import_public`]); an agreement
-//!   whose result is all zeros (a non-contributory peer) is [`Error::Verification`].
+//! - Peer public keys are validated on import ([`KeyAgreement::import_public`]); an X25519
+//!   agreement whose result is all zeros (a non-contributory, small-order peer) is
+//!   [`Error::Verification`]. (P-256 has prime order and validated points: its result is never
+//!   the identity, and an all-zero x-coordinate is a genuine point, returned as is.)
 //! - The result is a [`SharedSecret`] with no byte accessor: only a KDF
 //!   ([`crate::kdf::HkdfSha256::extract_shared`]) consumes it.
 
@@ -83,8 +85,10 @@ pub trait KeyAgreement<S: Scheme> {
 
     /// Completes the exchange, consuming the one-time secret.
     ///
-    /// Returns [`Error::Verification`] if the result is all zeros (the peer sent a
-    /// small-order or otherwise non-contributory key).
+    /// X25519: returns [`Error::Verification`] if the result is all zeros (the peer sent a
+    /// small-order or otherwise non-contributory key). P-256: the peer was validated on
+    /// import, so the result is never the identity; an all-zero x-coordinate (`x = 0` is a
+    /// point of P-256, Wycheproof tests it as valid) is a normal result, not an error.
     fn agree(
         &mut self,
         secret: Self::EphemeralSecret,

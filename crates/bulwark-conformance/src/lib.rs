@@ -3,7 +3,12 @@
 #![forbid(unsafe_code)]
 
 pub mod aes;
+pub mod kdf;
+pub mod kex;
+mod rng;
 pub mod vectors;
+
+pub use rng::{DeterministicTestRng, FailingTestRng, StuckTestRng};
 
 use core::fmt;
 
@@ -126,6 +131,26 @@ impl<const BIG: usize, const MSG: usize> Default for Scratch<BIG, MSG> {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A [`Failure::Mismatch`].
+pub(crate) const fn mismatch(set: &'static str, line: usize, what: &'static str) -> Failure {
+    Failure::Mismatch { set, line, what }
+}
+
+/// Decodes hex field `name` of `r`, which must be exactly `N` bytes.
+pub(crate) fn hex_array<const N: usize>(
+    r: &vectors::Record<'_>,
+    name: &str,
+    set: &'static str,
+) -> Result<[u8; N], Failure> {
+    let mut out = [0u8; N];
+    let parse = Failure::Parse { set, line: r.line };
+    if r.hex_len(name) != Some(N) {
+        return Err(parse);
+    }
+    r.hex(name, &mut out).ok_or(parse)?;
+    Ok(out)
 }
 
 /// Fails with [`Failure::Count`] unless `report.checked == expected`.

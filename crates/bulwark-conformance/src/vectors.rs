@@ -109,4 +109,16 @@ pub mod data {
     vector_file!(CMAC_WYCHEPROOF, "cmac_wycheproof.txt");
     vector_file!(CMAC_SP800_38B, "cmac_sp800_38b.txt");
     vector_file!(CTR, "ctr.txt");
+    vector_file!(X25519_WYCHEPROOF, "x25519_wycheproof.txt");
+    vector_file!(X25519_RFC7748, "x25519_rfc7748.txt");
+    vector_file!(X25519_RFC7748_ITER, "x25519_rfc7748_iter.txt");
+    vector_file!(ECDH_P256_WYCHEPROOF, "ecdh_p256_wycheproof.txt");
+    vector_file!(
+        ECDH_P256_ECPOINT_WYCHEPROOF,
+        "ecdh_p256_ecpoint_wycheproof.txt"
+    );
+    vector_file!(ECDH_P256_CAVP_CDH, "ecdh_p256_cavp_cdh.txt");
+    vector_file!(ECDH_P256_KAS_VALIDITY, "ecdh_p256_kas_validity.txt");
+    vector_file!(HKDF_SHA256_WYCHEPROOF, "hkdf_sha256_wycheproof.txt");
+    vector_file!(HKDF_SHA256_RFC5869, "hkdf_sha256_rfc5869.txt");
 }

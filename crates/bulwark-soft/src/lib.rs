@@ -2,14 +2,29 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod ecdh_p256;
 mod engine;
+mod kdf;
 pub mod modes;
 pub mod peripheral;
 mod rng;
+mod x25519;
 
+pub use ecdh_p256::{P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret};
 pub use engine::SoftAes;
+pub use kdf::Sha256State;
 pub use modes::{CbcMacMode, CcmMode, CmacMode, CtrMode};
 pub use rng::RandCoreRng;
+pub use x25519::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
+
+/// The software backend for the keyless and asymmetric capabilities: implements
+/// [`KeyAgreement<X25519>`](bulwark_api::kex::KeyAgreement) (x25519-dalek),
+/// [`KeyAgreement<P256>`](bulwark_api::kex::KeyAgreement) (`p256`),
+/// [`HkdfSha256`](bulwark_api::kdf::HkdfSha256) (`hkdf`) and
+/// [`Sha256`](bulwark_api::kdf::Sha256) (`sha2`). It holds no state: keys live in the
+/// associated key types, hash state in [`Sha256State`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Soft;
 
 /// AES-CCM on the software AES engine (128-, 192- or 256-bit key).
 pub type SoftCcm = CcmMode<SoftAes>;

@@ -1,0 +1,65 @@
+//! HKDF-SHA256 (RFC 5869) and SHA-256 on the RustCrypto `hkdf`, `hmac` and `sha2` crates.
+
+use bulwark_api::{
+    Error, SecretBytes,
+    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk, SHA256_LEN, Sha256},
+};
+use sha2::Digest;
+use zeroize::Zeroize;
+
+use crate::Soft;
+
+/// An in-progress SHA-256 computation owned by the caller. The chaining state and the
+/// buffered input are wiped on drop (`sha2`'s `zeroize` feature); never printed.
+#[derive(Clone, Default)]
+pub struct Sha256State(sha2::Sha256);
+
+impl core::fmt::Debug for Sha256State {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Sha256State").finish_non_exhaustive()
+    }
+}
+
+impl HkdfSha256 for Soft {
+    fn extract(&mut self, salt: &[u8], ikm: &[&[u8]]) -> Result<Prk, Error> {
+        // HMAC pads its key with zeros to the block size, so an empty salt is the same key as
+        // RFC 5869's "HashLen zero bytes".
+        let mut ctx = hkdf::HkdfExtract::<sha2::Sha256>::new(Some(salt));
+        for part in ikm {
+            ctx.input_ikm(part);
+        }
+        let (mut prk, _expander) = ctx.finalize();
+        let mut out = SecretBytes::<SHA256_LEN>::zeroed();
+        out.expose_secret_mut().copy_from_slice(prk.as_slice());
+        prk.as_mut_slice().zeroize();
+        Ok(Prk::from_secret(out))
+    }
+
+    fn expand(&mut self, prk: &Prk, info: &[&[u8]], okm: &mut [u8]) -> Result<(), Error> {
+        if okm.len() > HKDF_SHA256_MAX_LEN {
+            return Err(Error::InvalidInput);
+        }
+        let expander = hkdf::Hkdf::<sha2::Sha256>::from_prk(prk.expose_secret())
+            .map_err(|_| Error::InvalidInput)?;
+        expander
+            .expand_multi_info(info, okm)
+            .map_err(|_| Error::InvalidInput)
+    }
+}
+
+impl Sha256 for Soft {
+    type State = Sha256State;
+
+    fn start(&mut self) -> Result<Self::State, Error> {
+        Ok(Sha256State(sha2::Sha256::new()))
+    }
+
+    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+        state.0.update(data);
+        Ok(())
+    }
+
+    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
+        Ok(state.0.finalize().into())
+    }
+}

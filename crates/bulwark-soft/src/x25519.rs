@@ -1,0 +1,127 @@
+//! X25519 (RFC 7748) on `x25519-dalek`.
+
+use bulwark_api::{
+    Error, Rng, SecretBytes,
+    kex::{KeyAgreement, SharedSecret, X25519},
+};
+use x25519_dalek::{PublicKey, StaticSecret};
+
+use crate::Soft;
+
+/// An X25519 public key: any 32-byte u-coordinate (RFC 7748 accepts every value; the top bit
+/// is masked and values `>= p` are reduced when the key is used).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct X25519PublicKey(PublicKey);
+
+impl X25519PublicKey {
+    /// The 32-byte encoding, exactly as imported or computed.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.0.to_bytes()
+    }
+}
+
+/// A one-time X25519 secret: consumed by [`KeyAgreement::agree`], zeroized on drop, not
+/// `Clone`, never printed.
+pub struct X25519EphemeralSecret(StaticSecret);
+
+/// A long-term X25519 secret (a provisioned device key): zeroized on drop, not `Clone`,
+/// never printed.
+pub struct X25519StaticSecret(StaticSecret);
+
+impl core::fmt::Debug for X25519EphemeralSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("X25519EphemeralSecret")
+            .finish_non_exhaustive()
+    }
+}
+
+impl core::fmt::Debug for X25519StaticSecret {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("X25519StaticSecret").finish_non_exhaustive()
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for X25519EphemeralSecret {}
+impl zeroize::ZeroizeOnDrop for X25519StaticSecret {}
+
+/// Builds the dalek secret from secret bytes. The dalek type takes an array by value: the one
+/// temporary copy made here lives on the stack and is not wiped (see the crate README); the
+/// `SecretBytes` source is wiped when it is dropped.
+fn dalek_secret(bytes: SecretBytes<32>) -> StaticSecret {
+    StaticSecret::from(*bytes.expose_secret())
+}
+
+/// `secret * peer`, rejecting the all-zero (non-contributory) result.
+fn dh(secret: &StaticSecret, peer: &X25519PublicKey) -> Result<SharedSecret, Error> {
+    let shared = secret.diffie_hellman(&peer.0);
+    // Constant-time check: the output is all zeros exactly when the peer's point has small
+    // order (or is a non-canonical encoding of such a point).
+    if !shared.was_contributory() {
+        return Err(Error::Verification);
+    }
+    let mut out = SecretBytes::<32>::zeroed();
+    out.expose_secret_mut().copy_from_slice(shared.as_bytes());
+    Ok(SharedSecret::from_agreement(out))
+}
+
+impl KeyAgreement<X25519> for Soft {
+    type PublicKey = X25519PublicKey;
+    type EphemeralSecret = X25519EphemeralSecret;
+    type StaticSecret = X25519StaticSecret;
+
+    fn generate_ephemeral<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<Self::EphemeralSecret, Error> {
+        Ok(X25519EphemeralSecret(dalek_secret(SecretBytes::random(
+            rng,
+        )?)))
+    }
+
+    fn ephemeral_public(
+        &mut self,
+        secret: &Self::EphemeralSecret,
+    ) -> Result<Self::PublicKey, Error> {
+        Ok(X25519PublicKey(PublicKey::from(&secret.0)))
+    }
+
+    fn agree(
+        &mut self,
+        secret: Self::EphemeralSecret,
+        peer: &Self::PublicKey,
+    ) -> Result<SharedSecret, Error> {
+        dh(&secret.0, peer)
+    }
+
+    fn generate_static<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<Self::StaticSecret, Error> {
+        Ok(X25519StaticSecret(dalek_secret(SecretBytes::random(rng)?)))
+    }
+
+    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
+        Ok(X25519StaticSecret(dalek_secret(secret)))
+    }
+
+    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
+        Ok(X25519PublicKey(PublicKey::from(&secret.0)))
+    }
+
+    fn agree_static(
+        &mut self,
+        secret: &Self::StaticSecret,
+        peer: &Self::PublicKey,
+    ) -> Result<SharedSecret, Error> {
+        dh(&secret.0, peer)
+    }
+
+    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
+        let bytes: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
+        Ok(X25519PublicKey(PublicKey::from(bytes)))
+    }
+
+    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
+        key.0.to_bytes()
+    }
+}
