@@ -1,0 +1,70 @@
+//! Anti-rollback: a monotonic counter that verification reads and only an explicit
+//! [`confirm`] raises.
+
+use crate::{ImageError, VerifiedImage, fih::Verdict};
+use bulwark_api::Error;
+
+/// A monotonic security counter in tamper-resistant storage (OTP fuses, a counter in a secure
+/// element, a flash record that is only ever increased). The device implements it.
+///
+/// Requirements: `read` returns the highest value ever stored; `advance_to` never lowers the
+/// value (it must refuse, or ignore, a lower one) and survives power loss.
+pub trait MonotonicCounter {
+    /// The current value. Returns the storage's error if it cannot be read.
+    fn read(&mut self) -> Result<u32, Error>;
+
+    /// Raises the counter to `value` (`value` is at least the current value when called by
+    /// [`confirm`]). Returns the storage's error if the write fails.
+    fn advance_to(&mut self, value: u32) -> Result<(), Error>;
+}
+
+impl<C: MonotonicCounter + ?Sized> MonotonicCounter for &mut C {
+    fn read(&mut self) -> Result<u32, Error> {
+        C::read(self)
+    }
+
+    fn advance_to(&mut self, value: u32) -> Result<(), Error> {
+        C::advance_to(self, value)
+    }
+}
+
+/// Raises `counter` to the security counter of `image`, after the image has booted and proven
+/// itself (MCUboot's "confirm" step). Verification never writes the counter, so a verified
+/// image that fails to boot can still be rolled back from; once confirmed, older images are
+/// refused with [`ImageError::Rollback`].
+///
+/// - `image`: only a successful verification makes one.
+/// - `counter`: the device's counter.
+///
+/// Returns the counter's value afterwards. Does nothing for an image without a security
+/// counter. Errors: [`ImageError::Rollback`] if the counter is already above the image's (it
+/// moved since verification), [`ImageError::Counter`] if it cannot be read or written or does
+/// not read back the new value, [`ImageError::FaultDetected`] if the image's seal is damaged.
+pub fn confirm<C: MonotonicCounter + ?Sized>(
+    image: &VerifiedImage,
+    counter: &mut C,
+) -> Result<u32, ImageError> {
+    if !image.seal.is_pass() {
+        return Err(ImageError::FaultDetected);
+    }
+    let current = counter.read().map_err(|_| ImageError::Counter)?;
+    let Some(target) = image.security_counter else {
+        return Ok(current);
+    };
+    if target < current {
+        return Err(ImageError::Rollback);
+    }
+    if target > current {
+        counter
+            .advance_to(target)
+            .map_err(|_| ImageError::Counter)?;
+    }
+    let now = counter.read().map_err(|_| ImageError::Counter)?;
+    if now != target {
+        return Err(ImageError::Counter);
+    }
+    if !Verdict::is_pass(image.seal) {
+        return Err(ImageError::FaultDetected);
+    }
+    Ok(now)
+}

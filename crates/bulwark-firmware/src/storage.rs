@@ -1,0 +1,207 @@
+//! Where the image comes from: a flash slot read in chunks, or a slice in memory.
+
+use crate::{
+    ImageError,
+    hash::{HashSupport, ImageDigest},
+};
+use embedded_storage::ReadStorage;
+
+/// A slot: the flash region an image may occupy (MCUboot's primary or secondary slot).
+/// Every offset and length in the image is checked against `size`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Slot {
+    /// The slot's first byte, as a `ReadStorage` offset.
+    pub offset: u32,
+    /// The slot's length in bytes.
+    pub size: u32,
+}
+
+/// A byte slice as read-only storage, e.g. an image received into RAM, or memory-mapped flash
+/// seen as a slice. Reads outside the slice fail with [`OutOfBounds`].
+#[derive(Clone, Copy, Debug)]
+pub struct SliceStorage<'a> {
+    data: &'a [u8],
+}
+
+impl<'a> SliceStorage<'a> {
+    /// Wraps `data`.
+    pub const fn new(data: &'a [u8]) -> Self {
+        Self { data }
+    }
+}
+
+/// A [`SliceStorage`] read beyond the end of its slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfBounds;
+
+impl ReadStorage for SliceStorage<'_> {
+    type Error = OutOfBounds;
+
+    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
+        let start = usize::try_from(offset).map_err(|_| OutOfBounds)?;
+        let end = start.checked_add(bytes.len()).ok_or(OutOfBounds)?;
+        let src = self.data.get(start..end).ok_or(OutOfBounds)?;
+        bytes.copy_from_slice(src);
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        self.data.len()
+    }
+}
+
+/// What the verifier reads from. Offsets are relative to the image start.
+pub(crate) trait Source {
+    /// The slot length.
+    fn len(&self) -> u32;
+    /// Fills `out` from `offset`. Callers bounds-check first; this checks again.
+    fn read(&mut self, offset: u32, out: &mut [u8]) -> Result<(), ImageError>;
+    /// Absorbs `[start, start + len)` into `state`.
+    fn hash<P: ?Sized, H: HashSupport<P>>(
+        &mut self,
+        p: &mut P,
+        state: &mut H::State,
+        start: u32,
+        len: u32,
+    ) -> Result<(), ImageError>;
+    /// The whole range as a slice, where the image is addressable.
+    fn region(&self, start: u32, len: u32) -> Option<&[u8]>;
+}
+
+fn end_of(start: u32, len: u32, slot: u32) -> Result<u32, ImageError> {
+    match start.checked_add(len) {
+        Some(end) if end <= slot => Ok(end),
+        _ => Err(ImageError::ImageOutOfBounds),
+    }
+}
+
+pub(crate) struct FlashSource<'a, F: ?Sized> {
+    flash: &'a mut F,
+    slot: Slot,
+    buf: &'a mut [u8],
+}
+
+impl<'a, F: ReadStorage + ?Sized> FlashSource<'a, F> {
+    pub(crate) fn new(flash: &'a mut F, slot: Slot, buf: &'a mut [u8]) -> Result<Self, ImageError> {
+        if buf.is_empty() {
+            return Err(ImageError::BufferTooSmall);
+        }
+        let end = slot
+            .offset
+            .checked_add(slot.size)
+            .ok_or(ImageError::SlotOutOfRange)?;
+        let end = usize::try_from(end).map_err(|_| ImageError::SlotOutOfRange)?;
+        if end > flash.capacity() {
+            return Err(ImageError::SlotOutOfRange);
+        }
+        Ok(Self { flash, slot, buf })
+    }
+}
+
+impl<F: ReadStorage + ?Sized> Source for FlashSource<'_, F> {
+    fn len(&self) -> u32 {
+        self.slot.size
+    }
+
+    fn read(&mut self, offset: u32, out: &mut [u8]) -> Result<(), ImageError> {
+        let len = u32::try_from(out.len()).map_err(|_| ImageError::ImageOutOfBounds)?;
+        end_of(offset, len, self.slot.size)?;
+        // Cannot overflow: offset + len <= slot.size and slot.offset + slot.size was checked.
+        let at = self
+            .slot
+            .offset
+            .checked_add(offset)
+            .ok_or(ImageError::SlotOutOfRange)?;
+        self.flash.read(at, out).map_err(|_| ImageError::Flash)
+    }
+
+    fn hash<P: ?Sized, H: HashSupport<P>>(
+        &mut self,
+        p: &mut P,
+        state: &mut H::State,
+        start: u32,
+        len: u32,
+    ) -> Result<(), ImageError> {
+        let end = end_of(start, len, self.slot.size)?;
+        let mut at = start;
+        while at < end {
+            let left = usize::try_from(end - at).unwrap_or(usize::MAX);
+            let n = left.min(self.buf.len());
+            let chunk = self.buf.get_mut(..n).ok_or(ImageError::BufferTooSmall)?;
+            let flash_at = self
+                .slot
+                .offset
+                .checked_add(at)
+                .ok_or(ImageError::SlotOutOfRange)?;
+            self.flash
+                .read(flash_at, chunk)
+                .map_err(|_| ImageError::Flash)?;
+            H::update(p, state, chunk)?;
+            // n <= end - at, which fits in u32.
+            at += u32::try_from(n).map_err(|_| ImageError::ImageOutOfBounds)?;
+        }
+        Ok(())
+    }
+
+    fn region(&self, _start: u32, _len: u32) -> Option<&[u8]> {
+        None
+    }
+}
+
+pub(crate) struct SliceSource<'a> {
+    data: &'a [u8],
+    len: u32,
+}
+
+impl<'a> SliceSource<'a> {
+    pub(crate) fn new(data: &'a [u8]) -> Result<Self, ImageError> {
+        let len = u32::try_from(data.len()).map_err(|_| ImageError::SlotOutOfRange)?;
+        Ok(Self { data, len })
+    }
+
+    fn range(&self, start: u32, len: u32) -> Result<&'a [u8], ImageError> {
+        let end = end_of(start, len, self.len)?;
+        let s = usize::try_from(start).map_err(|_| ImageError::ImageOutOfBounds)?;
+        let e = usize::try_from(end).map_err(|_| ImageError::ImageOutOfBounds)?;
+        self.data.get(s..e).ok_or(ImageError::ImageOutOfBounds)
+    }
+}
+
+impl Source for SliceSource<'_> {
+    fn len(&self) -> u32 {
+        self.len
+    }
+
+    fn read(&mut self, offset: u32, out: &mut [u8]) -> Result<(), ImageError> {
+        let len = u32::try_from(out.len()).map_err(|_| ImageError::ImageOutOfBounds)?;
+        out.copy_from_slice(self.range(offset, len)?);
+        Ok(())
+    }
+
+    fn hash<P: ?Sized, H: HashSupport<P>>(
+        &mut self,
+        p: &mut P,
+        state: &mut H::State,
+        start: u32,
+        len: u32,
+    ) -> Result<(), ImageError> {
+        H::update(p, state, self.range(start, len)?)
+    }
+
+    fn region(&self, start: u32, len: u32) -> Option<&[u8]> {
+        self.range(start, len).ok()
+    }
+}
+
+/// Digest of `[start, start + len)` of `src`.
+pub(crate) fn hash_range<P: ?Sized, H: HashSupport<P>, S: Source>(
+    p: &mut P,
+    src: &mut S,
+    alg: crate::HashAlg,
+    start: u32,
+    len: u32,
+) -> Result<ImageDigest, ImageError> {
+    let mut state = H::start(p, alg)?;
+    src.hash::<P, H>(p, &mut state, start, len)?;
+    H::finish(p, state)
+}

@@ -1,0 +1,315 @@
+//! Test-only backend (sha2, ed25519-dalek, p256), counter, vector loading and a Rust image
+//! signer for synthetic images. Replace the backend with `bulwark_soft::Soft` once it
+//! implements `Sha256`, `Verify<Ed25519>` and `VerifyPrehash<EcdsaP256>`.
+#![allow(
+    dead_code,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
+
+use bulwark_api::{
+    Error,
+    kdf::Sha256,
+    sig::{EcdsaP256, Ed25519, Verify, VerifyPrehash},
+};
+use bulwark_firmware::{ED25519_SPKI_PREFIX, MonotonicCounter, Sha512};
+use sha2::Digest;
+use std::{collections::HashMap, path::PathBuf, vec::Vec};
+
+/// Streaming SHA-256/512 and Ed25519 / ECDSA P-256 verification on RustCrypto and dalek.
+pub struct TestBackend;
+
+impl Sha256 for TestBackend {
+    type State = sha2::Sha256;
+    fn start(&mut self) -> Result<Self::State, Error> {
+        Ok(sha2::Sha256::new())
+    }
+    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+        Digest::update(state, data);
+        Ok(())
+    }
+    fn finish(&mut self, state: Self::State) -> Result<[u8; 32], Error> {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&state.finalize());
+        Ok(out)
+    }
+}
+
+impl Sha512 for TestBackend {
+    type State = sha2::Sha512;
+    fn start(&mut self) -> Result<Self::State, Error> {
+        Ok(sha2::Sha512::new())
+    }
+    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+        Digest::update(state, data);
+        Ok(())
+    }
+    fn finish(&mut self, state: Self::State) -> Result<[u8; 64], Error> {
+        let mut out = [0u8; 64];
+        out.copy_from_slice(&state.finalize());
+        Ok(out)
+    }
+}
+
+impl Verify<Ed25519> for TestBackend {
+    type PublicKey = ed25519_dalek::VerifyingKey;
+    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
+        let b: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
+        let k = ed25519_dalek::VerifyingKey::from_bytes(b).map_err(|_| Error::InvalidInput)?;
+        if k.is_weak() {
+            return Err(Error::InvalidInput);
+        }
+        Ok(k)
+    }
+    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
+        key.to_bytes()
+    }
+    fn verify(&mut self, key: &Self::PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
+        let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| Error::Verification)?;
+        key.verify_strict(msg, &sig)
+            .map_err(|_| Error::Verification)
+    }
+}
+
+fn ecdsa_sig(sig: &[u8]) -> Result<p256::ecdsa::Signature, Error> {
+    if sig.len() == 64 {
+        p256::ecdsa::Signature::from_slice(sig)
+    } else {
+        p256::ecdsa::Signature::from_der(sig)
+    }
+    .map_err(|_| Error::Verification)
+}
+
+impl Verify<EcdsaP256> for TestBackend {
+    type PublicKey = p256::ecdsa::VerifyingKey;
+    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
+        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).map_err(|_| Error::InvalidInput)
+    }
+    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
+        let mut out = [0u8; 65];
+        out.copy_from_slice(key.to_sec1_point(false).as_bytes());
+        out
+    }
+    fn verify(&mut self, key: &Self::PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
+        use p256::ecdsa::signature::Verifier;
+        key.verify(msg, &ecdsa_sig(sig)?)
+            .map_err(|_| Error::Verification)
+    }
+}
+
+impl VerifyPrehash<EcdsaP256> for TestBackend {
+    fn verify_prehash(
+        &mut self,
+        key: &Self::PublicKey,
+        digest: &[u8],
+        sig: &[u8],
+    ) -> Result<(), Error> {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        if digest.len() < 32 {
+            return Err(Error::InvalidInput);
+        }
+        key.verify_prehash(digest, &ecdsa_sig(sig)?)
+            .map_err(|_| Error::Verification)
+    }
+}
+
+/// A RAM counter that records writes.
+#[derive(Default)]
+pub struct TestCounter {
+    pub value: u32,
+    pub writes: usize,
+}
+
+impl MonotonicCounter for TestCounter {
+    fn read(&mut self) -> Result<u32, Error> {
+        Ok(self.value)
+    }
+    fn advance_to(&mut self, value: u32) -> Result<(), Error> {
+        self.writes += 1;
+        self.value = self.value.max(value);
+        Ok(())
+    }
+}
+
+pub fn vectors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/mcuboot")
+}
+
+pub fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+/// One manifest line.
+pub struct Entry {
+    pub fields: HashMap<String, String>,
+    pub image: Vec<u8>,
+}
+
+impl Entry {
+    pub fn get(&self, k: &str) -> &str {
+        self.fields.get(k).map(String::as_str).unwrap_or("")
+    }
+    pub fn pubkey(&self) -> Vec<u8> {
+        hex(self.get("pubkey"))
+    }
+    pub fn keyid(&self) -> [u8; 32] {
+        hex(self.get("keyid")).try_into().unwrap()
+    }
+}
+
+pub fn manifest() -> Vec<Entry> {
+    let text = std::fs::read_to_string(vectors_dir().join("manifest.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let fields: HashMap<String, String> = l
+                .split(' ')
+                .map(|f| {
+                    let (k, v) = f.split_once('=').unwrap();
+                    (k.to_string(), v.to_string())
+                })
+                .collect();
+            let image = std::fs::read(vectors_dir().join(&fields["file"])).unwrap();
+            Entry { fields, image }
+        })
+        .collect()
+}
+
+pub fn entry(file: &str) -> Entry {
+    manifest()
+        .into_iter()
+        .find(|e| e.get("file") == file)
+        .unwrap()
+}
+
+/// Parses "1.2.3+4".
+pub fn parse_version(v: &str) -> (u8, u8, u16, u32) {
+    let (main, build) = v.split_once('+').unwrap_or((v, "0"));
+    let mut it = main.split('.');
+    let a = it.next().unwrap().parse().unwrap();
+    let b = it.next().unwrap_or("0").parse().unwrap();
+    let c = it.next().unwrap_or("0").parse().unwrap();
+    (a, b, c, build.parse().unwrap())
+}
+
+/// Byte offsets of the TLV boundaries of an image: (start of each area, start of each entry,
+/// end).
+pub fn tlv_boundaries(img: &[u8]) -> Vec<usize> {
+    let le16 = |o: usize| u16::from_le_bytes([img[o], img[o + 1]]) as usize;
+    let hdr = le16(8);
+    let isz = u32::from_le_bytes(img[12..16].try_into().unwrap()) as usize;
+    let mut off = hdr + isz;
+    let mut out = vec![off];
+    while off < img.len() {
+        let total = le16(off + 2);
+        let end = off + total;
+        let mut o = off + 4;
+        out.push(o);
+        while o < end {
+            o += 4 + le16(o + 2);
+            out.push(o);
+        }
+        off = end;
+    }
+    out.dedup();
+    out
+}
+
+// ---- A Rust signer for synthetic images (Ed25519, imgtool layout) ----
+
+pub const TEST_SEED: [u8; 32] = [0x42; 32];
+
+pub fn signing_key() -> ed25519_dalek::SigningKey {
+    ed25519_dalek::SigningKey::from_bytes(&TEST_SEED)
+}
+
+pub fn synthetic_public() -> [u8; 32] {
+    signing_key().verifying_key().to_bytes()
+}
+
+pub fn spki(pk: &[u8; 32]) -> Vec<u8> {
+    let mut v = ED25519_SPKI_PREFIX.to_vec();
+    v.extend_from_slice(pk);
+    v
+}
+
+pub fn tlv_area(magic: u16, entries: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (t, v) in entries {
+        body.extend_from_slice(&t.to_le_bytes());
+        body.extend_from_slice(&(v.len() as u16).to_le_bytes());
+        body.extend_from_slice(v);
+    }
+    let mut out = magic.to_le_bytes().to_vec();
+    out.extend_from_slice(&((body.len() + 4) as u16).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// How to build a synthetic image; `unprotected` edits the unprotected entries (hash, key
+/// hash, signature, in imgtool's order) before they are written.
+pub struct Build {
+    pub hdr_size: u16,
+    pub body: Vec<u8>,
+    pub version: (u8, u8, u16, u32),
+    pub flags: u32,
+    pub protected: Vec<(u16, Vec<u8>)>,
+    pub prot_size_override: Option<u16>,
+}
+
+impl Build {
+    pub fn new(body: Vec<u8>, security_counter: Option<u32>) -> Self {
+        Self {
+            hdr_size: 0x200,
+            body,
+            version: (1, 0, 0, 0),
+            flags: 0,
+            protected: security_counter
+                .map(|c| vec![(0x50, c.to_le_bytes().to_vec())])
+                .unwrap_or_default(),
+            prot_size_override: None,
+        }
+    }
+
+    pub fn build(&self, unprotected: impl FnOnce(&mut Vec<(u16, Vec<u8>)>)) -> Vec<u8> {
+        let prot = if self.protected.is_empty() {
+            Vec::new()
+        } else {
+            tlv_area(0x6908, &self.protected)
+        };
+        let prot_size = self.prot_size_override.unwrap_or(prot.len() as u16);
+        let mut img = Vec::new();
+        img.extend_from_slice(&0x96F3_B83Du32.to_le_bytes());
+        img.extend_from_slice(&0u32.to_le_bytes());
+        img.extend_from_slice(&self.hdr_size.to_le_bytes());
+        img.extend_from_slice(&prot_size.to_le_bytes());
+        img.extend_from_slice(&(self.body.len() as u32).to_le_bytes());
+        img.extend_from_slice(&self.flags.to_le_bytes());
+        img.push(self.version.0);
+        img.push(self.version.1);
+        img.extend_from_slice(&self.version.2.to_le_bytes());
+        img.extend_from_slice(&self.version.3.to_le_bytes());
+        img.extend_from_slice(&0u32.to_le_bytes());
+        img.resize(self.hdr_size as usize, 0xFF);
+        img.extend_from_slice(&self.body);
+        img.extend_from_slice(&prot);
+        let digest: [u8; 32] = sha2::Sha256::digest(&img).into();
+        let sk = signing_key();
+        use ed25519_dalek::Signer;
+        let sig = sk.sign(&digest).to_bytes().to_vec();
+        let keyhash: [u8; 32] = sha2::Sha256::digest(spki(&synthetic_public())).into();
+        let mut entries = vec![
+            (0x10, digest.to_vec()),
+            (0x01, keyhash.to_vec()),
+            (0x24, sig),
+        ];
+        unprotected(&mut entries);
+        img.extend_from_slice(&tlv_area(0x6907, &entries));
+        img
+    }
+}
