@@ -1,7 +1,9 @@
-//! Parsing and I/O shared by every subcommand: hex and number arguments, message input
-//! (`--msg HEX` / `--in FILE`), output (hex on stdout or raw bytes to `--out FILE`) and AES keys.
+//! Parsing and I/O shared by every subcommand: hex and number arguments, fixed-length secrets,
+//! message input (`--msg HEX` / `--in FILE`), output (hex or `NAME: HEX` lines on stdout, or raw
+//! bytes to `--out FILE`) and AES keys.
 
 use crate::error::{CliError, CliResult};
+use bulwark_api::SecretBytes;
 use bulwark_soft::SoftAes;
 use clap::Args;
 use std::fs::{self, OpenOptions};
@@ -15,16 +17,19 @@ Formats:
   HEX   hex digits, case-insensitive, no prefix or separators; '' (empty) is zero bytes
   N     a decimal number, or hex with a 0x prefix (8 = 0x8)
   FILE  a path; '-' is standard input (--in) or raw standard output (--out)
+  CODE  a pairing code, XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX (case, dashes and spaces ignored)
 
-Output: lowercase hex and a newline on stdout, or with --out FILE the raw bytes are written
-to FILE (via a temporary file in the same directory, renamed on success) and nothing is printed.
+Output: lowercase hex and a newline on stdout ('NAME: HEX' lines where a command prints several
+values), or with --out FILE (where offered) the raw bytes are written to FILE (via a temporary
+file in the same directory, renamed on success) and nothing is printed.
 
 Exit codes:
   0  success
-  1  the cryptography rejected the input (e.g. authentication failed); 'error: ...' on stderr,
-     nothing on stdout, and no --out file written
-  2  usage, format or I/O error (bad hex, odd hex length, unsupported key/nonce/tag length,
-     missing or conflicting arguments, unknown subcommand, unreadable --in, unwritable --out)";
+  1  the cryptography rejected the input (authentication failed; invalid or non-contributory
+     public key); 'error: ...' on stderr, nothing on stdout, and no --out file written
+  2  usage, format or I/O error (bad hex, odd hex length, unsupported key/nonce/tag/output
+     length, private key out of range, mistyped pairing code, missing or conflicting arguments,
+     unknown subcommand, unreadable --in, unwritable --out)";
 
 /// Decodes hex (either case; empty is zero bytes). `arg` names the argument in errors. The
 /// digits themselves are never echoed: they may be key material.
@@ -69,15 +74,14 @@ pub fn take_secret_hex(arg: &str, hex: &mut String) -> CliResult<Zeroizing<Vec<u
     result
 }
 
-/// Encodes bytes as lowercase hex.
-pub fn encode_hex(bytes: &[u8]) -> String {
+/// Appends the lowercase hex of `bytes` to `out`. Reserve the room first when `out` will hold
+/// secrets, so that no reallocation leaves an unwiped copy behind.
+pub fn push_hex(out: &mut String, bytes: &[u8]) {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut s = String::with_capacity(bytes.len() * 2);
     for &b in bytes {
-        s.push(char::from(DIGITS[usize::from(b >> 4)]));
-        s.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
-    s
 }
 
 /// Parses a number: decimal, or hex with a `0x`/`0X` prefix. Used as a clap value parser,
@@ -92,6 +96,36 @@ pub fn parse_number(s: &str) -> Result<usize, String> {
         return Err("expected a decimal number or 0x-prefixed hex".to_owned());
     }
     usize::from_str_radix(digits, radix).map_err(|_| "number too large".to_owned())
+}
+
+/// Like [`parse_number`], for a 32-bit value (0 to 4294967295 = 0xffffffff).
+pub fn parse_u32(s: &str) -> Result<u32, String> {
+    let n = parse_number(s)?;
+    u32::try_from(n).map_err(|_| "number too large (at most 4294967295 = 0xffffffff)".to_owned())
+}
+
+/// Decodes a hex argument holding secret material that must be exactly `N` bytes (`what` names
+/// the key in the length error, e.g. "X25519 private keys"). The argument string is wiped.
+pub fn take_secret_array<const N: usize>(
+    arg: &str,
+    hex: &mut String,
+    what: &str,
+) -> CliResult<SecretBytes<N>> {
+    let bytes = take_secret_hex(arg, hex)?;
+    SecretBytes::try_from_slice(&bytes).map_err(|_| {
+        CliError::arg(
+            arg,
+            format_args!("{} bytes; {what} are {N} bytes", bytes.len()),
+        )
+    })
+}
+
+/// Decodes an optional hex argument; absent is zero bytes.
+pub fn decode_optional_hex(arg: &str, hex: Option<&str>) -> CliResult<Zeroizing<Vec<u8>>> {
+    match hex {
+        Some(hex) => decode_hex(arg, hex),
+        None => Ok(Zeroizing::new(Vec::new())),
+    }
 }
 
 /// Builds the software AES engine from the hex key in `hex` (wiped afterwards). The key length
@@ -175,9 +209,31 @@ impl OutputArgs {
 
 /// Prints `data` as lowercase hex and a newline on stdout.
 pub fn print_hex(data: &[u8]) -> CliResult {
-    let mut line = Zeroizing::new(encode_hex(data));
+    let mut line = Zeroizing::new(String::with_capacity(data.len() * 2 + 1));
+    push_hex(&mut line, data);
     line.push('\n');
-    write_stdout(line.as_bytes()).map_err(|e| CliError::Usage(format!("stdout: {e}")))
+    print_text(&line)
+}
+
+/// Prints one `NAME: HEX` line per value, in the order given, as a single write.
+pub fn print_named_hex(values: &[(&str, &[u8])]) -> CliResult {
+    let len = values
+        .iter()
+        .map(|(name, bytes)| name.len() + 2 + bytes.len() * 2 + 1)
+        .sum();
+    let mut text = Zeroizing::new(String::with_capacity(len));
+    for (name, bytes) in values {
+        text.push_str(name);
+        text.push_str(": ");
+        push_hex(&mut text, bytes);
+        text.push('\n');
+    }
+    print_text(&text)
+}
+
+/// Writes `text` (already complete, newline included) to stdout.
+pub fn print_text(text: &str) -> CliResult {
+    write_stdout(text.as_bytes()).map_err(|e| CliError::Usage(format!("stdout: {e}")))
 }
 
 fn write_stdout(data: &[u8]) -> io::Result<()> {
@@ -231,7 +287,9 @@ mod tests {
     fn hex_round_trip() -> CliResult {
         assert_eq!(decode_hex("--x", "00aAfF")?.as_slice(), &[0x00, 0xaa, 0xff]);
         assert!(decode_hex("--x", "")?.is_empty());
-        assert_eq!(encode_hex(&[0x00, 0xaa, 0xff]), "00aaff");
+        let mut s = String::new();
+        push_hex(&mut s, &[0x00, 0xaa, 0xff]);
+        assert_eq!(s, "00aaff");
         assert!(decode_hex("--x", "abc").is_err());
         assert!(decode_hex("--x", "zz").is_err());
         assert!(decode_hex("--x", "+1").is_err());
@@ -256,5 +314,28 @@ mod tests {
         ] {
             assert!(parse_number(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn u32_numbers() {
+        assert_eq!(parse_u32("4294967295"), Ok(u32::MAX));
+        assert_eq!(parse_u32("0xffffffff"), Ok(u32::MAX));
+        assert!(parse_u32("4294967296").is_err());
+        assert!(parse_u32("0x100000000").is_err());
+    }
+
+    #[test]
+    fn secret_arrays_wipe_and_check_length() -> CliResult {
+        let mut hex = "00112233".to_owned();
+        let secret = take_secret_array::<4>("--k", &mut hex, "test keys")?;
+        assert_eq!(secret.expose_secret(), &[0x00, 0x11, 0x22, 0x33]);
+        assert!(hex.is_empty(), "argument string not wiped");
+        let mut hex = "001122".to_owned();
+        match take_secret_array::<4>("--k", &mut hex, "test keys") {
+            Err(CliError::Usage(m)) => assert_eq!(m, "--k: 3 bytes; test keys are 4 bytes"),
+            _ => return Err(CliError::Usage("expected a length error".to_owned())),
+        }
+        assert!(hex.is_empty());
+        Ok(())
     }
 }

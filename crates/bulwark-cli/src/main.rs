@@ -4,16 +4,18 @@
 mod args;
 mod cmd;
 mod error;
+mod rng;
 
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// bulwark: AES-CCM/CCM*, AES-CMAC and AES-CTR from the command line.
+/// bulwark: AES-CCM/CCM*, AES-CMAC, AES-CTR, X25519, P-256 ECDH, HKDF-SHA256, pairing codes
+/// and OSCORE contexts from the command line.
 ///
 /// Every subcommand takes byte strings as HEX and prints its result as lowercase hex and a
-/// newline (or writes raw bytes to --out FILE where offered). Run 'bulwark SUBCOMMAND --help'
-/// for the details of each.
+/// newline ('NAME: HEX' lines where it prints several values), or writes raw bytes to
+/// --out FILE where offered. Run 'bulwark SUBCOMMAND --help' for the details of each.
 #[derive(Parser)]
 #[command(name = "bulwark", version, after_help = args::AFTER_HELP)]
 struct Cli {

@@ -9,6 +9,11 @@ use clap::Subcommand;
 pub mod ccm;
 pub mod cmac;
 pub mod ctr;
+pub mod ecdh_p256;
+pub mod hkdf;
+pub mod oscore;
+pub mod psk;
+pub mod x25519;
 
 /// The subcommands.
 #[derive(Subcommand)]
@@ -41,6 +46,71 @@ pub enum Command {
     ///   874d6191b620e3261bef6864990db6ce
     #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
     Ctr(ctr::CtrArgs),
+    /// X25519 (RFC 7748): public key ('x25519 pub') or raw shared secret
+    ///
+    /// Two forms:
+    ///   bulwark x25519 pub --secret HEX              prints our 32-byte public key
+    ///   bulwark x25519 --secret HEX --peer HEX       prints the 32-byte shared secret
+    ///
+    /// Both keys are 32 bytes. Every 32-byte private key is valid (it is clamped as RFC 7748
+    /// says). A peer key whose agreement gives all zeros (a small-order, non-contributory
+    /// point) is rejected with exit code 1.
+    ///
+    /// The shared secret is printed raw, for test vectors and interoperability: use it as a
+    /// key only through a KDF (e.g. 'bulwark hkdf --ikm SHARED ...').
+    ///
+    /// Example (RFC 7748 section 6.1, Alice's private key and Bob's public key):
+    ///   bulwark x25519 --secret 77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a \
+    ///       --peer de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f
+    ///   4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    X25519(x25519::X25519Args),
+    /// ECDH on NIST P-256: SEC1 public key ('ecdh-p256 pub') or raw shared x-coordinate
+    ///
+    /// Two forms:
+    ///   bulwark ecdh-p256 pub --secret HEX [--compressed]   prints our SEC1 public key
+    ///   bulwark ecdh-p256 --secret HEX --peer HEX           prints the 32-byte shared x
+    ///
+    /// The private key is a 32-byte big-endian scalar in [1, n-1]; any other value is a usage
+    /// error (exit 2). The peer key is SEC1, uncompressed (65 bytes, 04||x||y) or compressed
+    /// (33 bytes, 02/03||x). A peer key that is not a valid point -- wrong length or prefix
+    /// (including the identity, 00), a coordinate not below p, off the curve -- is rejected
+    /// with exit code 1; bad hex is exit code 2.
+    ///
+    /// The shared secret is printed raw, for test vectors and interoperability: use it as a
+    /// key only through a KDF (e.g. 'bulwark hkdf --ikm SHARED ...').
+    ///
+    /// Example (NIST CAVP ECC CDH, P-256, first record: d with the CAVS key qx,qy -> z):
+    ///   bulwark ecdh-p256 --secret 7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534 \
+    ///       --peer 04700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac
+    ///   46fc62106420ff012e54a434fbdd2d25ccc5852060561e68040dd7778997bd7b
+    #[command(name = "ecdh-p256", verbatim_doc_comment, after_help = AFTER_HELP)]
+    EcdhP256(ecdh_p256::EcdhP256Args),
+    /// HKDF-SHA256 (RFC 5869) extract-and-expand: print N bytes of output keying material
+    ///
+    /// Computes OKM = HKDF-Expand(HKDF-Extract(salt, ikm), info, N) and prints it as hex.
+    /// N is 0 to 8160 (255 * 32); N = 0 prints an empty line. A missing or empty --salt is
+    /// 32 zero bytes (RFC 5869); a missing --info is empty.
+    ///
+    /// Example (RFC 5869 test case 1):
+    ///   bulwark hkdf --ikm 0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b \
+    ///       --salt 000102030405060708090a0b0c --info f0f1f2f3f4f5f6f7f8f9 --len 42
+    ///   3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Hkdf(hkdf::HkdfArgs),
+    /// Pre-shared keys from pairing codes: 'psk new' makes a code, 'psk derive' its keys
+    ///
+    /// 'psk new' prints a fresh 128-bit pairing code from the OS generator; 'psk derive'
+    /// turns a code (or a raw secret) plus a device id and epoch into the device's identity,
+    /// link key and storage key (bulwark-psk v1). Run 'bulwark psk new --help' or
+    /// 'bulwark psk derive --help' for details.
+    #[command(after_help = AFTER_HELP)]
+    Psk(psk::PskArgs),
+    /// OSCORE (RFC 8613): 'oscore context' derives a security context's keys and Common IV
+    ///
+    /// AES-CCM-16-64-128 with HKDF-SHA256. Run 'bulwark oscore context --help' for details.
+    #[command(after_help = AFTER_HELP)]
+    Oscore(oscore::OscoreArgs),
 }
 
 impl Command {
@@ -50,6 +120,11 @@ impl Command {
             Command::Ccm(args) => args.run(),
             Command::Cmac(args) => args.run(),
             Command::Ctr(args) => args.run(),
+            Command::X25519(args) => args.run(),
+            Command::EcdhP256(args) => args.run(),
+            Command::Hkdf(args) => args.run(),
+            Command::Psk(args) => args.run(),
+            Command::Oscore(args) => args.run(),
         }
     }
 }

@@ -1,0 +1,129 @@
+//! `bulwark ecdh-p256 [pub]`: ECDH on NIST P-256 (SP 800-56A): SEC1 public keys and the raw
+//! shared x-coordinate.
+
+use crate::args::{AFTER_HELP, decode_hex, print_hex, take_secret_array};
+use crate::error::{CliError, CliResult};
+use bulwark_api::hazmat::expose_shared_secret;
+use bulwark_api::kex::{KeyAgreement, P256};
+use bulwark_soft::{P256StaticSecret, Soft};
+use clap::Subcommand;
+
+/// Arguments of `bulwark ecdh-p256`: either the `pub` subcommand, or `--secret` and `--peer`
+/// for an agreement (the help text is on [`super::Command`]). Same clap structure as
+/// [`super::x25519::X25519Args`].
+#[derive(clap::Args)]
+#[command(
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true,
+    subcommand_required = false
+)]
+pub struct EcdhP256Args {
+    #[command(subcommand)]
+    op: Option<EcdhP256Op>,
+
+    /// Our private key as HEX: a 32-byte big-endian scalar in [1, n-1]
+    #[arg(long, value_name = "HEX", required = true)]
+    secret: Option<String>,
+
+    /// The peer's public key as HEX: SEC1 uncompressed (65 bytes, 04||x||y) or compressed
+    /// (33 bytes, 02/03||x)
+    #[arg(long, value_name = "HEX", required = true)]
+    peer: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum EcdhP256Op {
+    /// Print the SEC1 public key of a private key
+    ///
+    /// Prints the public key d·G as SEC1 hex: uncompressed 04||x||y (65 bytes), or with
+    /// --compressed 02||x or 03||x (33 bytes; 03 when y is odd).
+    ///
+    /// Example (NIST CAVP ECC CDH, P-256, first record: d -> 04||qx_iut||qy_iut):
+    ///   bulwark ecdh-p256 pub \
+    ///       --secret 7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534
+    ///   04ead218590119e8876b29146ff89ca61770c4edbbf97d38ce385ed281d8a6b23028af61281fd35e2fa7002523acc85a429cb06ee6648325389f59edfce1405141
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Pub(PubOpts),
+}
+
+#[derive(clap::Args)]
+struct PubOpts {
+    /// The private key as HEX: a 32-byte big-endian scalar in [1, n-1]
+    #[arg(long, value_name = "HEX")]
+    secret: String,
+
+    /// Print the 33-byte compressed form (02/03||x) instead of 04||x||y
+    #[arg(long)]
+    compressed: bool,
+}
+
+/// Imports a 32-byte P-256 private scalar from `hex` (wiped). Out of range is a usage error.
+fn import_secret(soft: &mut Soft, hex: &mut String) -> CliResult<P256StaticSecret> {
+    let bytes = take_secret_array::<32>("--secret", hex, "P-256 private keys")?;
+    KeyAgreement::<P256>::import_static(soft, bytes).map_err(|e| match e {
+        bulwark_api::Error::InvalidInput => CliError::arg(
+            "--secret",
+            "not a P-256 private key: the big-endian scalar must be in [1, n-1] \
+             (not zero, not at or above the group order n)",
+        ),
+        other => CliError::from_api("--secret", other),
+    })
+}
+
+/// Checks the SEC1 framing of a peer key (public information, so the reason can be told)
+/// before the point itself is validated. Every failure is a rejected public key (exit 1).
+fn check_peer_encoding(peer: &[u8]) -> CliResult {
+    let reason = match (peer.len(), peer.first()) {
+        (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => return Ok(()),
+        (1, Some(0x00)) => "00 is the point at infinity (the identity)".to_owned(),
+        (65, Some(p)) => format!("a 65-byte SEC1 key starts with 04, not {p:02x}"),
+        (33, Some(p)) => format!("a 33-byte SEC1 key starts with 02 or 03, not {p:02x}"),
+        (len, _) => format!(
+            "{len} bytes; a SEC1 P-256 public key is 65 bytes (04||x||y) or 33 bytes (02/03||x)"
+        ),
+    };
+    Err(CliError::Rejected(format!(
+        "ecdh-p256: --peer: invalid public key: {reason}"
+    )))
+}
+
+impl EcdhP256Args {
+    /// Runs `ecdh-p256 pub` or the agreement.
+    pub fn run(self) -> CliResult {
+        let mut soft = Soft;
+        match self.op {
+            Some(EcdhP256Op::Pub(mut opts)) => {
+                let secret = import_secret(&mut soft, &mut opts.secret)?;
+                let public = KeyAgreement::<P256>::static_public(&mut soft, &secret)
+                    .map_err(|e| CliError::from_api("ecdh-p256 pub", e))?;
+                if opts.compressed {
+                    print_hex(&soft.export_public_compressed(&public))
+                } else {
+                    print_hex(&KeyAgreement::<P256>::export_public(&mut soft, &public))
+                }
+            }
+            None => {
+                let (Some(mut secret_hex), Some(peer_hex)) = (self.secret, self.peer) else {
+                    return Err(CliError::Usage(
+                        "ecdh-p256: --secret and --peer are required (or use 'ecdh-p256 pub')"
+                            .to_owned(),
+                    ));
+                };
+                let secret = import_secret(&mut soft, &mut secret_hex)?;
+                let peer = decode_hex("--peer", &peer_hex)?;
+                check_peer_encoding(&peer)?;
+                let peer = KeyAgreement::<P256>::import_public(&mut soft, &peer).map_err(|_| {
+                    CliError::Rejected(
+                        "ecdh-p256: --peer: invalid public key: not a point on P-256 \
+                         (a coordinate is not below p, the point is off the curve, or a \
+                         compressed x has no matching y)"
+                            .to_owned(),
+                    )
+                })?;
+                let shared = KeyAgreement::<P256>::agree_static(&mut soft, &secret, &peer)
+                    .map_err(|e| CliError::from_api("ecdh-p256", e))?;
+                print_hex(expose_shared_secret(&shared))
+            }
+        }
+    }
+}
