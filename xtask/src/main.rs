@@ -6,12 +6,15 @@
 //! ```text
 //! cargo xtask ci        every check CI runs, fail-fast, with a timed summary
 //! cargo xtask cross     build the no_std library crates for every bare-metal target
+//! cargo xtask qemu      run the conformance firmware (examples/firmware) in QEMU (Cortex-M0)
 //! cargo xtask demo      run the IEEE 802.15.4 sensor-node demonstration
 //! cargo xtask bench     run the host criterion benches (extra arguments go to criterion)
 //! ```
 //!
 //! To add a CI step, write a function returning `Result<(), String>` and add one
 //! [`Step`] to [`ci_steps`]. To add a no_std library crate, add it to [`NO_STD_CRATES`].
+
+mod firmware;
 
 use std::env;
 use std::ffi::OsStr;
@@ -46,6 +49,8 @@ commands:
   ci             run every check CI runs (toolchain setup, fmt, clippy, tests, docs,
                  no_std cross builds, bench build), stopping at the first failure
   cross          build the no_std library crates for every bare-metal target
+  qemu           build the conformance firmware (examples/firmware) and run each binary in
+                 QEMU: Cortex-M0 (micro:bit), and mps2-an385 for sets too big for it
   demo           run the IEEE 802.15.4 sensor-node demonstration (bulwark-demo)
   bench [ARGS]   run the host criterion benches; ARGS go to criterion (e.g. --quick, a filter)
   help           print this message";
@@ -72,7 +77,7 @@ impl Step {
     }
 }
 
-/// The full CI run, in order. Later work (QEMU runs, fuzz smoke, differential tests) appends
+/// The full CI run, in order. Later work (fuzz smoke, differential tests) appends
 /// steps here.
 fn ci_steps() -> Vec<Step> {
     let mut steps = vec![
@@ -98,6 +103,8 @@ fn ci_steps() -> Vec<Step> {
         }),
     ];
     steps.extend(cross_steps());
+    steps.extend(firmware::lint_steps());
+    steps.extend(firmware::qemu_steps());
     steps.push(Step::new("bench-build", || {
         cargo(&["bench", "--workspace", "--no-run"], &[])
     }));
@@ -147,6 +154,12 @@ fn main() -> ExitCode {
             let mut steps = vec![Step::new("targets", install_targets)];
             steps.extend(cross_steps());
             steps
+        }
+        "qemu" => {
+            if let Err(code) = no_extra_args("qemu") {
+                return code;
+            }
+            firmware::qemu_steps()
         }
         "demo" => {
             if let Err(code) = no_extra_args("demo") {
@@ -337,10 +350,15 @@ fn missing<'a>(installed: &str, wanted: &[&'a str]) -> Vec<&'a str> {
 
 /// `rustup target add` for every bare-metal target that is not installed yet.
 fn install_targets() -> Result<(), String> {
+    ensure_targets(NO_STD_TARGETS)
+}
+
+/// `rustup target add` for those of `targets` that are not installed yet.
+fn ensure_targets(targets: &[&str]) -> Result<(), String> {
     let installed = rustup_output(&["target", "list", "--installed"])?;
-    let needed = missing(&installed, NO_STD_TARGETS);
+    let needed = missing(&installed, targets);
     if needed.is_empty() {
-        eprintln!("targets already installed: {}", NO_STD_TARGETS.join(" "));
+        eprintln!("targets already installed: {}", targets.join(" "));
         return Ok(());
     }
     let mut args = vec!["target", "add"];

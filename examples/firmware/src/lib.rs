@@ -1,0 +1,154 @@
+//! The runtime shared by bulwark's conformance firmware: result lines and the exit status over
+//! semihosting, a panic handler that reports and fails, and the two AES block engines.
+//!
+//! Every binary in `src/bin/` runs a part of `bulwark-conformance` on the target, prints one
+//! line per [`Report`] (as the host test does), and exits with status 0 only if every check
+//! passed and every skipped record was one this target is known not to fit.
+//! Run one with `cargo run --release --bin NAME` (QEMU's `microbit` machine is the runner; the
+//! `*-mps2` binaries, for sets too big for a micro:bit, need the `mps2-an385` runner shown in
+//! `.cargo/config.toml`), or all of them with `cargo xtask qemu` from the repository root.
+
+#![no_std]
+
+mod fault;
+pub mod stack;
+
+use bulwark_api::Error;
+use bulwark_conformance::{Failure, Report};
+use bulwark_soft::{
+    SoftAes,
+    peripheral::{PeripheralAes, SimulatedAesPeripheral},
+};
+use cortex_m_semihosting::{debug, hprintln};
+
+// The critical-section implementation (cortex-m's `critical-section-single-core`) must be
+// linked into every binary.
+use cortex_m as _;
+
+/// The micro:bit (nRF51822): the required target.
+pub const MICROBIT: &str = "Cortex-M0";
+/// QEMU's MPS2 AN385 (Cortex-M3, 4 MiB): only for sets that cannot fit a micro:bit. The code
+/// is the same thumbv6m (Cortex-M0) build.
+pub const MPS2: &str = "Cortex-M0 code on mps2-an385";
+
+/// The software AES engine, as a `make` closure for the AES checks.
+pub fn soft_aes(key: &[u8]) -> Result<SoftAes, Error> {
+    SoftAes::new(key)
+}
+
+/// The peripheral-shaped AES engine (3 busy polls per block), as a `make` closure.
+pub fn peripheral_aes(key: &[u8]) -> Result<PeripheralAes, Error> {
+    SimulatedAesPeripheral::new(key, 3).map(PeripheralAes::new)
+}
+
+/// Records a set leaves out on this target, and why.
+#[derive(Clone, Copy, Debug)]
+pub struct Skip {
+    /// How many records (or cases) the set must report as skipped.
+    pub count: usize,
+    /// Which ones and why, for the output.
+    pub why: &'static str,
+}
+
+/// Collects the results of one binary's checks and turns them into the exit status.
+#[derive(Debug)]
+pub struct Tally {
+    name: &'static str,
+    target: &'static str,
+    passed: usize,
+    failed: usize,
+    records: usize,
+    skipped: usize,
+}
+
+impl Tally {
+    /// A tally for binary `name` running on `target` ([`MICROBIT`] or [`MPS2`]).
+    pub fn new(name: &'static str, target: &'static str) -> Self {
+        hprintln!("{}: bulwark conformance on {}", name, target);
+        Self {
+            name,
+            target,
+            passed: 0,
+            failed: 0,
+            records: 0,
+            skipped: 0,
+        }
+    }
+
+    /// Prints the outcome of one check of `engine`. The check passes if it returned a report
+    /// with no skipped record.
+    pub fn check(&mut self, engine: &str, result: Result<Report, Failure>) {
+        self.check_skipping(engine, result, Skip { count: 0, why: "" });
+    }
+
+    /// Like [`Tally::check`], but the set must skip exactly `skip.count` records on this
+    /// target: any other number fails, so a record that silently stops fitting is caught.
+    pub fn check_skipping(&mut self, engine: &str, result: Result<Report, Failure>, skip: Skip) {
+        let target = self.target;
+        match result {
+            Ok(report) => {
+                hprintln!("[{}, {}] {}", engine, target, report);
+                self.records += report.checked;
+                self.skipped += report.skipped;
+                let allowed = skip.count;
+                if allowed > 0 {
+                    hprintln!("    skipped on target: {}", skip.why);
+                }
+                if report.skipped == allowed {
+                    self.passed += 1;
+                } else {
+                    hprintln!(
+                        "FAILED [{}, {}] {}: {} records skipped, {} expected on this target",
+                        engine,
+                        target,
+                        report.set,
+                        report.skipped,
+                        allowed
+                    );
+                    self.failed += 1;
+                }
+            }
+            Err(failure) => {
+                hprintln!("FAILED [{}, {}] {}", engine, target, failure);
+                self.failed += 1;
+            }
+        }
+    }
+
+    /// Prints the summary and the stack high-water mark, then ends the emulation with status
+    /// 0 if every check passed, 1 otherwise.
+    pub fn finish(self) -> ! {
+        let stack = stack::high_water_mark();
+        hprintln!(
+            "{}: {} checks ok, {} failed; {} records, {} skipped on target; stack used {} of {} \
+             bytes",
+            self.name,
+            self.passed,
+            self.failed,
+            self.records,
+            self.skipped,
+            stack.used,
+            stack.size
+        );
+        exit(self.failed == 0)
+    }
+}
+
+/// Ends the emulation (semihosting `SYS_EXIT`): QEMU exits 0 for `true`, 1 for `false`.
+pub fn exit(success: bool) -> ! {
+    debug::exit(if success {
+        debug::EXIT_SUCCESS
+    } else {
+        debug::EXIT_FAILURE
+    });
+    // Only reached without a semihosting host (e.g. on hardware without a debugger).
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    hprintln!("PANIC: {}", info);
+    exit(false)
+}

@@ -1,0 +1,534 @@
+//! The Cortex-M0 firmware in `examples/firmware/` (its own cargo workspace): fmt, clippy,
+//! release build, flash/RAM sizes read from the ELF files, and each conformance binary run in
+//! QEMU with a timeout.
+//!
+//! Binaries named `*-mps2` run on QEMU's `mps2-an385` (Cortex-M3, 4 MiB: for vector sets that
+//! cannot fit a micro:bit); every other binary on `microbit` (a real Cortex-M0 with the
+//! nRF51's 256 KiB of flash and 16 KiB of RAM). The same rule picks the memory map in
+//! `examples/firmware/build.rs`.
+
+use std::env;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::{Step, describe, run, workspace_root};
+
+/// The firmware's target (the micro:bit's Cortex-M0; the MPS2 runs the same code).
+pub const TARGET: &str = "thumbv6m-none-eabi";
+
+/// How long one binary may run in QEMU before it counts as hung.
+const QEMU_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Where a binary runs, with the limits its memory map (`examples/firmware/memory/`) has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Machine {
+    /// BBC micro:bit (nRF51822, Cortex-M0): 256 KiB flash, 16 KiB RAM.
+    Microbit,
+    /// ARM MPS2 AN385 (Cortex-M3) as QEMU models it: 4 MiB for code, 4 MiB for data.
+    Mps2An385,
+}
+
+impl Machine {
+    /// The machine a binary runs on, by its name.
+    pub fn of(bin: &str) -> Self {
+        if bin.ends_with("-mps2") {
+            Self::Mps2An385
+        } else {
+            Self::Microbit
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Microbit => "microbit",
+            Self::Mps2An385 => "mps2-an385",
+        }
+    }
+
+    fn flash_limit(self) -> u64 {
+        match self {
+            Self::Microbit => 256 * 1024,
+            Self::Mps2An385 => 4 * 1024 * 1024,
+        }
+    }
+
+    fn ram_limit(self) -> u64 {
+        match self {
+            Self::Microbit => 16 * 1024,
+            Self::Mps2An385 => 4 * 1024 * 1024,
+        }
+    }
+
+    /// The QEMU arguments before the ELF file.
+    fn qemu_args(self) -> &'static [&'static str] {
+        const COMMON: [&str; 4] = [
+            "-nographic",
+            "-semihosting-config",
+            "enable=on,target=native",
+            "-kernel",
+        ];
+        match self {
+            Self::Microbit => &[
+                "-cpu",
+                "cortex-m0",
+                "-machine",
+                "microbit",
+                COMMON[0],
+                COMMON[1],
+                COMMON[2],
+                COMMON[3],
+            ],
+            // This board only takes its own Cortex-M3 (`-cpu cortex-m0` is refused).
+            Self::Mps2An385 => &[
+                "-machine",
+                "mps2-an385",
+                COMMON[0],
+                COMMON[1],
+                COMMON[2],
+                COMMON[3],
+            ],
+        }
+    }
+}
+
+/// `examples/firmware/`.
+fn firmware_dir() -> PathBuf {
+    workspace_root().join("examples").join("firmware")
+}
+
+/// The firmware's target directory, fixed so the ELF paths are known whatever
+/// `CARGO_TARGET_DIR` says.
+fn target_dir() -> PathBuf {
+    firmware_dir().join("target")
+}
+
+fn elf_path(bin: &str) -> PathBuf {
+    target_dir().join(TARGET).join("release").join(bin)
+}
+
+/// The `[[bin]]` names declared in `manifest` (the firmware's `Cargo.toml`), in order.
+pub fn bin_names(manifest: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut in_bin = false;
+    for line in manifest.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_bin = line == "[[bin]]";
+            continue;
+        }
+        if !in_bin {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=')
+            && key.trim() == "name"
+        {
+            names.push(value.trim().trim_matches('"').to_owned());
+        }
+    }
+    names
+}
+
+/// The firmware binaries, read from `examples/firmware/Cargo.toml`.
+fn binaries() -> Result<Vec<String>, String> {
+    let path = firmware_dir().join("Cargo.toml");
+    let manifest =
+        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let names = bin_names(&manifest);
+    if names.is_empty() {
+        return Err(format!("no [[bin]] in {}", path.display()));
+    }
+    Ok(names)
+}
+
+/// Runs `cargo ARGS` inside `examples/firmware/`, so its `.cargo/config.toml` (target, runner)
+/// applies.
+fn firmware_cargo(args: &[&str]) -> Result<(), String> {
+    let mut command = Command::new(crate::cargo_program());
+    command.args(args).current_dir(firmware_dir());
+    run(
+        command,
+        &format!("(cd examples/firmware && {})", describe("cargo", args, &[])),
+    )
+}
+
+/// Whether CI is running us (`CI=true`): then a missing QEMU is an error, not a warning.
+fn in_ci() -> bool {
+    env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+fn qemu_present() -> bool {
+    Command::new("qemu-system-arm")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// Runs `apt-get ARGS` non-interactively, through sudo unless we are root.
+fn apt_get(args: &[&str]) -> Result<(), String> {
+    let (program, mut full): (&str, Vec<&str>) = if is_root() {
+        ("apt-get", Vec::new())
+    } else {
+        ("sudo", vec!["apt-get"])
+    };
+    full.extend(args);
+    let mut command = Command::new(program);
+    command.args(&full).env("DEBIAN_FRONTEND", "noninteractive");
+    run(
+        command,
+        &describe(program, &full, &[("DEBIAN_FRONTEND", "noninteractive")]),
+    )
+}
+
+/// Installs `qemu-system-arm` with apt if it is missing (running `apt-get update` first if
+/// the package lists are stale). Errors only say why; [`qemu_setup`] decides whether that
+/// fails the run.
+fn install_qemu() -> Result<(), String> {
+    if qemu_present() {
+        eprintln!("qemu-system-arm already installed");
+        return Ok(());
+    }
+    if Command::new("apt-get").arg("--version").output().is_err() {
+        return Err(
+            "qemu-system-arm is missing and there is no apt-get to install it \
+                    (install QEMU's ARM system emulator by hand)"
+                .to_owned(),
+        );
+    }
+    let install = [
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "qemu-system-arm",
+    ];
+    if apt_get(&install).is_err() {
+        apt_get(&["update"])?;
+        apt_get(&install)?;
+    }
+    if qemu_present() {
+        Ok(())
+    } else {
+        Err("apt-get finished but `qemu-system-arm --version` still fails".to_owned())
+    }
+}
+
+/// Makes sure QEMU is there. Outside CI a missing, uninstallable QEMU is a loud warning and
+/// the QEMU runs are skipped; in CI (`CI=true`) it fails.
+fn qemu_setup() -> Result<(), String> {
+    match install_qemu() {
+        Ok(()) => Ok(()),
+        Err(message) if in_ci() => Err(format!("cannot run the firmware in QEMU: {message}")),
+        Err(message) => {
+            warn_skip(&message);
+            Ok(())
+        }
+    }
+}
+
+fn warn_skip(message: &str) {
+    eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
+    eprintln!("!! WARNING: the Cortex-M0 conformance runs are SKIPPED: {message}");
+    eprintln!("!! (in CI, with CI=true, this is an error)");
+    eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+}
+
+/// Flash and static RAM of one linked firmware, from its ELF section headers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Footprint {
+    /// Bytes stored in flash: every allocated section with contents (`.vector_table`,
+    /// `.text`, `.rodata`, and `.data`'s initial values).
+    pub flash: u64,
+    /// Bytes of RAM taken before the stack: allocated sections placed at or above
+    /// `0x2000_0000` (`.data`, `.bss`, `.uninit`).
+    pub ram: u64,
+    /// `.text` alone (code).
+    pub text: u64,
+    /// `.rodata` alone (constants: the compiled-in vector files).
+    pub rodata: u64,
+}
+
+fn le_u16(b: &[u8], at: usize) -> Option<u64> {
+    let bytes = b.get(at..at + 2)?;
+    Some(u64::from(u16::from_le_bytes(bytes.try_into().ok()?)))
+}
+
+fn le_u32(b: &[u8], at: usize) -> Option<u64> {
+    let bytes = b.get(at..at + 4)?;
+    Some(u64::from(u32::from_le_bytes(bytes.try_into().ok()?)))
+}
+
+/// Reads a 32-bit little-endian ELF's section headers (all Cortex-M ELF files are).
+pub fn footprint(elf: &[u8]) -> Option<Footprint> {
+    const SHF_ALLOC: u64 = 0x2;
+    const SHT_NOBITS: u64 = 8;
+    const RAM_START: u64 = 0x2000_0000;
+    if elf.get(..6)? != b"\x7fELF\x01\x01" {
+        return None;
+    }
+    let shoff = usize::try_from(le_u32(elf, 0x20)?).ok()?;
+    let shentsize = usize::try_from(le_u16(elf, 0x2e)?).ok()?;
+    let shnum = usize::try_from(le_u16(elf, 0x30)?).ok()?;
+    let shstrndx = usize::try_from(le_u16(elf, 0x32)?).ok()?;
+    let header = |i: usize| shoff.checked_add(i.checked_mul(shentsize)?);
+    let strtab = usize::try_from(le_u32(elf, header(shstrndx)? + 0x10)?).ok()?;
+    let mut fp = Footprint::default();
+    for i in 0..shnum {
+        let h = header(i)?;
+        let name_off = usize::try_from(le_u32(elf, h)?).ok()?;
+        let kind = le_u32(elf, h + 0x04)?;
+        let flags = le_u32(elf, h + 0x08)?;
+        let addr = le_u32(elf, h + 0x0c)?;
+        let size = le_u32(elf, h + 0x14)?;
+        let name = elf.get(strtab.checked_add(name_off)?..)?;
+        let name = name.split(|&c| c == 0).next()?;
+        if flags & SHF_ALLOC == 0 {
+            continue;
+        }
+        if kind != SHT_NOBITS {
+            fp.flash += size;
+        }
+        if addr >= RAM_START {
+            fp.ram += size;
+        }
+        match name {
+            b".text" => fp.text = size,
+            b".rodata" => fp.rodata = size,
+            _ => {}
+        }
+    }
+    Some(fp)
+}
+
+/// Prints each binary's flash and static RAM and fails if one exceeds its machine.
+fn check_sizes() -> Result<(), String> {
+    let bins = binaries()?;
+    let width = bins.iter().map(String::len).max().unwrap_or(0);
+    eprintln!(
+        "{:<width$}  {:<10}  {:>8} {:>8} {:>9}  {:>7}",
+        "binary", "machine", ".text", ".rodata", "flash", "RAM"
+    );
+    let mut over = Vec::new();
+    for bin in &bins {
+        let path = elf_path(bin);
+        let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let fp = footprint(&bytes)
+            .ok_or_else(|| format!("{} is not a 32-bit little-endian ELF", path.display()))?;
+        let machine = Machine::of(bin);
+        eprintln!(
+            "{bin:<width$}  {:<10}  {:>8} {:>8} {:>9}  {:>7}   {:5.1}% of {} KiB flash, RAM {} KiB",
+            machine.name(),
+            fp.text,
+            fp.rodata,
+            fp.flash,
+            fp.ram,
+            fp.flash as f64 * 100.0 / machine.flash_limit() as f64,
+            machine.flash_limit() / 1024,
+            machine.ram_limit() / 1024,
+        );
+        if fp.flash > machine.flash_limit() || fp.ram > machine.ram_limit() {
+            over.push(bin.clone());
+        }
+    }
+    if over.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("too big for their machine: {}", over.join(", ")))
+    }
+}
+
+/// Runs one binary in QEMU with [`QEMU_TIMEOUT`], echoing its output. Passes only if QEMU
+/// exits 0 (the firmware's semihosting exit status) and the firmware printed its summary line
+/// with no failed check.
+fn run_in_qemu(bin: &str) -> Result<(), String> {
+    if !qemu_present() {
+        let message = "qemu-system-arm is not installed";
+        if in_ci() {
+            return Err(message.to_owned());
+        }
+        warn_skip(message);
+        return Ok(());
+    }
+    let machine = Machine::of(bin);
+    let elf = elf_path(bin);
+    let mut args: Vec<String> = machine.qemu_args().iter().map(|&a| a.to_owned()).collect();
+    args.push(elf.display().to_string());
+    let shown = describe("qemu-system-arm", &args, &[]);
+    eprintln!("$ {shown}");
+    let start = Instant::now();
+    let mut child = Command::new("qemu-system-arm")
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| "no stdout pipe".to_owned())?;
+    let reader = thread::spawn(move || {
+        let mut summary_ok = false;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            summary_ok |= line.contains(" checks ok, 0 failed;");
+        }
+        summary_ok
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() >= QEMU_TIMEOUT => {
+                // Kill our own child by its handle; the reader then sees end of file.
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(50)),
+            Err(e) => return Err(format!("waiting for `{shown}`: {e}")),
+        }
+    };
+    let summary_ok = reader.join().unwrap_or(false);
+    let secs = start.elapsed().as_secs_f64();
+    match status {
+        None => Err(format!(
+            "`{shown}` did not finish within {} s (killed)",
+            QEMU_TIMEOUT.as_secs()
+        )),
+        Some(status) if !status.success() => Err(format!(
+            "`{shown}` exited with {status} after {secs:.1} s: a check failed, the firmware \
+             panicked or faulted (see its output above)"
+        )),
+        Some(_) if !summary_ok => Err(format!(
+            "`{shown}` exited 0 after {secs:.1} s but printed no `N checks ok, 0 failed` \
+             summary"
+        )),
+        Some(_) => {
+            eprintln!("{bin}: passed on {} in {secs:.1} s", machine.name());
+            Ok(())
+        }
+    }
+}
+
+/// fmt and clippy for the firmware workspace (part of CI's lint steps).
+pub fn lint_steps() -> Vec<Step> {
+    vec![
+        Step::new("firmware fmt", || firmware_cargo(&["fmt", "--", "--check"]))
+            .hint("run `cargo fmt` in examples/firmware"),
+        Step::new("firmware clippy", || {
+            let dir = target_dir().display().to_string();
+            firmware_cargo(&[
+                "clippy",
+                "--release",
+                "--all-targets",
+                "--target-dir",
+                &dir,
+                "--",
+                "-D",
+                "warnings",
+            ])
+        }),
+    ]
+}
+
+/// Installing QEMU and the target, the release build, the size check, and one QEMU run per
+/// binary. The binaries are read from the firmware's manifest when the steps are made; if it
+/// cannot be read, one failing step says why.
+pub fn qemu_steps() -> Vec<Step> {
+    let mut steps = vec![
+        Step::new("qemu setup", || {
+            crate::ensure_targets(&[TARGET])?;
+            qemu_setup()
+        })
+        .hint("install QEMU's ARM emulator: `sudo apt-get install qemu-system-arm`"),
+        Step::new("firmware build", || {
+            let dir = target_dir().display().to_string();
+            firmware_cargo(&["build", "--release", "--target-dir", &dir])
+        })
+        .hint("a binary that overflows FLASH or RAM fails to link: split its vector sets"),
+        Step::new("firmware size", check_sizes),
+    ];
+    match binaries() {
+        Ok(bins) => steps.extend(bins.into_iter().map(|bin| {
+            Step::new(format!("qemu {bin}"), move || run_in_qemu(&bin)).hint(
+                "run it alone: `cd examples/firmware && cargo run --release --bin NAME` \
+                 (binaries named *-mps2: `cargo xtask qemu`)",
+            )
+        })),
+        Err(message) => steps.push(Step::new("qemu binaries", move || Err(message.clone()))),
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bin_names_reads_only_bin_tables() {
+        let manifest = "[package]\nname = \"pkg\"\n\n[[bin]]\nname = \"a\"\ntest = false\n\n\
+                        [[bin]]\nname = \"b-mps2\"\n\n[profile.release]\nlto = true\n";
+        assert_eq!(bin_names(manifest), ["a", "b-mps2"]);
+        assert_eq!(Machine::of("b-mps2"), Machine::Mps2An385);
+        assert_eq!(Machine::of("a"), Machine::Microbit);
+    }
+
+    #[test]
+    fn the_firmware_manifest_lists_binaries_for_both_machines() {
+        let bins = binaries().unwrap();
+        assert!(bins.iter().any(|b| Machine::of(b) == Machine::Microbit));
+        assert!(bins.iter().all(|b| {
+            firmware_dir()
+                .join("src/bin")
+                .join(format!("{b}.rs"))
+                .exists()
+        }));
+    }
+
+    #[test]
+    fn footprint_of_a_minimal_elf() {
+        // ELF32 LE header, then three section headers: null, .text (alloc, 100 bytes at 0x0),
+        // .bss (alloc, nobits, 8 bytes at 0x2000_0000), .shstrtab (names).
+        let names = b"\0.text\0.bss\0.shstrtab\0";
+        let mut elf = vec![0u8; 0x34];
+        elf[..6].copy_from_slice(b"\x7fELF\x01\x01");
+        let strtab_off = elf.len();
+        elf.extend_from_slice(names);
+        let shoff = elf.len();
+        elf[0x20..0x24].copy_from_slice(&(shoff as u32).to_le_bytes());
+        elf[0x2e..0x30].copy_from_slice(&40u16.to_le_bytes());
+        elf[0x30..0x32].copy_from_slice(&4u16.to_le_bytes());
+        elf[0x32..0x34].copy_from_slice(&3u16.to_le_bytes());
+        let mut section = |name: u32, kind: u32, flags: u32, addr: u32, off: u32, size: u32| {
+            let mut h = [0u8; 40];
+            for (i, v) in [name, kind, flags, addr, off, size].iter().enumerate() {
+                h[i * 4..i * 4 + 4].copy_from_slice(&v.to_le_bytes());
+            }
+            elf.extend_from_slice(&h);
+        };
+        section(0, 0, 0, 0, 0, 0);
+        section(1, 1, 6, 0, 0, 100);
+        section(7, 8, 3, 0x2000_0000, 0, 8);
+        section(12, 3, 0, 0, strtab_off as u32, names.len() as u32);
+        let fp = footprint(&elf).unwrap();
+        assert_eq!(
+            fp,
+            Footprint {
+                flash: 100,
+                ram: 8,
+                text: 100,
+                rodata: 0
+            }
+        );
+        assert_eq!(footprint(b"not an elf"), None);
+    }
+}
