@@ -263,6 +263,7 @@ pub fn ccm_tamper<C: Ccm, const BIG: usize, const MSG: usize>(
         if ccm.open_detached(nonce, &[aad], buf, tag).is_err() {
             return Err(mismatch(SET, r.line, "untampered frame rejected"));
         }
+        report.checked += 1;
         report.valid += 1;
     }
     Ok(report)
