@@ -6,6 +6,7 @@ pub mod aes;
 pub mod kdf;
 pub mod kex;
 mod rng;
+pub mod sig;
 pub mod vectors;
 
 pub use rng::{DeterministicTestRng, FailingTestRng, StuckTestRng};

@@ -121,4 +121,16 @@ pub mod data {
     vector_file!(ECDH_P256_KAS_VALIDITY, "ecdh_p256_kas_validity.txt");
     vector_file!(HKDF_SHA256_WYCHEPROOF, "hkdf_sha256_wycheproof.txt");
     vector_file!(HKDF_SHA256_RFC5869, "hkdf_sha256_rfc5869.txt");
+    vector_file!(ED25519_WYCHEPROOF, "ed25519_wycheproof.txt");
+    vector_file!(ED25519_SIGN_INPUT, "ed25519_sign_input.txt");
+    vector_file!(
+        ECDSA_P256_WYCHEPROOF_DER,
+        "ecdsa_p256_sha256_wycheproof_der.txt"
+    );
+    vector_file!(
+        ECDSA_P256_WYCHEPROOF_P1363,
+        "ecdsa_p256_sha256_wycheproof_p1363.txt"
+    );
+    vector_file!(ECDSA_P256_CAVP_SIGVER, "ecdsa_p256_sha256_cavp_sigver.txt");
+    vector_file!(ECDSA_P256_RFC6979, "ecdsa_p256_rfc6979.txt");
 }

@@ -87,12 +87,12 @@ fn one_mebibyte_image_verifies_by_streaming() {
 
 #[test]
 fn ram_needed_by_the_streaming_verifier() {
-    let state = core::mem::size_of::<sha2::Sha256>();
-    let state512 = core::mem::size_of::<sha2::Sha512>();
+    let state = core::mem::size_of::<bulwark_soft::Sha256State>();
+    let state512 = core::mem::size_of::<bulwark_soft::Sha512State>();
     let verified = core::mem::size_of::<VerifiedImage>();
     println!(
         "streaming verifier RAM: parsed layout {LAYOUT_SIZE} B + chunk buffer (64 B in these tests) \
-         + hash state (sha2::Sha256 {state} B, sha2::Sha512 {state512} B) + VerifiedImage {verified} B \
+         + hash state (Sha256State {state} B, Sha512State {state512} B) + VerifiedImage {verified} B \
          + the signature check's stack"
     );
     const { assert!(LAYOUT_SIZE <= 512) };

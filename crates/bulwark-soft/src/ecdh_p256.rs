@@ -76,7 +76,7 @@ impl Soft {
 
 /// Draws scalars from `rng` until one is in `1..n` (rejection sampling: no modular bias), at
 /// most [`P256_KEYGEN_ATTEMPTS`] times.
-fn generate<R: Rng + ?Sized>(rng: &mut R) -> Result<p256::SecretKey, Error> {
+pub(crate) fn generate<R: Rng + ?Sized>(rng: &mut R) -> Result<p256::SecretKey, Error> {
     for _ in 0..P256_KEYGEN_ATTEMPTS {
         let candidate = SecretBytes::<32>::random(rng)?;
         if let Ok(key) = p256::SecretKey::from_slice(candidate.expose_secret()) {

@@ -1,8 +1,8 @@
-//! HKDF-SHA256 (RFC 5869) and SHA-256 on the RustCrypto `hkdf`, `hmac` and `sha2` crates.
+//! HKDF-SHA256 (RFC 5869), SHA-256 and SHA-512 on the RustCrypto `hkdf`, `hmac` and `sha2` crates.
 
 use bulwark_api::{
     Error, SecretBytes,
-    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk, SHA256_LEN, Sha256},
+    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk, SHA256_LEN, SHA512_LEN, Sha256, Sha512},
 };
 use sha2::Digest;
 use zeroize::Zeroize;
@@ -17,6 +17,17 @@ pub struct Sha256State(sha2::Sha256);
 impl core::fmt::Debug for Sha256State {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Sha256State").finish_non_exhaustive()
+    }
+}
+
+/// An in-progress SHA-512 computation owned by the caller (e.g. an MCUboot image hashed with
+/// `--sha 512`). Wiped on drop like [`Sha256State`]; never printed.
+#[derive(Clone, Default)]
+pub struct Sha512State(sha2::Sha512);
+
+impl core::fmt::Debug for Sha512State {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Sha512State").finish_non_exhaustive()
     }
 }
 
@@ -60,6 +71,23 @@ impl Sha256 for Soft {
     }
 
     fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
+        Ok(state.0.finalize().into())
+    }
+}
+
+impl Sha512 for Soft {
+    type State = Sha512State;
+
+    fn start(&mut self) -> Result<Self::State, Error> {
+        Ok(Sha512State(sha2::Sha512::new()))
+    }
+
+    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+        state.0.update(data);
+        Ok(())
+    }
+
+    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error> {
         Ok(state.0.finalize().into())
     }
 }

@@ -3,6 +3,8 @@
 #![forbid(unsafe_code)]
 
 mod ecdh_p256;
+mod ecdsa_p256;
+mod ed25519;
 mod engine;
 mod kdf;
 pub mod modes;
@@ -11,8 +13,13 @@ mod rng;
 mod x25519;
 
 pub use ecdh_p256::{P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret};
+pub use ecdsa_p256::{
+    ECDSA_P256_DER_MAX_LEN, EcdsaP256PublicKey, EcdsaP256SigningKey, ecdsa_signature_from_der,
+    ecdsa_signature_to_der,
+};
+pub use ed25519::{Ed25519PublicKey, Ed25519SigningKey};
 pub use engine::SoftAes;
-pub use kdf::Sha256State;
+pub use kdf::{Sha256State, Sha512State};
 pub use modes::{CbcMacMode, CcmMode, CmacMode, CtrMode};
 pub use rng::RandCoreRng;
 pub use x25519::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
@@ -20,9 +27,13 @@ pub use x25519::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
 /// The software backend for the keyless and asymmetric capabilities: implements
 /// [`KeyAgreement<X25519>`](bulwark_api::kex::KeyAgreement) (x25519-dalek),
 /// [`KeyAgreement<P256>`](bulwark_api::kex::KeyAgreement) (`p256`),
-/// [`HkdfSha256`](bulwark_api::kdf::HkdfSha256) (`hkdf`) and
-/// [`Sha256`](bulwark_api::kdf::Sha256) (`sha2`). It holds no state: keys live in the
-/// associated key types, hash state in [`Sha256State`].
+/// [`HkdfSha256`](bulwark_api::kdf::HkdfSha256) (`hkdf`),
+/// [`Sha256`](bulwark_api::kdf::Sha256) and [`Sha512`](bulwark_api::kdf::Sha512) (`sha2`),
+/// [`Verify`](bulwark_api::sig::Verify) and [`Sign`](bulwark_api::sig::Sign) for
+/// [`Ed25519`](bulwark_api::sig::Ed25519) (`ed25519-dalek`) and
+/// [`EcdsaP256`](bulwark_api::sig::EcdsaP256) (`p256`, which also gets
+/// [`VerifyPrehash`](bulwark_api::sig::VerifyPrehash)). It holds no state: keys live in the
+/// associated key types, hash state in [`Sha256State`] and [`Sha512State`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Soft;
 

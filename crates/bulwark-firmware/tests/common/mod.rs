@@ -1,6 +1,6 @@
-//! Test-only backend (sha2, ed25519-dalek, p256), counter, vector loading and a Rust image
-//! signer for synthetic images. Replace the backend with `bulwark_soft::Soft` once it
-//! implements `Sha256`, `Verify<Ed25519>` and `VerifyPrehash<EcdsaP256>`.
+//! Test helpers: the backend (`bulwark_soft::Soft`, re-exported as `TestBackend`), a counter,
+//! vector loading and a Rust image signer for synthetic images (Ed25519 through `Soft`'s
+//! `Sign<Ed25519>`).
 #![allow(
     dead_code,
     missing_docs,
@@ -10,110 +10,16 @@
 )]
 
 use bulwark_api::{
-    Error,
+    Error, SecretBytes,
     kdf::Sha256,
-    sig::{EcdsaP256, Ed25519, Verify, VerifyPrehash},
+    sig::{Ed25519, Sign, Verify},
 };
-use bulwark_firmware::{ED25519_SPKI_PREFIX, MonotonicCounter, Sha512};
-use sha2::Digest;
+use bulwark_firmware::{ED25519_SPKI_PREFIX, MonotonicCounter};
 use std::{collections::HashMap, path::PathBuf, vec::Vec};
 
-/// Streaming SHA-256/512 and Ed25519 / ECDSA P-256 verification on RustCrypto and dalek.
-pub struct TestBackend;
-
-impl Sha256 for TestBackend {
-    type State = sha2::Sha256;
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Ok(sha2::Sha256::new())
-    }
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        Digest::update(state, data);
-        Ok(())
-    }
-    fn finish(&mut self, state: Self::State) -> Result<[u8; 32], Error> {
-        let mut out = [0u8; 32];
-        out.copy_from_slice(&state.finalize());
-        Ok(out)
-    }
-}
-
-impl Sha512 for TestBackend {
-    type State = sha2::Sha512;
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Ok(sha2::Sha512::new())
-    }
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        Digest::update(state, data);
-        Ok(())
-    }
-    fn finish(&mut self, state: Self::State) -> Result<[u8; 64], Error> {
-        let mut out = [0u8; 64];
-        out.copy_from_slice(&state.finalize());
-        Ok(out)
-    }
-}
-
-impl Verify<Ed25519> for TestBackend {
-    type PublicKey = ed25519_dalek::VerifyingKey;
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        let b: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
-        let k = ed25519_dalek::VerifyingKey::from_bytes(b).map_err(|_| Error::InvalidInput)?;
-        if k.is_weak() {
-            return Err(Error::InvalidInput);
-        }
-        Ok(k)
-    }
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.to_bytes()
-    }
-    fn verify(&mut self, key: &Self::PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
-        let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| Error::Verification)?;
-        key.verify_strict(msg, &sig)
-            .map_err(|_| Error::Verification)
-    }
-}
-
-fn ecdsa_sig(sig: &[u8]) -> Result<p256::ecdsa::Signature, Error> {
-    if sig.len() == 64 {
-        p256::ecdsa::Signature::from_slice(sig)
-    } else {
-        p256::ecdsa::Signature::from_der(sig)
-    }
-    .map_err(|_| Error::Verification)
-}
-
-impl Verify<EcdsaP256> for TestBackend {
-    type PublicKey = p256::ecdsa::VerifyingKey;
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes).map_err(|_| Error::InvalidInput)
-    }
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        let mut out = [0u8; 65];
-        out.copy_from_slice(key.to_sec1_point(false).as_bytes());
-        out
-    }
-    fn verify(&mut self, key: &Self::PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
-        use p256::ecdsa::signature::Verifier;
-        key.verify(msg, &ecdsa_sig(sig)?)
-            .map_err(|_| Error::Verification)
-    }
-}
-
-impl VerifyPrehash<EcdsaP256> for TestBackend {
-    fn verify_prehash(
-        &mut self,
-        key: &Self::PublicKey,
-        digest: &[u8],
-        sig: &[u8],
-    ) -> Result<(), Error> {
-        use p256::ecdsa::signature::hazmat::PrehashVerifier;
-        if digest.len() < 32 {
-            return Err(Error::InvalidInput);
-        }
-        key.verify_prehash(digest, &ecdsa_sig(sig)?)
-            .map_err(|_| Error::Verification)
-    }
-}
+/// The backend the tests verify with: the software backend (streaming SHA-256/512, Ed25519
+/// and ECDSA P-256 verification).
+pub use bulwark_soft::Soft as TestBackend;
 
 /// A RAM counter that records writes.
 #[derive(Default)]
@@ -224,12 +130,19 @@ pub fn tlv_boundaries(img: &[u8]) -> Vec<usize> {
 
 pub const TEST_SEED: [u8; 32] = [0x42; 32];
 
-pub fn signing_key() -> ed25519_dalek::SigningKey {
-    ed25519_dalek::SigningKey::from_bytes(&TEST_SEED)
+pub fn signing_key() -> bulwark_soft::Ed25519SigningKey {
+    let mut seed = TEST_SEED;
+    Sign::<Ed25519>::import_signing_key(&mut TestBackend, SecretBytes::take_from(&mut seed))
+        .unwrap()
 }
 
 pub fn synthetic_public() -> [u8; 32] {
-    signing_key().verifying_key().to_bytes()
+    let public = Sign::<Ed25519>::signing_public(&mut TestBackend, &signing_key()).unwrap();
+    Verify::<Ed25519>::export_public(&mut TestBackend, &public)
+}
+
+pub fn sha256(data: &[u8]) -> [u8; 32] {
+    TestBackend.digest(&[data]).unwrap()
 }
 
 pub fn spki(pk: &[u8; 32]) -> Vec<u8> {
@@ -298,11 +211,11 @@ impl Build {
         img.resize(self.hdr_size as usize, 0xFF);
         img.extend_from_slice(&self.body);
         img.extend_from_slice(&prot);
-        let digest: [u8; 32] = sha2::Sha256::digest(&img).into();
-        let sk = signing_key();
-        use ed25519_dalek::Signer;
-        let sig = sk.sign(&digest).to_bytes().to_vec();
-        let keyhash: [u8; 32] = sha2::Sha256::digest(spki(&synthetic_public())).into();
+        let digest = sha256(&img);
+        let sig = Sign::<Ed25519>::sign(&mut TestBackend, &signing_key(), &digest)
+            .unwrap()
+            .to_vec();
+        let keyhash = sha256(&spki(&synthetic_public()));
         let mut entries = vec![
             (0x10, digest.to_vec()),
             (0x01, keyhash.to_vec()),
