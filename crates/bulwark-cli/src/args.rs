@@ -26,10 +26,12 @@ file in the same directory, renamed on success) and nothing is printed.
 Exit codes:
   0  success
   1  the cryptography rejected the input (authentication failed; invalid or non-contributory
-     public key); 'error: ...' on stderr, nothing on stdout, and no --out file written
+     public key; invalid signature; an image that 'image verify' refuses); 'error: ...' on
+     stderr, nothing on stdout, and no --out file written
   2  usage, format or I/O error (bad hex, odd hex length, unsupported key/nonce/tag/output
      length, private key out of range, mistyped pairing code, missing or conflicting arguments,
-     unknown subcommand, unreadable --in, unwritable --out)";
+     unknown subcommand, unreadable --in, unwritable --out, unreadable or invalid key file,
+     an existing keygen --out file, an image that cannot be built)";
 
 /// Decodes hex (either case; empty is zero bytes). `arg` names the argument in errors. The
 /// digits themselves are never echoed: they may be key material.
@@ -240,6 +242,33 @@ fn write_stdout(data: &[u8]) -> io::Result<()> {
     let mut out = io::stdout().lock();
     out.write_all(data)?;
     out.flush()
+}
+
+/// Reads the whole file `path` (`-` is standard input); `arg` names the argument in errors.
+pub fn read_file(arg: &str, path: &Path) -> CliResult<Zeroizing<Vec<u8>>> {
+    let mut data = Zeroizing::new(Vec::new());
+    let result = if path == Path::new("-") {
+        io::stdin().lock().read_to_end(&mut data).map(|_| ())
+    } else {
+        fs::File::open(path).and_then(|mut f| {
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            data.reserve(usize::try_from(len).unwrap_or(0));
+            f.read_to_end(&mut data).map(|_| ())
+        })
+    };
+    result.map_err(|e| CliError::arg(arg, format_args!("{}: {e}", path.display())))?;
+    Ok(data)
+}
+
+/// Writes `data` to `path` through a temporary file renamed over it (`-` writes the raw bytes
+/// to standard output); `arg` names the argument in errors. Call only after success.
+pub fn write_file(arg: &str, path: &Path, data: &[u8]) -> CliResult {
+    if path == Path::new("-") {
+        write_stdout(data).map_err(|e| CliError::arg(arg, format_args!("-: {e}")))
+    } else {
+        write_atomic(path, data)
+            .map_err(|e| CliError::arg(arg, format_args!("{}: {e}", path.display())))
+    }
 }
 
 /// Writes `data` to a new temporary file next to `path`, then renames it over `path`, so that

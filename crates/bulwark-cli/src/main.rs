@@ -4,14 +4,16 @@
 mod args;
 mod cmd;
 mod error;
+mod keys;
 mod rng;
 
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 
-/// bulwark: AES-CCM/CCM*, AES-CMAC, AES-CTR, X25519, P-256 ECDH, HKDF-SHA256, pairing codes
-/// and OSCORE contexts from the command line.
+/// bulwark: AES-CCM/CCM*, AES-CMAC, AES-CTR, X25519, P-256 ECDH, HKDF-SHA256, pairing codes,
+/// OSCORE contexts, Ed25519/ECDSA P-256 keys and signatures, and MCUboot images from the
+/// command line.
 ///
 /// Every subcommand takes byte strings as HEX and prints its result as lowercase hex and a
 /// newline ('NAME: HEX' lines where it prints several values), or writes raw bytes to

@@ -1582,3 +1582,1095 @@ fn oscore_usage_errors_exit_2() -> TestResult {
     assert_bare_family_shows_help("oscore")?;
     assert_fails(&["oscore", "nonce"], 2, "nonce")
 }
+
+// ---------------------------------------------------------------------------------------------
+// keygen, getpub, verify, image sign/verify
+
+fn mcuboot_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/mcuboot")
+}
+
+fn mcuboot(file: &str) -> Result<String, Box<dyn Error>> {
+    Ok(path_str(&mcuboot_dir().join(file))?.to_owned())
+}
+
+/// The records of `test-vectors/mcuboot/manifest.txt`.
+fn mcuboot_manifest() -> Result<Vec<HashMap<String, String>>, Box<dyn Error>> {
+    vector_records("mcuboot/manifest.txt")
+}
+
+/// make_images.py's payload: byte i = i mod 256.
+fn pattern_payload(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i % 256) as u8).collect()
+}
+
+// RFC 8032 section 7.1, TEST 1 (first record of test-vectors/ed25519_sign_input.txt).
+const ED25519_TEST1_KEY: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+const ED25519_TEST1_SIG: &str = "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
+
+/// Flips the lowest bit of the hex digit at `i`.
+fn flip_hex(s: &str, i: usize) -> String {
+    let mut b = s.as_bytes().to_vec();
+    b[i] = match b[i] {
+        b'0' => b'1',
+        b'1' => b'0',
+        c if c.is_ascii_digit() => c ^ 1,
+        b'a' => b'b',
+        b'b' => b'a',
+        b'c' => b'd',
+        b'd' => b'c',
+        b'e' => b'f',
+        _ => b'e',
+    };
+    String::from_utf8(b).unwrap_or_default()
+}
+
+#[test]
+fn verify_ed25519_rfc8032_test1() -> TestResult {
+    let record = &vector_records("ed25519_sign_input.txt")?[0];
+    assert_eq!(field(record, "public")?, ED25519_TEST1_KEY);
+    assert_eq!(field(record, "sig")?, ED25519_TEST1_SIG);
+    let ok = [
+        "verify",
+        "ed25519",
+        "--key",
+        ED25519_TEST1_KEY,
+        "--msg",
+        "",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_prints(&ok, "ok")?;
+    // Tampered signature (R, then S), message, key: exit 1.
+    for i in [0, 64, 127] {
+        let sig = flip_hex(ED25519_TEST1_SIG, i);
+        let args = [
+            "verify",
+            "ed25519",
+            "--key",
+            ED25519_TEST1_KEY,
+            "--msg",
+            "",
+            "--sig",
+            &sig,
+        ];
+        assert_fails(&args, 1, "verify ed25519: invalid signature")?;
+    }
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        ED25519_TEST1_KEY,
+        "--msg",
+        "00",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_fails(&args, 1, "invalid signature")?;
+    let key = flip_hex(ED25519_TEST1_KEY, 0);
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        &key,
+        "--msg",
+        "",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_fails(&args, 1, "verify ed25519")?;
+    // Short signature: invalid (exit 1). Invalid keys: exit 1.
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        ED25519_TEST1_KEY,
+        "--msg",
+        "",
+        "--sig",
+        &ED25519_TEST1_SIG[..126],
+    ];
+    assert_fails(&args, 1, "invalid signature")?;
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        &ED25519_TEST1_KEY[..62],
+        "--msg",
+        "",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_fails(&args, 1, "--key: invalid public key: 31 bytes")?;
+    let identity = format!("01{}", "00".repeat(31));
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        &identity,
+        "--msg",
+        "",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_fails(&args, 1, "--key: invalid public key")?;
+    // Bad hex: exit 2.
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        ED25519_TEST1_KEY,
+        "--msg",
+        "0",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_fails(&args, 2, "--msg: odd number of hex digits")?;
+    let args = [
+        "verify",
+        "ed25519",
+        "--key",
+        "zz",
+        "--msg",
+        "",
+        "--sig",
+        ED25519_TEST1_SIG,
+    ];
+    assert_fails(&args, 2, "--key: invalid hex")?;
+    assert_fails(
+        &["verify", "ed25519", "--key", ED25519_TEST1_KEY, "--msg", ""],
+        2,
+        "--sig",
+    )
+}
+
+/// The SEC1 compressed form of an uncompressed key given as hex.
+fn compress_hex(uncompressed: &str) -> String {
+    let y_odd = u8::from_str_radix(&uncompressed[128..130], 16).unwrap_or(0) & 1 == 1;
+    format!(
+        "{}{}",
+        if y_odd { "03" } else { "02" },
+        &uncompressed[2..66]
+    )
+}
+
+#[test]
+fn verify_ecdsa_p256_wycheproof_records() -> TestResult {
+    for file in [
+        "ecdsa_p256_sha256_wycheproof_p1363.txt",
+        "ecdsa_p256_sha256_wycheproof_der.txt",
+    ] {
+        let records = vector_records(file)?;
+        let (mut valid, mut invalid) = (0, 0);
+        for r in &records {
+            let (key, msg, sig) = (field(r, "public")?, field(r, "msg")?, field(r, "sig")?);
+            let args = [
+                "verify",
+                "ecdsa-p256",
+                "--key",
+                key,
+                "--msg",
+                msg,
+                "--sig",
+                sig,
+            ];
+            match field(r, "result")? {
+                "valid" => {
+                    assert_prints(&args, "ok")?;
+                    valid += 1;
+                }
+                "invalid" => {
+                    assert_fails(&args, 1, "verify ecdsa-p256")?;
+                    invalid += 1;
+                }
+                _ => {}
+            }
+        }
+        assert!(
+            valid > 100 && invalid > 50,
+            "{file}: {valid} valid, {invalid} invalid"
+        );
+
+        // The first record: compressed key, tampered signature, message and key.
+        let r = &records[0];
+        let (key, msg, sig) = (field(r, "public")?, field(r, "msg")?, field(r, "sig")?);
+        let compressed = compress_hex(key);
+        assert_prints(
+            &[
+                "verify",
+                "ecdsa-p256",
+                "--key",
+                &compressed,
+                "--msg",
+                msg,
+                "--sig",
+                sig,
+            ],
+            "ok",
+        )?;
+        let bad_sig = flip_hex(sig, sig.len() - 1);
+        let args = [
+            "verify",
+            "ecdsa-p256",
+            "--key",
+            key,
+            "--msg",
+            msg,
+            "--sig",
+            &bad_sig,
+        ];
+        assert_fails(&args, 1, "verify ecdsa-p256: invalid signature")?;
+        let bad_msg = format!("{msg}00");
+        let args = [
+            "verify",
+            "ecdsa-p256",
+            "--key",
+            key,
+            "--msg",
+            &bad_msg,
+            "--sig",
+            sig,
+        ];
+        assert_fails(&args, 1, "invalid signature")?;
+        let bad_key = flip_hex(key, 129);
+        let args = [
+            "verify",
+            "ecdsa-p256",
+            "--key",
+            &bad_key,
+            "--msg",
+            msg,
+            "--sig",
+            sig,
+        ];
+        assert_fails(&args, 1, "--key: invalid public key: not a point on P-256")?;
+        let args = [
+            "verify",
+            "ecdsa-p256",
+            "--key",
+            &key[..128],
+            "--msg",
+            msg,
+            "--sig",
+            sig,
+        ];
+        assert_fails(&args, 1, "--key: invalid public key: 64 bytes")?;
+        let hybrid = format!("06{}", &key[2..]);
+        let args = [
+            "verify",
+            "ecdsa-p256",
+            "--key",
+            &hybrid,
+            "--msg",
+            msg,
+            "--sig",
+            sig,
+        ];
+        assert_fails(&args, 1, "cannot start with 06")?;
+        let args = [
+            "verify",
+            "ecdsa-p256",
+            "--key",
+            key,
+            "--msg",
+            msg,
+            "--sig",
+            "0x00",
+        ];
+        assert_fails(&args, 2, "--sig: invalid hex")?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn file_mode(path: &std::path::Path) -> Result<u32, Box<dyn Error>> {
+    use std::os::unix::fs::PermissionsExt;
+    Ok(fs::metadata(path)?.permissions().mode() & 0o777)
+}
+
+#[test]
+fn keygen_writes_pkcs8_0600_and_refuses_to_overwrite() -> TestResult {
+    let dir = scratch_dir("keygen")?;
+    for ty in ["ed25519", "ecdsa-p256"] {
+        let path = dir.join(format!("{ty}.pem"));
+        let p = path_str(&path)?;
+        let run = bulwark(&["keygen", "--type", ty, "--out", p])?;
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        assert!(run.stdout.is_empty() && run.stderr.is_empty());
+        let text = fs::read_to_string(&path)?;
+        assert!(text.starts_with("-----BEGIN PRIVATE KEY-----\n"), "{text}");
+        assert!(text.ends_with("-----END PRIVATE KEY-----\n"), "{text}");
+        #[cfg(unix)]
+        assert_eq!(file_mode(&path)?, 0o600);
+        // The DER (via getpub's view of it) and the public key forms agree.
+        let der = stdout_of(&["getpub", "--key", p, "--format", "der"])?;
+        let raw = stdout_of(&["getpub", "--key", p, "--format", "raw"])?;
+        assert!(der.trim_end().ends_with(raw.trim_end()));
+        // Never overwritten: exit 2, file unchanged.
+        assert_fails(
+            &["keygen", "--type", ty, "--out", p],
+            2,
+            "refusing to overwrite",
+        )?;
+        assert_eq!(fs::read_to_string(&path)?, text);
+        // A second key differs.
+        let other = dir.join(format!("{ty}-2.pem"));
+        stdout_of(&["keygen", "--type", ty, "--out", path_str(&other)?])?;
+        assert_ne!(
+            stdout_of(&["getpub", "--key", path_str(&other)?, "--format", "raw"])?,
+            raw
+        );
+    }
+    assert_fails(&["keygen", "--type", "rsa", "--out", "x.pem"], 2, "")?;
+    let missing_dir = dir.join("no/such/dir/k.pem");
+    assert_fails(
+        &[
+            "keygen",
+            "--type",
+            "ed25519",
+            "--out",
+            path_str(&missing_dir)?,
+        ],
+        2,
+        "--out",
+    )
+}
+
+#[test]
+fn getpub_formats_match_the_committed_keys() -> TestResult {
+    let dir = scratch_dir("getpub")?;
+    for (key, prefix, manifest_file) in [
+        (
+            "test-key-ed25519.pem",
+            "302a300506032b6570032100",
+            "ed25519-hash-sc.img",
+        ),
+        (
+            "test-key-ecdsa-p256.pem",
+            "3059301306072a8648ce3d020106082a8648ce3d030107034200",
+            "ecdsa-p256-hash-sc.img",
+        ),
+    ] {
+        let manifest = mcuboot_manifest()?;
+        let entry = manifest
+            .iter()
+            .find(|r| r.get("file").map(String::as_str) == Some(manifest_file))
+            .ok_or("manifest entry missing")?;
+        let k = mcuboot(key)?;
+        let raw = field(entry, "pubkey")?;
+        assert_prints(&["getpub", "--key", &k, "--format", "raw"], raw)?;
+        assert_prints(
+            &["getpub", "--key", &k, "--format", "der"],
+            &format!("{prefix}{raw}"),
+        )?;
+        // The hash is imgtool's KEYHASH (SHA-256 of the SubjectPublicKeyInfo DER).
+        assert_prints(
+            &["getpub", "--key", &k, "--format", "hash"],
+            field(entry, "keyhash")?,
+        )?;
+        // pem is the default; the public key file gives the same answers.
+        let pem = stdout_of(&["getpub", "--key", &k])?;
+        assert_eq!(pem, stdout_of(&["getpub", "--key", &k, "--format", "pem"])?);
+        assert!(
+            pem.starts_with("-----BEGIN PUBLIC KEY-----\n")
+                && pem.ends_with("-----END PUBLIC KEY-----\n")
+        );
+        let public = dir.join(format!("{key}.pub"));
+        fs::write(&public, &pem)?;
+        let p = path_str(&public)?;
+        assert_prints(&["getpub", "--key", p, "--format", "raw"], raw)?;
+        assert_prints(
+            &["getpub", "--key", p, "--format", "hash"],
+            field(entry, "keyhash")?,
+        )?;
+        assert_eq!(stdout_of(&["getpub", "--key", p])?, pem);
+    }
+    // Not a key: exit 2.
+    let junk = dir.join("junk.pem");
+    fs::write(&junk, "hello\n")?;
+    assert_fails(&["getpub", "--key", path_str(&junk)?], 2, "--key")?;
+    fs::write(
+        &junk,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )?;
+    assert_fails(
+        &["getpub", "--key", path_str(&junk)?],
+        2,
+        "unsupported PEM type",
+    )?;
+    assert_fails(
+        &["getpub", "--key", path_str(&dir.join("missing.pem"))?],
+        2,
+        "--key",
+    )?;
+    assert_fails(
+        &[
+            "getpub",
+            "--key",
+            &mcuboot("test-key-ed25519.pem")?,
+            "--format",
+            "c",
+        ],
+        2,
+        "",
+    )
+}
+
+#[test]
+fn image_sign_reproduces_imgtool_ed25519_images() -> TestResult {
+    let dir = scratch_dir("image-sign")?;
+    let payload = dir.join("payload-4k.bin");
+    fs::write(&payload, pattern_payload(4096))?;
+    let small = dir.join("payload-small.bin");
+    fs::write(&small, pattern_payload(256))?;
+    let key = mcuboot("test-key-ed25519.pem")?;
+    // (committed image, payload, extra options), as make_images.py signs them.
+    let cases: [(&str, &PathBuf, &str, &[&str]); 5] = [
+        (
+            "ed25519-hash-sc.img",
+            &payload,
+            "1.2.3+4",
+            &["--header-size", "0x200", "--security-counter", "auto"],
+        ),
+        (
+            "ed25519-full.img",
+            &payload,
+            "1.2.3+4",
+            &["--header-size", "0x200", "--public-key-format", "full"],
+        ),
+        (
+            "ed25519-full-sc.img",
+            &payload,
+            "1.2.4",
+            &[
+                "--header-size",
+                "512",
+                "--public-key-format",
+                "full",
+                "--security-counter",
+                "7",
+            ],
+        ),
+        (
+            "ed25519-hash.img",
+            &payload,
+            "0.9.0",
+            &["--header-size", "0x200", "--public-key-format", "hash"],
+        ),
+        (
+            "ed25519-small-sc.img",
+            &small,
+            "3.1.4+15",
+            &["--header-size", "0x20", "--security-counter", "auto"],
+        ),
+    ];
+    for (image, input, version, extra) in cases {
+        let out = dir.join(image);
+        let mut args = vec![
+            "image",
+            "sign",
+            "--key",
+            &key,
+            "--version",
+            version,
+            "--pad-header",
+            "--slot-size",
+            "0x20000",
+            "--align",
+            "4",
+        ];
+        args.extend_from_slice(extra);
+        args.push(path_str(input)?);
+        args.push(path_str(&out)?);
+        let run = bulwark(&args)?;
+        assert_eq!(run.code, Some(0), "{image}: {}", run.stderr);
+        assert!(run.stdout.is_empty() && run.stderr.is_empty());
+        assert!(
+            fs::read(&out)? == fs::read(mcuboot_dir().join(image))?,
+            "{image} differs from imgtool's"
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn image_verify_accepts_the_committed_imgtool_images() -> TestResult {
+    for r in mcuboot_manifest()? {
+        let image = mcuboot(field(&r, "file")?)?;
+        let key = mcuboot(field(&r, "key")?)?;
+        let out = stdout_of(&["image", "verify", "--key", &image_key(&key), &image])?;
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 4, "{out}");
+        let version = field(&r, "version")?;
+        let version = if version.contains('+') {
+            version.to_owned()
+        } else {
+            format!("{version}+0")
+        };
+        assert_eq!(lines[0], format!("version: {version}"));
+        let counter = match field(&r, "security_counter")? {
+            "" => "none",
+            n => n,
+        };
+        assert_eq!(lines[1], format!("security-counter: {counter}"));
+        let digest_len = if field(&r, "hash")? == "sha512" {
+            128
+        } else {
+            64
+        };
+        let digest = lines[2].strip_prefix("digest: ").ok_or("no digest line")?;
+        assert_eq!(digest.len(), digest_len);
+        // The digest is the image's hash TLV.
+        let bytes = fs::read(&image)?;
+        assert!(hex(&bytes).contains(digest));
+        assert_eq!(lines[3], format!("key-hash: {}", field(&r, "keyid")?));
+        // The same with the image on standard input, and with the public key.
+        let run = bulwark_with_stdin(&["image", "verify", "--key", &key, "-"], &bytes)?;
+        assert_eq!(
+            (run.code, String::from_utf8(run.stdout)?),
+            (Some(0), out.clone())
+        );
+    }
+    Ok(())
+}
+
+/// The key argument as given (a helper so the public-key form can be swapped in).
+fn image_key(key: &str) -> String {
+    key.to_owned()
+}
+
+#[test]
+fn image_verify_rejections_exit_1_and_usage_errors_exit_2() -> TestResult {
+    let dir = scratch_dir("image-verify")?;
+    let key = mcuboot("test-key-ed25519.pem")?;
+    let ec_key = mcuboot("test-key-ecdsa-p256.pem")?;
+    let good = fs::read(mcuboot_dir().join("ed25519-hash-sc.img"))?;
+    let img = dir.join("x.img");
+    let x = path_str(&img)?;
+
+    let mut bad = good.clone();
+    bad[0x300] ^= 1;
+    fs::write(&img, &bad)?;
+    assert_fails(
+        &["image", "verify", "--key", &key, x],
+        1,
+        "image verify: image hash mismatch",
+    )?;
+
+    let mut bad = good.clone();
+    let last = bad.len() - 1;
+    bad[last] ^= 1;
+    fs::write(&img, &bad)?;
+    assert_fails(
+        &["image", "verify", "--key", &key, x],
+        1,
+        "image verify: bad signature",
+    )?;
+
+    fs::write(&img, b"not an image at all, but longer than a header")?;
+    assert_fails(
+        &["image", "verify", "--key", &key, x],
+        1,
+        "image verify: bad image magic",
+    )?;
+
+    // Another key of the same type; a key of the other type.
+    let other = dir.join("other.pem");
+    stdout_of(&["keygen", "--type", "ed25519", "--out", path_str(&other)?])?;
+    let good_path = mcuboot("ed25519-hash-sc.img")?;
+    assert_fails(
+        &["image", "verify", "--key", path_str(&other)?, &good_path],
+        1,
+        "untrusted key",
+    )?;
+    assert_fails(
+        &["image", "verify", "--key", &ec_key, &good_path],
+        1,
+        "signature scheme not accepted",
+    )?;
+
+    // Anti-rollback: the image's counter is 0x01020003 = 16908291.
+    stdout_of(&[
+        "image",
+        "verify",
+        "--key",
+        &key,
+        "--min-security-counter",
+        "16908291",
+        &good_path,
+    ])?;
+    assert_fails(
+        &[
+            "image",
+            "verify",
+            "--key",
+            &key,
+            "--min-security-counter",
+            "0x1020004",
+            &good_path,
+        ],
+        1,
+        "security counter below the device counter",
+    )?;
+    // An image without a counter counts as 0.
+    let none = mcuboot("ed25519-hash.img")?;
+    assert_fails(
+        &[
+            "image",
+            "verify",
+            "--key",
+            &key,
+            "--min-security-counter",
+            "1",
+            &none,
+        ],
+        1,
+        "--min-security-counter 1",
+    )?;
+
+    // Usage errors.
+    assert_fails(
+        &[
+            "image",
+            "verify",
+            "--key",
+            &key,
+            path_str(&dir.join("missing.img"))?,
+        ],
+        2,
+        "IMAGE",
+    )?;
+    assert_fails(
+        &[
+            "image",
+            "verify",
+            "--key",
+            path_str(&dir.join("missing.pem"))?,
+            &good_path,
+        ],
+        2,
+        "--key",
+    )?;
+    assert_fails(
+        &[
+            "image",
+            "verify",
+            "--key",
+            &key,
+            "--min-security-counter",
+            "-1",
+            &good_path,
+        ],
+        2,
+        "",
+    )?;
+    assert_fails(&["image", "verify", "--key", &key], 2, "IMAGE")
+}
+
+#[test]
+fn image_sign_usage_errors_exit_2_and_write_nothing() -> TestResult {
+    let dir = scratch_dir("image-sign-errors")?;
+    let key = mcuboot("test-key-ed25519.pem")?;
+    let input = dir.join("fw.bin");
+    fs::write(&input, pattern_payload(4096))?;
+    let i = path_str(&input)?;
+    let out = dir.join("out.img");
+    let o = path_str(&out)?;
+    let sign = |extra: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = ["image", "sign", "--key", &key, "--version", "1.0.0"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        // Input does not start with header-size zero bytes (no --pad-header).
+        (
+            sign(&["--header-size", "0x200", i, o]),
+            "does not start with header-size zero bytes",
+        ),
+        // 0x200 + 4096 + 8 ... + trailer(align 1) = 432 does not fit 0x1000.
+        (
+            sign(&[
+                "--header-size",
+                "0x200",
+                "--pad-header",
+                "--slot-size",
+                "0x1000",
+                i,
+                o,
+            ]),
+            "exceeds the slot size",
+        ),
+        (
+            sign(&["--header-size", "31", "--pad-header", i, o]),
+            "at least 32",
+        ),
+        (
+            sign(&["--header-size", "0x10000", "--pad-header", i, o]),
+            "65535",
+        ),
+        (
+            sign(&["--align", "3", "--pad-header", i, o]),
+            "1, 2, 4, 8, 16 or 32",
+        ),
+        (
+            sign(&["--security-counter", "nope", "--pad-header", i, o]),
+            "security-counter",
+        ),
+        (
+            sign(&["--public-key-format", "raw", "--pad-header", i, o]),
+            "public-key-format",
+        ),
+        (
+            sign(&["--pad-header", path_str(&dir.join("missing.bin"))?, o]),
+            "IN",
+        ),
+        (sign(&["--pad-header", i]), "OUT"),
+    ];
+    for (args, needle) in &cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        assert_fails(&args, 2, needle)?;
+        assert!(!out.exists(), "{args:?} wrote OUT");
+    }
+    for bad in ["1.2.3.4", "01.2", "256.0.0", "1.2+3", "v1"] {
+        let args = [
+            "image",
+            "sign",
+            "--key",
+            &key,
+            "--version",
+            bad,
+            "--pad-header",
+            i,
+            o,
+        ];
+        assert_fails(&args, 2, "--version")?;
+    }
+    // A public key cannot sign.
+    let public = dir.join("pub.pem");
+    fs::write(&public, stdout_of(&["getpub", "--key", &key])?)?;
+    let args = [
+        "image",
+        "sign",
+        "--key",
+        path_str(&public)?,
+        "--version",
+        "1",
+        "--pad-header",
+        i,
+        o,
+    ];
+    assert_fails(&args, 2, "a public key cannot sign")?;
+    assert!(!out.exists());
+
+    // Exactly fitting the slot works: image 0x200 + 4096 + 4 + 36 + 36 + 68, trailer 432.
+    let slot = format!("{}", 0x200 + 4096 + 144 + 432);
+    let args = [
+        "image",
+        "sign",
+        "--key",
+        &key,
+        "--version",
+        "1",
+        "--header-size",
+        "0x200",
+        "--pad-header",
+        "--slot-size",
+        &slot,
+        i,
+        o,
+    ];
+    stdout_of(&args)?;
+    assert_eq!(fs::read(&out)?.len(), 0x200 + 4096 + 144);
+    // Without --pad-header, the input's first header-size bytes are the header's room.
+    let mut roomy = vec![0u8; 0x100];
+    roomy.extend_from_slice(b"body");
+    fs::write(&input, &roomy)?;
+    stdout_of(&[
+        "image",
+        "sign",
+        "--key",
+        &key,
+        "--version",
+        "1",
+        "--header-size",
+        "0x100",
+        i,
+        o,
+    ])?;
+    let image = fs::read(&out)?;
+    assert_eq!(&image[0x100..0x104], b"body");
+    assert_eq!(
+        u32::from_le_bytes([image[12], image[13], image[14], image[15]]),
+        4
+    );
+    let v = stdout_of(&["image", "verify", "--key", &key, o])?;
+    assert!(
+        v.starts_with("version: 1.0.0+0\nsecurity-counter: none\n"),
+        "{v}"
+    );
+    Ok(())
+}
+
+#[test]
+fn image_sign_then_verify_both_key_types() -> TestResult {
+    let dir = scratch_dir("image-round-trip")?;
+    let input = dir.join("fw.bin");
+    fs::write(&input, pattern_payload(1000))?;
+    for ty in ["ed25519", "ecdsa-p256"] {
+        let key = dir.join(format!("{ty}.pem"));
+        let k = path_str(&key)?;
+        stdout_of(&["keygen", "--type", ty, "--out", k])?;
+        let out = dir.join(format!("{ty}.img"));
+        let o = path_str(&out)?;
+        for format in ["hash", "full"] {
+            stdout_of(&[
+                "image",
+                "sign",
+                "--key",
+                k,
+                "--version",
+                "2.3.4+5",
+                "--header-size",
+                "0x80",
+                "--pad-header",
+                "--security-counter",
+                "auto",
+                "--public-key-format",
+                format,
+                path_str(&input)?,
+                o,
+            ])?;
+            let hash = stdout_of(&["getpub", "--key", k, "--format", "hash"])?;
+            let v = stdout_of(&["image", "verify", "--key", k, o])?;
+            assert!(
+                v.starts_with("version: 2.3.4+5\nsecurity-counter: 33751044\ndigest: "),
+                "{v}"
+            );
+            assert!(v.ends_with(&format!("key-hash: {hash}")), "{v}");
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interoperability with imgtool (PyPI `imgtool`) and OpenSSL. Skipped, with a message on
+// stderr, when the tool is not on PATH.
+
+/// The path of `tool` on PATH, or `None` after telling why the test is skipped.
+fn tool(tool: &str, test: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(tool))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        // Written to the process's stderr directly, so the note shows even when the test
+        // harness captures output.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED {test}: `{tool}` is not on PATH (install it: `pip install imgtool==2.5.0` \
+             for imgtool, the openssl package for openssl)"
+        );
+    }
+    found
+}
+
+fn run_tool(tool: &PathBuf, args: &[&str]) -> Result<(i32, String, String), Box<dyn Error>> {
+    let out = Command::new(tool).args(args).output()?;
+    Ok((
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    ))
+}
+
+/// The value of the first TLV of type `kind` in the unprotected area of `image`.
+fn unprotected_tlv(image: &[u8], kind: u8) -> Option<Vec<u8>> {
+    let le16 = |o: usize| usize::from(u16::from_le_bytes([image[o], image[o + 1]]));
+    let hdr = le16(8);
+    let prot = le16(10);
+    let size = u32::from_le_bytes([image[12], image[13], image[14], image[15]]) as usize;
+    let start = hdr + size + prot;
+    let end = start + le16(start + 2);
+    let mut at = start + 4;
+    while at < end {
+        let len = le16(at + 2);
+        if image[at] == kind && image[at + 1] == 0 {
+            return Some(image[at + 4..at + 4 + len].to_vec());
+        }
+        at += 4 + len;
+    }
+    None
+}
+
+#[test]
+fn interop_imgtool_verifies_bulwark_images() -> TestResult {
+    let Some(imgtool) = tool("imgtool", "interop_imgtool_verifies_bulwark_images") else {
+        return Ok(());
+    };
+    let dir = scratch_dir("interop-imgtool-verify")?;
+    let input = dir.join("fw.bin");
+    fs::write(&input, pattern_payload(3000))?;
+    for ty in ["ed25519", "ecdsa-p256"] {
+        let key = dir.join(format!("{ty}.pem"));
+        let k = path_str(&key)?;
+        stdout_of(&["keygen", "--type", ty, "--out", k])?;
+        for format in ["hash", "full"] {
+            let out = dir.join(format!("{ty}-{format}.img"));
+            let o = path_str(&out)?;
+            stdout_of(&[
+                "image",
+                "sign",
+                "--key",
+                k,
+                "--version",
+                "1.2.3+4",
+                "--header-size",
+                "0x200",
+                "--pad-header",
+                "--slot-size",
+                "0x20000",
+                "--align",
+                "4",
+                "--security-counter",
+                "auto",
+                "--public-key-format",
+                format,
+                path_str(&input)?,
+                o,
+            ])?;
+            let (code, stdout, stderr) = run_tool(&imgtool, &["verify", "-k", k, o])?;
+            assert_eq!(code, 0, "imgtool verify {ty} {format}: {stdout}{stderr}");
+            assert!(stdout.contains("Image was correctly validated"), "{stdout}");
+            assert!(stdout.contains("Image version: 1.2.3+4"), "{stdout}");
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn interop_bulwark_verifies_imgtool_images_and_keys() -> TestResult {
+    let Some(imgtool) = tool(
+        "imgtool",
+        "interop_bulwark_verifies_imgtool_images_and_keys",
+    ) else {
+        return Ok(());
+    };
+    let dir = scratch_dir("interop-imgtool-sign")?;
+    let input = dir.join("fw.bin");
+    fs::write(&input, pattern_payload(2000))?;
+    for ty in ["ed25519", "ecdsa-p256"] {
+        // A bulwark key: imgtool reads it, and signs with it.
+        let key = dir.join(format!("{ty}.pem"));
+        let k = path_str(&key)?;
+        stdout_of(&["keygen", "--type", ty, "--out", k])?;
+        let (code, stdout, stderr) = run_tool(&imgtool, &["getpub", "-k", k, "-e", "pem"])?;
+        assert_eq!(code, 0, "imgtool getpub: {stderr}");
+        assert_eq!(
+            stdout.trim_end(),
+            stdout_of(&["getpub", "--key", k])?.trim_end()
+        );
+        let out = dir.join(format!("{ty}.img"));
+        let o = path_str(&out)?;
+        let (code, stdout, stderr) = run_tool(
+            &imgtool,
+            &[
+                "sign",
+                "-k",
+                k,
+                "--header-size",
+                "0x200",
+                "--pad-header",
+                "--slot-size",
+                "0x20000",
+                "--version",
+                "4.5.6+7",
+                "--align",
+                "4",
+                "--security-counter",
+                "auto",
+                path_str(&input)?,
+                o,
+            ],
+        )?;
+        assert_eq!(code, 0, "imgtool sign: {stdout}{stderr}");
+        // getpub --format hash is the KEYHASH imgtool wrote.
+        let hash = stdout_of(&["getpub", "--key", k, "--format", "hash"])?;
+        let keyhash = unprotected_tlv(&fs::read(&out)?, 0x01).ok_or("no KEYHASH TLV")?;
+        assert_eq!(hash.trim_end(), hex(&keyhash));
+        let v = stdout_of(&["image", "verify", "--key", k, o])?;
+        assert!(
+            v.starts_with("version: 4.5.6+7\nsecurity-counter: 67436550\n"),
+            "{v}"
+        );
+        assert!(v.ends_with(&format!("key-hash: {hash}")), "{v}");
+        // A key made by imgtool: bulwark reads it.
+        let theirs = dir.join(format!("imgtool-{ty}.pem"));
+        let (code, _, stderr) =
+            run_tool(&imgtool, &["keygen", "-k", path_str(&theirs)?, "-t", ty])?;
+        assert_eq!(code, 0, "imgtool keygen: {stderr}");
+        let (code, stdout, _) =
+            run_tool(&imgtool, &["getpub", "-k", path_str(&theirs)?, "-e", "pem"])?;
+        assert_eq!(code, 0);
+        assert_eq!(
+            stdout.trim_end(),
+            stdout_of(&["getpub", "--key", path_str(&theirs)?])?.trim_end()
+        );
+    }
+    Ok(())
+}
+
+#[test]
+fn interop_openssl_reads_bulwark_keys_and_bulwark_reads_openssl_keys() -> TestResult {
+    let Some(openssl) = tool(
+        "openssl",
+        "interop_openssl_reads_bulwark_keys_and_bulwark_reads_openssl_keys",
+    ) else {
+        return Ok(());
+    };
+    let dir = scratch_dir("interop-openssl")?;
+    for ty in ["ed25519", "ecdsa-p256"] {
+        let key = dir.join(format!("{ty}.pem"));
+        let k = path_str(&key)?;
+        stdout_of(&["keygen", "--type", ty, "--out", k])?;
+        let (code, stdout, stderr) = run_tool(&openssl, &["pkey", "-in", k, "-pubout"])?;
+        assert_eq!(code, 0, "openssl pkey: {stderr}");
+        assert_eq!(stdout, stdout_of(&["getpub", "--key", k])?);
+        // openssl writes the same private key back identically (PKCS#8).
+        let (code, stdout, _) = run_tool(&openssl, &["pkey", "-in", k])?;
+        assert_eq!(code, 0);
+        assert_eq!(stdout, fs::read_to_string(&key)?);
+    }
+    // Keys OpenSSL generates: PKCS#8 Ed25519, and the SEC1 file of `openssl ecparam -genkey`
+    // (an EC PARAMETERS block, then BEGIN EC PRIVATE KEY).
+    let ed = dir.join("openssl-ed25519.pem");
+    let (code, _, stderr) = run_tool(
+        &openssl,
+        &["genpkey", "-algorithm", "ed25519", "-out", path_str(&ed)?],
+    )?;
+    assert_eq!(code, 0, "{stderr}");
+    let ec = dir.join("openssl-sec1.pem");
+    let (code, _, stderr) = run_tool(
+        &openssl,
+        &[
+            "ecparam",
+            "-name",
+            "prime256v1",
+            "-genkey",
+            "-out",
+            path_str(&ec)?,
+        ],
+    )?;
+    assert_eq!(code, 0, "{stderr}");
+    assert!(fs::read_to_string(&ec)?.contains("BEGIN EC PRIVATE KEY"));
+    for key in [&ed, &ec] {
+        let k = path_str(key)?;
+        let (code, stdout, _) = run_tool(&openssl, &["pkey", "-in", k, "-pubout"])?;
+        assert_eq!(code, 0);
+        assert_eq!(stdout, stdout_of(&["getpub", "--key", k])?);
+    }
+    Ok(())
+}

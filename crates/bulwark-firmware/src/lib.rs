@@ -2,6 +2,7 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod build;
 mod error;
 mod fih;
 pub mod format;
@@ -16,6 +17,9 @@ use bulwark_api::{
     sig::{EcdsaP256, Ed25519, Verify, VerifyPrehash},
 };
 
+pub use build::{
+    BuildError, ImageBuilder, PublicKeyFormat, SigningScheme, VALID_ALIGNMENTS, trailer_size,
+};
 pub use bulwark_api::kdf::{SHA512_LEN, Sha512};
 pub use bulwark_api::sig::{EcdsaP256 as EcdsaP256Scheme, Ed25519 as Ed25519Scheme};
 pub use error::ImageError;

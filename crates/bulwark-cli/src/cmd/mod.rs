@@ -10,9 +10,13 @@ pub mod ccm;
 pub mod cmac;
 pub mod ctr;
 pub mod ecdh_p256;
+pub mod getpub;
 pub mod hkdf;
+pub mod image;
+pub mod keygen;
 pub mod oscore;
 pub mod psk;
+pub mod verify;
 pub mod x25519;
 
 /// The subcommands.
@@ -111,6 +115,38 @@ pub enum Command {
     /// AES-CCM-16-64-128 with HKDF-SHA256. Run 'bulwark oscore context --help' for details.
     #[command(after_help = AFTER_HELP)]
     Oscore(oscore::OscoreArgs),
+    /// A new Ed25519 or ECDSA P-256 private key, as a PKCS#8 PEM file
+    ///
+    /// Draws the key from the operating system's generator and writes it to --out as PKCS#8
+    /// PEM ('BEGIN PRIVATE KEY'), as OpenSSL and imgtool write it (both read it). The file is
+    /// created with mode 0600; an existing file is never overwritten (exit 2). Prints
+    /// nothing ('--out -' prints the key instead).
+    ///
+    /// Example:
+    ///   bulwark keygen --type ed25519 --out release-key.pem
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Keygen(keygen::KeygenArgs),
+    /// Print the public key of a key file (PEM, DER, raw, or the MCUboot key hash)
+    ///
+    /// KEY.pem is a private key (PKCS#8 'PRIVATE KEY'; for P-256 also SEC1 'EC PRIVATE KEY')
+    /// or a public key ('PUBLIC KEY', SubjectPublicKeyInfo). --format:
+    ///   pem    SubjectPublicKeyInfo PEM (default)
+    ///   der    SubjectPublicKeyInfo DER as hex
+    ///   raw    the raw key as hex: Ed25519 32 bytes, P-256 65-byte uncompressed SEC1
+    ///   hash   SHA-256 of the SubjectPublicKeyInfo DER as hex: MCUboot's KEYHASH
+    #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
+    Getpub(getpub::GetpubArgs),
+    /// MCUboot images: 'image sign' builds and signs one (imgtool-compatible), 'image verify'
+    /// checks one
+    ///
+    /// Run 'bulwark image sign --help' or 'bulwark image verify --help' for details.
+    #[command(after_help = AFTER_HELP)]
+    Image(image::ImageArgs),
+    /// Verify an Ed25519 or ECDSA P-256 signature: prints 'ok', or exits 1
+    ///
+    /// Run 'bulwark verify ed25519 --help' or 'bulwark verify ecdsa-p256 --help' for details.
+    #[command(after_help = AFTER_HELP)]
+    Verify(verify::VerifyArgs),
 }
 
 impl Command {
@@ -125,6 +161,10 @@ impl Command {
             Command::Hkdf(args) => args.run(),
             Command::Psk(args) => args.run(),
             Command::Oscore(args) => args.run(),
+            Command::Keygen(args) => args.run(),
+            Command::Getpub(args) => args.run(),
+            Command::Image(args) => args.run(),
+            Command::Verify(args) => args.run(),
         }
     }
 }
