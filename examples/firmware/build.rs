@@ -3,6 +3,11 @@
 //!
 //! cortex-m-rt's `link.x` includes `memory.x` from the linker search path, so each binary gets
 //! `-L` for exactly one of `memory/microbit/` and `memory/mps2-an385/`.
+//!
+//! The `device` binary embeds what the gateway provisioned it with (`provisioning.txt`,
+//! `update.img`, `old.img`) from the directory `BULWARK_DEVICE_DATA` names (`cargo xtask demo`
+//! sets it to a freshly generated one), or, when it is unset, from the committed demo data in
+//! `device-data/`. The directory reaches the code as `BULWARK_DEVICE_DATA_DIR`.
 
 use std::{env, fs, path::PathBuf};
 
@@ -12,6 +17,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=memory");
     println!("cargo:rerun-if-changed={}", bins.display());
+    device_data(&root);
     let Ok(entries) = fs::read_dir(&bins) else {
         println!("cargo:warning=no src/bin directory at {}", bins.display());
         return;
@@ -33,4 +39,35 @@ fn main() {
         println!("cargo:rustc-link-arg-bin={name}=-L{}", dir.display());
         println!("cargo:rustc-link-arg-bin={name}=-Tlink.x");
     }
+}
+
+/// Points `BULWARK_DEVICE_DATA_DIR` at the device's provisioning data.
+fn device_data(root: &std::path::Path) {
+    println!("cargo:rerun-if-env-changed=BULWARK_DEVICE_DATA");
+    let (dir, origin) = match env::var_os("BULWARK_DEVICE_DATA") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            let shown = format!("BULWARK_DEVICE_DATA={}", dir.display());
+            (dir, shown)
+        }
+        _ => (
+            root.join("device-data"),
+            "the committed demo data in examples/firmware/device-data".to_owned(),
+        ),
+    };
+    let dir = dir.canonicalize().unwrap_or(dir);
+    for file in ["provisioning.txt", "update.img", "old.img"] {
+        let path = dir.join(file);
+        if !path.exists() {
+            println!(
+                "cargo:warning=the device binary needs {} (run `cargo xtask demo`, or unset \
+                 BULWARK_DEVICE_DATA to use device-data/)",
+                path.display()
+            );
+        }
+    }
+    // No rerun-if-changed for the files: rustc's dep-info tracks `include_bytes!`, so new data
+    // rebuilds only the `device` binary, not the whole package.
+    println!("cargo:rustc-env=BULWARK_DEVICE_DATA_DIR={}", dir.display());
+    println!("cargo:rustc-env=BULWARK_DEVICE_DATA_ORIGIN={origin}");
 }

@@ -49,14 +49,14 @@ impl Machine {
         }
     }
 
-    fn flash_limit(self) -> u64 {
+    pub(crate) fn flash_limit(self) -> u64 {
         match self {
             Self::Microbit => 256 * 1024,
             Self::Mps2An385 => 4 * 1024 * 1024,
         }
     }
 
-    fn ram_limit(self) -> u64 {
+    pub(crate) fn ram_limit(self) -> u64 {
         match self {
             Self::Microbit => 16 * 1024,
             Self::Mps2An385 => 4 * 1024 * 1024,
@@ -64,7 +64,7 @@ impl Machine {
     }
 
     /// The QEMU arguments before the ELF file.
-    fn qemu_args(self) -> &'static [&'static str] {
+    pub(crate) fn qemu_args(self) -> &'static [&'static str] {
         const COMMON: [&str; 4] = [
             "-nographic",
             "-semihosting-config",
@@ -96,13 +96,13 @@ impl Machine {
 }
 
 /// `examples/firmware/`.
-fn firmware_dir() -> PathBuf {
+pub(crate) fn firmware_dir() -> PathBuf {
     workspace_root().join("examples").join("firmware")
 }
 
 /// The firmware's target directory, fixed so the ELF paths are known whatever
 /// `CARGO_TARGET_DIR` says.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     firmware_dir().join("target")
 }
 
@@ -159,7 +159,7 @@ fn in_ci() -> bool {
     env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-fn qemu_present() -> bool {
+pub(crate) fn qemu_present() -> bool {
     Command::new("qemu-system-arm")
         .arg("--version")
         .stdout(Stdio::null())
@@ -175,12 +175,13 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// Runs `apt-get ARGS` non-interactively, through sudo unless we are root.
+/// Runs `apt-get ARGS` non-interactively, through `sudo -n` (never prompting for a password)
+/// unless we are root.
 fn apt_get(args: &[&str]) -> Result<(), String> {
     let (program, mut full): (&str, Vec<&str>) = if is_root() {
         ("apt-get", Vec::new())
     } else {
-        ("sudo", vec!["apt-get"])
+        ("sudo", vec!["-n", "apt-get"])
     };
     full.extend(args);
     let mut command = Command::new(program);
@@ -194,7 +195,7 @@ fn apt_get(args: &[&str]) -> Result<(), String> {
 /// Installs `qemu-system-arm` with apt if it is missing (running `apt-get update` first if
 /// the package lists are stale). Errors only say why; [`qemu_setup`] decides whether that
 /// fails the run.
-fn install_qemu() -> Result<(), String> {
+pub(crate) fn install_qemu() -> Result<(), String> {
     if qemu_present() {
         eprintln!("qemu-system-arm already installed");
         return Ok(());

@@ -7,13 +7,18 @@
 //! cargo xtask ci        every check CI runs, fail-fast, with a timed summary
 //! cargo xtask cross     build the no_std library crates for every bare-metal target
 //! cargo xtask qemu      run the conformance firmware (examples/firmware) in QEMU (Cortex-M0)
-//! cargo xtask demo      run the IEEE 802.15.4 sensor-node demonstration
-//! cargo xtask bench     run the host criterion benches (extra arguments go to criterion)
+//! cargo xtask demo      the gateway (host) and the device (Cortex-M0 in QEMU) end to end
+//! cargo xtask bench     the benchmark report: on-target and host benches -> benches/REPORT.md
+//!                       (with ARGS: only the host criterion benches, ARGS go to criterion)
+//! cargo xtask bench-target [--check]  on-target benches in QEMU (--check: CI smoke run)
 //! ```
 //!
 //! To add a CI step, write a function returning `Result<(), String>` and add one
 //! [`Step`] to [`ci_steps`]. To add a no_std library crate, add it to [`NO_STD_CRATES`].
 
+mod bench_avr;
+mod bench_target;
+mod demo;
 mod firmware;
 
 use std::env;
@@ -51,8 +56,15 @@ commands:
   cross          build the no_std library crates for every bare-metal target
   qemu           build the conformance firmware (examples/firmware) and run each binary in
                  QEMU: Cortex-M0 (micro:bit), and mps2-an385 for sets too big for it
-  demo           run the IEEE 802.15.4 sensor-node demonstration (bulwark-demo)
-  bench [ARGS]   run the host criterion benches; ARGS go to criterion (e.g. --quick, a filter)
+  demo           the gateway (examples/gateway, host) commissions a device, signs its
+                 update; the device (examples/firmware `device`, Cortex-M0 in QEMU, or the
+                 same code on the host without QEMU) derives its keys, seals readings,
+                 does an X25519 exchange and verifies the update; the gateway checks it all
+  bench [ARGS]   write benches/REPORT.md (on-target, AVR, RISC-V and host benches); with
+                 ARGS only the host criterion benches run, ARGS go to criterion
+  bench-target [--check]
+                 build and run the on-target benches in QEMU (Cortex-M0, Cortex-M4);
+                 --check: the fast CI mode (build, run once, checks pass, no report)
   help           print this message";
 
 /// One named CI step: what it runs, and a hint printed when it fails.
@@ -105,6 +117,7 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(cross_steps());
     steps.extend(firmware::lint_steps());
     steps.extend(firmware::qemu_steps());
+    steps.extend(demo::steps());
     steps.push(Step::new("bench-build", || {
         cargo(&["bench", "--workspace", "--no-run"], &[])
     }));
@@ -165,10 +178,17 @@ fn main() -> ExitCode {
             if let Err(code) = no_extra_args("demo") {
                 return code;
             }
-            vec![Step::new("demo", || {
-                cargo(&["run", "--release", "-p", "bulwark-demo"], &[])
-            })]
+            demo::steps()
         }
+        "bench" if rest.is_empty() => bench_target::report_steps(),
+        "bench-target" => match rest {
+            [] => bench_target::steps(false),
+            [flag] if flag == "--check" => bench_target::steps(true),
+            _ => {
+                eprintln!("error: `cargo xtask bench-target` takes only --check\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         "bench" => {
             let mut cargo_args = vec!["bench".to_owned(), "-p".into(), "bulwark-benches".into()];
             if !rest.is_empty() {

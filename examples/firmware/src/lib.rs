@@ -12,6 +12,7 @@
 
 mod fault;
 pub mod stack;
+pub mod trng;
 
 use bulwark_api::Error;
 use bulwark_conformance::{Failure, Report};
@@ -131,6 +132,57 @@ impl Tally {
             stack.size
         );
         exit(self.failed == 0)
+    }
+}
+
+/// Text output over semihosting, one host call per line (a call per `write_str` would make
+/// hex dumps slow): implements [`core::fmt::Write`], flushes at each `\n`.
+#[derive(Debug)]
+pub struct SemihostingWriter {
+    line: [u8; 128],
+    len: usize,
+}
+
+impl SemihostingWriter {
+    /// An empty writer.
+    pub const fn new() -> Self {
+        Self {
+            line: [0; 128],
+            len: 0,
+        }
+    }
+
+    fn flush(&mut self) {
+        if let Some(line) = self.line.get(..self.len)
+            && let Ok(mut out) = cortex_m_semihosting::hio::hstdout()
+        {
+            let _ = out.write_all(line);
+        }
+        self.len = 0;
+    }
+}
+
+impl Default for SemihostingWriter {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl core::fmt::Write for SemihostingWriter {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        for &b in s.as_bytes() {
+            if self.len == self.line.len() {
+                self.flush();
+            }
+            if let Some(slot) = self.line.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+            }
+            if b == b'\n' {
+                self.flush();
+            }
+        }
+        Ok(())
     }
 }
 

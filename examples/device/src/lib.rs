@@ -1,0 +1,653 @@
+//! The device side of bulwark's gateway demo, as a `no_std` library with no `unsafe`.
+//!
+//! [`run`] is everything the device does in one boot: it derives its keys from its
+//! out-of-band code, seals sensor readings as IEEE 802.15.4 frames with CCM*, completes an
+//! X25519 exchange with the gateway and proves it holds the session key, verifies a signed
+//! MCUboot update streamed from flash (and refuses a tampered and a rolled-back one), and
+//! checks bulwark-psk's derivation vectors. It prints what it did to any
+//! [`core::fmt::Write`], with `@tag hex` lines the gateway reads (see [`protocol::tag`]).
+//!
+//! The same code runs in two places:
+//! - `examples/firmware`, binary `device`: Cortex-M0 firmware (BBC micro:bit, nRF51) in QEMU
+//!   or on hardware, output over semihosting, randomness from the nRF51 RNG;
+//! - `examples/gateway` (`bulwark-gateway device-on-host`): on the host, when QEMU is not
+//!   available.
+//!
+//! What a device is provisioned with (its label's code, its EUI-64, the gateway's public
+//! key, the update key, the update images) comes from the gateway, as [`Provisioning`].
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+pub mod protocol;
+
+use bulwark_api::{
+    Error, Rng, SecretBytes,
+    ccm::{CcmStar, SecurityLevel, ieee802154_nonce},
+    kdf::{HkdfSha256, Prk},
+    kex::{KeyAgreement, X25519},
+};
+use bulwark_conformance::vectors::records;
+use bulwark_firmware::{ImageError, MonotonicCounter, SliceStorage, Slot, Verifier};
+use bulwark_psk::{DeviceRoot, OobCode, parse_code_into};
+use bulwark_soft::{CcmMode, Soft, SoftAes};
+use core::fmt::Write;
+use embedded_storage::ReadStorage;
+use protocol::{Hex, Reading, decode_hex, tag};
+
+/// bulwark-psk's derivation vectors (`test-vectors/psk_derivation.txt`), compiled in.
+pub const PSK_VECTORS: &str = include_str!("../../../test-vectors/psk_derivation.txt");
+/// How many records [`PSK_VECTORS`] must hold (a drop fails the check).
+pub const PSK_VECTOR_COUNT: usize = 7;
+
+/// The chunk buffer the update is streamed through.
+pub const CHUNK_LEN: usize = 64;
+
+/// What the gateway provisioned the device with.
+#[derive(Clone, Copy, Debug)]
+pub struct Provisioning<'a> {
+    /// The out-of-band code printed on the device's label (its long-term secret).
+    pub code: &'a str,
+    /// The device's EUI-64 (its 802.15.4 extended address and its PSK device id).
+    pub eui64: [u8; 8],
+    /// The key epoch.
+    pub epoch: u32,
+    /// The gateway's long-term X25519 public key.
+    pub gateway_x25519: [u8; 32],
+    /// The Ed25519 public key updates must be signed with.
+    pub update_key: [u8; 32],
+    /// The device's anti-rollback counter before the update (it lives in RAM here; a real
+    /// device keeps it in OTP or an increase-only flash record).
+    pub counter: u32,
+    /// A per-run seed for [`NotATrng`], used only if the device has no working TRNG.
+    pub seed: [u8; 32],
+    /// The signed update, in flash.
+    pub update: &'a [u8],
+    /// An older signed image (a lower security counter), in flash: must be refused once the
+    /// update is confirmed.
+    pub old_image: &'a [u8],
+}
+
+impl<'a> Provisioning<'a> {
+    /// Reads `provisioning.txt` (one `name=value` record: `code`, `eui64`, `epoch`,
+    /// `gateway_x25519`, `update_key`, `counter`, `seed`) and takes the two images.
+    ///
+    /// Returns the name of the first missing or malformed field.
+    pub fn parse(
+        text: &'a str,
+        update: &'a [u8],
+        old_image: &'a [u8],
+    ) -> Result<Self, &'static str> {
+        let record = records(text).next().ok_or("no record")?;
+        let mut eui64 = [0u8; 8];
+        let mut gateway_x25519 = [0u8; 32];
+        let mut update_key = [0u8; 32];
+        let mut seed = [0u8; 32];
+        for (name, out) in [
+            ("eui64", &mut eui64[..]),
+            ("gateway_x25519", &mut gateway_x25519[..]),
+            ("update_key", &mut update_key[..]),
+            ("seed", &mut seed[..]),
+        ] {
+            decode_hex(record.field(name).ok_or(name)?, out).ok_or(name)?;
+        }
+        let number = |name: &'static str| -> Result<u32, &'static str> {
+            record
+                .number(name)
+                .and_then(|n| u32::try_from(n).ok())
+                .ok_or(name)
+        };
+        Ok(Self {
+            code: record.field("code").ok_or("code")?,
+            eui64,
+            epoch: number("epoch")?,
+            gateway_x25519,
+            update_key,
+            counter: number("counter")?,
+            seed,
+            update,
+            old_image,
+        })
+    }
+}
+
+/// **NOT A TRNG.** A deterministic generator (SHA-256 in counter mode over a seed compiled
+/// into the firmware) for a device without a working hardware random generator, so the demo
+/// can still run. Anyone who has the firmware image can predict every byte it produces: a
+/// real device must use its TRNG.
+pub struct NotATrng {
+    seed: SecretBytes<32>,
+    block: u32,
+}
+
+impl NotATrng {
+    /// A generator over `seed` (a per-run value from the gateway).
+    pub fn new(seed: &[u8; 32]) -> Self {
+        let mut s = SecretBytes::zeroed();
+        s.expose_secret_mut().copy_from_slice(seed);
+        Self { seed: s, block: 0 }
+    }
+}
+
+impl core::fmt::Debug for NotATrng {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("NotATrng").finish_non_exhaustive()
+    }
+}
+
+impl Rng for NotATrng {
+    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Error> {
+        let prk = Prk::from_secret(SecretBytes::try_from_slice(self.seed.expose_secret())?);
+        for chunk in dest.chunks_mut(32) {
+            self.block = self.block.checked_add(1).ok_or(Error::Hardware)?;
+            Soft.expand(
+                &prk,
+                &[b"bulwark demo NOT A TRNG", &self.block.to_be_bytes()],
+                chunk,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The anti-rollback counter, in RAM for the demo. A real device implements
+/// [`MonotonicCounter`] over OTP fuses, a secure element or an increase-only flash record.
+#[derive(Debug)]
+pub struct RamCounter(pub u32);
+
+impl MonotonicCounter for RamCounter {
+    fn read(&mut self) -> Result<u32, Error> {
+        Ok(self.0)
+    }
+
+    fn advance_to(&mut self, value: u32) -> Result<(), Error> {
+        self.0 = self.0.max(value);
+        Ok(())
+    }
+}
+
+/// A flash region whose contents differ from `data` in one bit (at byte `at`, bit 0), as a
+/// corrupted or maliciously modified download would: reads return the modified bytes.
+#[derive(Debug)]
+pub struct TamperedFlash<'a> {
+    data: SliceStorage<'a>,
+    at: usize,
+}
+
+impl<'a> TamperedFlash<'a> {
+    /// `data` with bit 0 of byte `at` flipped.
+    pub const fn new(data: &'a [u8], at: usize) -> Self {
+        Self {
+            data: SliceStorage::new(data),
+            at,
+        }
+    }
+}
+
+impl ReadStorage for TamperedFlash<'_> {
+    type Error = bulwark_firmware::OutOfBounds;
+
+    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), Self::Error> {
+        self.data.read(offset, bytes)?;
+        let start = usize::try_from(offset).map_err(|_| bulwark_firmware::OutOfBounds)?;
+        if let Some(b) = self.at.checked_sub(start).and_then(|i| bytes.get_mut(i)) {
+            *b ^= 0x01;
+        }
+        Ok(())
+    }
+
+    fn capacity(&self) -> usize {
+        self.data.capacity()
+    }
+}
+
+/// The tally of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Checks that gave the expected result.
+    pub passed: usize,
+    /// Checks that did not.
+    pub failed: usize,
+}
+
+impl Outcome {
+    /// Whether every check passed (and there was at least one).
+    pub fn success(&self) -> bool {
+        self.failed == 0 && self.passed > 0
+    }
+}
+
+struct Run<'w, W: Write> {
+    out: &'w mut W,
+    outcome: Outcome,
+}
+
+impl<W: Write> Run<'_, W> {
+    fn check(&mut self, ok: bool, what: &str) -> core::fmt::Result {
+        if ok {
+            self.outcome.passed += 1;
+            writeln!(self.out, "  [ok] {what}")
+        } else {
+            self.outcome.failed += 1;
+            writeln!(self.out, "  [FAIL] {what}")
+        }
+    }
+
+    /// Records an unexpected error of a step as a failed check.
+    fn error(&mut self, step: &str, e: impl core::fmt::Display) -> core::fmt::Result {
+        self.outcome.failed += 1;
+        writeln!(self.out, "  [FAIL] {step}: {e}")
+    }
+}
+
+/// The keys the device derives from its code.
+struct DeviceKeys {
+    link: SecretBytes<16>,
+    session_salt: SecretBytes<32>,
+}
+
+/// Everything the device does in one boot; see the crate documentation. `rng` provides the
+/// ephemeral X25519 secret and `rng_name` says what it is (printed).
+///
+/// Returns the tally (the caller turns it into the exit status), or a write error of `out`.
+pub fn run<W: Write, R: Rng + ?Sized>(
+    p: &Provisioning<'_>,
+    rng: &mut R,
+    rng_name: &str,
+    out: &mut W,
+) -> Result<Outcome, core::fmt::Error> {
+    let mut r = Run {
+        out,
+        outcome: Outcome::default(),
+    };
+    let address = u64::from_be_bytes(p.eui64);
+
+    writeln!(
+        r.out,
+        "\n== device: keys from the out-of-band code (bulwark-psk)"
+    )?;
+    let keys = match derive_keys(&mut r, p)? {
+        Some(keys) => keys,
+        None => return finish(r),
+    };
+
+    writeln!(
+        r.out,
+        "\n== device: sensor readings sealed with CCM* under the link key"
+    )?;
+    let reading = Reading {
+        centi_celsius: 2150,
+        centi_percent_rh: 4000,
+    };
+    writeln!(
+        r.out,
+        "reading (fixed demo value, no sensor in QEMU): {reading}"
+    )?;
+    let mut ccm = match SoftAes::new(keys.link.expose_secret()) {
+        Ok(aes) => CcmMode::new(aes),
+        Err(e) => {
+            r.error("link key engine", e)?;
+            return finish(r);
+        }
+    };
+    for (counter, level) in [
+        (1u32, SecurityLevel::EncMic64),
+        (2, SecurityLevel::EncMic32),
+    ] {
+        seal_frame(&mut r, &mut ccm, address, counter, level, reading)?;
+    }
+
+    writeln!(
+        r.out,
+        "\n== device: X25519 exchange with the gateway, session key by HKDF"
+    )?;
+    exchange(&mut r, p, &keys, rng, rng_name)?;
+
+    writeln!(
+        r.out,
+        "\n== device: signed update in flash (bulwark-firmware)"
+    )?;
+    update(&mut r, p)?;
+
+    writeln!(
+        r.out,
+        "\n== device: bulwark-psk derivation vectors on this target"
+    )?;
+    psk_vectors(&mut r)?;
+
+    finish(r)
+}
+
+fn finish<W: Write>(r: Run<'_, W>) -> Result<Outcome, core::fmt::Error> {
+    let o = r.outcome;
+    let verdict = if o.success() { "ok" } else { "failed" };
+    writeln!(
+        r.out,
+        "{} {verdict} passed={} failed={}",
+        tag::RESULT,
+        o.passed,
+        o.failed
+    )?;
+    Ok(o)
+}
+
+fn derive_keys<W: Write>(
+    r: &mut Run<'_, W>,
+    p: &Provisioning<'_>,
+) -> Result<Option<DeviceKeys>, core::fmt::Error> {
+    let mut secret = SecretBytes::<16>::zeroed();
+    if let Err(e) = parse_code_into(p.code, &mut secret) {
+        r.error("the label's code", e)?;
+        return Ok(None);
+    }
+    let root = match DeviceRoot::from_code_secret(&mut Soft, &secret, &p.eui64, p.epoch) {
+        Ok(root) => root,
+        Err(e) => {
+            r.error("device root", e)?;
+            return Ok(None);
+        }
+    };
+    let mut keys = DeviceKeys {
+        link: SecretBytes::zeroed(),
+        session_salt: SecretBytes::zeroed(),
+    };
+    let identity = root.identity(&mut Soft);
+    let link = root.link_key(&mut Soft, &mut keys.link);
+    let salt = root.purpose_key(
+        &mut Soft,
+        protocol::SESSION_SALT_PURPOSE,
+        &mut keys.session_salt,
+    );
+    writeln!(
+        r.out,
+        "code from the label (28 symbols, not printed), EUI-64 {}, epoch {}",
+        Hex(&p.eui64),
+        p.epoch
+    )?;
+    match (identity, link, salt) {
+        (Ok(identity), Ok(()), Ok(())) => {
+            writeln!(
+                r.out,
+                "derived: device root -> identity, link key (AES-128), session salt"
+            )?;
+            writeln!(r.out, "{} {}", tag::IDENTITY, Hex(identity.as_bytes()))?;
+            r.check(
+                true,
+                "identity, link key and session salt derived from the code",
+            )?;
+            Ok(Some(keys))
+        }
+        _ => {
+            r.error("purpose keys", "HKDF failed")?;
+            Ok(None)
+        }
+    }
+}
+
+fn seal_frame<W: Write>(
+    r: &mut Run<'_, W>,
+    ccm: &mut CcmMode<SoftAes>,
+    address: u64,
+    counter: u32,
+    level: SecurityLevel,
+    reading: Reading,
+) -> core::fmt::Result {
+    // A real node persists the frame counter before sending: a (key, nonce) pair must never
+    // protect two frames.
+    let sequence = counter as u8;
+    let header = protocol::frame_header(address, sequence, level, counter);
+    let nonce = ieee802154_nonce(address, counter, level);
+    let mut payload = reading.encode();
+    let mut mic = [0u8; 16];
+    let Some(mic) = mic.get_mut(..level.mic_len()) else {
+        return r.error("MIC length", "too long");
+    };
+    if let Err(e) = ccm.seal_frame(level, &nonce, &header, &mut payload, mic) {
+        return r.error("seal", e);
+    }
+    writeln!(
+        r.out,
+        "frame counter {counter}, level {} ({}): nonce {} (address | counter | level)",
+        level.as_u8(),
+        protocol::level_name(level),
+        Hex(&nonce)
+    )?;
+    writeln!(
+        r.out,
+        "{} {}{}{}",
+        tag::FRAME,
+        Hex(&header),
+        Hex(&payload),
+        Hex(mic)
+    )?;
+    r.check(
+        payload != reading.encode(),
+        "frame sealed: the payload on air is not the plaintext",
+    )
+}
+
+fn exchange<W: Write, R: Rng + ?Sized>(
+    r: &mut Run<'_, W>,
+    p: &Provisioning<'_>,
+    keys: &DeviceKeys,
+    rng: &mut R,
+    rng_name: &str,
+) -> core::fmt::Result {
+    writeln!(r.out, "ephemeral secret from: {rng_name}")?;
+    let result = (|| -> Result<([u8; 32], [u8; 16]), Error> {
+        let secret = KeyAgreement::<X25519>::generate_ephemeral(&mut Soft, rng)?;
+        let public = KeyAgreement::<X25519>::ephemeral_public(&mut Soft, &secret)?;
+        let device_public = KeyAgreement::<X25519>::export_public(&mut Soft, &public);
+        let gateway = KeyAgreement::<X25519>::import_public(&mut Soft, &p.gateway_x25519)?;
+        let shared = KeyAgreement::<X25519>::agree(&mut Soft, secret, &gateway)?;
+        let session = protocol::session_key(
+            &mut Soft,
+            &keys.session_salt,
+            shared,
+            &device_public,
+            &p.gateway_x25519,
+        )?;
+        let confirm = protocol::confirmation_tag(&session, &device_public, &p.gateway_x25519)?;
+        Ok((device_public, confirm))
+    })();
+    match result {
+        Ok((public, confirm)) => {
+            writeln!(
+                r.out,
+                "gateway public key (provisioned) {}",
+                Hex(&p.gateway_x25519)
+            )?;
+            writeln!(r.out, "{} {}", tag::X25519, Hex(&public))?;
+            writeln!(
+                r.out,
+                "session key = HKDF(salt from the code, X25519 result, both public keys); not printed"
+            )?;
+            writeln!(r.out, "{} {}", tag::CONFIRM, Hex(&confirm))?;
+            r.check(
+                true,
+                "X25519 agreement completed, session key derived, confirmation tag sent",
+            )
+        }
+        Err(e) => r.error("X25519 exchange", e),
+    }
+}
+
+fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Result {
+    let trusted = [p.update_key];
+    let verifier = Verifier::ed25519(&trusted);
+    let mut counter = RamCounter(p.counter);
+    let mut chunk = [0u8; CHUNK_LEN];
+    let Ok(size) = u32::try_from(p.update.len()) else {
+        return r.error("update", "image larger than 4 GiB");
+    };
+    let slot = Slot { offset: 0, size };
+    writeln!(
+        r.out,
+        "update: {} bytes in flash, streamed in {CHUNK_LEN}-byte chunks; trusted key {}; \
+         device counter {}",
+        p.update.len(),
+        Hex(&p.update_key),
+        p.counter
+    )?;
+    let mut flash = SliceStorage::new(p.update);
+    let verified = verifier.verify_flash(&mut Soft, &mut flash, slot, &mut chunk, &mut counter);
+    let image = match verified {
+        Ok(image) => image,
+        Err(e) => return r.error("the genuine update was refused", e),
+    };
+    let v = image.version();
+    writeln!(
+        r.out,
+        "verified: version {}.{}.{}+{}, security counter {}, SHA-256 {}",
+        v.major,
+        v.minor,
+        v.revision,
+        v.build,
+        image.security_counter().unwrap_or(0),
+        Hex(image.digest().as_bytes())
+    )?;
+    r.check(true, "the signed update verifies against the trusted key")?;
+    match bulwark_firmware::confirm(&image, &mut counter) {
+        Ok(now) => {
+            writeln!(
+                r.out,
+                "confirmed after a (simulated) successful boot: counter {} -> {now}",
+                p.counter
+            )?;
+            writeln!(
+                r.out,
+                "{} {now} {}",
+                tag::UPDATE,
+                Hex(image.digest().as_bytes())
+            )?;
+            r.check(
+                Some(now) == image.security_counter(),
+                "anti-rollback counter raised to the image's",
+            )?;
+        }
+        Err(e) => r.error("confirm", e)?,
+    }
+
+    // One flipped bit inside the signed body.
+    let at = usize::from(image.header_size()) + 16;
+    let mut tampered = TamperedFlash::new(p.update, at);
+    let verdict = verifier.verify_flash(&mut Soft, &mut tampered, slot, &mut chunk, &mut counter);
+    writeln!(
+        r.out,
+        "a copy with bit 0 of byte {at} flipped: {}",
+        match &verdict {
+            Ok(_) => "ACCEPTED",
+            Err(e) => error_name(*e),
+        }
+    )?;
+    r.check(
+        matches!(verdict, Err(ImageError::HashMismatch)),
+        "the tampered copy is refused (hash mismatch)",
+    )?;
+
+    // The previous release, correctly signed, after the counter moved past it.
+    let Ok(old_size) = u32::try_from(p.old_image.len()) else {
+        return r.error("old image", "too large");
+    };
+    let mut old = SliceStorage::new(p.old_image);
+    let old_slot = Slot {
+        offset: 0,
+        size: old_size,
+    };
+    let verdict = verifier.verify_flash(&mut Soft, &mut old, old_slot, &mut chunk, &mut counter);
+    writeln!(
+        r.out,
+        "the previous release (validly signed, lower security counter): {}",
+        match &verdict {
+            Ok(_) => "ACCEPTED",
+            Err(e) => error_name(*e),
+        }
+    )?;
+    r.check(
+        matches!(verdict, Err(ImageError::Rollback)),
+        "the older image is refused (rollback)",
+    )
+}
+
+fn error_name(e: ImageError) -> &'static str {
+    match e {
+        ImageError::HashMismatch => "refused: HashMismatch",
+        ImageError::Rollback => "refused: Rollback",
+        ImageError::Signature => "refused: Signature",
+        ImageError::UnknownKey => "refused: UnknownKey",
+        _ => "refused (other error)",
+    }
+}
+
+fn psk_vectors<W: Write>(r: &mut Run<'_, W>) -> core::fmt::Result {
+    let mut count = 0usize;
+    let mut bad = 0usize;
+    for record in records(PSK_VECTORS) {
+        count += 1;
+        if !psk_record_matches(&record) {
+            bad += 1;
+            writeln!(r.out, "  psk_derivation.txt line {}: MISMATCH", record.line)?;
+        }
+    }
+    writeln!(
+        r.out,
+        "psk_derivation.txt: {count} records (code, device root, identity, link and storage keys), {bad} mismatches"
+    )?;
+    r.check(
+        count == PSK_VECTOR_COUNT && bad == 0,
+        "same code, device id and epoch give the same keys as the reference",
+    )
+}
+
+fn psk_record_matches(record: &bulwark_conformance::vectors::Record<'_>) -> bool {
+    let mut expected = [0u8; 32];
+    let mut device_id = [0u8; 255];
+    let Some(code) = record.field("code") else {
+        return false;
+    };
+    let Some(epoch) = record.number("epoch").and_then(|n| u32::try_from(n).ok()) else {
+        return false;
+    };
+    let Some(device_id) = record.hex("device_id", &mut device_id) else {
+        return false;
+    };
+    let mut secret = SecretBytes::<16>::zeroed();
+    if parse_code_into(code, &mut secret).is_err() {
+        return false;
+    }
+    let mut ok = record
+        .hex("secret", &mut expected)
+        .is_some_and(|e| *e == secret.expose_secret()[..]);
+    ok &= OobCode::from_secret(&secret).expose_str() == code;
+    let Ok(root) = DeviceRoot::from_code_secret(&mut Soft, &secret, device_id, epoch) else {
+        return false;
+    };
+    ok &= root.epoch() == epoch;
+    ok &= root.identity(&mut Soft).is_ok_and(|id| {
+        record
+            .hex("identity", &mut expected)
+            .is_some_and(|e| *e == id.0[..])
+    });
+    let mut link = SecretBytes::<16>::zeroed();
+    ok &= root.link_key(&mut Soft, &mut link).is_ok()
+        && record
+            .hex("link_key", &mut expected)
+            .is_some_and(|e| *e == link.expose_secret()[..]);
+    let mut storage = SecretBytes::<32>::zeroed();
+    ok &= root.storage_key(&mut Soft, &mut storage).is_ok()
+        && record
+            .hex("storage_key", &mut expected)
+            .is_some_and(|e| *e == storage.expose_secret()[..]);
+    // The device root itself: expanding the vector's device_root as a PRK gives the link key.
+    let mut root_bytes = SecretBytes::<32>::zeroed();
+    ok &= record
+        .hex("device_root", root_bytes.expose_secret_mut())
+        .is_some();
+    let prk = Prk::from_secret(root_bytes);
+    let again: Result<SecretBytes<16>, Error> = Soft.expand_secret(
+        &prk,
+        &[b"\x00\x0ebulwark-psk v1", b"\x00\x04link", b"\x00\x10"],
+    );
+    ok &= again.is_ok_and(|k| k.ct_eq(&link));
+    ok
+}
