@@ -11,6 +11,7 @@
 //! cargo xtask bench     the benchmark report: on-target and host benches -> benches/REPORT.md
 //!                       (with ARGS: only the host criterion benches, ARGS go to criterion)
 //! cargo xtask bench-target [--check]  on-target benches in QEMU (--check: CI smoke run)
+//! cargo xtask fuzz [SECONDS]  every fuzz target for SECONDS each (CI runs 20)
 //! ```
 //!
 //! To add a CI step, write a function returning `Result<(), String>` and add one
@@ -20,6 +21,7 @@ mod bench_avr;
 mod bench_target;
 mod demo;
 mod firmware;
+mod security;
 
 use std::env;
 use std::ffi::OsStr;
@@ -65,6 +67,7 @@ commands:
   bench-target [--check]
                  build and run the on-target benches in QEMU (Cortex-M0, Cortex-M4);
                  --check: the fast CI mode (build, run once, checks pass, no report)
+  fuzz [SECONDS] run every fuzz target for SECONDS each (default 20; CI's smoke run)
   help           print this message";
 
 /// One named CI step: what it runs, and a hint printed when it fails.
@@ -106,7 +109,16 @@ fn ci_steps() -> Vec<Step> {
                 &[],
             )
         }),
-        Step::new("test", || cargo(&["test", "--workspace"], &[])),
+        Step::new("python tools (imgtool)", security::install_imgtool)
+            .hint("the CLI's interop tests sign and verify images with imgtool from PyPI"),
+        Step::new("test", || {
+            // The differential crate runs in release in its own step (10,000 cases each).
+            let path = security::path_with_tools();
+            cargo(
+                &["test", "--workspace", "--exclude", "bulwark-differential"],
+                &[("PATH", path.as_str()), ("BULWARK_REQUIRE_IMGTOOL", "1")],
+            )
+        }),
         Step::new("doc", || {
             cargo(
                 &["doc", "--workspace", "--no-deps"],
@@ -118,6 +130,8 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(firmware::lint_steps());
     steps.extend(firmware::qemu_steps());
     steps.extend(demo::steps());
+    steps.extend(bench_target::steps(true));
+    steps.extend(security::ci_steps());
     steps.push(Step::new("bench-build", || {
         cargo(&["bench", "--workspace", "--no-run"], &[])
     }));
@@ -180,6 +194,24 @@ fn main() -> ExitCode {
             }
             demo::steps()
         }
+        "fuzz" => match rest {
+            [] => vec![Step::new("fuzz", || {
+                security::fuzz(security::CI_FUZZ_SECONDS)
+            })],
+            [seconds] => match seconds.parse::<u32>() {
+                Ok(secs) => vec![Step::new("fuzz", move || security::fuzz(secs))],
+                Err(_) => {
+                    eprintln!(
+                        "error: `cargo xtask fuzz` takes a number of seconds per target\n\n{USAGE}"
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+            _ => {
+                eprintln!("error: `cargo xtask fuzz` takes at most one argument\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         "bench" if rest.is_empty() => bench_target::report_steps(),
         "bench-target" => match rest {
             [] => bench_target::steps(false),

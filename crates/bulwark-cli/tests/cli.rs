@@ -2466,6 +2466,10 @@ fn tool(tool: &str, test: &str) -> Option<PathBuf> {
             .map(|dir| dir.join(tool))
             .find(|p| p.is_file())
     });
+    if found.is_none() && std::env::var_os("BULWARK_REQUIRE_IMGTOOL").is_some() {
+        // CI installs the tools and sets this: a missing tool there is a failure, not a skip.
+        panic!("{test}: `{tool}` is not on PATH but BULWARK_REQUIRE_IMGTOOL is set");
+    }
     if found.is_none() {
         // Written to the process's stderr directly, so the note shows even when the test
         // harness captures output.

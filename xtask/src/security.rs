@@ -1,0 +1,113 @@
+//! CI steps for the attack-surface checks and the interoperability tools they need: the
+//! OpenSSL differential run, the fuzz smoke run, and the `imgtool` the CLI's interop tests use.
+
+use crate::{Step, cargo, describe, run, workspace_root};
+use std::env;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// Seconds each fuzz target runs in CI (`cargo xtask fuzz SECONDS` for longer local runs).
+pub(crate) const CI_FUZZ_SECONDS: u32 = 20;
+
+/// The imgtool release the interop tests are written against.
+const IMGTOOL: &str = "imgtool==2.5.0";
+
+/// Where the CI's Python tools live: a virtualenv under `target/`, rebuilt on demand.
+fn tools_venv() -> PathBuf {
+    workspace_root()
+        .join("target")
+        .join("ci-tools")
+        .join("venv")
+}
+
+fn works(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `PATH` with the tools virtualenv first, so tests find `imgtool`.
+pub(crate) fn path_with_tools() -> String {
+    let bin = tools_venv().join("bin");
+    match env::var("PATH") {
+        Ok(path) => format!("{}:{path}", bin.display()),
+        Err(_) => bin.display().to_string(),
+    }
+}
+
+/// Installs `imgtool` into the tools virtualenv (Python's `venv` + pip from PyPI), unless the
+/// virtualenv already has it.
+pub(crate) fn install_imgtool() -> Result<(), String> {
+    let venv = tools_venv();
+    let imgtool = venv.join("bin").join("imgtool");
+    if works(&imgtool.to_string_lossy(), &["version"]) {
+        eprintln!("imgtool already installed in {}", venv.display());
+        return Ok(());
+    }
+    let venv_str = venv.to_string_lossy().into_owned();
+    let mut create = Command::new("python3");
+    create.args(["-m", "venv", &venv_str]);
+    if run(
+        create,
+        &describe("python3", &["-m", "venv", &venv_str], &[]),
+    )
+    .is_err()
+    {
+        return Err(format!(
+            "could not create a Python virtualenv at {venv_str}: install Python 3 with its \
+             venv module (Debian/Ubuntu: apt-get install python3-venv)"
+        ));
+    }
+    let pip = venv.join("bin").join("pip").to_string_lossy().into_owned();
+    let args = ["install", "--quiet", "--disable-pip-version-check", IMGTOOL];
+    let mut install = Command::new(&pip);
+    install.args(args);
+    run(install, &describe(&pip, &args, &[]))?;
+    if works(&imgtool.to_string_lossy(), &["version"]) {
+        Ok(())
+    } else {
+        Err("pip finished but `imgtool version` fails".to_owned())
+    }
+}
+
+/// The OpenSSL differential run, in release (10,000 seeded cases per primitive).
+fn differential() -> Result<(), String> {
+    cargo(
+        &[
+            "test",
+            "--release",
+            "-p",
+            "bulwark-differential",
+            "--",
+            "--nocapture",
+        ],
+        &[],
+    )
+}
+
+/// The fuzz smoke run: every target for `seconds` from its committed corpus.
+pub(crate) fn fuzz(seconds: u32) -> Result<(), String> {
+    let script = workspace_root().join("fuzz").join("smoke.sh");
+    let script = script.to_string_lossy().into_owned();
+    let secs = seconds.to_string();
+    let mut command = Command::new("bash");
+    command.args([script.as_str(), secs.as_str()]);
+    run(command, &describe("bash", &[script.as_str(), &secs], &[]))
+}
+
+/// The steps `cargo xtask ci` runs after the main test run.
+pub(crate) fn ci_steps() -> Vec<Step> {
+    vec![
+        Step::new("differential (OpenSSL)", differential).hint(
+            "a mismatch prints its seed and case: rerun with BULWARK_DIFF_SEED/BULWARK_DIFF_CASE",
+        ),
+        Step::new(
+            format!("fuzz smoke ({CI_FUZZ_SECONDS}s per target)"),
+            || fuzz(CI_FUZZ_SECONDS),
+        )
+        .hint("a crash leaves its reproducer under fuzz/target/smoke/artifacts/"),
+    ]
+}
