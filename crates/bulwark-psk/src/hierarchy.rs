@@ -14,6 +14,7 @@ use crate::code::{CodeError, OobCode, SECRET_LEN};
 use bulwark_api::kdf::{HkdfSha256, Prk, SHA256_LEN};
 use bulwark_api::{Error, SecretBytes};
 use core::fmt;
+use subtle::{Choice, ConstantTimeEq, ConstantTimeGreater};
 
 /// The protocol label: the HKDF salt and the first field of every `info`.
 pub const PROTOCOL_LABEL: &[u8] = b"bulwark-psk v1";
@@ -148,14 +149,21 @@ pub fn check_secret(secret: &[u8]) -> Result<(), PskError> {
         return Err(PskError::SecretTooShort { len: secret.len() });
     }
     // Whole-secret scans without an early exit: the time does not depend on where a byte differs.
+    // The accumulators are `subtle::Choice`s: with plain `bool`s the optimizer turned the fold
+    // into a loop that stops once both are false, i.e. at the first non-digit, non-repeated
+    // byte (found by bulwark-ctgrind under valgrind). Only the two final verdicts, which the
+    // caller is told anyway, are branched on.
     let first = secret.first().copied().unwrap_or(0);
-    let (digits, constant) = secret.iter().fold((true, true), |(d, c), b| {
-        (d & b.is_ascii_digit(), c & (*b == first))
-    });
-    if digits {
+    let mut digits = Choice::from(1);
+    let mut constant = Choice::from(1);
+    for b in secret {
+        digits &= b.ct_gt(&(b'0' - 1)) & (b'9' + 1).ct_gt(b);
+        constant &= b.ct_eq(&first);
+    }
+    if bool::from(digits) {
         return Err(PskError::SecretIsDigits);
     }
-    if constant {
+    if bool::from(constant) {
         return Err(PskError::SecretIsConstant);
     }
     Ok(())
