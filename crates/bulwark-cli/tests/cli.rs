@@ -2460,6 +2460,7 @@ fn image_sign_then_verify_both_key_types() -> TestResult {
 // stderr, when the tool is not on PATH.
 
 /// The path of `tool` on PATH, or `None` after telling why the test is skipped.
+#[allow(clippy::panic)] // a missing tool in CI fails the test run
 fn tool(tool: &str, test: &str) -> Option<PathBuf> {
     let found = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)
