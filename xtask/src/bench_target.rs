@@ -491,7 +491,11 @@ fn write_report(r: &Results) -> Result<(), String> {
     let _ = writeln!(s, "- {}", tool_version("rustc", &["-V"]));
     let _ = writeln!(s, "- {}", tool_version("rustc", &["+nightly", "-V"]));
     let _ = writeln!(s, "- {}", tool_version("qemu-system-arm", &["--version"]));
-    let _ = writeln!(s, "- {}", tool_version("simavr", &["--version"]));
+    let _ = writeln!(
+        s,
+        "- {}",
+        tool_version("dpkg-query", &["-W", "-f", "simavr ${Version}", "simavr"])
+    );
     let _ = writeln!(
         s,
         "- Target build: opt-level \"s\", fat LTO, codegen-units 1, panic = \"abort\" \

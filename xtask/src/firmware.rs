@@ -177,7 +177,7 @@ fn is_root() -> bool {
 
 /// Runs `apt-get ARGS` non-interactively, through `sudo -n` (never prompting for a password)
 /// unless we are root.
-fn apt_get(args: &[&str]) -> Result<(), String> {
+pub(crate) fn apt_get(args: &[&str]) -> Result<(), String> {
     let (program, mut full): (&str, Vec<&str>) = if is_root() {
         ("apt-get", Vec::new())
     } else {

@@ -11,6 +11,7 @@
 //! cargo xtask bench     the benchmark report: on-target and host benches -> benches/REPORT.md
 //!                       (with ARGS: only the host criterion benches, ARGS go to criterion)
 //! cargo xtask bench-target [--check]  on-target benches in QEMU (--check: CI smoke run)
+//! cargo xtask bench-avr [--check]     AVR benches in simavr (--check: CI smoke run)
 //! cargo xtask fuzz [SECONDS]  every fuzz target for SECONDS each (CI runs 20)
 //! ```
 //!
@@ -67,6 +68,10 @@ commands:
   bench-target [--check]
                  build and run the on-target benches in QEMU (Cortex-M0, Cortex-M4);
                  --check: the fast CI mode (build, run once, checks pass, no report)
+  bench-avr [--check]
+                 build and run the AVR benches in simavr (ATmega2560, and ATmega1284p for
+                 Ed25519) at every opt-level; --check: the pinned level only, run once,
+                 checks pass (installs the pinned nightly, rust-src and simavr if missing)
   fuzz [SECONDS] run every fuzz target for SECONDS each (default 20; CI's smoke run)
   help           print this message";
 
@@ -131,6 +136,7 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(firmware::qemu_steps());
     steps.extend(demo::steps());
     steps.extend(bench_target::steps(true));
+    steps.extend(bench_avr::steps(true));
     steps.extend(security::ci_steps());
     steps.push(Step::new("bench-build", || {
         cargo(&["bench", "--workspace", "--no-run"], &[])
@@ -213,6 +219,14 @@ fn main() -> ExitCode {
             }
         },
         "bench" if rest.is_empty() => bench_target::report_steps(),
+        "bench-avr" => match rest {
+            [] => bench_avr::steps(false),
+            [flag] if flag == "--check" => bench_avr::steps(true),
+            _ => {
+                eprintln!("error: `cargo xtask bench-avr` takes only --check\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        },
         "bench-target" => match rest {
             [] => bench_target::steps(false),
             [flag] if flag == "--check" => bench_target::steps(true),

@@ -98,11 +98,29 @@ pub(crate) fn fuzz(seconds: u32) -> Result<(), String> {
     run(command, &describe("bash", &[script.as_str(), &secs], &[]))
 }
 
+/// The constant-time check: our operations under valgrind with secrets marked undefined
+/// (crates/bulwark-ctgrind/run.sh: a self-test that must be caught, then the default and the
+/// forced software-AES builds).
+fn ctgrind() -> Result<(), String> {
+    let script = workspace_root()
+        .join("crates")
+        .join("bulwark-ctgrind")
+        .join("run.sh");
+    let script = script.to_string_lossy().into_owned();
+    let mut command = Command::new("bash");
+    command.arg(&script);
+    run(command, &describe("bash", &[script.as_str()], &[]))
+}
+
 /// The steps `cargo xtask ci` runs after the main test run.
 pub(crate) fn ci_steps() -> Vec<Step> {
     vec![
         Step::new("differential (OpenSSL)", differential).hint(
             "a mismatch prints its seed and case: rerun with BULWARK_DIFF_SEED/BULWARK_DIFF_CASE",
+        ),
+        Step::new("constant time (valgrind)", ctgrind).hint(
+            "a report names its case and source line: fix it, or triage it into \
+             crates/bulwark-ctgrind/valgrind.supp with an explanation",
         ),
         Step::new(
             format!("fuzz smoke ({CI_FUZZ_SECONDS}s per target)"),

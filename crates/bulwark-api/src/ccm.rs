@@ -386,3 +386,151 @@ impl<C: Ccm + ?Sized> CcmStar for C {
         }
     }
 }
+
+/// One packet of a [`CcmBatch::seal_batch`] call: what [`Ccm::seal_detached`] takes, plus the
+/// key it is sealed under and a slot for its own result.
+///
+/// Packets in one batch are independent: each has its own key, nonce, AAD, length and tag
+/// length, and the same key may appear in several packets.
+pub struct SealPacket<'a, K: ?Sized> {
+    /// The key (a backend's imported key); the (key, nonce) pair must be unique.
+    pub key: &'a K,
+    /// 7..=13 bytes, unique per key.
+    pub nonce: &'a [u8],
+    /// Associated data parts, authenticated as their concatenation.
+    pub aad: &'a [&'a [u8]],
+    /// Plaintext in, ciphertext out.
+    pub buffer: &'a mut [u8],
+    /// Receives the tag; its length (4, 6, ..., 16) selects the tag length.
+    pub tag: &'a mut [u8],
+    /// This packet's outcome, as [`Ccm::seal_detached`] would return it. Starts as
+    /// `Err(Error::Unsupported)` ("not processed") and is overwritten by the batch call.
+    pub result: Result<(), Error>,
+}
+
+impl<'a, K: ?Sized> SealPacket<'a, K> {
+    /// A packet not yet processed (`result` is `Err(Error::Unsupported)`).
+    pub fn new(
+        key: &'a K,
+        nonce: &'a [u8],
+        aad: &'a [&'a [u8]],
+        buffer: &'a mut [u8],
+        tag: &'a mut [u8],
+    ) -> Self {
+        Self {
+            key,
+            nonce,
+            aad,
+            buffer,
+            tag,
+            result: Err(Error::Unsupported),
+        }
+    }
+}
+
+/// One packet of a [`CcmBatch::open_batch`] call: what [`Ccm::open_detached`] takes, plus the
+/// key and a slot for its own result.
+pub struct OpenPacket<'a, K: ?Sized> {
+    /// The key the packet was sealed under.
+    pub key: &'a K,
+    /// The packet's nonce (7..=13 bytes).
+    pub nonce: &'a [u8],
+    /// Associated data parts, authenticated as their concatenation.
+    pub aad: &'a [&'a [u8]],
+    /// Ciphertext in; plaintext out on success, zeros on [`Error::Verification`].
+    pub buffer: &'a mut [u8],
+    /// The received tag (4, 6, ..., 16 bytes).
+    pub tag: &'a [u8],
+    /// This packet's outcome, as [`Ccm::open_detached`] would return it. Starts as
+    /// `Err(Error::Unsupported)` ("not processed"): never act on a packet whose result is
+    /// not `Ok(())`.
+    pub result: Result<(), Error>,
+}
+
+impl<'a, K: ?Sized> OpenPacket<'a, K> {
+    /// A packet not yet processed (`result` is `Err(Error::Unsupported)`).
+    pub fn new(
+        key: &'a K,
+        nonce: &'a [u8],
+        aad: &'a [&'a [u8]],
+        buffer: &'a mut [u8],
+        tag: &'a [u8],
+    ) -> Self {
+        Self {
+            key,
+            nonce,
+            aad,
+            buffer,
+            tag,
+            result: Err(Error::Unsupported),
+        }
+    }
+}
+
+macro_rules! packet_debug {
+    ($t:ident) => {
+        /// Shows lengths and the result only: never key material or buffer contents.
+        impl<K: ?Sized> core::fmt::Debug for $t<'_, K> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($t))
+                    .field("nonce_len", &self.nonce.len())
+                    .field("aad_parts", &self.aad.len())
+                    .field("buffer_len", &self.buffer.len())
+                    .field("tag_len", &self.tag.len())
+                    .field("result", &self.result)
+                    .finish_non_exhaustive()
+            }
+        }
+    };
+}
+packet_debug!(SealPacket);
+packet_debug!(OpenPacket);
+
+/// AES-CCM over many independent packets in one call, for gateways: a backend can keep
+/// several CBC-MAC chains in flight at once, so throughput is bounded by the AES unit's
+/// throughput rather than by the latency of one chain.
+///
+/// Every packet gets exactly the result, output and guarantees that [`Ccm::seal_detached`] or
+/// [`Ccm::open_detached`] would give it alone under the same key; one packet's failure (a bad
+/// tag, a bad size) never affects another, and a packet that fails to open has its buffer
+/// zeroed. Needs no heap: the caller owns the packet slice.
+pub trait CcmBatch {
+    /// The backend's imported key type; packets borrow keys, so one key can serve many.
+    type Key: ?Sized;
+
+    /// Seals every packet, writing each one's outcome into its `result`.
+    ///
+    /// Returns `Ok(())` if every packet was sealed, otherwise the first failing packet's
+    /// error (see each `result` for which ones failed).
+    fn seal_batch(&mut self, packets: &mut [SealPacket<'_, Self::Key>]) -> Result<(), Error>;
+
+    /// Opens every packet, writing each one's outcome into its `result`.
+    ///
+    /// Returns `Ok(())` if every packet verified, otherwise the first failing packet's error.
+    /// Only packets whose own `result` is `Ok(())` hold authenticated plaintext.
+    #[must_use = "a packet's plaintext may be used only if its result is Ok"]
+    fn open_batch(&mut self, packets: &mut [OpenPacket<'_, Self::Key>]) -> Result<(), Error>;
+}
+
+impl<B: CcmBatch + ?Sized> CcmBatch for &mut B {
+    type Key = B::Key;
+
+    fn seal_batch(&mut self, packets: &mut [SealPacket<'_, Self::Key>]) -> Result<(), Error> {
+        B::seal_batch(self, packets)
+    }
+
+    fn open_batch(&mut self, packets: &mut [OpenPacket<'_, Self::Key>]) -> Result<(), Error> {
+        B::open_batch(self, packets)
+    }
+}
+
+/// Folds the packets' results into a batch result: `Ok(())` or the first error.
+pub fn first_error<'r>(
+    results: impl IntoIterator<Item = &'r Result<(), Error>>,
+) -> Result<(), Error> {
+    results
+        .into_iter()
+        .copied()
+        .find(Result::is_err)
+        .unwrap_or(Ok(()))
+}

@@ -5,7 +5,17 @@ use bulwark_api::{Error, hazmat::Block, hazmat::BlockEncrypt};
 
 /// AES with a 128-, 192- or 256-bit key, from the `aes` crate (constant-time bitsliced code, or
 /// AES-NI / ARMv8 instructions where the CPU has them). The expanded key is zeroized on drop.
-pub struct SoftAes(Inner);
+///
+/// On x86-64 CPUs with AES-NI, [`SoftAes::new`] also expands an AES-NI key schedule and offers
+/// a fused CCM ([`BlockEncrypt::fused_ccm`]): [`crate::CcmMode`] over this engine then runs CTR
+/// and CBC-MAC interleaved in one pass, and [`crate::Soft`]'s
+/// [`CcmBatch`](bulwark_api::ccm::CcmBatch) keeps eight packets' chains in flight. Results are
+/// identical on both paths; [`SoftAes::new_portable`] forces the generic one.
+pub struct SoftAes {
+    inner: Inner,
+    #[cfg(target_arch = "x86_64")]
+    fused: Option<crate::x86_ccm::AesNiCcm>,
+}
 
 enum Inner {
     Aes128(aes::Aes128),
@@ -19,18 +29,64 @@ impl SoftAes {
     /// Returns [`Error::InvalidInput`] for any other length. The caller keeps ownership of (and
     /// should wipe) `key`.
     pub fn new(key: &[u8]) -> Result<Self, Error> {
+        #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
+        let mut engine = Self::new_portable(key)?;
+        #[cfg(target_arch = "x86_64")]
+        {
+            engine.fused = crate::x86_ccm::AesNiCcm::new(key);
+        }
+        Ok(engine)
+    }
+
+    /// Like [`SoftAes::new`], but CCM over this engine always takes the portable generic path
+    /// (for tests and benchmarks comparing the paths, or to rule the fused code out).
+    pub fn new_portable(key: &[u8]) -> Result<Self, Error> {
         let inner = match key.len() {
             16 => Inner::Aes128(aes::Aes128::new_from_slice(key).map_err(|_| Error::InvalidInput)?),
             24 => Inner::Aes192(aes::Aes192::new_from_slice(key).map_err(|_| Error::InvalidInput)?),
             32 => Inner::Aes256(aes::Aes256::new_from_slice(key).map_err(|_| Error::InvalidInput)?),
             _ => return Err(Error::InvalidInput),
         };
-        Ok(Self(inner))
+        Ok(Self {
+            inner,
+            #[cfg(target_arch = "x86_64")]
+            fused: None,
+        })
+    }
+
+    /// Whether CCM over this engine takes the fused AES-NI path (x86-64 with AES-NI, built with
+    /// [`SoftAes::new`]).
+    pub fn is_fused(&self) -> bool {
+        #[cfg(target_arch = "x86_64")]
+        {
+            self.fused.is_some()
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    }
+
+    /// The fused CCM, for the batch engine.
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn fused(&self) -> Option<&crate::x86_ccm::AesNiCcm> {
+        self.fused.as_ref()
+    }
+
+    /// Block encryption through a shared reference (the `aes` crate needs no more), for the
+    /// batch API whose packets borrow their keys.
+    pub(crate) fn encrypt_blocks_shared(&self, blocks: &mut [Block]) {
+        let blocks = Array::cast_slice_from_core_mut(blocks);
+        match &self.inner {
+            Inner::Aes128(c) => c.encrypt_blocks(blocks),
+            Inner::Aes192(c) => c.encrypt_blocks(blocks),
+            Inner::Aes256(c) => c.encrypt_blocks(blocks),
+        }
     }
 
     /// The key length in bytes (16, 24 or 32).
     pub fn key_len(&self) -> usize {
-        match self.0 {
+        match self.inner {
             Inner::Aes128(_) => 16,
             Inner::Aes192(_) => 24,
             Inner::Aes256(_) => 32,
@@ -42,6 +98,7 @@ impl core::fmt::Debug for SoftAes {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SoftAes")
             .field("key_len", &self.key_len())
+            .field("fused", &self.is_fused())
             .finish_non_exhaustive()
     }
 }
@@ -49,7 +106,7 @@ impl core::fmt::Debug for SoftAes {
 impl BlockEncrypt for SoftAes {
     fn encrypt_block(&mut self, block: &mut Block) -> Result<(), Error> {
         let b = Array::cast_from_core_mut(block);
-        match &self.0 {
+        match &self.inner {
             Inner::Aes128(c) => c.encrypt_block(b),
             Inner::Aes192(c) => c.encrypt_block(b),
             Inner::Aes256(c) => c.encrypt_block(b),
@@ -58,12 +115,14 @@ impl BlockEncrypt for SoftAes {
     }
 
     fn encrypt_blocks(&mut self, blocks: &mut [Block]) -> Result<(), Error> {
-        let blocks = Array::cast_slice_from_core_mut(blocks);
-        match &self.0 {
-            Inner::Aes128(c) => c.encrypt_blocks(blocks),
-            Inner::Aes192(c) => c.encrypt_blocks(blocks),
-            Inner::Aes256(c) => c.encrypt_blocks(blocks),
-        }
+        self.encrypt_blocks_shared(blocks);
         Ok(())
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    fn fused_ccm(&mut self) -> Option<&mut dyn bulwark_api::ccm::Ccm> {
+        self.fused
+            .as_mut()
+            .map(|f| f as &mut dyn bulwark_api::ccm::Ccm)
     }
 }

@@ -1,5 +1,6 @@
 //! Both block engines (the software AES and the simulated peripheral) pass the same
-//! backend-generic conformance suite.
+//! backend-generic conformance suite; the software engine twice, once on each CCM path (fused
+//! AES-NI where the CPU has it, and forced portable).
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
@@ -10,8 +11,34 @@ use bulwark_soft::{
     peripheral::{PeripheralAes, SimulatedAesPeripheral},
 };
 
+/// Whether this host should take the fused path (x86-64 with AES-NI).
+fn host_has_aesni() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("aes")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
+/// The engine users get: fused CCM where the CPU allows it.
 fn soft(key: &[u8]) -> Result<SoftAes, Error> {
-    SoftAes::new(key)
+    let engine = SoftAes::new(key)?;
+    assert_eq!(
+        engine.is_fused(),
+        host_has_aesni(),
+        "fused path not selected as expected"
+    );
+    Ok(engine)
+}
+
+/// The same engine forced onto the portable generic CCM.
+fn soft_portable(key: &[u8]) -> Result<SoftAes, Error> {
+    let engine = SoftAes::new_portable(key)?;
+    assert!(!engine.is_fused());
+    Ok(engine)
 }
 
 fn peripheral(key: &[u8]) -> Result<PeripheralAes, Error> {
@@ -60,7 +87,16 @@ macro_rules! suite {
     };
 }
 
-suite!(software_engine_passes_the_suite, soft, "soft AES");
+suite!(
+    software_engine_passes_the_suite,
+    soft,
+    "soft AES (fused CCM if AES-NI)"
+);
+suite!(
+    software_engine_portable_path_passes_the_suite,
+    soft_portable,
+    "soft AES (portable CCM)"
+);
 suite!(
     peripheral_engine_passes_the_suite,
     peripheral,

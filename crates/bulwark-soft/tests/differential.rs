@@ -103,18 +103,25 @@ fn ccm_matches_the_ccm_crate_on_every_parameter_set() {
                     let mut expected = msg.clone();
                     let expected_tag = reference_seal(&key, &nonce, tag_len, &aad, &mut expected);
 
-                    let mut ours = CcmMode::new(SoftAes::new(&key).unwrap());
-                    let mut buf = msg.clone();
-                    let mut tag = vec![0u8; tag_len];
-                    ours.seal_detached(&nonce, &[&aad], &mut buf, &mut tag)
-                        .unwrap();
-                    assert_eq!(
-                        (&buf, &tag),
-                        (&expected, &expected_tag),
-                        "seed {SEED:#x} case {cases}"
-                    );
-                    ours.open_detached(&nonce, &[&aad], &mut buf, &tag).unwrap();
-                    assert_eq!(buf, msg);
+                    // Both CCM paths: fused (AES-NI, where the CPU has it) and portable.
+                    for engine in [SoftAes::new(&key), SoftAes::new_portable(&key)] {
+                        let mut ours = CcmMode::new(engine.unwrap());
+                        let mut buf = msg.clone();
+                        let mut tag = vec![0u8; tag_len];
+                        ours.seal_detached(&nonce, &[&aad], &mut buf, &mut tag)
+                            .unwrap();
+                        assert_eq!(
+                            (&buf, &tag),
+                            (&expected, &expected_tag),
+                            "seed {SEED:#x} case {cases}"
+                        );
+                        ours.open_detached(&nonce, &[&aad], &mut buf, &tag).unwrap();
+                        assert_eq!(buf, msg);
+                        // CCM* without a MIC is the payload's CTR keystream.
+                        let mut ctr_only = msg.clone();
+                        ours.crypt_unauthenticated(&nonce, &mut ctr_only).unwrap();
+                        assert_eq!(ctr_only, expected, "CCM* encryption, case {cases}");
+                    }
                     cases += 1;
                 }
             }

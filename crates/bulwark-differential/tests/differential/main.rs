@@ -11,6 +11,7 @@ mod ecdsa_p256;
 mod ed25519;
 mod hkdf;
 mod p256_ecdh;
+mod server;
 mod x25519;
 
 use bulwark_differential::{Config, Outcome};

@@ -11,6 +11,10 @@ use zeroize::Zeroize;
 ///
 /// Implements [`Ccm`], and through it [`bulwark_api::ccm::AesCcm`] for every NIST nonce/tag
 /// size and [`bulwark_api::ccm::CcmStar`].
+///
+/// If the engine offers a fused implementation ([`BlockEncrypt::fused_ccm`]: [`crate::SoftAes`]
+/// does on x86-64 CPUs with AES-NI), every call is delegated to it; otherwise CCM is built
+/// here from single-block encryptions.
 #[derive(Debug)]
 pub struct CcmMode<E> {
     engine: E,
@@ -30,7 +34,7 @@ impl<E: BlockEncrypt> CcmMode<E> {
 
 /// Checks the nonce length and the message length against the nonce's length field.
 /// Returns `L`, the length-field size in bytes.
-fn check_lengths(nonce: &[u8], msg_len: usize) -> Result<usize, Error> {
+pub(crate) fn check_lengths(nonce: &[u8], msg_len: usize) -> Result<usize, Error> {
     if !is_valid_nonce_len(nonce.len()) || msg_len as u64 > max_message_len(nonce.len()) {
         return Err(Error::InvalidInput);
     }
@@ -38,7 +42,7 @@ fn check_lengths(nonce: &[u8], msg_len: usize) -> Result<usize, Error> {
 }
 
 /// The counter block `A_i`: flags `L - 1`, the nonce, then `i` in the last `L` bytes.
-fn counter_block(nonce: &[u8], l: usize) -> Block {
+pub(crate) fn counter_block(nonce: &[u8], l: usize) -> Block {
     let mut a = [0u8; 16];
     a[0] = (l - 1) as u8;
     a[1..1 + nonce.len()].copy_from_slice(nonce);
@@ -57,7 +61,7 @@ fn increment_counter(block: &mut Block, l: usize) {
 }
 
 /// The encoding of the associated-data length (SP 800-38C A.2.2): 2, 6 or 10 bytes.
-fn aad_len_prefix(aad_len: u64, out: &mut [u8; 10]) -> usize {
+pub(crate) fn aad_len_prefix(aad_len: u64, out: &mut [u8; 10]) -> usize {
     if aad_len < (1 << 16) - (1 << 8) {
         out[..2].copy_from_slice(&(aad_len as u16).to_be_bytes());
         2
@@ -72,6 +76,36 @@ fn aad_len_prefix(aad_len: u64, out: &mut [u8; 10]) -> usize {
     }
 }
 
+/// The total AAD length, or [`Error::InvalidInput`] if it overflows a `u64`.
+pub(crate) fn total_aad_len(aad: &[&[u8]]) -> Result<u64, Error> {
+    let mut aad_len: u64 = 0;
+    for part in aad {
+        aad_len = aad_len
+            .checked_add(part.len() as u64)
+            .ok_or(Error::InvalidInput)?;
+    }
+    Ok(aad_len)
+}
+
+/// `B_0`: flags (AAD present, tag length, `L - 1`), the nonce, and the message length in the
+/// last `L` bytes.
+pub(crate) fn b0_block(
+    nonce: &[u8],
+    l: usize,
+    tag_len: usize,
+    aad_len: u64,
+    msg_len: usize,
+) -> Block {
+    let mut b0 = [0u8; 16];
+    b0[0] = (u8::from(aad_len > 0) << 6)
+        | ((((tag_len as u8).saturating_sub(2)) / 2) << 3)
+        | (l as u8 - 1);
+    b0[1..1 + nonce.len()].copy_from_slice(nonce);
+    let len_bytes = (msg_len as u64).to_be_bytes();
+    b0[16 - l..].copy_from_slice(&len_bytes[8 - l..]);
+    b0
+}
+
 impl<E: BlockEncrypt> CcmMode<E> {
     /// The unencrypted CBC-MAC `T` over `B_0`, the formatted AAD and the payload.
     fn mac(
@@ -82,20 +116,9 @@ impl<E: BlockEncrypt> CcmMode<E> {
         aad: &[&[u8]],
         payload: &[u8],
     ) -> Result<MacChain, Error> {
-        let mut aad_len: u64 = 0;
-        for part in aad {
-            aad_len = aad_len
-                .checked_add(part.len() as u64)
-                .ok_or(Error::InvalidInput)?;
-        }
+        let aad_len = total_aad_len(aad)?;
         let mut chain = MacChain::new();
-        let flags = (u8::from(aad_len > 0) << 6)
-            | ((((tag_len as u8).saturating_sub(2)) / 2) << 3)
-            | (l as u8 - 1);
-        chain.x[0] = flags;
-        chain.x[1..1 + nonce.len()].copy_from_slice(nonce);
-        let len_bytes = (payload.len() as u64).to_be_bytes();
-        chain.x[16 - l..].copy_from_slice(&len_bytes[8 - l..]);
+        chain.x = b0_block(nonce, l, tag_len, aad_len, payload.len());
         self.engine.encrypt_block(&mut chain.x)?;
         if aad_len > 0 {
             let mut prefix = [0u8; 10];
@@ -186,6 +209,9 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         buffer: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), Error> {
+        if let Some(fused) = self.engine.fused_ccm() {
+            return fused.seal_detached(nonce, aad, buffer, tag);
+        }
         if !is_valid_tag_len(tag.len()) {
             return Err(Error::InvalidInput);
         }
@@ -205,6 +231,9 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         buffer: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
+        if let Some(fused) = self.engine.fused_ccm() {
+            return fused.open_detached(nonce, aad, buffer, tag);
+        }
         if !is_valid_tag_len(tag.len()) {
             return Err(Error::InvalidInput);
         }
@@ -217,6 +246,9 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
     }
 
     fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
+        if let Some(fused) = self.engine.fused_ccm() {
+            return fused.crypt_unauthenticated(nonce, buffer);
+        }
         let l = check_lengths(nonce, buffer.len())?;
         let result = self.crypt(nonce, l, buffer);
         if result.is_err() {

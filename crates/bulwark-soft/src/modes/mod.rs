@@ -4,7 +4,7 @@
 //! that can encrypt one AES block: implement [`BlockEncrypt`] for it and wrap it in these modes.
 
 mod cbc_mac;
-mod ccm;
+pub(crate) mod ccm;
 mod cmac;
 mod ctr;
 

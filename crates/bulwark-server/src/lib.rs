@@ -1,0 +1,56 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+
+pub mod batch;
+mod hash;
+mod kex;
+mod sig;
+
+pub use batch::{BatchItem, BatchVerdict};
+pub use kex::{
+    P256PublicKey, ServerP256Ephemeral, ServerP256Static, ServerX25519Ephemeral,
+    ServerX25519Static, X25519PublicKey,
+};
+pub use sig::{EcdsaP256PublicKey, EcdsaP256SigningKey, Ed25519PublicKey, Ed25519SigningKey};
+
+use bulwark_api::Error;
+use bulwark_soft::{CcmMode, Soft, SoftAes, SoftCcm};
+
+/// The gateway backend: asymmetric operations on AWS-LC (through `aws-lc-rs`), everything else
+/// on [`Soft`].
+///
+/// | capability | engine |
+/// |---|---|
+/// | [`KeyAgreement<X25519>`](bulwark_api::kex::KeyAgreement), [`KeyAgreement<P256>`](bulwark_api::kex::KeyAgreement): every method | AWS-LC (keys imported through `Soft` first, for its validation rules) |
+/// | [`Verify<Ed25519>`](bulwark_api::sig::Verify), [`Sign<Ed25519>`](bulwark_api::sig::Sign) | AWS-LC, plus a small-order-`R` check (strict semantics) |
+/// | [`Verify<EcdsaP256>`](bulwark_api::sig::Verify), [`VerifyPrehash<EcdsaP256>`](bulwark_api::sig::VerifyPrehash) | AWS-LC (signature decoded by `Soft`'s strict DER codec) |
+/// | [`Sign<EcdsaP256>`](bulwark_api::sig::Sign) `sign` | **`Soft`**: the API promises RFC 6979 deterministic nonces, which AWS-LC does not offer |
+/// | [`HkdfSha256`](bulwark_api::kdf::HkdfSha256), [`Sha256`](bulwark_api::kdf::Sha256), [`Sha512`](bulwark_api::kdf::Sha512) | **`Soft`** (`sha2` uses SHA-NI here: as fast as AWS-LC, see `benches/REPORT.md`) |
+/// | AES-CCM ([`Server::ccm`]) | **`Soft`**: [`SoftCcm`] |
+///
+/// It holds no state: keys live in the associated key types. Unlike [`Soft`] it needs `std`
+/// (AWS-LC is a C library with its own allocator).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Server;
+
+impl Server {
+    /// A new backend value (it holds nothing; every instance is the same).
+    pub const fn new() -> Self {
+        Server
+    }
+
+    /// AES-CCM for `key` (16, 24 or 32 bytes), on the software backend's AES (AES-NI and the
+    /// fused CCM where the CPU has it). Returns [`Error::InvalidInput`] for any other key
+    /// length. The key's requirements are those of [`bulwark_api::ccm::Ccm`]: never reuse a
+    /// nonce under it.
+    pub fn ccm(&self, key: &[u8]) -> Result<SoftCcm, Error> {
+        Ok(CcmMode::new(SoftAes::new(key)?))
+    }
+
+    /// The software backend this one falls back to, e.g. for
+    /// [`CcmBatch`](bulwark_api::ccm::CcmBatch), which `Soft` implements over [`SoftAes`]
+    /// keys.
+    pub const fn soft(&self) -> Soft {
+        Soft
+    }
+}

@@ -1,0 +1,327 @@
+//! Ed25519 and ECDSA P-256 on AWS-LC, with `Soft`'s acceptance rules.
+
+use std::sync::OnceLock;
+
+use aws_lc_rs::{
+    digest::{Digest, SHA256},
+    signature::{ECDSA_P256_SHA256_FIXED, ED25519, Ed25519KeyPair, KeyPair as _, ParsedPublicKey},
+};
+use bulwark_api::{
+    Error, Rng, SecretBytes,
+    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+};
+use bulwark_soft::{Soft, ecdsa_signature_from_der};
+
+use crate::Server;
+
+/// The 8 points of small order on edwards25519, canonically encoded. A signature whose `R` is
+/// one of them is refused, as dalek's `verify_strict` (and so `Soft`) refuses it; AWS-LC
+/// compares the recomputed `R` with the signature's bytes, so a non-canonical or invalid `R`
+/// is already refused there, and only these canonical encodings need a check of their own.
+pub(crate) const ED25519_SMALL_ORDER: [[u8; 32]; 8] = {
+    let mut out = [[0u8; 32]; 8];
+    out[0][0] = 0x01; // the identity (0, 1)
+    // (0, -1): y = p - 1
+    let mut i = 0;
+    while i < 32 {
+        out[1][i] = 0xff;
+        i += 1;
+    }
+    out[1][0] = 0xec;
+    out[1][31] = 0x7f;
+    // out[2]: (+-sqrt(-1), 0): y = 0, both signs
+    out[3][31] = 0x80;
+    // The four points of order 8.
+    let a: [u8; 32] = [
+        0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67,
+        0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac,
+        0x03, 0x7a,
+    ];
+    let b: [u8; 32] = [
+        0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98,
+        0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53,
+        0xfc, 0x05,
+    ];
+    out[4] = a;
+    out[5] = a;
+    out[5][31] |= 0x80;
+    out[6] = b;
+    out[7] = b;
+    out[7][31] |= 0x80;
+    out
+};
+
+/// Whether `r` is the canonical encoding of a small-order point (public data: no constant
+/// time needed).
+pub(crate) fn is_small_order_encoding(r: &[u8]) -> bool {
+    ED25519_SMALL_ORDER.iter().any(|p| p[..] == *r)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ed25519
+
+/// A validated Ed25519 public key (canonical, not of small order: `Soft`'s import rules), held
+/// as `Soft`'s key, as a key AWS-LC has parsed once, and as a dalek key for batch verification.
+#[derive(Clone)]
+pub struct Ed25519PublicKey {
+    soft: bulwark_soft::Ed25519PublicKey,
+    parsed: ParsedPublicKey,
+    pub(crate) dalek: ed25519_dalek::VerifyingKey,
+    /// Whether the key has no torsion component; computed on first use by batch verification.
+    pub(crate) torsion_free: OnceLock<bool>,
+}
+
+impl Ed25519PublicKey {
+    /// The 32-byte encoding, exactly as imported.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.soft.to_bytes()
+    }
+
+    /// The same key as the software backend's type.
+    pub fn to_soft(&self) -> bulwark_soft::Ed25519PublicKey {
+        self.soft
+    }
+
+    pub(crate) fn is_torsion_free(&self) -> bool {
+        *self
+            .torsion_free
+            .get_or_init(|| self.dalek.to_edwards().is_torsion_free())
+    }
+
+    /// Strict verification by AWS-LC (see [`Verify::verify`] on [`Server`]).
+    pub(crate) fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+        let r = signature.get(..32).ok_or(Error::Verification)?;
+        if signature.len() != 64 || is_small_order_encoding(r) {
+            return Err(Error::Verification);
+        }
+        self.parsed
+            .verify_sig(message, signature)
+            .map_err(|_| Error::Verification)
+    }
+}
+
+impl core::fmt::Debug for Ed25519PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Ed25519PublicKey").field(&self.soft).finish()
+    }
+}
+
+impl PartialEq for Ed25519PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.soft == other.soft
+    }
+}
+
+impl Eq for Ed25519PublicKey {}
+
+fn ed25519_import(bytes: &[u8]) -> Result<Ed25519PublicKey, Error> {
+    let soft = Verify::<Ed25519>::import_public(&mut Soft, bytes)?;
+    let encoded = soft.to_bytes();
+    let parsed = ParsedPublicKey::new(&ED25519, encoded).map_err(|_| Error::InvalidInput)?;
+    let dalek =
+        ed25519_dalek::VerifyingKey::from_bytes(&encoded).map_err(|_| Error::InvalidInput)?;
+    Ok(Ed25519PublicKey {
+        soft,
+        parsed,
+        dalek,
+        torsion_free: OnceLock::new(),
+    })
+}
+
+/// An Ed25519 signing key in AWS-LC (from the RFC 8032 seed): not `Clone`, never printed. The
+/// seed and expanded key live in AWS-LC's heap, wiped by its allocator when freed.
+pub struct Ed25519SigningKey(Ed25519KeyPair);
+
+impl core::fmt::Debug for Ed25519SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Ed25519SigningKey").finish_non_exhaustive()
+    }
+}
+
+impl Verify<Ed25519> for Server {
+    type PublicKey = Ed25519PublicKey;
+
+    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
+        ed25519_import(bytes)
+    }
+
+    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
+        key.to_bytes()
+    }
+
+    /// Strict verification, the same verdicts as `Soft` (dalek's `verify_strict`): 64 bytes,
+    /// `S < L` and the byte-for-byte comparison of the recomputed `R` (AWS-LC), `R` not of
+    /// small order (checked here), the key not of small order (refused on import), the
+    /// cofactorless equation.
+    fn verify(
+        &mut self,
+        key: &Self::PublicKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        key.verify_strict(message, signature)
+    }
+}
+
+impl Sign<Ed25519> for Server {
+    type SigningKey = Ed25519SigningKey;
+    type Signature = [u8; 64];
+
+    fn generate_signing_key<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<Self::SigningKey, Error> {
+        Sign::<Ed25519>::import_signing_key(self, SecretBytes::random(rng)?)
+    }
+
+    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
+        // Every 32-byte seed is a key. AWS-LC copies it; `secret` is wiped when it drops here.
+        Ed25519KeyPair::from_seed_unchecked(secret.expose_secret())
+            .map(Ed25519SigningKey)
+            .map_err(|_| Error::InvalidInput)
+    }
+
+    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
+        ed25519_import(key.0.public_key().as_ref())
+    }
+
+    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
+        // RFC 8032 signing is deterministic: byte-identical to `Soft` and OpenSSL.
+        let signature = key.0.try_sign(message).map_err(|_| Error::Hardware)?;
+        signature.as_ref().try_into().map_err(|_| Error::Hardware)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// ECDSA P-256
+
+/// A validated ECDSA P-256 public key (on the curve, not the identity: `Soft`'s import),
+/// held as `Soft`'s key and as a point AWS-LC has parsed once.
+#[derive(Clone)]
+pub struct EcdsaP256PublicKey {
+    soft: bulwark_soft::EcdsaP256PublicKey,
+    parsed: ParsedPublicKey,
+}
+
+impl EcdsaP256PublicKey {
+    /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
+    pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
+        self.soft.to_sec1_uncompressed()
+    }
+
+    /// Compressed SEC1 encoding: `02/03 || x` (33 bytes).
+    pub fn to_sec1_compressed(&self) -> [u8; 33] {
+        self.soft.to_sec1_compressed()
+    }
+
+    /// The same key as the software backend's type.
+    pub fn to_soft(&self) -> bulwark_soft::EcdsaP256PublicKey {
+        self.soft
+    }
+
+    fn from_soft(soft: bulwark_soft::EcdsaP256PublicKey) -> Result<Self, Error> {
+        let parsed = ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, soft.to_sec1_uncompressed())
+            .map_err(|_| Error::InvalidInput)?;
+        Ok(Self { soft, parsed })
+    }
+}
+
+impl core::fmt::Debug for EcdsaP256PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("EcdsaP256PublicKey")
+            .field(&self.soft)
+            .finish()
+    }
+}
+
+impl PartialEq for EcdsaP256PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.soft == other.soft
+    }
+}
+
+impl Eq for EcdsaP256PublicKey {}
+
+/// An ECDSA P-256 signing key: `Soft`'s key (RFC 6979 signing). Zeroized on drop, not
+/// `Clone`, never printed.
+#[derive(Debug)]
+pub struct EcdsaP256SigningKey(bulwark_soft::EcdsaP256SigningKey);
+
+/// A signature as the API accepts it: 64 bytes are `r || s`, anything else strict DER
+/// (`Soft`'s codec); AWS-LC then checks `r, s` in `1..n`. Every failure is
+/// [`Error::Verification`].
+fn raw_signature(signature: &[u8]) -> Result<[u8; 64], Error> {
+    match <[u8; 64]>::try_from(signature) {
+        Ok(raw) => Ok(raw),
+        Err(_) => ecdsa_signature_from_der(signature).map_err(|_| Error::Verification),
+    }
+}
+
+impl Verify<EcdsaP256> for Server {
+    type PublicKey = EcdsaP256PublicKey;
+
+    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
+        EcdsaP256PublicKey::from_soft(Verify::<EcdsaP256>::import_public(&mut Soft, bytes)?)
+    }
+
+    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
+        key.to_sec1_uncompressed()
+    }
+
+    fn verify(
+        &mut self,
+        key: &Self::PublicKey,
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let raw = raw_signature(signature)?;
+        key.parsed
+            .verify_sig(message, &raw)
+            .map_err(|_| Error::Verification)
+    }
+}
+
+impl VerifyPrehash<EcdsaP256> for Server {
+    /// On AWS-LC too (`verify_digest_sig` over the digest's leftmost 32 bytes, FIPS 186-5
+    /// bits2int for P-256).
+    fn verify_prehash(
+        &mut self,
+        key: &Self::PublicKey,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let leftmost = digest.get(..32).ok_or(Error::InvalidInput)?;
+        let digest =
+            Digest::import_less_safe(leftmost, &SHA256).map_err(|_| Error::InvalidInput)?;
+        let raw = raw_signature(signature)?;
+        key.parsed
+            .verify_digest_sig(&digest, &raw)
+            .map_err(|_| Error::Verification)
+    }
+}
+
+impl Sign<EcdsaP256> for Server {
+    type SigningKey = EcdsaP256SigningKey;
+    type Signature = [u8; 64];
+
+    fn generate_signing_key<R: Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<Self::SigningKey, Error> {
+        Sign::<EcdsaP256>::generate_signing_key(&mut Soft, rng).map(EcdsaP256SigningKey)
+    }
+
+    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
+        Sign::<EcdsaP256>::import_signing_key(&mut Soft, secret).map(EcdsaP256SigningKey)
+    }
+
+    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
+        EcdsaP256PublicKey::from_soft(Sign::<EcdsaP256>::signing_public(&mut Soft, &key.0)?)
+    }
+
+    /// Falls back to `Soft`: the API promises RFC 6979 deterministic nonces, and AWS-LC (like
+    /// ring and OpenSSL 3.0) signs with random nonces only.
+    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
+        Sign::<EcdsaP256>::sign(&mut Soft, &key.0, message)
+    }
+}
