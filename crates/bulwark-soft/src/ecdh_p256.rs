@@ -21,24 +21,12 @@ pub struct P256PublicKey(p256::PublicKey);
 impl P256PublicKey {
     /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
     pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        let point = self.0.as_affine();
-        let x: [u8; 32] = point.x().into();
-        let y: [u8; 32] = point.y().into();
-        let mut out = [0u8; 65];
-        out[0] = 0x04;
-        out[1..33].copy_from_slice(&x);
-        out[33..].copy_from_slice(&y);
-        out
+        sec1_uncompressed(self.0.as_affine())
     }
 
     /// Compressed SEC1 encoding: `02 || x` for even `y`, `03 || x` for odd `y` (33 bytes).
     pub fn to_sec1_compressed(&self) -> [u8; 33] {
-        let point = self.0.as_affine();
-        let x: [u8; 32] = point.x().into();
-        let mut out = [0u8; 33];
-        out[0] = 0x02 | u8::from(bool::from(point.y_is_odd()));
-        out[1..].copy_from_slice(&x);
-        out
+        sec1_compressed(self.0.as_affine())
     }
 }
 
@@ -166,4 +154,24 @@ impl KeyAgreement<P256> for Soft {
     fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
         key.to_sec1_uncompressed()
     }
+}
+
+/// Uncompressed SEC1 encoding of a point: `04 || x || y` (65 bytes).
+pub(crate) fn sec1_uncompressed(point: &p256::AffinePoint) -> [u8; 65] {
+    let x: [u8; 32] = point.x().into();
+    let y: [u8; 32] = point.y().into();
+    let mut out = [0u8; 65];
+    out[0] = 0x04;
+    out[1..33].copy_from_slice(&x);
+    out[33..].copy_from_slice(&y);
+    out
+}
+
+/// Compressed SEC1 encoding of a point: `02 || x` for even `y`, `03 || x` for odd (33 bytes).
+pub(crate) fn sec1_compressed(point: &p256::AffinePoint) -> [u8; 33] {
+    let x: [u8; 32] = point.x().into();
+    let mut out = [0u8; 33];
+    out[0] = 0x02 | u8::from(bool::from(point.y_is_odd()));
+    out[1..].copy_from_slice(&x);
+    out
 }

@@ -1,12 +1,12 @@
 //! ECDSA on NIST P-256 with SHA-256 (FIPS 186-5) on the `p256` crate, with our own strict
 //! DER codec for signatures.
 
+use crate::ecdh_p256::{sec1_compressed, sec1_uncompressed};
 use bulwark_api::{
     Error, Rng, SecretBytes,
     sig::{EcdsaP256, Sign, Verify, VerifyPrehash},
 };
 use p256::ecdsa::signature::{Signer, hazmat::PrehashVerifier};
-use p256::elliptic_curve::point::AffineCoordinates;
 use sha2::Digest;
 
 use crate::{Soft, ecdh_p256::generate};
@@ -21,24 +21,12 @@ pub struct EcdsaP256PublicKey(p256::ecdsa::VerifyingKey);
 impl EcdsaP256PublicKey {
     /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
     pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        let point = self.0.as_affine();
-        let x: [u8; 32] = point.x().into();
-        let y: [u8; 32] = point.y().into();
-        let mut out = [0u8; 65];
-        out[0] = 0x04;
-        out[1..33].copy_from_slice(&x);
-        out[33..].copy_from_slice(&y);
-        out
+        sec1_uncompressed(self.0.as_affine())
     }
 
     /// Compressed SEC1 encoding: `02 || x` for even `y`, `03 || x` for odd `y` (33 bytes).
     pub fn to_sec1_compressed(&self) -> [u8; 33] {
-        let point = self.0.as_affine();
-        let x: [u8; 32] = point.x().into();
-        let mut out = [0u8; 33];
-        out[0] = 0x02 | u8::from(bool::from(point.y_is_odd()));
-        out[1..].copy_from_slice(&x);
-        out
+        sec1_compressed(self.0.as_affine())
     }
 }
 
