@@ -106,6 +106,8 @@ fn ci_steps() -> Vec<Step> {
             install_components()
         })
         .hint("a fresh machine needs rustup on PATH (https://rustup.rs) and network access to install targets"),
+        Step::new("OpenSSL headers", security::ensure_openssl_dev)
+            .hint("the differential tests and benches link the system OpenSSL (libssl-dev, pkg-config)"),
         Step::new("fmt", || cargo(&["fmt", "--all", "--", "--check"], &[]))
             .hint("run `cargo fmt --all` and commit the result"),
         Step::new("clippy", || {

@@ -73,6 +73,31 @@ pub(crate) fn install_imgtool() -> Result<(), String> {
     }
 }
 
+/// Makes sure OpenSSL's headers and `pkg-config` are there for the `openssl` crate (the
+/// differential tests and the benches), installing `libssl-dev` and `pkg-config` with apt if not.
+pub(crate) fn ensure_openssl_dev() -> Result<(), String> {
+    if works("pkg-config", &["--exists", "openssl"]) {
+        eprintln!("OpenSSL development files already installed");
+        return Ok(());
+    }
+    let install = [
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "libssl-dev",
+        "pkg-config",
+    ];
+    if crate::firmware::apt_get(&install).is_err() {
+        crate::firmware::apt_get(&["update"])?;
+        crate::firmware::apt_get(&install)?;
+    }
+    if works("pkg-config", &["--exists", "openssl"]) {
+        Ok(())
+    } else {
+        Err("libssl-dev is installed but `pkg-config --exists openssl` still fails".to_owned())
+    }
+}
+
 /// The OpenSSL differential run, in release (10,000 seeded cases per primitive).
 fn differential() -> Result<(), String> {
     cargo(
