@@ -172,18 +172,7 @@ impl InputArgs {
                 "one of --msg or --in is required".to_owned(),
             ));
         };
-        let mut data = Zeroizing::new(Vec::new());
-        let result = if path == Path::new("-") {
-            io::stdin().lock().read_to_end(&mut data).map(|_| ())
-        } else {
-            fs::File::open(path).and_then(|mut f| {
-                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-                data.reserve(usize::try_from(len).unwrap_or(0));
-                f.read_to_end(&mut data).map(|_| ())
-            })
-        };
-        result.map_err(|e| CliError::arg("--in", format_args!("{}: {e}", path.display())))?;
-        Ok(data)
+        read_file("--in", path)
     }
 }
 
