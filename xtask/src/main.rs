@@ -34,6 +34,7 @@ use std::time::{Duration, Instant};
 /// Add new no_std crates here: `cross` and `ci` pick them up.
 const NO_STD_CRATES: &[&str] = &[
     "bulwark-api",
+    "bulwark-modes",
     "bulwark-soft",
     "bulwark-conformance",
     "bulwark-psk",

@@ -39,7 +39,7 @@ fn goes_fused(key: &SoftAes, nonce: &[u8], aad: &[&[u8]], msg_len: usize, tag_le
         && is_valid_tag_len(tag_len)
         && is_valid_nonce_len(nonce.len())
         && msg_len as u64 <= max_message_len(nonce.len())
-        && crate::modes::ccm::total_aad_len(aad).is_ok()
+        && bulwark_modes::ccm_format::total_aad_len(aad).is_ok()
 }
 
 impl CcmBatch for Soft {

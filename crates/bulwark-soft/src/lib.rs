@@ -11,7 +11,6 @@ mod ecdsa_p256;
 mod ed25519;
 mod engine;
 mod kdf;
-pub mod modes;
 pub mod peripheral;
 mod rng;
 mod x25519;
@@ -19,6 +18,7 @@ mod x25519;
 #[allow(unsafe_code)]
 mod x86_ccm;
 
+pub use bulwark_modes::{CbcMacMode, CcmMode, CmacMode, CtrMode};
 #[cfg(feature = "p256")]
 pub use ecdh_p256::{P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret};
 #[cfg(feature = "p256")]
@@ -29,7 +29,6 @@ pub use ecdsa_p256::{
 pub use ed25519::{Ed25519PublicKey, Ed25519SigningKey};
 pub use engine::SoftAes;
 pub use kdf::{Sha256State, Sha512State};
-pub use modes::{CbcMacMode, CcmMode, CmacMode, CtrMode};
 pub use rng::RandCoreRng;
 pub use x25519::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
 

@@ -7,7 +7,7 @@
 //! master (then [`Error::Busy`]) or made to fault (then [`Error::Hardware`]).
 //! [`PeripheralAes`] is the driver: it owns the peripheral exclusively (`&mut self`), runs one
 //! block at a time, polls with a bound, and implements [`BlockEncrypt`], so every mode in
-//! [`crate::modes`] runs on it unchanged.
+//! `bulwark_modes` runs on it unchanged.
 
 use crate::SoftAes;
 use bulwark_api::{

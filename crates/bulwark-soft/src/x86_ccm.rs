@@ -32,12 +32,14 @@
 //! Round keys are expanded here with `_mm_aeskeygenassist_si128` (as a constant-time S-box) and
 //! wiped on drop. Copies the compiler makes in registers or on the stack are not wiped.
 
-use crate::modes::ccm::{aad_len_prefix, b0_block, check_lengths, counter_block, total_aad_len};
 use bulwark_api::{
     Error,
     ccm::{Ccm, is_valid_tag_len},
     hazmat::Block,
     secret::ct_eq_bytes,
+};
+use bulwark_modes::ccm_format::{
+    aad_len_prefix, b0_block, check_lengths, counter_block, total_aad_len,
 };
 use core::arch::x86_64::{
     __m128i, _mm_aesenc_si128, _mm_aesenclast_si128, _mm_aeskeygenassist_si128, _mm_cvtsi128_si32,

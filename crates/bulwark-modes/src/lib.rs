@@ -1,10 +1,10 @@
-//! Block-cipher modes, generic over any [`BlockEncrypt`] engine.
-//!
-//! The same code serves the software engine ([`crate::SoftAes`]) and any hardware peripheral
-//! that can encrypt one AES block: implement [`BlockEncrypt`] for it and wrap it in these modes.
+#![no_std]
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
 
 mod cbc_mac;
-pub(crate) mod ccm;
+mod ccm;
+pub mod ccm_format;
 mod cmac;
 mod ctr;
 

@@ -1,0 +1,69 @@
+//! The CCM formatting functions of SP 800-38C (appendix A), for backends that implement
+//! [`Ccm`](bulwark_api::ccm::Ccm) themselves (a fused AES-NI CCM, a peripheral with a CCM
+//! mode) and must format exactly as [`crate::CcmMode`] does.
+
+use bulwark_api::{
+    Error,
+    ccm::{is_valid_nonce_len, max_message_len},
+    hazmat::Block,
+};
+
+/// Checks the nonce length and the message length against the nonce's length field.
+/// Returns `L`, the length-field size in bytes.
+pub fn check_lengths(nonce: &[u8], msg_len: usize) -> Result<usize, Error> {
+    if !is_valid_nonce_len(nonce.len()) || msg_len as u64 > max_message_len(nonce.len()) {
+        return Err(Error::InvalidInput);
+    }
+    Ok(15 - nonce.len())
+}
+
+/// The counter block `A_i`: flags `L - 1`, the nonce, then `i` in the last `L` bytes.
+///
+/// `nonce` must be 7 to 13 bytes and `l` must be `15 - nonce.len()` (as [`check_lengths`]
+/// returns); other values panic.
+pub fn counter_block(nonce: &[u8], l: usize) -> Block {
+    let mut a = [0u8; 16];
+    a[0] = (l - 1) as u8;
+    a[1..1 + nonce.len()].copy_from_slice(nonce);
+    a
+}
+
+/// The encoding of the associated-data length (SP 800-38C A.2.2): 2, 6 or 10 bytes.
+pub fn aad_len_prefix(aad_len: u64, out: &mut [u8; 10]) -> usize {
+    if aad_len < (1 << 16) - (1 << 8) {
+        out[..2].copy_from_slice(&(aad_len as u16).to_be_bytes());
+        2
+    } else if aad_len <= u64::from(u32::MAX) {
+        out[..2].copy_from_slice(&[0xff, 0xfe]);
+        out[2..6].copy_from_slice(&(aad_len as u32).to_be_bytes());
+        6
+    } else {
+        out[..2].copy_from_slice(&[0xff, 0xff]);
+        out[2..10].copy_from_slice(&aad_len.to_be_bytes());
+        10
+    }
+}
+
+/// The total AAD length, or [`Error::InvalidInput`] if it overflows a `u64`.
+pub fn total_aad_len(aad: &[&[u8]]) -> Result<u64, Error> {
+    let mut aad_len: u64 = 0;
+    for part in aad {
+        aad_len = aad_len
+            .checked_add(part.len() as u64)
+            .ok_or(Error::InvalidInput)?;
+    }
+    Ok(aad_len)
+}
+
+/// `B_0` (the same preconditions as [`counter_block`]): flags (AAD present, tag length, `L - 1`), the nonce, and the message length in the
+/// last `L` bytes.
+pub fn b0_block(nonce: &[u8], l: usize, tag_len: usize, aad_len: u64, msg_len: usize) -> Block {
+    let mut b0 = [0u8; 16];
+    b0[0] = (u8::from(aad_len > 0) << 6)
+        | ((((tag_len as u8).saturating_sub(2)) / 2) << 3)
+        | (l as u8 - 1);
+    b0[1..1 + nonce.len()].copy_from_slice(nonce);
+    let len_bytes = (msg_len as u64).to_be_bytes();
+    b0[16 - l..].copy_from_slice(&len_bytes[8 - l..]);
+    b0
+}
