@@ -1,4 +1,4 @@
-//! AES-128-CCM seal and open on the software backend (`CcmMode<SoftAes>`), 13-byte nonce,
+//! AES-128-CCM seal and open on the software backend (`SoftCcm`), 13-byte nonce,
 //! tags of 8 and 16 bytes, for 16 B to 16 KiB messages.
 #![allow(
     clippy::expect_used,

@@ -1,6 +1,6 @@
 //! Gateway speed, side by side in one run: AES-128-CCM (13-byte nonce, 21-byte AAD) seal and
 //! open at 16 B, 64 B, 1 KiB and 16 KiB with 8- and 16-byte tags, for
-//! - `fused`: `CcmMode<SoftAes>` as users get it (CTR and CBC-MAC interleaved over AES-NI),
+//! - `fused`: `SoftCcm` as users get it (CTR and CBC-MAC interleaved over AES-NI),
 //! - `portable`: the same type forced onto the generic mode (`SoftAes::new_portable`),
 //! - `ccm-crate`: RustCrypto `ccm` over `aes` (AES-NI autodetected),
 //! - `openssl`: the system OpenSSL through `CipherCtx` (key set once, tag length set before it);
@@ -22,7 +22,7 @@
 
 use bulwark_api::ccm::{Ccm, CcmBatch, OpenPacket, SealPacket};
 use bulwark_benches::{BENCH_AAD, BENCH_KEY, BENCH_NONCE, CCM_MESSAGE_SIZES};
-use bulwark_soft::{CcmMode, Soft, SoftAes};
+use bulwark_soft::{Soft, SoftAes, SoftCcm};
 use ccm::aead::{AeadInOut, KeyInit, array::Array};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use openssl::cipher::Cipher;
@@ -103,7 +103,7 @@ impl Openssl {
     }
 }
 
-fn ours(fused: bool) -> CcmMode<SoftAes> {
+fn ours(fused: bool) -> SoftCcm {
     let engine = if fused {
         SoftAes::new(&BENCH_KEY).unwrap()
     } else {
@@ -114,7 +114,7 @@ fn ours(fused: bool) -> CcmMode<SoftAes> {
         fused,
         "AES-NI expected on the bench host"
     );
-    CcmMode::new(engine)
+    SoftCcm::new(engine)
 }
 
 fn bench_tag<const T: usize, R: Reference + KeyInit>(c: &mut Criterion) {
@@ -312,11 +312,11 @@ fn nonce(i: usize) -> [u8; 13] {
 
 fn bench_batch<const N: usize>(c: &mut Criterion, size: usize) {
     let keys = batch_keys();
-    let mut singles: Vec<CcmMode<SoftAes>> = (0..BATCH_KEYS as u8)
+    let mut singles: Vec<SoftCcm> = (0..BATCH_KEYS as u8)
         .map(|i| {
             let mut k = BENCH_KEY;
             k[0] ^= i;
-            CcmMode::new(SoftAes::new(&k).unwrap())
+            SoftCcm::new(SoftAes::new(&k).unwrap())
         })
         .collect();
     let nonces: [[u8; 13]; N] = core::array::from_fn(nonce);

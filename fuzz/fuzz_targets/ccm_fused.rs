@@ -10,7 +10,7 @@
 
 use bulwark_api::ccm::{Ccm, CcmBatch, OpenPacket, SealPacket};
 use bulwark_fuzz::{Reader, split_parts};
-use bulwark_soft::{CcmMode, Soft, SoftAes};
+use bulwark_soft::{Soft, SoftAes, SoftCcm};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
     let (Ok(fused_key), Ok(portable_key)) = (SoftAes::new(key), SoftAes::new_portable(key)) else {
         return;
     };
-    let mut fused = CcmMode::new(SoftAes::new(key).unwrap());
-    let mut portable = CcmMode::new(SoftAes::new_portable(key).unwrap());
+    let mut fused = SoftCcm::new(SoftAes::new(key).unwrap());
+    let mut portable = SoftCcm::new(SoftAes::new_portable(key).unwrap());
     let parts = split_parts(aad, cuts);
 
     // 1. Seal: same result, ciphertext and tag.

@@ -11,8 +11,9 @@
 //! </div>
 //!
 //! [`BlockEncrypt`] is also the seam for hardware: a peripheral that can only encrypt single AES
-//! blocks implements it, and the software backend's generic modes give it CCM, CCM*, CMAC and
-//! CTR from the same code.
+//! blocks implements it, and the generic modes of `bulwark-modes` give it CCM, CCM*, CMAC and
+//! CTR from the same code. An engine that can run all of CCM itself (fused AES instructions, a
+//! peripheral with a CCM mode) implements [`crate::ccm::Ccm`] directly instead.
 
 use crate::Error;
 
@@ -34,18 +35,6 @@ pub trait BlockEncrypt {
         }
         Ok(())
     }
-
-    /// A whole-CCM implementation this engine offers in place of the generic mode, or `None`
-    /// (the default) to have CCM built from [`BlockEncrypt::encrypt_block`].
-    ///
-    /// An engine that can run all of CCM in one pass (fused AES instructions that interleave
-    /// CTR and CBC-MAC, or a peripheral with a CCM mode) returns it here, and a generic CCM mode
-    /// over the engine delegates every call to it. The returned implementation must use the
-    /// engine's key and give exactly the results and guarantees of [`crate::ccm::Ccm`]: the
-    /// same checks, a constant-time tag comparison, and the buffer zeroed on failure.
-    fn fused_ccm(&mut self) -> Option<&mut dyn crate::ccm::Ccm> {
-        None
-    }
 }
 
 impl<E: BlockEncrypt + ?Sized> BlockEncrypt for &mut E {
@@ -55,10 +44,6 @@ impl<E: BlockEncrypt + ?Sized> BlockEncrypt for &mut E {
 
     fn encrypt_blocks(&mut self, blocks: &mut [Block]) -> Result<(), Error> {
         E::encrypt_blocks(self, blocks)
-    }
-
-    fn fused_ccm(&mut self) -> Option<&mut dyn crate::ccm::Ccm> {
-        E::fused_ccm(self)
     }
 }
 

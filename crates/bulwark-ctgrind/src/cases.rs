@@ -16,7 +16,7 @@ use bulwark_api::mac::Cmac;
 use bulwark_api::sig::{EcdsaP256, Ed25519, Sign, Verify};
 use bulwark_api::{Error, SecretBytes};
 use bulwark_psk::{DeviceRoot, OobCode, parse_code_into};
-use bulwark_soft::{CcmMode, CmacMode, Soft, SoftAes};
+use bulwark_soft::{CmacMode, Soft, SoftAes, SoftCcm};
 use std::hint::black_box;
 
 /// A fixed, valid pairing code (the bulwark-psk README example).
@@ -61,7 +61,7 @@ fn err(e: Error) -> String {
 /// CCM ciphertext and tag of `MESSAGE` under `key`, computed with defined (public) data, as a
 /// sender's frame arrives over the air.
 fn ccm_frame(key: &[u8; 16]) -> Result<(Vec<u8>, [u8; 8]), String> {
-    let mut ccm = CcmMode::new(SoftAes::new(key).map_err(err)?);
+    let mut ccm = SoftCcm::new(SoftAes::new(key).map_err(err)?);
     let mut buffer = MESSAGE.to_vec();
     let mut tag = [0u8; 8];
     ccm.seal_detached(&NONCE, &[AAD], &mut buffer, &mut tag)
@@ -92,7 +92,7 @@ fn aes256_blocks() -> Result<(), String> {
 
 fn ccm_seal() -> Result<(), String> {
     let key = secret_array([0xc0; 16]);
-    let mut ccm = CcmMode::new(SoftAes::new(&key).map_err(err)?);
+    let mut ccm = SoftCcm::new(SoftAes::new(&key).map_err(err)?);
     let mut buffer = MESSAGE.to_vec();
     secret(buffer.as_mut_slice()); // the plaintext is secret
     let mut tag = [0u8; 8];
@@ -112,7 +112,7 @@ fn ccm_open(tamper: bool) -> Result<(), String> {
         tag[0] ^= 1;
     }
     let key = secret_array([0xc0; 16]);
-    let mut ccm = CcmMode::new(SoftAes::new(&key).map_err(err)?);
+    let mut ccm = SoftCcm::new(SoftAes::new(&key).map_err(err)?);
     let result = public_result(ccm.open_detached(&NONCE, &[AAD], &mut buffer, &tag));
     if tamper {
         check(result == Err(Error::Verification), "forged tag accepted")?;
@@ -140,13 +140,13 @@ fn ccm_star_open_mic_forged() -> Result<(), String> {
     let header = [0x69, 0xdc, 0x2a, 0x34, 0x12];
     let mut payload = *b"t=21.5C";
     let mut mic = [0u8; 8];
-    let mut sender = CcmMode::new(SoftAes::new(&[0xc0; 16]).map_err(err)?);
+    let mut sender = SoftCcm::new(SoftAes::new(&[0xc0; 16]).map_err(err)?);
     sender
         .seal_frame(level, &nonce, &header, &mut payload, &mut mic)
         .map_err(err)?;
     mic[7] ^= 0x80;
     let key = secret_array([0xc0; 16]);
-    let mut ccm = CcmMode::new(SoftAes::new(&key).map_err(err)?);
+    let mut ccm = SoftCcm::new(SoftAes::new(&key).map_err(err)?);
     let result = public_result(ccm.open_frame(level, &nonce, &header, &mut payload, &mic));
     check(result == Err(Error::Verification), "forged MIC accepted")
 }

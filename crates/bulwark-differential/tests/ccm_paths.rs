@@ -12,7 +12,7 @@ use bulwark_api::{
     ccm::{Ccm, CcmBatch, OpenPacket, SealPacket},
 };
 use bulwark_differential::{Config, SeededCases, reference, run, same};
-use bulwark_soft::{CcmMode, Soft, SoftAes};
+use bulwark_soft::{Soft, SoftAes, SoftCcm};
 
 fn config() -> Config {
     let mut c = Config::from_env().unwrap_or_else(|e| panic!("{e}"));
@@ -63,7 +63,7 @@ fn single_paths(r: &mut SeededCases) -> Result<(), String> {
         ("fused", SoftAes::new(&p.key)),
         ("portable", SoftAes::new_portable(&p.key)),
     ] {
-        let mut ccm = CcmMode::new(engine.map_err(|e| format!("key import: {e:?}"))?);
+        let mut ccm = SoftCcm::new(engine.map_err(|e| format!("key import: {e:?}"))?);
         let (mut buf, mut t) = (p.msg.clone(), vec![0u8; p.tag_len]);
         ccm.seal_detached(&p.nonce, &[&p.aad], &mut buf, &mut t)
             .map_err(|e| format!("{path} seal: {e:?}"))?;

@@ -147,9 +147,6 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         buffer: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), Error> {
-        if let Some(fused) = self.engine.fused_ccm() {
-            return fused.seal_detached(nonce, aad, buffer, tag);
-        }
         if !is_valid_tag_len(tag.len()) {
             return Err(Error::InvalidInput);
         }
@@ -169,9 +166,6 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         buffer: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
-        if let Some(fused) = self.engine.fused_ccm() {
-            return fused.open_detached(nonce, aad, buffer, tag);
-        }
         if !is_valid_tag_len(tag.len()) {
             return Err(Error::InvalidInput);
         }
@@ -184,9 +178,6 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
     }
 
     fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
-        if let Some(fused) = self.engine.fused_ccm() {
-            return fused.crypt_unauthenticated(nonce, buffer);
-        }
         let l = check_lengths(nonce, buffer.len())?;
         let result = self.crypt(nonce, l, buffer);
         if result.is_err() {

@@ -14,7 +14,7 @@ pub use kex::{
 pub use sig::{EcdsaP256PublicKey, EcdsaP256SigningKey, Ed25519PublicKey, Ed25519SigningKey};
 
 use bulwark_api::Error;
-use bulwark_soft::{CcmMode, Soft, SoftAes, SoftCcm};
+use bulwark_soft::{Soft, SoftAes, SoftCcm};
 
 /// The gateway backend: asymmetric operations on AWS-LC (through `aws-lc-rs`), everything else
 /// on [`Soft`].
@@ -44,7 +44,7 @@ impl Server {
     /// length. The key's requirements are those of [`bulwark_api::ccm::Ccm`]: never reuse a
     /// nonce under it.
     pub fn ccm(&self, key: &[u8]) -> Result<SoftCcm, Error> {
-        Ok(CcmMode::new(SoftAes::new(key)?))
+        Ok(SoftCcm::new(SoftAes::new(key)?))
     }
 
     /// The software backend this one falls back to, e.g. for

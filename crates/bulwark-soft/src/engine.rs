@@ -6,9 +6,9 @@ use bulwark_api::{Error, hazmat::Block, hazmat::BlockEncrypt};
 /// AES with a 128-, 192- or 256-bit key, from the `aes` crate (constant-time bitsliced code, or
 /// AES-NI / ARMv8 instructions where the CPU has them). The expanded key is zeroized on drop.
 ///
-/// On x86-64 CPUs with AES-NI, [`SoftAes::new`] also expands an AES-NI key schedule and offers
-/// a fused CCM ([`BlockEncrypt::fused_ccm`]): [`crate::CcmMode`] over this engine then runs CTR
-/// and CBC-MAC interleaved in one pass, and [`crate::Soft`]'s
+/// On x86-64 CPUs with AES-NI, [`SoftAes::new`] also expands an AES-NI key schedule for the
+/// fused CCM: [`crate::SoftCcm`] over this engine then runs CTR and CBC-MAC interleaved in one
+/// pass, and [`crate::Soft`]'s
 /// [`CcmBatch`](bulwark_api::ccm::CcmBatch) keeps eight packets' chains in flight. Results are
 /// identical on both paths; [`SoftAes::new_portable`] forces the generic one.
 pub struct SoftAes {
@@ -38,7 +38,8 @@ impl SoftAes {
         Ok(engine)
     }
 
-    /// Like [`SoftAes::new`], but CCM over this engine always takes the portable generic path
+    /// Like [`SoftAes::new`], but [`crate::SoftCcm`] over this engine always takes the portable
+    /// generic path
     /// (for tests and benchmarks comparing the paths, or to rule the fused code out).
     pub fn new_portable(key: &[u8]) -> Result<Self, Error> {
         let inner = match key.len() {
@@ -71,6 +72,12 @@ impl SoftAes {
     #[cfg(target_arch = "x86_64")]
     pub(crate) fn fused(&self) -> Option<&crate::x86_ccm::AesNiCcm> {
         self.fused.as_ref()
+    }
+
+    /// The fused CCM, for [`crate::SoftCcm`].
+    #[cfg(target_arch = "x86_64")]
+    pub(crate) fn fused_mut(&mut self) -> Option<&mut crate::x86_ccm::AesNiCcm> {
+        self.fused.as_mut()
     }
 
     /// Block encryption through a shared reference (the `aes` crate needs no more), for the
@@ -117,12 +124,5 @@ impl BlockEncrypt for SoftAes {
     fn encrypt_blocks(&mut self, blocks: &mut [Block]) -> Result<(), Error> {
         self.encrypt_blocks_shared(blocks);
         Ok(())
-    }
-
-    #[cfg(target_arch = "x86_64")]
-    fn fused_ccm(&mut self) -> Option<&mut dyn bulwark_api::ccm::Ccm> {
-        self.fused
-            .as_mut()
-            .map(|f| f as &mut dyn bulwark_api::ccm::Ccm)
     }
 }

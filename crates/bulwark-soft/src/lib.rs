@@ -4,6 +4,7 @@
 #![deny(unsafe_code)]
 
 mod batch;
+mod ccm;
 #[cfg(feature = "p256")]
 mod ecdh_p256;
 #[cfg(feature = "p256")]
@@ -19,6 +20,7 @@ mod x25519;
 mod x86_ccm;
 
 pub use bulwark_modes::{CbcMacMode, CcmMode, CmacMode, CtrMode};
+pub use ccm::SoftCcm;
 #[cfg(feature = "p256")]
 pub use ecdh_p256::{P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret};
 #[cfg(feature = "p256")]
@@ -49,9 +51,6 @@ pub use x25519::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Soft;
 
-/// AES-CCM on the software AES engine (128-, 192- or 256-bit key): fused CTR + CBC-MAC with
-/// AES-NI when the CPU has it (see [`SoftAes`]), the generic mode otherwise.
-pub type SoftCcm = CcmMode<SoftAes>;
 /// AES-CMAC on the software AES engine.
 pub type SoftCmac = CmacMode<SoftAes>;
 /// AES-CTR on the software AES engine.

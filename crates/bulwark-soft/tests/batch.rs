@@ -8,7 +8,7 @@ use bulwark_api::{
     Error,
     ccm::{Ccm, CcmBatch, OpenPacket, SealPacket},
 };
-use bulwark_soft::{CcmMode, Soft, SoftAes};
+use bulwark_soft::{Soft, SoftAes, SoftCcm};
 
 /// SplitMix64: deterministic test data only.
 struct TestRng(u64);
@@ -82,7 +82,7 @@ fn keys(rng: &mut TestRng) -> (Vec<Vec<u8>>, Vec<SoftAes>) {
 }
 
 fn single_seal(raw_key: &[u8], c: &Case) -> (Vec<u8>, Vec<u8>) {
-    let mut ccm = CcmMode::new(SoftAes::new_portable(raw_key).unwrap());
+    let mut ccm = SoftCcm::new(SoftAes::new_portable(raw_key).unwrap());
     let aad: Vec<&[u8]> = c.aad.iter().map(Vec::as_slice).collect();
     let mut buf = c.msg.clone();
     let mut tag = vec![0u8; c.tag_len];
@@ -223,7 +223,7 @@ fn one_key_can_serve_many_packets() {
         .collect();
     Soft.seal_batch(&mut packets).unwrap();
     drop(packets);
-    let mut single = CcmMode::new(SoftAes::new_portable(&[7u8; 16]).unwrap());
+    let mut single = SoftCcm::new(SoftAes::new_portable(&[7u8; 16]).unwrap());
     for (i, (b, t)) in bufs.iter().zip(&tags).enumerate() {
         let mut m = vec![i as u8; 50 + i];
         let mut t2 = [0u8; 8];

@@ -20,7 +20,7 @@ use bulwark_api::{
     sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
 };
 use bulwark_soft::{
-    CbcMacMode, CcmMode, CmacMode, CtrMode, ECDSA_P256_DER_MAX_LEN, Soft, SoftAes, SoftCcm,
+    CbcMacMode, CmacMode, CtrMode, ECDSA_P256_DER_MAX_LEN, Soft, SoftAes, SoftCcm,
     ecdsa_signature_from_der, ecdsa_signature_to_der, peripheral::SimulatedAesPeripheral,
 };
 use ccm::aead::{AeadInOut, KeyInit, array::Array};
@@ -74,7 +74,7 @@ fn after(name: &str, r: R, buf: &[u8]) -> R {
 }
 
 fn ccm() -> SoftCcm {
-    CcmMode::new(SoftAes::new(&KEY).unwrap())
+    SoftCcm::new(SoftAes::new(&KEY).unwrap())
 }
 
 /// 1, max-1, max, max+1 of a nonce's message limit, plus 0.

@@ -7,7 +7,7 @@
 use bulwark_api::Error;
 use bulwark_conformance::{FullScratch, Report, aes};
 use bulwark_soft::{
-    CcmMode, CmacMode, CtrMode, SoftAes,
+    CcmMode, CmacMode, CtrMode, SoftAes, SoftCcm,
     peripheral::{PeripheralAes, SimulatedAesPeripheral},
 };
 
@@ -57,12 +57,12 @@ fn show(engine: &str, r: Result<Report, bulwark_conformance::Failure>) -> Report
 }
 
 macro_rules! suite {
-    ($name:ident, $engine:expr, $label:literal) => {
+    ($name:ident, $engine:expr, $ccm:expr, $label:literal) => {
         #[test]
         fn $name() {
             let make = $engine;
             let mut s = Box::new(FullScratch::new());
-            let ccm = |k: &[u8]| make(k).map(CcmMode::new);
+            let ccm = |k: &[u8]| make(k).map($ccm);
             assert_eq!(show($label, aes::ccm_cavp(ccm, &mut s)).checked, 2_880);
             assert_eq!(show($label, aes::ccm_rfc3610(ccm, &mut s)).checked, 24);
             assert_eq!(show($label, aes::ccm_sp800_38c(ccm, &mut s)).checked, 4);
@@ -90,15 +90,18 @@ macro_rules! suite {
 suite!(
     software_engine_passes_the_suite,
     soft,
+    SoftCcm::new,
     "soft AES (fused CCM if AES-NI)"
 );
 suite!(
     software_engine_portable_path_passes_the_suite,
     soft_portable,
+    SoftCcm::new,
     "soft AES (portable CCM)"
 );
 suite!(
     peripheral_engine_passes_the_suite,
     peripheral,
+    CcmMode::new,
     "peripheral AES"
 );

@@ -5,7 +5,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
 use bulwark_api::{ccm::Ccm, hazmat::CbcMac as _, hazmat::Ctr as _, mac::Cmac as _};
-use bulwark_soft::{CbcMacMode, CcmMode, CmacMode, CtrMode, SoftAes};
+use bulwark_soft::{CbcMacMode, CmacMode, CtrMode, SoftAes, SoftCcm};
 use ccm::aead::{AeadInOut, KeyInit, array::Array};
 use ctr::cipher::{KeyIvInit, StreamCipher};
 use digest::Mac;
@@ -105,7 +105,7 @@ fn ccm_matches_the_ccm_crate_on_every_parameter_set() {
 
                     // Both CCM paths: fused (AES-NI, where the CPU has it) and portable.
                     for engine in [SoftAes::new(&key), SoftAes::new_portable(&key)] {
-                        let mut ours = CcmMode::new(engine.unwrap());
+                        let mut ours = SoftCcm::new(engine.unwrap());
                         let mut buf = msg.clone();
                         let mut tag = vec![0u8; tag_len];
                         ours.seal_detached(&nonce, &[&aad], &mut buf, &mut tag)

@@ -9,7 +9,7 @@
 
 use bulwark_api::ccm::{AesCcm, CcmStar, SecurityLevel, ieee802154_nonce};
 use bulwark_api::{Error, SecretBytes};
-use bulwark_soft::{CcmMode, SoftAes};
+use bulwark_soft::{SoftAes, SoftCcm};
 use std::collections::HashMap;
 use std::fmt;
 use std::process::ExitCode;
@@ -113,7 +113,7 @@ struct Node {
     address: u64,
     sequence: u8,
     frame_counter: u32,
-    ccm: CcmMode<SoftAes>,
+    ccm: SoftCcm,
 }
 
 /// What the node put on air, kept apart for printing and for the typed-API comparison.
@@ -232,7 +232,7 @@ struct Accepted {
 /// The coordinator: its CCM* engine and a replay window (the highest frame counter accepted
 /// from each sender).
 struct Coordinator {
-    ccm: CcmMode<SoftAes>,
+    ccm: SoftCcm,
     highest_counter: HashMap<u64, u32>,
 }
 
@@ -325,9 +325,9 @@ impl Checks {
     }
 }
 
-fn ccm_with_demo_key() -> Result<CcmMode<SoftAes>, Error> {
+fn ccm_with_demo_key() -> Result<SoftCcm, Error> {
     let key = SecretBytes::<16>::try_from_slice(&DEMO_NETWORK_KEY)?;
-    Ok(CcmMode::new(SoftAes::new(key.expose_secret())?))
+    Ok(SoftCcm::new(SoftAes::new(key.expose_secret())?))
 }
 
 fn section(title: &str) {

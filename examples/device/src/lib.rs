@@ -30,7 +30,7 @@ use bulwark_api::{
 use bulwark_conformance::vectors::records;
 use bulwark_firmware::{ImageError, MonotonicCounter, SliceStorage, Slot, Verifier};
 use bulwark_psk::{DeviceRoot, OobCode, parse_code_into};
-use bulwark_soft::{CcmMode, Soft, SoftAes};
+use bulwark_soft::{Soft, SoftAes, SoftCcm};
 use core::fmt::Write;
 use embedded_storage::ReadStorage;
 use protocol::{Hex, Reading, decode_hex, tag};
@@ -284,7 +284,7 @@ pub fn run<W: Write, R: Rng + ?Sized>(
         "reading (fixed demo value, no sensor in QEMU): {reading}"
     )?;
     let mut ccm = match SoftAes::new(keys.link.expose_secret()) {
-        Ok(aes) => CcmMode::new(aes),
+        Ok(aes) => SoftCcm::new(aes),
         Err(e) => {
             r.error("link key engine", e)?;
             return finish(r);
@@ -386,7 +386,7 @@ fn derive_keys<W: Write>(
 
 fn seal_frame<W: Write>(
     r: &mut Run<'_, W>,
-    ccm: &mut CcmMode<SoftAes>,
+    ccm: &mut SoftCcm,
     address: u64,
     counter: u32,
     level: SecurityLevel,

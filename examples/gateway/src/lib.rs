@@ -31,7 +31,7 @@ use bulwark_example_device::protocol::{
 use bulwark_example_device::{Outcome, Provisioning, RamCounter};
 use bulwark_firmware::{ImageBuilder, ImageVersion, SignatureKind, Verifier};
 use bulwark_psk::{DeviceIdentity, DeviceRoot, OobCode};
-use bulwark_soft::{CcmMode, Soft, SoftAes, X25519StaticSecret};
+use bulwark_soft::{Soft, SoftAes, SoftCcm, X25519StaticSecret};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -342,7 +342,7 @@ impl DeviceReport {
 /// One device as the gateway knows it, derived from its code.
 struct DeviceEntry {
     eui64: [u8; 8],
-    ccm: CcmMode<SoftAes>,
+    ccm: SoftCcm,
     session_salt: SecretBytes<32>,
     /// The highest frame counter accepted so far (the replay window).
     highest: Option<u32>,
@@ -445,7 +445,7 @@ impl Gateway {
                         identity,
                         DeviceEntry {
                             eui64,
-                            ccm: CcmMode::new(SoftAes::new(link.expose_secret())?),
+                            ccm: SoftCcm::new(SoftAes::new(link.expose_secret())?),
                             session_salt,
                             highest: None,
                         },

@@ -3,7 +3,7 @@
 use crate::args::{AFTER_HELP, InputArgs, OutputArgs, aes_key, decode_hex, parse_number};
 use crate::error::{CliError, CliResult};
 use bulwark_api::ccm::{Ccm, is_valid_nonce_len, is_valid_tag_len, max_message_len};
-use bulwark_soft::CcmMode;
+use bulwark_soft::SoftCcm;
 use clap::Subcommand;
 use zeroize::Zeroizing;
 
@@ -177,7 +177,7 @@ impl CcmOpts {
             ));
         }
 
-        let mut ccm = CcmMode::new(engine);
+        let mut ccm = SoftCcm::new(engine);
         let what = match direction {
             Direction::Seal => "ccm seal",
             Direction::Open => "ccm open",

@@ -1,4 +1,4 @@
-//! AES-CCM: bulwark's `CcmMode<SoftAes>` against OpenSSL's EVP AES-CCM.
+//! AES-CCM: bulwark's `SoftCcm` against OpenSSL's EVP AES-CCM.
 
 use bulwark_api::{Error, ccm::Ccm, ccm::max_message_len};
 use bulwark_differential::{SeededCases, reference, run, same};
