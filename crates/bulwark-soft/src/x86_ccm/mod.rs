@@ -1,0 +1,148 @@
+//! Fused AES-CCM for x86-64 CPUs with AES-NI: CTR and CBC-MAC in one pass, and a batch engine
+//! that keeps eight CBC-MAC chains in flight.
+//!
+//! # Why this module uses `unsafe`
+//!
+//! It (with its submodules) is the only module of the crate that does, for two reasons, both local:
+//! - The AES-NI instructions (`_mm_aesenc_si128` and friends) may only run on a CPU that has
+//!   them, so every function that uses them is `#[target_feature(enable = "aes")]`, and calling
+//!   such a function from code compiled without the feature is `unsafe`. The invariant that
+//!   makes each such call sound: an [`AesNiCcm`] value exists only if CPUID reported AES-NI
+//!   (checked in [`AesNiCcm::new`] through `cpufeatures`), and every entry point is reached
+//!   through one.
+//! - Moving 16 bytes between memory and an `__m128i` register (`_mm_loadu_si128`,
+//!   `_mm_storeu_si128`) takes raw pointers; [`load`] and [`store`] take `&[u8; 16]` so the
+//!   pointer is always valid for 16 bytes.
+//!
+//! # What is fused
+//!
+//! The CBC-MAC chain is serial: block `i + 1` cannot start before block `i`'s ten rounds end,
+//! so a single CCM message is bound by the AES round *latency*. The CTR keystream blocks are
+//! independent, so each MAC block's rounds are interleaved with the CTR block for the same
+//! position: the keystream comes for free. The XOR of the next message block into the chain is
+//! folded into the last round key (`aesenclast(s, k_last ^ k_0 ^ P_next)` yields the next
+//! block's first-round input), so the chain is exactly ten (twelve, fourteen) dependent AES
+//! rounds per block and nothing else. For open, the keystream runs two blocks ahead of the MAC,
+//! because the MAC consumes the decrypted plaintext.
+//!
+//! The batch engine ([`seal_batch`], [`open_batch`]) instead runs eight independent packets'
+//! chains in lockstep (round `r` of all eight, then round `r + 1`), so the AES unit is busy on
+//! every cycle; each packet's CTR pass runs eight blocks wide.
+//!
+//! # Layout
+//!
+//! - [`key_schedule`]: the AES-NI key expansion and the round loops.
+//! - [`fused`]: the single-packet fused CCM, [`AesNiCcm`].
+//! - [`batch`]: the eight-lane batch engine.
+//!
+//! This module holds what all three share: CPU detection, register loads and stores, counter
+//! and payload blocks.
+
+mod batch;
+mod fused;
+mod key_schedule;
+
+pub(crate) use batch::{BatchPacket, open_batch, seal_batch};
+pub(crate) use fused::AesNiCcm;
+
+use core::arch::x86_64::{
+    __m128i, _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
+};
+
+use zeroize::Zeroize;
+
+cpufeatures::new!(cpuid_aes, "aes");
+
+/// Whether this CPU has AES-NI (detected once, then cached).
+pub(crate) fn available() -> bool {
+    cpuid_aes::get()
+}
+
+/// Loads 16 bytes into a register.
+#[inline(always)]
+fn load(b: &[u8; 16]) -> __m128i {
+    // SAFETY: `b` is valid for reading 16 bytes; `_mm_loadu_si128` has no alignment
+    // requirement, and SSE2 is part of the x86-64 baseline.
+    unsafe { _mm_loadu_si128(b.as_ptr().cast()) }
+}
+
+/// Stores a register into 16 bytes.
+#[inline(always)]
+fn store(b: &mut [u8; 16], v: __m128i) {
+    // SAFETY: `b` is valid for writing 16 bytes; `_mm_storeu_si128` has no alignment
+    // requirement, and SSE2 is part of the x86-64 baseline.
+    unsafe { _mm_storeu_si128(b.as_mut_ptr().cast(), v) }
+}
+
+/// The counter block `A_i`: `base` is `A_0` (counter field zero), and `i < 2^(8L)` (the
+/// message-length check guarantees it for every counter whose keystream is used), so XORing
+/// the big-endian `i` into the last eight bytes only touches the counter field.
+#[inline]
+#[target_feature(enable = "aes")]
+fn ctr_block(base: __m128i, i: u64) -> __m128i {
+    _mm_xor_si128(base, _mm_set_epi64x(i.swap_bytes() as i64, 0))
+}
+
+/// Payload block `i`, zero-padded if it is the partial last one.
+#[inline(always)]
+fn load_payload(buf: &[u8], i: usize) -> __m128i {
+    let start = 16 * i;
+    if let Some(full) = buf
+        .get(start..start + 16)
+        .and_then(|b| <&[u8; 16]>::try_from(b).ok())
+    {
+        return load(full);
+    }
+    let rest = buf.get(start..).unwrap_or(&[]);
+    let mut tmp = [0u8; 16];
+    tmp[..rest.len()].copy_from_slice(rest);
+    let v = load(&tmp);
+    tmp.zeroize();
+    v
+}
+
+/// Writes payload block `i` (only its first bytes if it is the partial last one).
+#[inline(always)]
+fn store_payload(buf: &mut [u8], i: usize, v: __m128i) {
+    let start = 16 * i;
+    if let Some(full) = buf
+        .get_mut(start..start + 16)
+        .and_then(|b| <&mut [u8; 16]>::try_from(b).ok())
+    {
+        store(full, v);
+        return;
+    }
+    let rest = buf.get_mut(start..).unwrap_or(&mut []);
+    let mut tmp = [0u8; 16];
+    store(&mut tmp, v);
+    let n = rest.len();
+    rest.copy_from_slice(&tmp[..n]);
+    tmp.zeroize();
+}
+
+/// Decrypts payload block `i` in place with keystream `ks` and returns the plaintext block,
+/// zero-padded if partial (what the CBC-MAC absorbs).
+#[inline]
+#[target_feature(enable = "aes")]
+fn decrypt_payload(buf: &mut [u8], i: usize, ks: __m128i) -> __m128i {
+    let start = 16 * i;
+    if let Some(full) = buf
+        .get_mut(start..start + 16)
+        .and_then(|b| <&mut [u8; 16]>::try_from(b).ok())
+    {
+        let p = _mm_xor_si128(load(full), ks);
+        store(full, p);
+        return p;
+    }
+    let rest = buf.get_mut(start..).unwrap_or(&mut []);
+    let n = rest.len();
+    let mut tmp = [0u8; 16];
+    tmp[..n].copy_from_slice(rest);
+    let c = load(&tmp);
+    store(&mut tmp, _mm_xor_si128(c, ks));
+    rest.copy_from_slice(&tmp[..n]);
+    tmp[n..].fill(0);
+    let p = load(&tmp);
+    tmp.zeroize();
+    p
+}
