@@ -19,13 +19,14 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use bulwark_api::{
-    Error, Rng, SecretBytes,
+    SecretBytes,
     kdf::Sha256,
     kex::{KeyAgreement, P256, X25519},
     sig::{EcdsaP256, Ed25519, Sign, Verify},
 };
 use bulwark_server::{BatchItem, Server};
 use bulwark_soft::Soft;
+use bulwark_testkit::DeterministicTestRng;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 const SECRET: [u8; 32] = [0x42; 32];
@@ -34,22 +35,6 @@ const MSG: &[u8] = b"bulwark gateway benchmark: a device report of typical size,
 
 fn secret(bytes: [u8; 32]) -> SecretBytes<32> {
     SecretBytes::try_from_slice(&bytes).expect("32 bytes")
-}
-
-/// A fast non-cryptographic generator for key generation inside the timed loops (its cost is
-/// the same for every implementation that takes a generator, and negligible).
-struct BenchRng(u64);
-
-impl Rng for BenchRng {
-    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Error> {
-        for b in dest {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            *b = self.0 as u8;
-        }
-        Ok(())
-    }
 }
 
 fn kex_static<S: bulwark_api::kex::Scheme, K: KeyAgreement<S>>(
@@ -75,7 +60,9 @@ fn kex_ephemeral<S: bulwark_api::kex::Scheme, K: KeyAgreement<S>>(
 ) {
     let peer_s = k.import_static(secret(PEER_SECRET)).expect("key");
     let peer = k.static_public(&peer_s).expect("public");
-    let mut rng = BenchRng(0x9e37_79b9_7f4a_7c15);
+    // A fast deterministic generator for key generation inside the timed loops (its cost is
+    // the same for every implementation that takes a generator, and negligible).
+    let mut rng = DeterministicTestRng::new(0x9e37_79b9_7f4a_7c15);
     c.bench_function(name, |b| {
         b.iter(|| {
             let e = k.generate_ephemeral(&mut rng).expect("generate");

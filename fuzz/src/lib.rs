@@ -104,27 +104,6 @@ pub fn split_parts<'a>(data: &'a [u8], cuts: [u8; 3]) -> Vec<&'a [u8]> {
     parts
 }
 
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A deterministic "RNG" for the key-generation paths (tests only: fuzz input as randomness).
-pub struct FixedRng(pub Vec<u8>, pub usize);
-
-impl Rng for FixedRng {
-    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Error> {
-        for d in dest {
-            *d = self
-                .0
-                .get(self.1 % self.0.len().max(1))
-                .copied()
-                .unwrap_or(0x5a);
-            self.1 += 1;
-        }
-        Ok(())
-    }
-}
-
 /// A reference backend on ed25519-dalek, p256 and sha2: `Verify`/`Sign` for both schemes,
 /// `VerifyPrehash<EcdsaP256>`, `Sha256` and `Sha512` (what `bulwark-firmware` needs).
 ///

@@ -12,6 +12,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use bulwark_testkit::hex::encode as hex;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -50,10 +51,6 @@ fn table(name: &str, rows: &[(usize, i32)], args: impl Fn(usize) -> Vec<String>)
         );
     }
     println!("{name}: {} boundary cases", rows.len());
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `n` bytes of `b` as hex.

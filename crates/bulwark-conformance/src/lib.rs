@@ -5,11 +5,10 @@
 pub mod aes;
 pub mod kdf;
 pub mod kex;
-mod rng;
 pub mod sig;
 pub mod vectors;
 
-pub use rng::{DeterministicTestRng, FailingTestRng, StuckTestRng};
+pub use bulwark_testkit::rng::{DeterministicTestRng, FailingTestRng, StuckTestRng};
 
 use core::fmt;
 

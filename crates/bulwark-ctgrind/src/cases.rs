@@ -198,7 +198,7 @@ fn x25519_agree() -> Result<(), String> {
 
 fn x25519_ephemeral() -> Result<(), String> {
     let mut soft = Soft;
-    let mut rng = SecretRng(0x31);
+    let mut rng = SecretRng(bulwark_testkit::DeterministicTestRng::new(0x31));
     let eph = verdict(KeyAgreement::<X25519>::generate_ephemeral(
         &mut soft, &mut rng,
     ))
@@ -318,14 +318,11 @@ fn psk_code_from_secret() -> Result<(), String> {
 }
 
 /// A deterministic generator whose output is marked secret (it stands for a TRNG).
-struct SecretRng(u8);
+struct SecretRng(bulwark_testkit::DeterministicTestRng);
 
 impl bulwark_api::Rng for SecretRng {
     fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Error> {
-        for b in dest.iter_mut() {
-            self.0 = self.0.wrapping_mul(29).wrapping_add(71);
-            *b = self.0;
-        }
+        self.0.fill_bytes(dest)?;
         secret(dest);
         Ok(())
     }

@@ -318,7 +318,7 @@ pub fn run(
 /// Lowercase hex of `bytes`, shortened in the middle when long (for mismatch messages).
 pub fn hex(bytes: &[u8]) -> String {
     const SHOW: usize = 48;
-    let full = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let full = bulwark_testkit::hex::encode;
     if bytes.len() <= SHOW {
         full(bytes)
     } else {

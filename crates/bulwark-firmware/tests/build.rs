@@ -12,6 +12,7 @@ use bulwark_firmware::{
     SignatureKind, Verifier, trailer_size,
 };
 use bulwark_soft::Soft;
+use bulwark_testkit::hex::decode as hex;
 use std::{collections::HashMap, path::PathBuf};
 
 fn vectors_dir() -> PathBuf {
@@ -64,13 +65,6 @@ fn p256_key(soft: &mut Soft) -> <Soft as Sign<EcdsaP256>>::SigningKey {
     );
     let scalar = SecretBytes::<32>::try_from_slice(&der[36..68]).unwrap();
     Sign::<EcdsaP256>::import_signing_key(soft, scalar).unwrap()
-}
-
-fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 /// make_images.py's payloads: byte i = i mod 256.

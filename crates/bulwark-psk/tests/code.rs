@@ -55,8 +55,9 @@ fn assert_single_errors_detected(code: &OobCode) -> (usize, usize) {
 
 #[test]
 fn example_code_round_trips() {
+    // The code `bulwark_testkit::DeterministicTestRng` seed 1 gives (SplitMix64 bytes).
     let code = OobCode::generate(&mut common::TestRng::new(1)).unwrap();
-    assert_eq!(code.expose_str(), "3R70-JR4A-KFKS-HDM8-CGX0-ME9J-EJK1");
+    assert_eq!(code.expose_str(), "61BG-18KV-1D1A-8PFV-4ECP-GRVT-XYXQ");
     assert_eq!(code.expose_str().len(), TEXT_LEN);
     let secret = parse_code(code.expose_str()).unwrap();
     let again = OobCode::from_secret(&secret);

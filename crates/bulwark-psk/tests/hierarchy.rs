@@ -41,17 +41,17 @@ fn reference_vectors() {
     let mut h = common::backend();
     for r in &records {
         // The code format: the Python reference's code parses to the secret and is canonical.
-        let secret = parse_code(r.str("code")).unwrap();
+        let secret = parse_code(r.text("code")).unwrap();
         assert_eq!(
             secret.expose_secret().as_slice(),
-            r.hex("secret"),
+            r.bytes("secret"),
             "line {}",
             r.line
         );
-        assert_eq!(OobCode::from_secret(&secret).expose_str(), r.str("code"));
+        assert_eq!(OobCode::from_secret(&secret).expose_str(), r.text("code"));
 
-        let device_id = r.hex("device_id");
-        let epoch: u32 = r.str("epoch").parse().unwrap();
+        let device_id = r.bytes("device_id");
+        let epoch: u32 = r.text("epoch").parse().unwrap();
         let root = DeviceRoot::from_code_secret(&mut h, &secret, &device_id, epoch).unwrap();
         assert_eq!(root.epoch(), epoch);
         let mut out32 = SecretBytes::<32>::zeroed();
@@ -61,19 +61,19 @@ fn reference_vectors() {
         let k = keys(secret.expose_secret(), &device_id, epoch);
         assert_eq!(
             k.identity.as_bytes().as_slice(),
-            r.hex("identity"),
+            r.bytes("identity"),
             "line {}",
             r.line
         );
         assert_eq!(
             k.link.expose_secret().as_slice(),
-            r.hex("link_key"),
+            r.bytes("link_key"),
             "line {}",
             r.line
         );
         assert_eq!(
             k.storage.expose_secret().as_slice(),
-            r.hex("storage_key"),
+            r.bytes("storage_key"),
             "line {}",
             r.line
         );
@@ -84,7 +84,7 @@ fn reference_vectors() {
         let mut root_bytes = SecretBytes::<32>::zeroed();
         root_bytes
             .expose_secret_mut()
-            .copy_from_slice(&r.hex("device_root"));
+            .copy_from_slice(&r.bytes("device_root"));
         let prk = Prk::from_secret(root_bytes);
         let link: SecretBytes<16> = h
             .expand_secret(

@@ -26,35 +26,35 @@ fn rfc8613_appendix_c() {
     let (mut contexts, mut nonces) = (0, 0);
     let mut h = common::backend();
     for r in &records {
-        match r.str("kind") {
+        match r.text("kind") {
             "context" => {
-                let (secret, salt) = (r.hex("master_secret"), r.hex("master_salt"));
-                let (sid, rid) = (r.hex("sender_id"), r.hex("recipient_id"));
-                let ctx = r.get("id_context").map(common::hex);
+                let (secret, salt) = (r.bytes("master_secret"), r.bytes("master_salt"));
+                let (sid, rid) = (r.bytes("sender_id"), r.bytes("recipient_id"));
+                let ctx = r.field("id_context").map(common::hex);
                 let p = OscoreParams {
                     id_context: ctx.as_deref(),
                     ..params(&secret, &salt, &sid, &rid)
                 };
                 let mut keys = OscoreKeys::zeroed();
                 oscore::derive_context(&mut h, &p, &mut keys).unwrap();
-                let sec = r.str("section");
+                let sec = r.text("section");
                 assert_eq!(
                     keys.sender_key.expose_secret().as_slice(),
-                    r.hex("sender_key"),
+                    r.bytes("sender_key"),
                     "{sec}"
                 );
                 assert_eq!(
                     keys.recipient_key.expose_secret().as_slice(),
-                    r.hex("recipient_key"),
+                    r.bytes("recipient_key"),
                     "{sec}"
                 );
-                assert_eq!(keys.common_iv.as_slice(), r.hex("common_iv"), "{sec}");
+                assert_eq!(keys.common_iv.as_slice(), r.bytes("common_iv"), "{sec}");
                 contexts += 1;
             }
             "nonce" => {
-                let iv: [u8; 13] = r.hex("common_iv").try_into().unwrap();
-                let n = oscore::nonce(&iv, &r.hex("id"), &r.hex("partial_iv")).unwrap();
-                assert_eq!(n.as_slice(), r.hex("nonce"), "{}", r.str("section"));
+                let iv: [u8; 13] = r.bytes("common_iv").try_into().unwrap();
+                let n = oscore::nonce(&iv, &r.bytes("id"), &r.bytes("partial_iv")).unwrap();
+                assert_eq!(n.as_slice(), r.bytes("nonce"), "{}", r.text("section"));
                 nonces += 1;
             }
             other => panic!("line {}: kind {other}", r.line),

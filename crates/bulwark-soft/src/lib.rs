@@ -12,7 +12,6 @@ mod ecdsa_p256;
 mod ed25519;
 mod engine;
 mod kdf;
-pub mod peripheral;
 mod rng;
 mod x25519;
 #[cfg(target_arch = "x86_64")]

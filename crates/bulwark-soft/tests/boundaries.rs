@@ -21,8 +21,9 @@ use bulwark_api::{
 };
 use bulwark_soft::{
     CbcMacMode, CmacMode, CtrMode, ECDSA_P256_DER_MAX_LEN, Soft, SoftAes, SoftCcm,
-    ecdsa_signature_from_der, ecdsa_signature_to_der, peripheral::SimulatedAesPeripheral,
+    ecdsa_signature_from_der, ecdsa_signature_to_der,
 };
+use bulwark_testkit::peripheral::SimulatedAesPeripheral;
 use ccm::aead::{AeadInOut, KeyInit, array::Array};
 use ctr::cipher::{KeyIvInit, StreamCipher};
 use digest::Mac;

@@ -1,15 +1,12 @@
-//! Both block engines (the software AES and the simulated peripheral) pass the same
-//! backend-generic conformance suite; the software engine twice, once on each CCM path (fused
-//! AES-NI where the CPU has it, and forced portable).
+//! The software AES engine passes the backend-generic conformance suite twice, once on each
+//! CCM path (fused AES-NI where the CPU has it, and forced portable). The generic modes on the
+//! simulated peripheral pass the same suite in `bulwark-modes`.
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
 use bulwark_api::Error;
 use bulwark_conformance::{FullScratch, Report, aes};
-use bulwark_soft::{
-    CcmMode, CmacMode, CtrMode, SoftAes, SoftCcm,
-    peripheral::{PeripheralAes, SimulatedAesPeripheral},
-};
+use bulwark_soft::{CmacMode, CtrMode, SoftAes, SoftCcm};
 
 /// Whether this host should take the fused path (x86-64 with AES-NI).
 fn host_has_aesni() -> bool {
@@ -39,10 +36,6 @@ fn soft_portable(key: &[u8]) -> Result<SoftAes, Error> {
     let engine = SoftAes::new_portable(key)?;
     assert!(!engine.is_fused());
     Ok(engine)
-}
-
-fn peripheral(key: &[u8]) -> Result<PeripheralAes, Error> {
-    SimulatedAesPeripheral::new(key, 3).map(PeripheralAes::new)
 }
 
 fn show(engine: &str, r: Result<Report, bulwark_conformance::Failure>) -> Report {
@@ -98,10 +91,4 @@ suite!(
     soft_portable,
     SoftCcm::new,
     "soft AES (portable CCM)"
-);
-suite!(
-    peripheral_engine_passes_the_suite,
-    peripheral,
-    CcmMode::new,
-    "peripheral AES"
 );

@@ -16,10 +16,8 @@ pub mod trng;
 
 use bulwark_api::Error;
 use bulwark_conformance::{Failure, Report};
-use bulwark_soft::{
-    SoftAes,
-    peripheral::{PeripheralAes, SimulatedAesPeripheral},
-};
+use bulwark_soft::SoftAes;
+use bulwark_testkit::peripheral::{PeripheralAes, SimulatedAesPeripheral};
 use cortex_m_semihosting::{debug, hprintln};
 
 // The critical-section implementation (cortex-m's `critical-section-single-core`) must be

@@ -11,6 +11,7 @@ mod ecdsa_p256;
 mod ed25519;
 mod hkdf;
 mod p256_ecdh;
+mod rustcrypto_modes;
 mod server;
 mod x25519;
 

@@ -16,33 +16,14 @@ use bulwark_server::{BatchItem, Server};
 use crate::{
     assert_clean, both_reject, config, ossl, ours, p256_random_scalar, p256_scalar, rejected,
 };
+use bulwark_testkit::small_order::X25519_SMALL_ORDER;
 
 /// Small-order X25519 u-coordinates (0, 1, the two order-8 points, p - 1, p, p + 1).
 fn x25519_small_order(r: &mut SeededCases) -> [u8; 32] {
-    let mut u = [0u8; 32];
-    match r.below(7) {
-        0 => {}
-        1 => u[0] = 1,
-        2 => {
-            u = [
-                0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f,
-                0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16,
-                0x5f, 0x49, 0xb8, 0x00,
-            ]
-        }
-        3 => {
-            u = [
-                0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83,
-                0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd,
-                0xd0, 0x9f, 0x11, 0x57,
-            ]
-        }
-        k => {
-            u = [0xff; 32];
-            u[0] = 0xec + (k as u8 - 4);
-            u[31] = 0x7f;
-        }
-    }
+    let mut u = X25519_SMALL_ORDER
+        .get(r.below(7) as usize)
+        .copied()
+        .unwrap_or_default();
     if r.percent(50) {
         u[31] |= 0x80;
     }

@@ -7,46 +7,7 @@ use bulwark_differential::{SeededCases, hex, reference, run, same};
 use bulwark_soft::Soft;
 
 use crate::{assert_clean, config, ossl, ours};
-
-/// u-coordinates of small-order points (and non-canonical encodings of them), after
-/// libsodium's blocklist: the agreement result is all zeros and both sides must refuse it.
-const SMALL_ORDER: [[u8; 32]; 7] = [
-    [0; 32],
-    {
-        let mut u = [0; 32];
-        u[0] = 1;
-        u
-    },
-    [
-        0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3, 0xfa, 0xf1, 0x9f, 0xc4,
-        0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32, 0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49,
-        0xb8, 0x00,
-    ],
-    [
-        0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1, 0x55, 0x9c, 0x83, 0xef,
-        0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c, 0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f,
-        0x11, 0x57,
-    ],
-    // p - 1, p, p + 1 (little-endian).
-    {
-        let mut u = [0xff; 32];
-        u[0] = 0xec;
-        u[31] = 0x7f;
-        u
-    },
-    {
-        let mut u = [0xff; 32];
-        u[0] = 0xed;
-        u[31] = 0x7f;
-        u
-    },
-    {
-        let mut u = [0xff; 32];
-        u[0] = 0xee;
-        u[31] = 0x7f;
-        u
-    },
-];
+use bulwark_testkit::small_order::X25519_SMALL_ORDER;
 
 fn one_case(r: &mut SeededCases) -> Result<(), String> {
     case_with(&mut Soft, r)
@@ -96,7 +57,7 @@ fn case_with<K: KeyAgreement<X25519>>(ka: &mut K, r: &mut SeededCases) -> Result
 
     let (b, peer_bytes) = match peer_kind {
         "small-order" => {
-            let mut u = r.pick(&SMALL_ORDER);
+            let mut u = r.pick(&X25519_SMALL_ORDER);
             if r.percent(50) {
                 u[31] |= 0x80; // the masked top bit must not matter
             }

@@ -20,6 +20,7 @@ use std::{collections::HashMap, path::PathBuf, vec::Vec};
 /// The backend the tests verify with: the software backend (streaming SHA-256/512, Ed25519
 /// and ECDSA P-256 verification).
 pub use bulwark_soft::Soft as TestBackend;
+pub use bulwark_testkit::hex::decode as hex;
 
 /// A RAM counter that records writes.
 #[derive(Default)]
@@ -41,13 +42,6 @@ impl MonotonicCounter for TestCounter {
 
 pub fn vectors_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../test-vectors/mcuboot")
-}
-
-pub fn hex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 /// One manifest line.

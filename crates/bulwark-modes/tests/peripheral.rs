@@ -4,10 +4,8 @@
 #![allow(clippy::unwrap_used)] // tests
 
 use bulwark_api::{Error, ccm::Ccm, hazmat::Ctr, mac::Cmac};
-use bulwark_soft::{
-    CcmMode, CmacMode, CtrMode,
-    peripheral::{PeripheralAes, SimulatedAesPeripheral},
-};
+use bulwark_modes::{CcmMode, CmacMode, CtrMode};
+use bulwark_testkit::peripheral::{PeripheralAes, SimulatedAesPeripheral};
 
 fn engine() -> PeripheralAes {
     PeripheralAes::new(SimulatedAesPeripheral::new(&[0x55; 16], 2).unwrap())

@@ -18,12 +18,19 @@ impl DeterministicTestRng {
         Self { state: seed }
     }
 
-    fn next_u64(&mut self) -> u64 {
+    /// The next 64-bit output (SplitMix64).
+    pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.state;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
+    }
+
+    /// A value in `0..n` (`next_u64() % n`; slightly biased, fine for choosing test cases), or
+    /// 0 when `n` is 0.
+    pub fn below(&mut self, n: usize) -> usize {
+        self.next_u64().checked_rem(n as u64).unwrap_or(0) as usize
     }
 }
 
@@ -58,5 +65,34 @@ pub struct FailingTestRng(pub Error);
 impl Rng for FailingTestRng {
     fn fill_bytes(&mut self, _dest: &mut [u8]) -> Result<(), Error> {
         Err(self.0)
+    }
+}
+
+/// A test generator that repeats `bytes` cyclically (fuzz input as "randomness" for the
+/// key-generation paths); all `0x5a` when `bytes` is empty. **NOT a source of entropy.**
+#[derive(Debug)]
+pub struct CyclingTestRng<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> CyclingTestRng<'a> {
+    /// A generator that starts at the front of `bytes`.
+    pub const fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes, pos: 0 }
+    }
+}
+
+impl Rng for CyclingTestRng<'_> {
+    fn fill_bytes(&mut self, dest: &mut [u8]) -> Result<(), Error> {
+        for d in dest {
+            *d = self
+                .bytes
+                .get(self.pos % self.bytes.len().max(1))
+                .copied()
+                .unwrap_or(0x5a);
+            self.pos += 1;
+        }
+        Ok(())
     }
 }
