@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use bulwark_api::{
     SecretBytes,
-    kdf::Sha256,
+    hash::Sha256,
     kex::{KeyAgreement, P256, X25519},
     sig::{EcdsaP256, Ed25519, Sign, Verify},
 };

@@ -9,7 +9,8 @@
 
 use bulwark_api::{
     SecretBytes,
-    kdf::{HkdfSha256, Sha256},
+    hash::Sha256,
+    kdf::HkdfSha256,
     kex::{KeyAgreement, P256, X25519},
     sig::{EcdsaP256, Ed25519, Sign, Verify},
 };

@@ -5,7 +5,7 @@
 
 use bulwark_api::{
     Error, Rng, SecretBytes,
-    kdf::{Sha256, Sha512},
+    hash::{Sha256, Sha512},
     sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
 };
 use sha2::Digest;

@@ -1,12 +1,6 @@
-//! HKDF-SHA256 (RFC 5869) and streaming SHA-256.
+//! HKDF-SHA256 (RFC 5869). The hashes are in [`crate::hash`].
 
-use crate::{Error, SecretBytes, kex::SharedSecret};
-
-/// SHA-256 output length in bytes.
-pub const SHA256_LEN: usize = 32;
-
-/// SHA-512 output length in bytes.
-pub const SHA512_LEN: usize = 64;
+use crate::{Error, SecretBytes, hash::SHA256_LEN, kex::SharedSecret};
 
 /// The longest HKDF-SHA256 output: 255 blocks of 32 bytes.
 pub const HKDF_SHA256_MAX_LEN: usize = 255 * SHA256_LEN;
@@ -79,88 +73,5 @@ impl<H: HkdfSha256 + ?Sized> HkdfSha256 for &mut H {
 
     fn expand(&mut self, prk: &Prk, info: &[&[u8]], okm: &mut [u8]) -> Result<(), Error> {
         H::expand(self, prk, info, okm)
-    }
-}
-
-/// SHA-256 whose state the caller owns, so a hash can run over a flash image in chunks and a
-/// hardware hash engine can keep its context wherever the caller puts it.
-pub trait Sha256 {
-    /// The in-progress hash state.
-    type State;
-
-    /// A fresh state.
-    fn start(&mut self) -> Result<Self::State, Error>;
-
-    /// Absorbs `data`.
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error>;
-
-    /// Consumes the state and returns the digest.
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error>;
-
-    /// One-shot digest of the concatenation of `parts`.
-    fn digest(&mut self, parts: &[&[u8]]) -> Result<[u8; SHA256_LEN], Error> {
-        let mut state = self.start()?;
-        for part in parts {
-            self.update(&mut state, part)?;
-        }
-        self.finish(state)
-    }
-}
-
-impl<T: Sha256 + ?Sized> Sha256 for &mut T {
-    type State = T::State;
-
-    fn start(&mut self) -> Result<Self::State, Error> {
-        T::start(self)
-    }
-
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        T::update(self, state, data)
-    }
-
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
-        T::finish(self, state)
-    }
-}
-
-/// SHA-512 (FIPS 180-4) with caller-owned state, the same shape as [`Sha256`]. MCUboot images
-/// signed with `imgtool sign --sha 512` (and every `--pure` Ed25519 image) carry a SHA-512
-/// hash and a 64-byte key hash.
-pub trait Sha512 {
-    /// The in-progress hash state.
-    type State;
-
-    /// A fresh state. Returns the engine's error ([`Error::Busy`], [`Error::Hardware`]).
-    fn start(&mut self) -> Result<Self::State, Error>;
-
-    /// Absorbs `data`. Returns the engine's error.
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error>;
-
-    /// Consumes the state and returns the digest, or the engine's error.
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error>;
-
-    /// One-shot digest of the concatenation of `parts`.
-    fn digest(&mut self, parts: &[&[u8]]) -> Result<[u8; SHA512_LEN], Error> {
-        let mut state = self.start()?;
-        for part in parts {
-            self.update(&mut state, part)?;
-        }
-        self.finish(state)
-    }
-}
-
-impl<T: Sha512 + ?Sized> Sha512 for &mut T {
-    type State = T::State;
-
-    fn start(&mut self) -> Result<Self::State, Error> {
-        T::start(self)
-    }
-
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        T::update(self, state, data)
-    }
-
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error> {
-        T::finish(self, state)
     }
 }

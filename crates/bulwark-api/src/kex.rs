@@ -45,7 +45,7 @@ pub struct SharedSecret(SecretBytes<32>);
 
 impl SharedSecret {
     /// Wraps an agreement's output. For backends; the bytes are never given back except through
-    /// [`crate::hazmat::expose_shared_secret`].
+    /// `hazmat::expose_shared_secret` (feature `hazmat`).
     pub fn from_agreement(bytes: SecretBytes<32>) -> Self {
         Self(bytes)
     }

@@ -4,6 +4,8 @@
 
 pub mod ccm;
 mod error;
+pub mod hash;
+#[cfg(feature = "hazmat")]
 pub mod hazmat;
 pub mod kdf;
 pub mod kex;

@@ -9,7 +9,8 @@ use crate::{
 };
 use bulwark_api::{
     Error, SecretBytes,
-    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk, Sha256, Sha512},
+    hash::{Sha256, Sha512},
+    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk},
 };
 
 /// Published record counts: a check fails if its file holds any other number.

@@ -42,7 +42,7 @@ use crate::{
 };
 use bulwark_api::{
     Error, SecretBytes,
-    kdf::Sha256,
+    hash::Sha256,
     sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
 };
 

@@ -1,8 +1,8 @@
 //! The image hash: SHA-256 always, SHA-512 when the verifier is built for it.
 
 use crate::ImageError;
-use bulwark_api::kdf::Sha256;
-use bulwark_api::kdf::Sha512;
+use bulwark_api::hash::Sha256;
+use bulwark_api::hash::Sha512;
 
 /// The hash algorithm of an image (its hash TLV type).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

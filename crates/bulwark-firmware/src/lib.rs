@@ -13,14 +13,14 @@ mod storage;
 mod verify;
 
 use bulwark_api::{
-    kdf::Sha256,
+    hash::Sha256,
     sig::{EcdsaP256, Ed25519, Verify, VerifyPrehash},
 };
 
 pub use build::{
     BuildError, ImageBuilder, PublicKeyFormat, SigningScheme, VALID_ALIGNMENTS, trailer_size,
 };
-pub use bulwark_api::kdf::{SHA512_LEN, Sha512};
+pub use bulwark_api::hash::{SHA512_LEN, Sha512};
 pub use bulwark_api::sig::{EcdsaP256 as EcdsaP256Scheme, Ed25519 as Ed25519Scheme};
 pub use error::ImageError;
 pub use format::{Dependency, ImageVersion, MAX_DEPENDENCIES};

@@ -11,7 +11,8 @@
 //! ```
 
 use crate::code::{CodeError, OobCode, SECRET_LEN};
-use bulwark_api::kdf::{HkdfSha256, Prk, SHA256_LEN};
+use bulwark_api::hash::SHA256_LEN;
+use bulwark_api::kdf::{HkdfSha256, Prk};
 use bulwark_api::{Error, SecretBytes};
 use core::fmt;
 use subtle::{Choice, ConstantTimeEq, ConstantTimeGreater};

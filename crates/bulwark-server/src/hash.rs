@@ -5,7 +5,8 @@
 
 use bulwark_api::{
     Error,
-    kdf::{HkdfSha256, Prk, SHA256_LEN, SHA512_LEN, Sha256, Sha512},
+    hash::{SHA256_LEN, SHA512_LEN, Sha256, Sha512},
+    kdf::{HkdfSha256, Prk},
 };
 use bulwark_soft::{Sha256State, Sha512State, Soft};
 

@@ -25,7 +25,7 @@ use bulwark_soft::{Soft, SoftAes, SoftCcm};
 /// | [`Verify<Ed25519>`](bulwark_api::sig::Verify), [`Sign<Ed25519>`](bulwark_api::sig::Sign) | AWS-LC, plus a small-order-`R` check (strict semantics) |
 /// | [`Verify<EcdsaP256>`](bulwark_api::sig::Verify), [`VerifyPrehash<EcdsaP256>`](bulwark_api::sig::VerifyPrehash) | AWS-LC (signature decoded by `Soft`'s strict DER codec) |
 /// | [`Sign<EcdsaP256>`](bulwark_api::sig::Sign) `sign` | **`Soft`**: the API promises RFC 6979 deterministic nonces, which AWS-LC does not offer |
-/// | [`HkdfSha256`](bulwark_api::kdf::HkdfSha256), [`Sha256`](bulwark_api::kdf::Sha256), [`Sha512`](bulwark_api::kdf::Sha512) | **`Soft`** (`sha2` uses SHA-NI here: as fast as AWS-LC, see `benches/REPORT.md`) |
+/// | [`HkdfSha256`](bulwark_api::kdf::HkdfSha256), [`Sha256`](bulwark_api::hash::Sha256), [`Sha512`](bulwark_api::hash::Sha512) | **`Soft`** (`sha2` uses SHA-NI here: as fast as AWS-LC, see `benches/REPORT.md`) |
 /// | AES-CCM ([`Server::ccm`]) | **`Soft`**: [`SoftCcm`] |
 ///
 /// It holds no state: keys live in the associated key types. Unlike [`Soft`] it needs `std`

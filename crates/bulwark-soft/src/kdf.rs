@@ -2,7 +2,8 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk, SHA256_LEN, SHA512_LEN, Sha256, Sha512},
+    hash::{SHA256_LEN, SHA512_LEN, Sha256, Sha512},
+    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk},
 };
 use sha2::Digest;
 use zeroize::Zeroize;

@@ -37,7 +37,7 @@ pub use x25519::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
 /// [`KeyAgreement<X25519>`](bulwark_api::kex::KeyAgreement) (x25519-dalek),
 /// [`KeyAgreement<P256>`](bulwark_api::kex::KeyAgreement) (`p256`),
 /// [`HkdfSha256`](bulwark_api::kdf::HkdfSha256) (`hkdf`),
-/// [`Sha256`](bulwark_api::kdf::Sha256) and [`Sha512`](bulwark_api::kdf::Sha512) (`sha2`),
+/// [`Sha256`](bulwark_api::hash::Sha256) and [`Sha512`](bulwark_api::hash::Sha512) (`sha2`),
 /// [`Verify`](bulwark_api::sig::Verify) and [`Sign`](bulwark_api::sig::Sign) for
 /// [`Ed25519`](bulwark_api::sig::Ed25519) (`ed25519-dalek`) and
 /// [`EcdsaP256`](bulwark_api::sig::EcdsaP256) (`p256`, which also gets

@@ -13,8 +13,9 @@
 use bulwark_api::{
     Error, SecretBytes,
     ccm::{AesCcm, Ccm, CcmStar, SecurityLevel, ieee802154_nonce},
+    hash::{Sha256, Sha512},
     hazmat::{CbcMac, Ctr},
-    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Sha256, Sha512},
+    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256},
     kex::{KeyAgreement, P256, X25519},
     mac::Cmac,
     sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},

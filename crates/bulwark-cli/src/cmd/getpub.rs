@@ -3,7 +3,7 @@
 use crate::args::{print_hex, print_text};
 use crate::error::CliResult;
 use crate::keys;
-use bulwark_api::kdf::Sha256;
+use bulwark_api::hash::Sha256;
 use bulwark_soft::Soft;
 use std::path::PathBuf;
 

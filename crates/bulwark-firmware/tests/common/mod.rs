@@ -11,7 +11,7 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    kdf::Sha256,
+    hash::Sha256,
     sig::{Ed25519, Sign, Verify},
 };
 use bulwark_firmware::{ED25519_SPKI_PREFIX, MonotonicCounter};
