@@ -3,9 +3,11 @@
 //! [`run`] is everything the device does in one boot: it derives its keys from its
 //! out-of-band code, seals sensor readings as IEEE 802.15.4 frames with CCM*, completes an
 //! X25519 exchange with the gateway and proves it holds the session key, verifies a signed
-//! MCUboot update streamed from flash (and refuses a tampered and a rolled-back one), and
-//! checks bulwark-psk's derivation vectors. It prints what it did to any
-//! [`core::fmt::Write`], with `@tag hex` lines the gateway reads (see [`protocol::tag`]).
+//! MCUboot update streamed from flash (and refuses a tampered and a rolled-back one). It
+//! prints what it did to any [`core::fmt::Write`], with `@tag hex` lines the gateway reads (see [`protocol::tag`]).
+//!
+//! It links no test code: the PSK derivation vectors are checked on the same target by the
+//! conformance binary `conformance-psk` of `examples/firmware`, not at boot.
 //!
 //! The same code runs in two places:
 //! - `examples/firmware`, binary `device`: Cortex-M0 firmware (BBC micro:bit, nRF51) in QEMU
@@ -27,18 +29,12 @@ use bulwark_api::{
     kdf::{HkdfSha256, Prk},
     kex::{KeyAgreement, X25519},
 };
-use bulwark_conformance::vectors::records;
 use bulwark_firmware::{ImageError, MonotonicCounter, SliceStorage, Slot, Verifier};
-use bulwark_psk::{DeviceRoot, OobCode, parse_code_into};
+use bulwark_psk::{DeviceRoot, parse_code_into};
 use bulwark_soft::{Soft, SoftAes, SoftCcm};
 use core::fmt::Write;
 use embedded_storage::ReadStorage;
-use protocol::{Hex, Reading, decode_hex, tag};
-
-/// bulwark-psk's derivation vectors (`test-vectors/psk_derivation.txt`), compiled in.
-pub const PSK_VECTORS: &str = include_str!("../../../test-vectors/psk_derivation.txt");
-/// How many records [`PSK_VECTORS`] must hold (a drop fails the check).
-pub const PSK_VECTOR_COUNT: usize = 7;
+use protocol::{Hex, Reading, decode_hex, lines, tag};
 
 /// The chunk buffer the update is streamed through.
 pub const CHUNK_LEN: usize = 64;
@@ -78,7 +74,7 @@ impl<'a> Provisioning<'a> {
         update: &'a [u8],
         old_image: &'a [u8],
     ) -> Result<Self, &'static str> {
-        let record = records(text).next().ok_or("no record")?;
+        let record = lines(text).next().ok_or("no record")?;
         let mut eui64 = [0u8; 8];
         let mut gateway_x25519 = [0u8; 32];
         let mut update_key = [0u8; 32];
@@ -308,12 +304,6 @@ pub fn run<W: Write, R: Rng + ?Sized>(
         "\n== device: signed update in flash (bulwark-firmware)"
     )?;
     update(&mut r, p)?;
-
-    writeln!(
-        r.out,
-        "\n== device: bulwark-psk derivation vectors on this target"
-    )?;
-    psk_vectors(&mut r)?;
 
     finish(r)
 }
@@ -577,77 +567,4 @@ fn error_name(e: ImageError) -> &'static str {
         ImageError::UnknownKey => "refused: UnknownKey",
         _ => "refused (other error)",
     }
-}
-
-fn psk_vectors<W: Write>(r: &mut Run<'_, W>) -> core::fmt::Result {
-    let mut count = 0usize;
-    let mut bad = 0usize;
-    for record in records(PSK_VECTORS) {
-        count += 1;
-        if !psk_record_matches(&record) {
-            bad += 1;
-            writeln!(r.out, "  psk_derivation.txt line {}: MISMATCH", record.line)?;
-        }
-    }
-    writeln!(
-        r.out,
-        "psk_derivation.txt: {count} records (code, device root, identity, link and storage keys), {bad} mismatches"
-    )?;
-    r.check(
-        count == PSK_VECTOR_COUNT && bad == 0,
-        "same code, device id and epoch give the same keys as the reference",
-    )
-}
-
-fn psk_record_matches(record: &bulwark_conformance::vectors::Record<'_>) -> bool {
-    let mut expected = [0u8; 32];
-    let mut device_id = [0u8; 255];
-    let Some(code) = record.field("code") else {
-        return false;
-    };
-    let Some(epoch) = record.number("epoch").and_then(|n| u32::try_from(n).ok()) else {
-        return false;
-    };
-    let Some(device_id) = record.hex("device_id", &mut device_id) else {
-        return false;
-    };
-    let mut secret = SecretBytes::<16>::zeroed();
-    if parse_code_into(code, &mut secret).is_err() {
-        return false;
-    }
-    let mut ok = record
-        .hex("secret", &mut expected)
-        .is_some_and(|e| *e == secret.expose_secret()[..]);
-    ok &= OobCode::from_secret(&secret).expose_str() == code;
-    let Ok(root) = DeviceRoot::from_code_secret(&mut Soft, &secret, device_id, epoch) else {
-        return false;
-    };
-    ok &= root.epoch() == epoch;
-    ok &= root.identity(&mut Soft).is_ok_and(|id| {
-        record
-            .hex("identity", &mut expected)
-            .is_some_and(|e| *e == id.0[..])
-    });
-    let mut link = SecretBytes::<16>::zeroed();
-    ok &= root.link_key(&mut Soft, &mut link).is_ok()
-        && record
-            .hex("link_key", &mut expected)
-            .is_some_and(|e| *e == link.expose_secret()[..]);
-    let mut storage = SecretBytes::<32>::zeroed();
-    ok &= root.storage_key(&mut Soft, &mut storage).is_ok()
-        && record
-            .hex("storage_key", &mut expected)
-            .is_some_and(|e| *e == storage.expose_secret()[..]);
-    // The device root itself: expanding the vector's device_root as a PRK gives the link key.
-    let mut root_bytes = SecretBytes::<32>::zeroed();
-    ok &= record
-        .hex("device_root", root_bytes.expose_secret_mut())
-        .is_some();
-    let prk = Prk::from_secret(root_bytes);
-    let again: Result<SecretBytes<16>, Error> = Soft.expand_secret(
-        &prk,
-        &[b"\x00\x0ebulwark-psk v1", b"\x00\x04link", b"\x00\x10"],
-    );
-    ok &= again.is_ok_and(|k| k.ct_eq(&link));
-    ok
 }

@@ -236,6 +236,34 @@ impl core::fmt::Display for Hex<'_> {
     }
 }
 
+/// One line of a `name=value` file (the provisioning and gateway state files share the
+/// line format of `test-vectors/`: space-separated fields, `#` comment lines).
+#[derive(Clone, Copy, Debug)]
+pub struct Line<'a>(&'a str);
+
+impl<'a> Line<'a> {
+    /// The raw text of field `name`, if present.
+    pub fn field(&self, name: &str) -> Option<&'a str> {
+        self.0.split(' ').find_map(|kv| {
+            let (k, v) = kv.split_once('=')?;
+            (k == name).then_some(v)
+        })
+    }
+
+    /// Decodes a decimal field.
+    pub fn number(&self, name: &str) -> Option<u64> {
+        self.field(name)?.parse().ok()
+    }
+}
+
+/// The non-blank, non-comment lines of `text`.
+pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    text.lines()
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.starts_with('#'))
+        .map(Line)
+}
+
 /// Decodes lower- or upper-case hex into `out`; `None` unless `text` is exactly
 /// `2 * out.len()` hex digits.
 pub fn decode_hex(text: &str, out: &mut [u8]) -> Option<()> {

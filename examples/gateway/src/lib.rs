@@ -24,9 +24,8 @@ use bulwark_api::{
     kex::{KeyAgreement, X25519},
     sig::{Ed25519, Sign},
 };
-use bulwark_conformance::vectors::records;
 use bulwark_example_device::protocol::{
-    self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, tag,
+    self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, lines, tag,
 };
 use bulwark_example_device::{Outcome, Provisioning, RamCounter};
 use bulwark_firmware::{ImageBuilder, ImageVersion, SignatureKind, Verifier};
@@ -402,7 +401,7 @@ impl Gateway {
         let update = fs::read(dir.join("device").join("update.img"))?;
         let mut gateway = None;
         let mut database = HashMap::new();
-        for record in records(&state) {
+        for record in lines(&state) {
             match record.field("role") {
                 Some("gateway") => {
                     let secret: [u8; 32] =

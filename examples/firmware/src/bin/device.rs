@@ -3,9 +3,9 @@
 //! It depends on bulwark as a user's firmware would (through `bulwark-example-device`, the
 //! device logic the gateway can also run on the host) and does one boot's work: keys from
 //! its out-of-band code, CCM* frames, an X25519 exchange with the gateway using the nRF51
-//! RNG, a signed update verified from flash, the PSK derivation vectors. It prints what it
-//! did over semihosting, then its peak stack, and exits 0 only if every step gave the
-//! expected result.
+//! RNG, a signed update verified from flash (the PSK derivation vectors are checked by the
+//! `conformance-psk` binary, not at boot). It prints what it did over semihosting, then its
+//! peak stack, and exits 0 only if every step gave the expected result.
 //!
 //! Its provisioning (code, EUI-64, gateway key, update key, images) is compiled in from
 //! `BULWARK_DEVICE_DATA` (see build.rs): the images are `&'static [u8]` in flash, read through
