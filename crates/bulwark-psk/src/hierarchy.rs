@@ -11,7 +11,6 @@
 //! ```
 
 use crate::code::{CodeError, OobCode, SECRET_LEN};
-use bulwark_api::hash::SHA256_LEN;
 use bulwark_api::kdf::{HkdfSha256, Prk};
 use bulwark_api::{Error, SecretBytes};
 use core::fmt;
@@ -33,7 +32,7 @@ pub const MIN_SECRET_LEN: usize = 16;
 /// The longest device identity (bytes). The shortest is 1.
 pub const MAX_DEVICE_ID_LEN: usize = 255;
 /// Device root key length (bytes).
-pub const DEVICE_ROOT_LEN: usize = SHA256_LEN;
+pub const DEVICE_ROOT_LEN: usize = bulwark_api::hash::SHA256_LEN;
 /// Public identity length (bytes).
 pub const IDENTITY_LEN: usize = 16;
 /// Link key length (bytes): an AES-128 key for AES-CCM.
