@@ -1,0 +1,88 @@
+//! [`Provider`]: every capability of one backend behind one type parameter, and the
+//! [`DefaultProvider`] chosen for the target and the enabled features.
+
+use bulwark_api::{
+    Error,
+    ccm::Ccm,
+    hash::{Sha256, Sha512},
+    kdf::HkdfSha256,
+    kex::{KeyAgreement, P256, X25519},
+    mac::Cmac,
+    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+};
+
+/// A complete backend: key agreement, key derivation, hashing, signatures, and keyed AES-CCM
+/// and AES-CMAC engines.
+///
+/// Application and protocol code that needs several capabilities takes one `P: Provider`
+/// instead of a list of trait bounds. Keys for the symmetric engines are imported once, when
+/// the engine is built, so a hardware backend can hold them in a key slot.
+pub trait Provider:
+    Default
+    + KeyAgreement<X25519>
+    + KeyAgreement<P256>
+    + HkdfSha256
+    + Sha256
+    + Sha512
+    + Verify<Ed25519>
+    + Sign<Ed25519>
+    + Verify<EcdsaP256>
+    + VerifyPrehash<EcdsaP256>
+    + Sign<EcdsaP256>
+{
+    /// AES-CCM (and through it every [`AesCcm`](bulwark_api::ccm::AesCcm) size and
+    /// [`CcmStar`](bulwark_api::ccm::CcmStar)) under one key.
+    type Ccm: Ccm;
+    /// AES-CMAC under one key.
+    type Cmac: Cmac;
+
+    /// An AES-CCM engine for `key` (16, 24 or 32 bytes: AES-128, -192 or -256).
+    ///
+    /// The key must be used for CCM only, and a nonce never twice under it. Returns
+    /// [`Error::InvalidInput`] for any other key length. The caller keeps (and should wipe)
+    /// `key`; the engine zeroizes its own copy on drop.
+    fn ccm(&mut self, key: &[u8]) -> Result<Self::Ccm, Error>;
+
+    /// An AES-CMAC engine for `key` (16, 24 or 32 bytes), used for CMAC only. Same errors and
+    /// key handling as [`Provider::ccm`].
+    fn cmac(&mut self, key: &[u8]) -> Result<Self::Cmac, Error>;
+}
+
+impl Provider for bulwark_soft::Soft {
+    type Ccm = bulwark_soft::SoftCcm;
+    type Cmac = bulwark_soft::SoftCmac;
+
+    fn ccm(&mut self, key: &[u8]) -> Result<Self::Ccm, Error> {
+        Ok(bulwark_soft::SoftCcm::new(bulwark_soft::SoftAes::new(key)?))
+    }
+
+    fn cmac(&mut self, key: &[u8]) -> Result<Self::Cmac, Error> {
+        Ok(bulwark_soft::SoftCmac::new(bulwark_soft::SoftAes::new(
+            key,
+        )?))
+    }
+}
+
+#[cfg(feature = "server")]
+impl Provider for bulwark_server::Server {
+    type Ccm = bulwark_soft::SoftCcm;
+    type Cmac = bulwark_soft::SoftCmac;
+
+    fn ccm(&mut self, key: &[u8]) -> Result<Self::Ccm, Error> {
+        bulwark_server::Server::ccm(self, key)
+    }
+
+    fn cmac(&mut self, key: &[u8]) -> Result<Self::Cmac, Error> {
+        self.soft().cmac(key)
+    }
+}
+
+/// The backend this build uses: the gateway backend ([`bulwark_server::Server`]) with the
+/// `server` feature, the portable software backend ([`bulwark_soft::Soft`]) otherwise.
+#[cfg(feature = "server")]
+pub type DefaultProvider = bulwark_server::Server;
+
+/// The backend this build uses: the portable software backend ([`bulwark_soft::Soft`]); the
+/// `server` feature selects the gateway backend on `std` targets.
+#[cfg(not(feature = "server"))]
+pub type DefaultProvider = bulwark_soft::Soft;
