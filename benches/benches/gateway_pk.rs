@@ -37,7 +37,7 @@ fn secret(bytes: [u8; 32]) -> SecretBytes<32> {
     SecretBytes::try_from_slice(&bytes).expect("32 bytes")
 }
 
-fn kex_static<S: bulwark_api::kex::Scheme, K: KeyAgreement<S>>(
+fn kex_static<S: bulwark_api::kex::Algorithm, K: KeyAgreement<S>>(
     c: &mut Criterion,
     name: &str,
     mut k: K,
@@ -53,7 +53,7 @@ fn kex_static<S: bulwark_api::kex::Scheme, K: KeyAgreement<S>>(
     });
 }
 
-fn kex_ephemeral<S: bulwark_api::kex::Scheme, K: KeyAgreement<S>>(
+fn kex_ephemeral<S: bulwark_api::kex::Algorithm, K: KeyAgreement<S>>(
     c: &mut Criterion,
     name: &str,
     mut k: K,
@@ -227,7 +227,7 @@ fn openssl_p256(
     openssl::pkey::PKey::from_ec_key(key).expect("pkey")
 }
 
-fn bulwark_sig<S: bulwark_api::sig::SignatureScheme, K: Sign<S>>(
+fn bulwark_sig<S: bulwark_api::sig::Algorithm, K: Sign<S>>(
     c: &mut Criterion,
     op: &str,
     name: &str,
@@ -238,7 +238,7 @@ fn bulwark_sig<S: bulwark_api::sig::SignatureScheme, K: Sign<S>>(
     let signature = k.sign(&key, MSG).expect("sign");
     c.bench_function(&format!("{op}-verify/{name}"), |b| {
         b.iter(|| {
-            k.verify(black_box(&public), black_box(MSG), signature.as_ref())
+            k.verify(black_box(&public), black_box(MSG), black_box(&signature))
                 .expect("valid")
         })
     });
@@ -431,7 +431,7 @@ fn ed25519_batch(c: &mut Criterion) {
         .collect();
     let dalek_sigs: Vec<ed25519_dalek::Signature> = signatures
         .iter()
-        .map(ed25519_dalek::Signature::from_bytes)
+        .map(|s| ed25519_dalek::Signature::from_bytes(&s.to_bytes()))
         .collect();
     let dalek_msgs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
     c.bench_function("ed25519-verify-64/dalek-verify_batch-unchecked", |b| {

@@ -73,7 +73,7 @@ fn signatures(c: &mut Criterion) {
     let esig = Sign::<Ed25519>::sign(&mut soft, &ek, msg).expect("sign");
     c.bench_function("ed25519-verify/bulwark", |b| {
         b.iter(|| {
-            Verify::<Ed25519>::verify(&mut soft, &epk, black_box(msg), black_box(esig.as_ref()))
+            Verify::<Ed25519>::verify(&mut soft, &epk, black_box(msg), black_box(&esig))
                 .expect("valid")
         })
     });
@@ -93,13 +93,13 @@ fn signatures(c: &mut Criterion) {
     let psig = Sign::<EcdsaP256>::sign(&mut soft, &pk, msg).expect("sign");
     c.bench_function("ecdsa-p256-verify/bulwark", |b| {
         b.iter(|| {
-            Verify::<EcdsaP256>::verify(&mut soft, &ppk, black_box(msg), black_box(psig.as_ref()))
+            Verify::<EcdsaP256>::verify(&mut soft, &ppk, black_box(msg), black_box(&psig))
                 .expect("valid")
         })
     });
     let raw: [u8; 65] = Verify::<EcdsaP256>::export_public(&mut soft, &ppk);
     let vk = p256::ecdsa::VerifyingKey::from_sec1_bytes(&raw).expect("point");
-    let sig = p256::ecdsa::Signature::from_slice(psig.as_ref()).expect("r||s");
+    let sig = p256::ecdsa::Signature::from_slice(&psig.to_fixed()).expect("r||s");
     c.bench_function("ecdsa-p256-verify/reference-p256", |b| {
         use p256::ecdsa::signature::Verifier as _;
         b.iter(|| {
@@ -173,7 +173,7 @@ fn mcuboot(c: &mut Criterion) {
             .sign_ed25519(&mut soft, &key, &body, &mut image)
             .expect("sign");
         image.truncate(len);
-        let verifier = Verifier::ed25519(&trusted);
+        let verifier = Verifier::ed25519(&mut soft, &trusted).expect("trusted key");
         c.bench_function(&format!("mcuboot-verify-{label}/bulwark"), |b| {
             b.iter(|| {
                 verifier

@@ -1,6 +1,8 @@
 //! ECDSA P-256 / SHA-256 verification through `Verify<EcdsaP256>`, `VerifyPrehash<EcdsaP256>`
 //! and `Sign<EcdsaP256>` (the backend is `bulwark_fuzz::SigBackend`), cross-checked against
-//! the `p256` crate. Signatures are raw `r || s` (64 bytes) or DER (any other length).
+//! the `p256` crate. Signature bytes are read as the CLI reads them: 64 bytes through
+//! `EcdsaP256Signature::from_fixed`, any other length through `EcdsaP256Signature::from_der`
+//! (strict DER, against `p256`'s own DER decoder).
 //!
 //! Input: mode (u8). Even: public key (lv), signature (lv), message (rest), all arbitrary; the
 //! message is also tried as a prehash digest. Odd (structured): what to mutate (u8: 0 raw
@@ -10,7 +12,7 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    sig::{EcdsaP256, Sign, Verify, VerifyPrehash},
+    sig::{EcdsaP256, EcdsaP256Signature, Sign, Verify, VerifyPrehash},
 };
 use bulwark_fuzz::{Reader, SigBackend, ecdsa_der};
 use libfuzzer_sys::fuzz_target;
@@ -71,6 +73,21 @@ fn check(key: &[u8], msg: &[u8], digest: &[u8], sig: &[u8]) -> (bool, bool) {
     if key.len() == 65 {
         assert_eq!(exported.as_slice(), key);
     }
+    let decoded = if sig.len() == EcdsaP256Signature::FIXED_LEN {
+        EcdsaP256Signature::from_fixed_slice(sig)
+    } else {
+        EcdsaP256Signature::from_der(sig)
+    };
+    let sig = match decoded {
+        Ok(sig) => {
+            // Whatever decodes re-encodes to DER that decodes to the same signature.
+            assert_eq!(EcdsaP256Signature::from_der(sig.to_der().as_ref()), Ok(sig));
+            sig
+        }
+        Err(Error::InvalidInput) => return (false, false),
+        Err(e) => panic!("decode: unexpected {e:?}"),
+    };
+    let sig = &sig;
     let m = verdict(Verify::<EcdsaP256>::verify(&mut b, &pk, msg, sig));
     let d = match VerifyPrehash::<EcdsaP256>::verify_prehash(&mut b, &pk, digest, sig) {
         Err(Error::InvalidInput) => {
@@ -117,12 +134,10 @@ fuzz_target!(|data: &[u8]| {
     .unwrap();
     let pk = Sign::<EcdsaP256>::signing_public(&mut b, &sk).unwrap();
     let key = Verify::<EcdsaP256>::export_public(&mut b, &pk);
-    let raw: [u8; 64] = Sign::<EcdsaP256>::sign(&mut b, &sk, msg)
-        .unwrap()
-        .as_ref()
-        .try_into()
-        .unwrap();
+    let signature = Sign::<EcdsaP256>::sign(&mut b, &sk, msg).unwrap();
+    let raw: [u8; 64] = signature.to_fixed();
     let der = ecdsa_der(&raw);
+    assert_eq!(signature.to_der().as_ref(), &der[..], "DER encoding differs from p256");
     let digest: [u8; 32] = sha2::Sha256::digest(msg).into();
     assert_eq!(
         check(&key, msg, &digest, &raw),

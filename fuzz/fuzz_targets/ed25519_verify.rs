@@ -8,7 +8,7 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    sig::{Ed25519, Sign, Verify},
+    sig::{Ed25519, Ed25519Signature, Sign, Verify},
 };
 use bulwark_fuzz::{Reader, SigBackend};
 use libfuzzer_sys::fuzz_target;
@@ -36,7 +36,11 @@ fn check(key: &[u8], msg: &[u8], sig: &[u8]) -> bool {
                 Verify::<Ed25519>::export_public(&mut b, &pk).as_slice(),
                 key
             );
-            match Verify::<Ed25519>::verify(&mut b, &pk, msg, sig) {
+            // Anything but 64 bytes is not a signature.
+            let Ok(sig) = Ed25519Signature::from_slice(sig) else {
+                return false;
+            };
+            match Verify::<Ed25519>::verify(&mut b, &pk, msg, &sig) {
                 Ok(()) => true,
                 Err(Error::Verification) => false,
                 Err(e) => panic!("verify: unexpected {e:?}"),
@@ -74,7 +78,7 @@ fuzz_target!(|data: &[u8]| {
     let pk = Sign::<Ed25519>::signing_public(&mut b, &sk).unwrap();
     let key = Verify::<Ed25519>::export_public(&mut b, &pk);
     let sig = Sign::<Ed25519>::sign(&mut b, &sk, msg).unwrap();
-    let sig = sig.as_ref().to_vec();
+    let sig = sig.to_bytes().to_vec();
     assert!(check(&key, msg, &sig), "fresh signature rejected");
     assert!(reference(&key, msg, &sig));
     let (mut k2, mut m2, mut s2) = (key.to_vec(), msg.to_vec(), sig.clone());

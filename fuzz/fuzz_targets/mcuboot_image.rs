@@ -15,7 +15,7 @@
 
 use arbitrary::Arbitrary;
 use bulwark_firmware::{
-    ED25519_SPKI_PREFIX, ImageError, MonotonicCounter, SliceStorage, Slot, Verifier, format::flags,
+    ImageError, MonotonicCounter, SliceStorage, Slot, Verifier, format::flags,
 };
 use bulwark_fuzz::SigBackend;
 use libfuzzer_sys::fuzz_target;
@@ -202,10 +202,12 @@ fn build(s: &Synthetic) -> Vec<u8> {
         .to_bytes()
         .to_vec();
     let mut entries = vec![(if s.sha512 { 0x12u16 } else { 0x10 }, d)];
+    let spki = bulwark_api::encoding::spki_der(bulwark_api::sig::AlgorithmId::Ed25519, &pk)
+        .unwrap();
     if s.full_key {
-        entries.push((0x02, [&ED25519_SPKI_PREFIX[..], &pk].concat()));
+        entries.push((0x02, spki.as_ref().to_vec()));
     } else {
-        entries.push((0x01, digest(s.sha512, &[&ED25519_SPKI_PREFIX, &pk])));
+        entries.push((0x01, digest(s.sha512, &[spki.as_ref()])));
     }
     entries.push((0x24, sig));
     if s.pure {
@@ -333,9 +335,11 @@ fuzz_target!(|input: Input| {
     };
     let ed = [IMGTOOL_ED25519, synth_public()];
     let ec = [p256_key];
-    let verifier = Verifier::any(&ed, &ec)
-        .allow_missing_security_counter()
-        .with_sha512();
+    let mut backend = SigBackend::default();
+    let verifier = Verifier::any(&mut backend, &ed, &ec)
+        .and_then(|v| v.with_sha512(&mut backend))
+        .unwrap()
+        .allow_missing_security_counter();
     let chunk = 1 + usize::from(input.chunk % 64);
     let pad = usize::from(input.slot_pad % 32);
 

@@ -6,7 +6,7 @@
 use bulwark_api::{
     Error, Rng, SecretBytes,
     hash::{Sha256, Sha512},
-    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Sign, Verify, VerifyPrehash},
 };
 use sha2::Digest;
 
@@ -157,8 +157,13 @@ impl Verify<Ed25519> for RefBackend {
     fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
         key.to_bytes()
     }
-    fn verify(&mut self, key: &Self::PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
-        let sig = ed25519_dalek::Signature::from_slice(sig).map_err(|_| Error::Verification)?;
+    fn verify(
+        &mut self,
+        key: &Self::PublicKey,
+        msg: &[u8],
+        sig: &Ed25519Signature,
+    ) -> Result<(), Error> {
+        let sig = ed25519_dalek::Signature::from_bytes(&sig.to_bytes());
         key.verify_strict(msg, &sig)
             .map_err(|_| Error::Verification)
     }
@@ -166,7 +171,6 @@ impl Verify<Ed25519> for RefBackend {
 
 impl Sign<Ed25519> for RefBackend {
     type SigningKey = ed25519_dalek::SigningKey;
-    type Signature = [u8; 64];
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
         rng: &mut R,
@@ -182,19 +186,15 @@ impl Sign<Ed25519> for RefBackend {
     fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
         Ok(key.verifying_key())
     }
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<[u8; 64], Error> {
+    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
         use ed25519_dalek::Signer;
-        Ok(key.sign(message).to_bytes())
+        Ok(Ed25519Signature::from_bytes(&key.sign(message).to_bytes()))
     }
 }
 
-fn ecdsa_sig(sig: &[u8]) -> Result<p256::ecdsa::Signature, Error> {
-    if sig.len() == 64 {
-        p256::ecdsa::Signature::from_slice(sig)
-    } else {
-        p256::ecdsa::Signature::from_der(sig)
-    }
-    .map_err(|_| Error::Verification)
+/// The `p256` form of a signature: `p256` checks `r` and `s` in `1..n`.
+fn ecdsa_sig(sig: &EcdsaP256Signature) -> Result<p256::ecdsa::Signature, Error> {
+    p256::ecdsa::Signature::from_slice(&sig.to_fixed()).map_err(|_| Error::Verification)
 }
 
 impl Verify<EcdsaP256> for RefBackend {
@@ -211,7 +211,12 @@ impl Verify<EcdsaP256> for RefBackend {
         out.copy_from_slice(key.to_sec1_point(false).as_bytes());
         out
     }
-    fn verify(&mut self, key: &Self::PublicKey, msg: &[u8], sig: &[u8]) -> Result<(), Error> {
+    fn verify(
+        &mut self,
+        key: &Self::PublicKey,
+        msg: &[u8],
+        sig: &EcdsaP256Signature,
+    ) -> Result<(), Error> {
         use p256::ecdsa::signature::Verifier;
         key.verify(msg, &ecdsa_sig(sig)?)
             .map_err(|_| Error::Verification)
@@ -223,7 +228,7 @@ impl VerifyPrehash<EcdsaP256> for RefBackend {
         &mut self,
         key: &Self::PublicKey,
         digest: &[u8],
-        sig: &[u8],
+        sig: &EcdsaP256Signature,
     ) -> Result<(), Error> {
         use p256::ecdsa::signature::hazmat::PrehashVerifier;
         if digest.len() < 32 {
@@ -236,7 +241,6 @@ impl VerifyPrehash<EcdsaP256> for RefBackend {
 
 impl Sign<EcdsaP256> for RefBackend {
     type SigningKey = p256::ecdsa::SigningKey;
-    type Signature = [u8; 64];
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
         rng: &mut R,
@@ -250,12 +254,12 @@ impl Sign<EcdsaP256> for RefBackend {
     fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
         Ok(*key.verifying_key())
     }
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<[u8; 64], Error> {
+    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<EcdsaP256Signature, Error> {
         use p256::ecdsa::signature::Signer;
         let sig: p256::ecdsa::Signature = key.sign(message);
         let mut out = [0u8; 64];
         out.copy_from_slice(&sig.to_bytes());
-        Ok(out)
+        Ok(EcdsaP256Signature::from_fixed(&out))
     }
 }
 

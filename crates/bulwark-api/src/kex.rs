@@ -13,11 +13,11 @@
 
 use crate::{Error, Rng, SecretBytes};
 
-/// A key-agreement scheme, as a marker type for [`KeyAgreement`].
-pub trait Scheme {
+/// A key-agreement algorithm, as a marker type for [`KeyAgreement`] ([`X25519`], [`P256`]).
+pub trait Algorithm {
     /// The encoded public key: `[u8; 32]` for X25519, uncompressed SEC1 `[u8; 65]` for P-256.
     type PublicBytes: AsRef<[u8]> + Copy + core::fmt::Debug + PartialEq + Eq;
-    /// The scheme's name, for messages.
+    /// The algorithm's name, for messages.
     const NAME: &'static str;
 }
 
@@ -29,12 +29,12 @@ pub struct X25519;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct P256;
 
-impl Scheme for X25519 {
+impl Algorithm for X25519 {
     type PublicBytes = [u8; 32];
     const NAME: &'static str = "X25519";
 }
 
-impl Scheme for P256 {
+impl Algorithm for P256 {
     type PublicBytes = [u8; 65];
     const NAME: &'static str = "P-256";
 }
@@ -61,8 +61,8 @@ impl core::fmt::Debug for SharedSecret {
     }
 }
 
-/// Key agreement for scheme `S`, implemented by a backend.
-pub trait KeyAgreement<S: Scheme> {
+/// Key agreement for algorithm `A`, implemented by a backend.
+pub trait KeyAgreement<A: Algorithm> {
     /// A validated peer or own public key.
     type PublicKey: Clone + core::fmt::Debug;
     /// A one-time secret; consumed by [`KeyAgreement::agree`]. Zeroized on drop, not `Clone`.
@@ -125,5 +125,5 @@ pub trait KeyAgreement<S: Scheme> {
     fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error>;
 
     /// Encodes a public key (P-256: uncompressed SEC1).
-    fn export_public(&mut self, key: &Self::PublicKey) -> S::PublicBytes;
+    fn export_public(&mut self, key: &Self::PublicKey) -> A::PublicBytes;
 }

@@ -6,7 +6,7 @@ use crate::error::{CliError, CliResult};
 use bulwark_api::SecretBytes;
 use bulwark_soft::SoftAes;
 use clap::Args;
-use std::fs::{self, OpenOptions};
+use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use zeroize::{Zeroize, Zeroizing};
@@ -43,27 +43,16 @@ pub fn decode_hex(arg: &str, hex: &str) -> CliResult<Zeroizing<Vec<u8>>> {
             format_args!("odd number of hex digits ({})", digits.len()),
         ));
     }
-    let mut out = Zeroizing::new(Vec::with_capacity(digits.len() / 2));
-    for (i, pair) in digits.chunks_exact(2).enumerate() {
-        let mut byte = 0u8;
-        for (j, &d) in pair.iter().enumerate() {
-            let nibble = match d {
-                b'0'..=b'9' => d - b'0',
-                b'a'..=b'f' => d - b'a' + 10,
-                b'A'..=b'F' => d - b'A' + 10,
-                _ => {
-                    return Err(CliError::arg(
-                        arg,
-                        format_args!(
-                            "invalid hex: character {} is not a hex digit",
-                            2 * i + j + 1
-                        ),
-                    ));
-                }
-            };
-            byte = (byte << 4) | nibble;
-        }
-        out.push(byte);
+    let mut out = Zeroizing::new(vec![0u8; digits.len() / 2]);
+    if base16ct::mixed::decode(digits, &mut out).is_err() {
+        let at = digits
+            .iter()
+            .position(|d| !d.is_ascii_hexdigit())
+            .unwrap_or(0);
+        return Err(CliError::arg(
+            arg,
+            format_args!("invalid hex: character {} is not a hex digit", at + 1),
+        ));
     }
     Ok(out)
 }
@@ -79,10 +68,9 @@ pub fn take_secret_hex(arg: &str, hex: &mut String) -> CliResult<Zeroizing<Vec<u
 /// Appends the lowercase hex of `bytes` to `out`. Reserve the room first when `out` will hold
 /// secrets, so that no reallocation leaves an unwiped copy behind.
 pub fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    let mut buf = Zeroizing::new(vec![0u8; bytes.len() * 2]);
+    if let Ok(hex) = base16ct::lower::encode_str(bytes, &mut buf) {
+        out.push_str(hex);
     }
 }
 
@@ -260,8 +248,9 @@ pub fn write_file(arg: &str, path: &Path, data: &[u8]) -> CliResult {
     }
 }
 
-/// Writes `data` to a new temporary file next to `path`, then renames it over `path`, so that
-/// `path` is never left empty or half-written. The temporary file is removed on failure.
+/// Writes `data` to a new temporary file next to `path` (`tempfile`, created with the mode a
+/// new file gets), then renames it over `path`, so that `path` is never left empty or
+/// half-written. The temporary file is removed on failure.
 fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
@@ -270,31 +259,21 @@ fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    for attempt in 0u32..1000 {
-        let mut tmp_name = std::ffi::OsString::from(".");
-        tmp_name.push(name);
-        tmp_name.push(format!(".{}.{attempt}.tmp", std::process::id()));
-        let tmp = dir.join(tmp_name);
-        let file = match OpenOptions::new().write(true).create_new(true).open(&tmp) {
-            Ok(f) => f,
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        };
-        let result = write_and_close(file, data).and_then(|()| fs::rename(&tmp, path));
-        if result.is_err() {
-            let _ = fs::remove_file(&tmp);
-        }
-        return result;
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(name);
+    prefix.push(".");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // As `File::create`: 0666 less the umask (tempfile's default is 0600).
+        builder.permissions(fs::Permissions::from_mode(0o666));
     }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        "could not create a temporary file",
-    ))
-}
-
-fn write_and_close(mut file: fs::File, data: &[u8]) -> io::Result<()> {
+    let mut file = builder.tempfile_in(dir)?;
     file.write_all(data)?;
-    file.sync_all()
+    file.as_file().sync_all()?;
+    file.persist(path).map(drop).map_err(|e| e.error)
 }
 
 #[cfg(test)]

@@ -2,66 +2,49 @@
 //! with RFC 8410 Ed25519 and RFC 5915 EC keys), SEC1 `EC PRIVATE KEY` files and
 //! SubjectPublicKeyInfo public keys (RFC 5280/5480/8410), for Ed25519 and P-256 only.
 //!
-//! The DER structures are parsed by hand and strictly (definite minimal lengths, exact
-//! algorithm identifiers, no trailing bytes, no attributes): these are small fixed structures,
-//! and a strict parser cannot be talked into reading a key the wrong way. Every copy of secret
-//! material (file text, DER, seed or scalar) lives in a zeroizing buffer.
+//! The DER structures are read and written by `bulwark_api::encoding` (RustCrypto's `der`,
+//! `spki`, `pkcs8` and `sec1`), strictly: an input is accepted only if it re-encodes to the
+//! same bytes (definite minimal lengths, exact algorithm identifiers, no trailing bytes, no
+//! attributes). Every copy of secret material (file text, DER, seed or scalar) lives in a
+//! zeroizing buffer.
 
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
 use bulwark_api::SecretBytes;
-use bulwark_api::sig::{EcdsaP256, Ed25519, Sign, Verify};
-use bulwark_firmware::{ECDSA_P256_SPKI_PREFIX, ED25519_SPKI_PREFIX};
+use bulwark_api::encoding::{self, EncodingError, PrivateKeyParts};
+use bulwark_api::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign, Verify};
 use bulwark_soft::Soft;
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 use zeroize::Zeroizing;
 
-/// `id-Ed25519` (1.3.101.112), content octets.
-const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
-/// `id-ecPublicKey` (1.2.840.10045.2.1).
-const OID_EC_PUBLIC_KEY: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
-/// `prime256v1` / `secp256r1` (1.2.840.10045.3.1.7).
-const OID_P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
-
-/// PKCS#8 v1 of an Ed25519 key, up to the 32-byte seed (RFC 8410 section 7; what OpenSSL and
-/// Python `cryptography`, hence imgtool, write).
-const ED25519_PKCS8_PREFIX: [u8; 16] = [
-    0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
-];
-/// PKCS#8 v1 of a P-256 key up to the scalar: the ECPrivateKey inside carries the public key
-/// (`[1]`) but no parameters (they are in the AlgorithmIdentifier), as OpenSSL writes it.
-const P256_PKCS8_PREFIX: [u8; 36] = [
-    0x30, 0x81, 0x87, 0x02, 0x01, 0x00, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02,
-    0x01, 0x06, 0x08, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x04, 0x6d, 0x30, 0x6b, 0x02,
-    0x01, 0x01, 0x04, 0x20,
-];
-/// Between the scalar and the uncompressed point in [`P256_PKCS8_PREFIX`]'s structure.
-const P256_PKCS8_PUBLIC: [u8; 5] = [0xa1, 0x44, 0x03, 0x42, 0x00];
-
 /// Key files larger than this are refused before parsing (real ones are under 300 bytes).
 const MAX_KEY_FILE: u64 = 16 * 1024;
 /// Room for the DER inside the PEM armor.
 const MAX_DER: usize = 1024;
 
-/// The two key types.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum KeyType {
-    /// Ed25519 (RFC 8032)
-    Ed25519,
-    /// ECDSA on NIST P-256 with SHA-256
-    #[value(name = "ecdsa-p256")]
-    EcdsaP256,
+/// The `--type` values of `keygen`: the algorithms' command-line names, with their help.
+pub fn algorithm_parser() -> impl clap::builder::TypedValueParser<Value = AlgorithmId> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("ed25519").help("Ed25519 (RFC 8032)"),
+        PossibleValue::new("ecdsa-p256").help("ECDSA on NIST P-256 with SHA-256"),
+    ])
+    .map(|name| {
+        if name == "ed25519" {
+            AlgorithmId::Ed25519
+        } else {
+            AlgorithmId::EcdsaP256
+        }
+    })
 }
 
-impl KeyType {
-    /// The name used in messages and on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            KeyType::Ed25519 => "ed25519",
-            KeyType::EcdsaP256 => "ecdsa-p256",
-        }
+/// An algorithm's name in messages and on the command line.
+pub fn cli_name(algorithm: AlgorithmId) -> &'static str {
+    match algorithm {
+        AlgorithmId::Ed25519 => "ed25519",
+        AlgorithmId::EcdsaP256 => "ecdsa-p256",
     }
 }
 
@@ -84,30 +67,26 @@ impl PublicKey {
     }
 
     /// The SubjectPublicKeyInfo DER (44 or 91 bytes), as imgtool's `get_public_bytes()`.
-    pub fn spki_der(&self) -> Vec<u8> {
-        let prefix: &[u8] = match self {
-            PublicKey::Ed25519(_) => &ED25519_SPKI_PREFIX,
-            PublicKey::EcdsaP256(_) => &ECDSA_P256_SPKI_PREFIX,
-        };
-        let mut der = prefix.to_vec();
-        der.extend_from_slice(self.raw());
-        der
+    pub fn spki_der(&self) -> CliResult<Vec<u8>> {
+        encoding::spki_der(self.algorithm(), self.raw())
+            .map(|der| der.as_ref().to_vec())
+            .map_err(|e| CliError::Usage(format!("SubjectPublicKeyInfo encoding failed: {e}")))
     }
 
     /// The SubjectPublicKeyInfo as PEM (`BEGIN PUBLIC KEY`), with a final newline.
     pub fn spki_pem(&self) -> CliResult<String> {
-        let der = self.spki_der();
+        let der = self.spki_der()?;
         let mut buf = vec![0u8; MAX_DER * 2];
         let pem = pem_rfc7468::encode("PUBLIC KEY", pem_rfc7468::LineEnding::LF, &der, &mut buf)
             .map_err(|e| CliError::Usage(format!("PEM encoding failed: {e}")))?;
         Ok(pem.to_owned())
     }
 
-    /// The key type.
-    pub fn key_type(&self) -> KeyType {
+    /// The key's algorithm.
+    pub fn algorithm(&self) -> AlgorithmId {
         match self {
-            PublicKey::Ed25519(_) => KeyType::Ed25519,
-            PublicKey::EcdsaP256(_) => KeyType::EcdsaP256,
+            PublicKey::Ed25519(_) => AlgorithmId::Ed25519,
+            PublicKey::EcdsaP256(_) => AlgorithmId::EcdsaP256,
         }
     }
 }
@@ -141,18 +120,18 @@ impl KeyFile {
 
 /// The public key of a seed or scalar; `None` if the backend refuses it (a P-256 scalar of
 /// zero or at least n).
-pub fn derive_public(key_type: KeyType, secret: &SecretBytes<32>) -> Option<PublicKey> {
+pub fn derive_public(algorithm: AlgorithmId, secret: &SecretBytes<32>) -> Option<PublicKey> {
     let mut soft = Soft;
     let copy = SecretBytes::<32>::try_from_slice(secret.expose_secret()).ok()?;
-    match key_type {
-        KeyType::Ed25519 => {
+    match algorithm {
+        AlgorithmId::Ed25519 => {
             let key = Sign::<Ed25519>::import_signing_key(&mut soft, copy).ok()?;
             let public = Sign::<Ed25519>::signing_public(&mut soft, &key).ok()?;
             Some(PublicKey::Ed25519(Verify::<Ed25519>::export_public(
                 &mut soft, &public,
             )))
         }
-        KeyType::EcdsaP256 => {
+        AlgorithmId::EcdsaP256 => {
             let key = Sign::<EcdsaP256>::import_signing_key(&mut soft, copy).ok()?;
             let public = Sign::<EcdsaP256>::signing_public(&mut soft, &key).ok()?;
             Some(PublicKey::EcdsaP256(Verify::<EcdsaP256>::export_public(
@@ -164,16 +143,16 @@ pub fn derive_public(key_type: KeyType, secret: &SecretBytes<32>) -> Option<Publ
 
 /// Validates a raw public key (Ed25519: canonical, not of small order; P-256: SEC1
 /// uncompressed or compressed, on the curve). `None` if invalid.
-pub fn import_public(key_type: KeyType, raw: &[u8]) -> Option<PublicKey> {
+pub fn import_public(algorithm: AlgorithmId, raw: &[u8]) -> Option<PublicKey> {
     let mut soft = Soft;
-    match key_type {
-        KeyType::Ed25519 => {
+    match algorithm {
+        AlgorithmId::Ed25519 => {
             let key = Verify::<Ed25519>::import_public(&mut soft, raw).ok()?;
             Some(PublicKey::Ed25519(Verify::<Ed25519>::export_public(
                 &mut soft, &key,
             )))
         }
-        KeyType::EcdsaP256 => {
+        AlgorithmId::EcdsaP256 => {
             let key = Verify::<EcdsaP256>::import_public(&mut soft, raw).ok()?;
             Some(PublicKey::EcdsaP256(Verify::<EcdsaP256>::export_public(
                 &mut soft, &key,
@@ -185,14 +164,14 @@ pub fn import_public(key_type: KeyType, raw: &[u8]) -> Option<PublicKey> {
 /// Generates a key from the OS generator. P-256 scalars are drawn by rejection sampling (a
 /// 32-byte string is used only if it is in `[1, n-1]`; a retry happens with probability
 /// about 2^-32).
-pub fn generate(key_type: KeyType) -> CliResult<PrivateKey> {
+pub fn generate(algorithm: AlgorithmId) -> CliResult<PrivateKey> {
     for _ in 0..64 {
         let secret = SecretBytes::<32>::random(&mut OsRng).map_err(|e| {
             CliError::Usage(format!(
                 "keygen: the operating system's random generator failed: {e}"
             ))
         })?;
-        if let Some(public) = derive_public(key_type, &secret) {
+        if let Some(public) = derive_public(algorithm, &secret) {
             return Ok(PrivateKey { secret, public });
         }
     }
@@ -203,21 +182,16 @@ pub fn generate(key_type: KeyType) -> CliResult<PrivateKey> {
 
 /// The PKCS#8 PEM (`BEGIN PRIVATE KEY`) of a private key, as OpenSSL and imgtool write it.
 pub fn private_pkcs8_pem(key: &PrivateKey) -> CliResult<Zeroizing<String>> {
-    let mut der = Zeroizing::new(Vec::with_capacity(160));
-    match key.public {
-        PublicKey::Ed25519(_) => {
-            der.extend_from_slice(&ED25519_PKCS8_PREFIX);
-            der.extend_from_slice(key.secret.expose_secret());
-        }
-        PublicKey::EcdsaP256(point) => {
-            der.extend_from_slice(&P256_PKCS8_PREFIX);
-            der.extend_from_slice(key.secret.expose_secret());
-            der.extend_from_slice(&P256_PKCS8_PUBLIC);
-            der.extend_from_slice(&point);
-        }
-    }
+    // The DER buffer zeroizes itself on drop.
+    let der = encoding::pkcs8_der(
+        key.public.algorithm(),
+        key.secret.expose_secret(),
+        key.public.raw(),
+    )
+    .map_err(|e| CliError::Usage(format!("PKCS#8 encoding failed: {e}")))?;
+    let der = der.as_ref();
     let mut buf = Zeroizing::new(vec![0u8; MAX_DER * 2]);
-    let len = pem_rfc7468::encode("PRIVATE KEY", pem_rfc7468::LineEnding::LF, &der, &mut buf)
+    let len = pem_rfc7468::encode("PRIVATE KEY", pem_rfc7468::LineEnding::LF, der, &mut buf)
         .map_err(|e| CliError::Usage(format!("PEM encoding failed: {e}")))?
         .len();
     let mut text = Zeroizing::new(String::with_capacity(len));
@@ -308,241 +282,41 @@ pub fn parse_key_file(text: &[u8]) -> Result<KeyFile, String> {
     let mut buf = Zeroizing::new([0u8; MAX_DER]);
     let (label, der) = pem_rfc7468::decode(block.as_bytes(), &mut buf[..])
         .map_err(|e| format!("invalid PEM: {e}"))?;
+    let refused = |e: EncodingError| e.to_string();
     match label {
-        "PRIVATE KEY" => parse_pkcs8(der).map(KeyFile::Private),
-        "EC PRIVATE KEY" => parse_sec1(der).map(KeyFile::Private),
-        _ => parse_spki(der).map(KeyFile::Public),
-    }
-}
-
-/// A strict DER reader over one level of a structure.
-struct Der<'a> {
-    data: &'a [u8],
-}
-
-impl<'a> Der<'a> {
-    fn new(data: &'a [u8]) -> Self {
-        Self { data }
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.data.first().copied()
-    }
-
-    fn is_empty(&self) -> bool {
-        self.data.is_empty()
-    }
-
-    /// Takes one element with tag `tag`; returns its content. Lengths must be in the
-    /// minimal definite form (short below 128, `81 xx` up to 255, `82 xxxx` beyond).
-    fn take(&mut self, tag: u8) -> Result<&'a [u8], String> {
-        let bad = || format!("malformed DER (expected tag {tag:#04x})");
-        let (&t, rest) = self.data.split_first().ok_or_else(bad)?;
-        if t != tag {
-            return Err(bad());
+        "PRIVATE KEY" => {
+            private_key(encoding::parse_pkcs8(der).map_err(refused)?).map(KeyFile::Private)
         }
-        let (&first, rest) = rest.split_first().ok_or_else(bad)?;
-        let (len, rest) = match first {
-            0..=0x7f => (usize::from(first), rest),
-            0x81 => match rest {
-                [l, tail @ ..] if *l >= 0x80 => (usize::from(*l), tail),
-                _ => return Err(bad()),
-            },
-            0x82 => match rest {
-                [h, l, tail @ ..] if *h != 0 => ((usize::from(*h) << 8) | usize::from(*l), tail),
-                _ => return Err(bad()),
-            },
-            _ => return Err(bad()),
-        };
-        let (content, rest) = rest.split_at_checked(len).ok_or_else(bad)?;
-        self.data = rest;
-        Ok(content)
-    }
-
-    /// Takes a SEQUENCE and returns a reader over its content.
-    fn seq(&mut self) -> Result<Der<'a>, String> {
-        self.take(0x30).map(Der::new)
-    }
-
-    fn end(&self) -> Result<(), String> {
-        if self.data.is_empty() {
-            Ok(())
-        } else {
-            Err("malformed DER (unexpected trailing data)".to_owned())
+        "EC PRIVATE KEY" => {
+            private_key(encoding::parse_sec1(der).map_err(refused)?).map(KeyFile::Private)
+        }
+        _ => {
+            let (algorithm, raw) = encoding::parse_spki(der).map_err(refused)?;
+            import_public(algorithm, raw)
+                .map(KeyFile::Public)
+                .ok_or_else(|| format!("invalid {} public key", cli_name(algorithm)))
         }
     }
 }
 
-/// The AlgorithmIdentifier of a key: Ed25519 (no parameters) or id-ecPublicKey with the
-/// named curve prime256v1.
-fn parse_algorithm(mut alg: Der<'_>) -> Result<KeyType, String> {
-    let oid = alg.take(0x06)?;
-    let key_type = if oid == OID_ED25519 {
-        KeyType::Ed25519
-    } else if oid == OID_EC_PUBLIC_KEY {
-        let curve = alg.take(0x06).map_err(|_| {
-            "EC key without the named curve P-256 (explicit curve parameters are not supported)"
-                .to_owned()
-        })?;
-        if curve != OID_P256 {
-            return Err("unsupported elliptic curve (only P-256 / prime256v1)".to_owned());
-        }
-        KeyType::EcdsaP256
-    } else {
-        return Err("unsupported key algorithm (only Ed25519 and ECDSA P-256)".to_owned());
+/// A private key from a parsed file: the secret must be 32 bytes and valid (a P-256 scalar in
+/// `[1, n-1]`), and an embedded public key must be the secret's own.
+fn private_key(parts: PrivateKeyParts<'_>) -> Result<PrivateKey, String> {
+    let what = match parts.algorithm {
+        AlgorithmId::Ed25519 => "Ed25519 private key",
+        AlgorithmId::EcdsaP256 => "P-256 private key",
     };
-    alg.end()?;
-    Ok(key_type)
-}
-
-/// The raw key in a `BIT STRING` (no unused bits).
-fn bit_string_key(content: &[u8]) -> Result<&[u8], String> {
-    match content.split_first() {
-        Some((0, key)) => Ok(key),
-        _ => Err("malformed public key BIT STRING".to_owned()),
-    }
-}
-
-fn parse_spki(der: &[u8]) -> Result<PublicKey, String> {
-    let mut outer = Der::new(der);
-    let mut spki = outer.seq()?;
-    outer.end()?;
-    let key_type = parse_algorithm(spki.seq()?)?;
-    let key = bit_string_key(spki.take(0x03)?)?;
-    spki.end()?;
-    import_public(key_type, key).ok_or_else(|| format!("invalid {} public key", key_type.name()))
-}
-
-fn secret_from(bytes: &[u8], what: &str) -> Result<SecretBytes<32>, String> {
-    SecretBytes::try_from_slice(bytes)
-        .map_err(|_| format!("{what}: {} bytes, expected 32", bytes.len()))
-}
-
-/// Checks an embedded public key against the one derived from the secret.
-fn check_embedded(derived: &PublicKey, embedded: Option<&[u8]>) -> Result<(), String> {
-    match embedded {
-        None => Ok(()),
-        Some(raw) => match import_public(derived.key_type(), raw) {
-            Some(k) if k == *derived => Ok(()),
-            _ => Err("the public key in the file does not match its private key".to_owned()),
-        },
-    }
-}
-
-fn private_key(
-    key_type: KeyType,
-    secret: SecretBytes<32>,
-    embedded: Option<&[u8]>,
-) -> Result<PrivateKey, String> {
-    let public = derive_public(key_type, &secret)
+    let secret = SecretBytes::try_from_slice(parts.secret)
+        .map_err(|_| format!("{what}: {} bytes, expected 32", parts.secret.len()))?;
+    let public = derive_public(parts.algorithm, &secret)
         .ok_or_else(|| "invalid P-256 private key (the scalar must be in [1, n-1])".to_owned())?;
-    check_embedded(&public, embedded)?;
+    if let Some(raw) = parts.public {
+        match import_public(parts.algorithm, raw) {
+            Some(k) if k == public => {}
+            _ => return Err("the public key in the file does not match its private key".to_owned()),
+        }
+    }
     Ok(PrivateKey { secret, public })
-}
-
-/// PKCS#8 `PrivateKeyInfo` (v1) or `OneAsymmetricKey` (v2, with the public key).
-fn parse_pkcs8(der: &[u8]) -> Result<PrivateKey, String> {
-    let mut outer = Der::new(der);
-    let mut info = outer.seq()?;
-    outer.end()?;
-    let version = info.take(0x02)?;
-    let v2 = match version {
-        [0] => false,
-        [1] => true,
-        _ => return Err("unsupported PKCS#8 version".to_owned()),
-    };
-    let key_type = parse_algorithm(info.seq()?)?;
-    let private = info.take(0x04)?;
-    if info.peek() == Some(0xa0) {
-        return Err("PKCS#8 attributes are not supported".to_owned());
-    }
-    let embedded = if info.peek() == Some(0x81) && v2 {
-        Some(bit_string_key(info.take(0x81)?)?)
-    } else {
-        None
-    };
-    info.end()?;
-    match key_type {
-        KeyType::Ed25519 => {
-            // CurvePrivateKey ::= OCTET STRING (the 32-byte seed).
-            let mut inner = Der::new(private);
-            let seed = inner.take(0x04)?;
-            inner.end()?;
-            private_key(
-                key_type,
-                secret_from(seed, "Ed25519 private key")?,
-                embedded,
-            )
-        }
-        KeyType::EcdsaP256 => {
-            let key = parse_ec_private_key(private, false)?;
-            if embedded.is_some() && key.public.is_some() && embedded != key.public {
-                return Err("the file holds two different public keys".to_owned());
-            }
-            let public = key.public.or(embedded);
-            private_key(
-                key_type,
-                secret_from(key.scalar, "P-256 private key")?,
-                public,
-            )
-        }
-    }
-}
-
-/// SEC1 `EC PRIVATE KEY` (RFC 5915): must name the curve P-256.
-fn parse_sec1(der: &[u8]) -> Result<PrivateKey, String> {
-    let key = parse_ec_private_key(der, true)?;
-    private_key(
-        KeyType::EcdsaP256,
-        secret_from(key.scalar, "P-256 private key")?,
-        key.public,
-    )
-}
-
-struct EcPrivateKey<'a> {
-    scalar: &'a [u8],
-    public: Option<&'a [u8]>,
-}
-
-/// `ECPrivateKey ::= SEQUENCE { version 1, privateKey OCTET STRING, [0] parameters OPTIONAL,
-/// [1] publicKey OPTIONAL }`. Parameters, when present, must be the named curve P-256; a
-/// standalone SEC1 file must have them.
-fn parse_ec_private_key(der: &[u8], need_curve: bool) -> Result<EcPrivateKey<'_>, String> {
-    let mut outer = Der::new(der);
-    let mut key = outer.seq()?;
-    outer.end()?;
-    if key.take(0x02)? != [1] {
-        return Err("unsupported ECPrivateKey version".to_owned());
-    }
-    let scalar = key.take(0x04)?;
-    let mut has_curve = false;
-    if key.peek() == Some(0xa0) {
-        let mut params = Der::new(key.take(0xa0)?);
-        let curve = params.take(0x06).map_err(|_| {
-            "EC key with explicit curve parameters (only the named curve P-256 is supported)"
-                .to_owned()
-        })?;
-        params.end()?;
-        if curve != OID_P256 {
-            return Err("unsupported elliptic curve (only P-256 / prime256v1)".to_owned());
-        }
-        has_curve = true;
-    }
-    if need_curve && !has_curve {
-        return Err("EC PRIVATE KEY without the curve name".to_owned());
-    }
-    let public = if key.peek() == Some(0xa1) {
-        let mut wrapper = Der::new(key.take(0xa1)?);
-        let public = bit_string_key(wrapper.take(0x03)?)?;
-        wrapper.end()?;
-        Some(public)
-    } else {
-        None
-    };
-    if !key.is_empty() {
-        return Err("malformed ECPrivateKey (unexpected trailing data)".to_owned());
-    }
-    Ok(EcPrivateKey { scalar, public })
 }
 
 #[cfg(test)]
@@ -558,8 +332,8 @@ mod tests {
 
     #[test]
     fn round_trips_and_refusals() -> Result<(), String> {
-        for key_type in [KeyType::Ed25519, KeyType::EcdsaP256] {
-            let key = generate(key_type).map_err(|e| e.to_string())?;
+        for algorithm in AlgorithmId::ALL {
+            let key = generate(algorithm).map_err(|e| e.to_string())?;
             let text = private_pkcs8_pem(&key).map_err(|e| e.to_string())?;
             let KeyFile::Private(back) = parse_key_file(text.as_bytes())? else {
                 return Err("not private".into());
@@ -572,26 +346,23 @@ mod tests {
             };
             assert_eq!(p, key.public);
             // Trailing garbage in the DER, and text outside the block, are refused.
-            let mut der = key.public.spki_der();
+            let mut der = key.public.spki_der().map_err(|e| e.to_string())?;
             der.push(0);
             assert!(parse_key_file(pem("PUBLIC KEY", &der).as_bytes()).is_err());
             assert!(parse_key_file(format!("x\n{spki}").as_bytes()).is_err());
             assert!(parse_key_file(format!("{spki}{spki}").as_bytes()).is_err());
         }
         // A P-256 PKCS#8 key whose embedded public key is another key's.
-        let a = generate(KeyType::EcdsaP256).map_err(|e| e.to_string())?;
-        let b = generate(KeyType::EcdsaP256).map_err(|e| e.to_string())?;
-        let mut der = P256_PKCS8_PREFIX.to_vec();
-        der.extend_from_slice(a.secret.expose_secret());
-        der.extend_from_slice(&P256_PKCS8_PUBLIC);
-        der.extend_from_slice(b.public.raw());
-        assert!(parse_key_file(pem("PRIVATE KEY", &der).as_bytes()).is_err());
+        let a = generate(AlgorithmId::EcdsaP256).map_err(|e| e.to_string())?;
+        let b = generate(AlgorithmId::EcdsaP256).map_err(|e| e.to_string())?;
+        let secret: [u8; 32] = *a.secret.expose_secret();
+        let der = encoding::pkcs8_der(AlgorithmId::EcdsaP256, &secret, b.public.raw())
+            .map_err(|e| e.to_string())?;
+        assert!(parse_key_file(pem("PRIVATE KEY", der.as_ref()).as_bytes()).is_err());
         // Scalar zero.
-        let mut der = P256_PKCS8_PREFIX.to_vec();
-        der.extend_from_slice(&[0u8; 32]);
-        der.extend_from_slice(&P256_PKCS8_PUBLIC);
-        der.extend_from_slice(a.public.raw());
-        assert!(parse_key_file(pem("PRIVATE KEY", &der).as_bytes()).is_err());
+        let der = encoding::pkcs8_der(AlgorithmId::EcdsaP256, &[0; 32], a.public.raw())
+            .map_err(|e| e.to_string())?;
+        assert!(parse_key_file(pem("PRIVATE KEY", der.as_ref()).as_bytes()).is_err());
         Ok(())
     }
 }

@@ -733,7 +733,7 @@ fn verify_ecdsa_p256_lengths() {
         SecretBytes,
         sig::{EcdsaP256, Sign, Verify},
     };
-    use bulwark_soft::{Soft, ecdsa_signature_to_der};
+    use bulwark_soft::Soft;
     let sk = Sign::<EcdsaP256>::import_signing_key(
         &mut Soft,
         SecretBytes::try_from_slice(&[0x21; 32]).unwrap(),
@@ -741,9 +741,11 @@ fn verify_ecdsa_p256_lengths() {
     .unwrap();
     let pk = Sign::<EcdsaP256>::signing_public(&mut Soft, &sk).unwrap();
     let unc = Verify::<EcdsaP256>::export_public(&mut Soft, &pk);
-    let raw = Sign::<EcdsaP256>::sign(&mut Soft, &sk, b"\x01").unwrap();
-    let mut der = [0u8; 72];
-    let der_len = ecdsa_signature_to_der(&raw, &mut der);
+    let sig = Sign::<EcdsaP256>::sign(&mut Soft, &sk, b"\x01").unwrap();
+    let raw = sig.to_fixed();
+    let der = sig.to_der();
+    let der = der.as_ref();
+    let der_len = der.len();
     let key_of = |n: usize| {
         let mut v = if n >= 49 {
             unc.to_vec()

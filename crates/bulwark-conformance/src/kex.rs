@@ -33,7 +33,7 @@ use bulwark_api::{
     Error, SecretBytes,
     hazmat::expose_shared_secret,
     kdf::HkdfSha256,
-    kex::{KeyAgreement, P256, Scheme, X25519},
+    kex::{Algorithm, KeyAgreement, P256, X25519},
 };
 use bulwark_testkit::small_order::X25519_SMALL_ORDER;
 
@@ -144,7 +144,7 @@ fn uncompressed_field(
 }
 
 /// `agree_static(import_static(private), peer)` compared with `expected`.
-fn agree_matches<S: Scheme, K: KeyAgreement<S>>(
+fn agree_matches<S: Algorithm, K: KeyAgreement<S>>(
     k: &mut K,
     secret: &K::StaticSecret,
     peer: &K::PublicKey,
@@ -727,7 +727,7 @@ pub fn p256_negative<K: KeyAgreement<P256>>(k: &mut K) -> Result<Report, Failure
     Ok(report)
 }
 
-fn exchange<S: Scheme, K: KeyAgreement<S>, H: HkdfSha256>(
+fn exchange<S: Algorithm, K: KeyAgreement<S>, H: HkdfSha256>(
     set: &'static str,
     k: &mut K,
     h: &mut H,

@@ -40,7 +40,7 @@ pub enum ImageError {
     /// A TLV entry crosses the end of its area, or the entries do not fill the area exactly.
     TlvTruncated,
     /// A known TLV has the wrong length (hash not 32/64 bytes, key hash not the image hash's
-    /// length, public key not the scheme's SubjectPublicKeyInfo length, Ed25519 signature not
+    /// length, public key not the algorithm's SubjectPublicKeyInfo length, Ed25519 signature not
     /// 64 bytes, ECDSA signature outside 8..=72 bytes, counter not 4 bytes, dependency not 12
     /// bytes, SIG_PURE not 1 byte).
     BadTlvLength,
@@ -69,8 +69,8 @@ pub enum ImageError {
     /// A SHA-512 image, and the verifier was not built with SHA-512 support
     /// ([`crate::Verifier::with_sha512`]).
     UnsupportedHash,
-    /// The image is signed with a scheme this verifier does not accept.
-    SchemeNotAccepted,
+    /// The image is signed with an algorithm this verifier does not accept.
+    AlgorithmNotAccepted,
     /// The image has a pure Ed25519 signature (over the whole image), which needs the whole
     /// image in memory: use [`crate::Verifier::verify_slice`].
     PureNeedsSlice,
@@ -80,6 +80,8 @@ pub enum ImageError {
     KeyRevoked,
     /// A trusted key could not be imported by the backend (a configuration error).
     InvalidTrustedKey,
+    /// More trusted keys than [`crate::MAX_TRUSTED_KEYS`] (a configuration error).
+    TooManyTrustedKeys,
     /// The image has no security counter and the verifier requires one.
     MissingSecurityCounter,
     /// The image's security counter is below the device's monotonic counter.
@@ -126,11 +128,12 @@ impl ImageError {
             ImageError::MissingSignature => "no signature TLV",
             ImageError::TooManyDependencies => "too many dependencies",
             ImageError::UnsupportedHash => "unsupported hash algorithm",
-            ImageError::SchemeNotAccepted => "signature scheme not accepted",
+            ImageError::AlgorithmNotAccepted => "signature scheme not accepted",
             ImageError::PureNeedsSlice => "pure signature needs the image in memory",
             ImageError::UnknownKey => "untrusted key",
             ImageError::KeyRevoked => "revoked key",
             ImageError::InvalidTrustedKey => "invalid trusted key",
+            ImageError::TooManyTrustedKeys => "too many trusted keys",
             ImageError::MissingSecurityCounter => "no security counter",
             ImageError::Rollback => "security counter below the device counter",
             ImageError::Downgrade => "version below the minimum",
@@ -172,7 +175,7 @@ impl From<ImageError> for Error {
             ImageError::UnsupportedFlags
             | ImageError::UnsupportedTlv
             | ImageError::UnsupportedHash
-            | ImageError::SchemeNotAccepted
+            | ImageError::AlgorithmNotAccepted
             | ImageError::PureNeedsSlice => Error::Unsupported,
             ImageError::Flash | ImageError::Counter => Error::Hardware,
             ImageError::Backend(e) => e,

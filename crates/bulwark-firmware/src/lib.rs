@@ -2,35 +2,33 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+mod algorithm;
 pub mod build;
 mod error;
 mod fih;
 pub mod format;
 mod hash;
 mod rollback;
-mod scheme;
 mod storage;
 mod verify;
 
 use bulwark_api::{
     hash::Sha256,
-    sig::{EcdsaP256, Ed25519, Verify, VerifyPrehash},
+    sig::{Verify, VerifyPrehash},
 };
 
+pub use algorithm::{AnyAlgorithm, AnyKey, VerifyAlgorithms};
 pub use build::{
-    BuildError, ImageBuilder, PublicKeyFormat, SigningScheme, VALID_ALIGNMENTS, trailer_size,
+    BuildError, ImageBuilder, PublicKeyFormat, SignAlgorithm, VALID_ALIGNMENTS, trailer_size,
 };
 pub use bulwark_api::hash::{SHA512_LEN, Sha512};
-pub use bulwark_api::sig::{EcdsaP256 as EcdsaP256Scheme, Ed25519 as Ed25519Scheme};
+pub use bulwark_api::sig::{AlgorithmId, EcdsaP256, Ed25519};
 pub use error::ImageError;
-pub use format::{Dependency, ImageVersion, MAX_DEPENDENCIES};
+pub use format::{Dependency, ImageVersion, MAX_DEPENDENCIES, ParseVersionError, spki_len};
 pub use hash::{EitherState, HashAlg, HashSupport, ImageDigest, Sha256Only, Sha256OrSha512};
 pub use rollback::{MonotonicCounter, confirm};
-pub use scheme::{
-    AnyScheme, ECDSA_P256_SPKI_PREFIX, ED25519_SPKI_PREFIX, SchemeSet, SignatureKind,
-};
 pub use storage::{OutOfBounds, SliceStorage, Slot};
-pub use verify::{LAYOUT_SIZE, VerifiedImage, Verifier};
+pub use verify::{LAYOUT_SIZE, MAX_TRUSTED_KEYS, VerifiedImage, Verifier};
 
 /// What an Ed25519-only device needs: streaming SHA-256 and Ed25519 verification.
 /// Implemented for every such type.
@@ -42,6 +40,6 @@ impl<T: Sha256 + Verify<Ed25519> + ?Sized> Ed25519Suite for T {}
 pub trait EcdsaP256Suite: Sha256 + VerifyPrehash<EcdsaP256> {}
 impl<T: Sha256 + VerifyPrehash<EcdsaP256> + ?Sized> EcdsaP256Suite for T {}
 
-/// Both schemes: what [`Verifier::any`] needs. Implemented for every such type.
+/// Both algorithms: what [`Verifier::any`] needs. Implemented for every such type.
 pub trait FirmwareSuite: Ed25519Suite + EcdsaP256Suite {}
 impl<T: Ed25519Suite + EcdsaP256Suite + ?Sized> FirmwareSuite for T {}

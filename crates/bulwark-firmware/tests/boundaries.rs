@@ -41,9 +41,11 @@ fn ec_key(e: &Entry) -> [u8; 65] {
 /// Verifies `img` from a slice and by streaming (64-byte chunks, slot = the whole buffer);
 /// both must give the same verdict.
 fn check_any(ed: &[[u8; 32]], ec: &[[u8; 65]], img: &[u8], counter: u32) -> R {
-    let v = Verifier::any(ed, ec)
+    let v = Verifier::any(&mut TestBackend, ed, ec)
+        .unwrap()
         .allow_missing_security_counter()
-        .with_sha512();
+        .with_sha512(&mut TestBackend)
+        .unwrap();
     let mut c = TestCounter {
         value: counter,
         writes: 0,
@@ -182,7 +184,8 @@ fn flash_with(img: &[u8]) -> Vec<u8> {
 fn verify_flash(img_in_flash: &[u8], slot: Slot, buf_len: usize, key: [u8; 32]) -> R {
     let mut flash = SliceStorage::new(img_in_flash);
     let mut buf = vec![0u8; buf_len];
-    Verifier::ed25519(&[key])
+    Verifier::ed25519(&mut TestBackend, &[key])
+        .unwrap()
         .verify_flash(
             &mut TestBackend,
             &mut flash,
@@ -529,7 +532,10 @@ fn sig_pure_tlv() {
     for (name, value, expected) in &cases {
         let img = add(value.clone());
         let key = [ed_key(&e)];
-        let v = Verifier::ed25519(&key).with_sha512();
+        let v = Verifier::ed25519(&mut TestBackend, &key)
+            .unwrap()
+            .with_sha512(&mut TestBackend)
+            .unwrap();
         let r = v
             .verify_slice(&mut TestBackend, &img, &mut TestCounter::default())
             .map(|_| ());
@@ -623,7 +629,8 @@ fn dependency_count() {
     table("DEPENDENCY count (MAX_DEPENDENCIES = 4)", &rows, |n| {
         let deps = (0..n).map(|i| (0x40, vec![i as u8; 12])).collect();
         let img = signed(deps);
-        Verifier::ed25519(&key)
+        Verifier::ed25519(&mut TestBackend, &key)
+            .unwrap()
             .allow_missing_security_counter()
             .verify_slice(&mut TestBackend, &img, &mut TestCounter::default())
             .map(|v| v.dependencies().len())
@@ -638,7 +645,7 @@ fn verify_counter(
     allow_missing: bool,
 ) -> Result<VerifiedImage, ImageError> {
     let key = [synthetic_public()];
-    let v = Verifier::ed25519(&key);
+    let v = Verifier::ed25519(&mut TestBackend, &key).unwrap();
     let v = if allow_missing {
         v.allow_missing_security_counter()
     } else {
@@ -706,7 +713,8 @@ fn min_version() {
     let rows: Vec<(usize, R)> = mins.iter().enumerate().map(|(i, m)| (i, m.1)).collect();
     let key = [ed_key(&e)];
     table("Verifier::min_version", &rows, |i| {
-        Verifier::ed25519(&key)
+        Verifier::ed25519(&mut TestBackend, &key)
+            .unwrap()
             .min_version(mins[i].0)
             .verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
             .map(|_| ())
@@ -731,7 +739,8 @@ fn trusted_and_revoked_key_lists() {
         (3, Err(ImageError::UnknownKey)),
     ];
     table("Verifier::ed25519 trusted list", &rows, |i| {
-        Verifier::ed25519(lists[i])
+        Verifier::ed25519(&mut TestBackend, lists[i])
+            .unwrap()
             .verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
             .map(|_| ())
     });
@@ -739,7 +748,8 @@ fn trusted_and_revoked_key_lists() {
     let rows = [(0, Ok(())), (1, Ok(())), (2, Err(ImageError::KeyRevoked))];
     let key = [right];
     table("Verifier::revoked list", &rows, |i| {
-        Verifier::ed25519(&key)
+        Verifier::ed25519(&mut TestBackend, &key)
+            .unwrap()
             .revoked(revoked_lists[i])
             .verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
             .map(|_| ())

@@ -8,8 +8,8 @@ use bulwark_api::{
     sig::{EcdsaP256, Ed25519, Sign},
 };
 use bulwark_firmware::{
-    BuildError, HashAlg, ImageBuilder, ImageError, ImageVersion, MonotonicCounter, PublicKeyFormat,
-    SignatureKind, Verifier, trailer_size,
+    AlgorithmId, BuildError, HashAlg, ImageBuilder, ImageError, ImageVersion, MonotonicCounter,
+    PublicKeyFormat, Verifier, trailer_size,
 };
 use bulwark_soft::Soft;
 use bulwark_testkit::hex::decode as hex;
@@ -173,12 +173,12 @@ fn ed25519_images_are_byte_identical_to_imgtool() {
             let b = builder.with_sha512();
             (
                 b.sign_ed25519(&mut soft, &key, &payload, &mut out),
-                b.max_image_len(SignatureKind::Ed25519, payload.len()),
+                b.max_image_len(AlgorithmId::Ed25519, payload.len()),
             )
         } else {
             (
                 builder.sign_ed25519(&mut soft, &key, &payload, &mut out),
-                builder.max_image_len(SignatureKind::Ed25519, payload.len()),
+                builder.max_image_len(AlgorithmId::Ed25519, payload.len()),
             )
         };
         let len = len.unwrap_or_else(|err| panic!("{}: {err}", e.get("file")));
@@ -229,7 +229,8 @@ fn ecdsa_images_match_imgtool_but_for_the_signature_and_verify() {
         assert_eq!(image[sig_tlv..sig_tlv + 2], [0x22, 0x00]);
 
         let trusted = [pubkey::<65>(e)];
-        let verified = Verifier::ecdsa_p256(&trusted)
+        let verified = Verifier::ecdsa_p256(&mut Soft, &trusted)
+            .unwrap()
             .allow_missing_security_counter()
             .verify_slice(&mut soft, image, &mut Counter(0))
             .unwrap();
@@ -253,7 +254,8 @@ fn built_images_verify() {
         .sign_ed25519(&mut soft, &key, &payload, &mut out)
         .unwrap();
     let trusted = [pubkey::<32>(&e)];
-    let v = Verifier::ed25519(&trusted)
+    let v = Verifier::ed25519(&mut Soft, &trusted)
+        .unwrap()
         .verify_slice(&mut soft, &out[..len], &mut Counter(0))
         .unwrap();
     assert_eq!(v.security_counter(), Some(0x0102_0003));
@@ -262,7 +264,8 @@ fn built_images_verify() {
     // One flipped body bit: refused.
     out[0x300] ^= 1;
     assert_eq!(
-        Verifier::ed25519(&trusted)
+        Verifier::ed25519(&mut Soft, &trusted)
+            .unwrap()
             .verify_slice(&mut soft, &out[..len], &mut Counter(0))
             .unwrap_err(),
         ImageError::HashMismatch
@@ -288,7 +291,8 @@ fn header_room_without_pad_header() {
     assert_eq!(&out[0x40..0x48], b"firmware");
     let public = Sign::<Ed25519>::signing_public(&mut soft, &key).unwrap();
     let public = bulwark_api::sig::Verify::<Ed25519>::export_public(&mut soft, &public);
-    Verifier::ed25519(&[public])
+    Verifier::ed25519(&mut Soft, &[public])
+        .unwrap()
         .allow_missing_security_counter()
         .verify_slice(&mut soft, &out[..len], &mut Counter(0))
         .unwrap();

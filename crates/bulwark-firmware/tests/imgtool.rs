@@ -6,8 +6,8 @@ mod common;
 
 use bulwark_api::sig::{EcdsaP256, Ed25519};
 use bulwark_firmware::{
-    AnyScheme, HashAlg, ImageError, ImageVersion, SignatureKind, SliceStorage, Slot, VerifiedImage,
-    Verifier, confirm,
+    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, SliceStorage, Slot,
+    VerifiedImage, Verifier, confirm,
 };
 use common::*;
 
@@ -36,9 +36,11 @@ fn verify_slice_any(
     img: &[u8],
     counter: u32,
 ) -> Result<VerifiedImage, ImageError> {
-    let v = Verifier::any(ed, ec)
+    let v = Verifier::any(&mut TestBackend, ed, ec)
+        .unwrap()
         .allow_missing_security_counter()
-        .with_sha512();
+        .with_sha512(&mut TestBackend)
+        .unwrap();
     v.verify_slice(
         &mut TestBackend,
         img,
@@ -65,9 +67,11 @@ fn verify_flash_any(
         size: (img.len() + 0x800) as u32,
     };
     let mut buf = vec![0u8; chunk];
-    let v = Verifier::any(ed, ec)
+    let v = Verifier::any(&mut TestBackend, ed, ec)
+        .unwrap()
         .allow_missing_security_counter()
-        .with_sha512();
+        .with_sha512(&mut TestBackend)
+        .unwrap();
     v.verify_flash(
         &mut TestBackend,
         &mut flash,
@@ -97,10 +101,10 @@ fn every_imgtool_image_is_accepted() {
         );
         assert_eq!(v.key_id(), &e.keyid(), "{file}");
         let kind = match e.get("scheme") {
-            "ecdsa-p256" => SignatureKind::EcdsaP256,
-            _ => SignatureKind::Ed25519,
+            "ecdsa-p256" => AlgorithmId::EcdsaP256,
+            _ => AlgorithmId::Ed25519,
         };
-        assert_eq!(v.signature_kind(), kind, "{file}");
+        assert_eq!(v.algorithm(), kind, "{file}");
         assert_eq!(v.is_pure(), e.get("scheme") == "ed25519-pure", "{file}");
         let alg = if e.get("hash") == "sha512" {
             HashAlg::Sha512
@@ -147,33 +151,35 @@ fn every_imgtool_image_is_accepted() {
 fn single_scheme_verifiers() {
     let e = entry("ed25519-hash-sc.img");
     let pk: [u8; 32] = e.pubkey().try_into().unwrap();
-    let v = Verifier::ed25519(core::slice::from_ref(&pk));
+    let v = Verifier::ed25519(&mut TestBackend, core::slice::from_ref(&pk)).unwrap();
     v.verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
         .unwrap();
     let ecdsa = entry("ecdsa-p256-hash-sc.img");
     assert_eq!(
         v.verify_slice(&mut TestBackend, &ecdsa.image, &mut TestCounter::default())
             .unwrap_err(),
-        ImageError::SchemeNotAccepted
+        ImageError::AlgorithmNotAccepted
     );
     let epk: [u8; 65] = ecdsa.pubkey().try_into().unwrap();
-    let v = Verifier::ecdsa_p256(core::slice::from_ref(&epk));
+    let v = Verifier::ecdsa_p256(&mut TestBackend, core::slice::from_ref(&epk)).unwrap();
     v.verify_slice(&mut TestBackend, &ecdsa.image, &mut TestCounter::default())
         .unwrap();
     assert_eq!(
         v.verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
             .unwrap_err(),
-        ImageError::SchemeNotAccepted
+        ImageError::AlgorithmNotAccepted
     );
     // Without with_sha512, a SHA-512 image is refused as unsupported.
-    let v = Verifier::ed25519(core::slice::from_ref(&pk));
+    let v = Verifier::ed25519(&mut TestBackend, core::slice::from_ref(&pk)).unwrap();
     let e512 = entry("ed25519-sha512-sc.img");
     assert_eq!(
         v.verify_slice(&mut TestBackend, &e512.image, &mut TestCounter::default())
             .unwrap_err(),
         ImageError::UnsupportedHash
     );
-    v.with_sha512()
+    v.clone()
+        .with_sha512(&mut TestBackend)
+        .unwrap()
         .verify_slice(&mut TestBackend, &e512.image, &mut TestCounter::default())
         .unwrap();
     // Security counter required by default.
@@ -217,7 +223,7 @@ fn every_single_bit_flip_of_the_small_ed25519_image_is_rejected() {
     let e = entry("ed25519-small-sc.img");
     let pk: [u8; 32] = e.pubkey().try_into().unwrap();
     let keys = [pk];
-    let v = Verifier::ed25519(&keys);
+    let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
     v.verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
         .unwrap();
     let (tried, accepted) = flip_all_bits("ed25519-small-sc.img", &e.image, |img| {
@@ -232,7 +238,7 @@ fn every_single_bit_flip_of_the_small_ecdsa_image_is_rejected_streaming() {
     let e = entry("ecdsa-p256-small-sc.img");
     let pk: [u8; 65] = e.pubkey().try_into().unwrap();
     let keys = [pk];
-    let v = Verifier::ecdsa_p256(&keys);
+    let v = Verifier::ecdsa_p256(&mut TestBackend, &keys).unwrap();
     let (tried, accepted) = flip_all_bits("ecdsa-p256-small-sc.img", &e.image, |img| {
         let mut buf = [0u8; 64];
         let mut flash = SliceStorage::new(img);
@@ -281,7 +287,8 @@ fn wrong_revoked_and_rolled_back() {
     // Wrong key.
     let wrong = [other];
     assert_eq!(
-        Verifier::ed25519(&wrong)
+        Verifier::ed25519(&mut TestBackend, &wrong)
+            .unwrap()
             .verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
             .unwrap_err(),
         ImageError::UnknownKey
@@ -289,7 +296,8 @@ fn wrong_revoked_and_rolled_back() {
     // Full-key images: the embedded key must be trusted, too.
     let full = entry("ed25519-full-sc.img");
     assert_eq!(
-        Verifier::ed25519(&wrong)
+        Verifier::ed25519(&mut TestBackend, &wrong)
+            .unwrap()
             .verify_slice(&mut TestBackend, &full.image, &mut TestCounter::default())
             .unwrap_err(),
         ImageError::UnknownKey
@@ -299,7 +307,8 @@ fn wrong_revoked_and_rolled_back() {
     let revoked = [e.keyid()];
     for img in [&e.image, &full.image] {
         assert_eq!(
-            Verifier::ed25519(&both)
+            Verifier::ed25519(&mut TestBackend, &both)
+                .unwrap()
                 .revoked(&revoked)
                 .verify_slice(&mut TestBackend, img, &mut TestCounter::default())
                 .unwrap_err(),
@@ -307,12 +316,13 @@ fn wrong_revoked_and_rolled_back() {
         );
     }
     // Second key in the list is found.
-    Verifier::ed25519(&both)
+    Verifier::ed25519(&mut TestBackend, &both)
+        .unwrap()
         .verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
         .unwrap();
     // Rollback: device counter above the image's.
     let sc = 0x0102_0003;
-    let v = Verifier::ed25519(&both);
+    let v = Verifier::ed25519(&mut TestBackend, &both).unwrap();
     let mut counter = TestCounter {
         value: sc + 1,
         writes: 0,
@@ -333,7 +343,8 @@ fn wrong_revoked_and_rolled_back() {
     assert_eq!(counter.writes, 0);
     // Downgrade by version.
     assert_eq!(
-        v.min_version(ImageVersion::new(1, 2, 4, 0))
+        v.clone()
+            .min_version(ImageVersion::new(1, 2, 4, 0))
             .verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
             .unwrap_err(),
         ImageError::Downgrade
@@ -350,7 +361,7 @@ fn confirm_raises_the_counter_after_boot() {
     let old = entry("ed25519-full-sc.img"); // security counter 7
     let pk: [u8; 32] = e.pubkey().try_into().unwrap();
     let keys = [pk];
-    let v = Verifier::ed25519(&keys);
+    let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
     let mut counter = TestCounter::default();
     let img = v
         .verify_slice(&mut TestBackend, &e.image, &mut counter)
@@ -383,7 +394,9 @@ fn confirm_raises_the_counter_after_boot() {
 fn any_scheme_and_api_error_mapping() {
     let entries = manifest();
     let (ed, ec) = keys(&entries);
-    let v: Verifier<'_, AnyScheme, _> = Verifier::any(&ed, &ec).allow_missing_security_counter();
+    let v: Verifier<'_, TestBackend, AnyAlgorithm, _> = Verifier::any(&mut TestBackend, &ed, &ec)
+        .unwrap()
+        .allow_missing_security_counter();
     let e = entry("ecdsa-p256-full.img");
     v.verify_slice(&mut TestBackend, &e.image, &mut TestCounter::default())
         .unwrap();

@@ -13,7 +13,9 @@ fn keys() -> [[u8; 32]; 1] {
 
 fn check(img: &[u8]) -> Result<VerifiedImage, ImageError> {
     let keys = keys();
-    let v = Verifier::ed25519(&keys).allow_missing_security_counter();
+    let v = Verifier::ed25519(&mut TestBackend, &keys)
+        .unwrap()
+        .allow_missing_security_counter();
     let slice = v.verify_slice(&mut TestBackend, img, &mut TestCounter::default());
     // The streaming path must agree, whatever the outcome.
     let mut flash = SliceStorage::new(img);
@@ -47,7 +49,7 @@ fn body(n: usize) -> Vec<u8> {
 fn one_mebibyte_image_verifies_by_streaming() {
     let img = Build::new(body(1 << 20), Some(5)).build(|_| {});
     let keys = keys();
-    let v = Verifier::ed25519(&keys);
+    let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
     let mut flash = SliceStorage::new(&img);
     let mut buf = [0u8; 64];
     let slot = Slot {
@@ -325,7 +327,7 @@ fn sizes_and_offsets_are_bounds_checked() {
     assert_eq!(check(&x).unwrap_err(), ImageError::TlvTruncated);
     // Slot outside the flash, empty chunk buffer.
     let keys = keys();
-    let v = Verifier::ed25519(&keys);
+    let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
     let mut flash = SliceStorage::new(&img);
     let slot = Slot {
         offset: 1,

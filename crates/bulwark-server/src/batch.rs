@@ -33,7 +33,7 @@
 //! [`Server::verify_batch`] verifies one by one; [`Server::verify_batch_dalek`] is the strict
 //! batch-equation path, kept for measurement and for CPUs where the balance differs.
 
-use bulwark_api::Error;
+use bulwark_api::{Error, sig::Ed25519Signature};
 
 use crate::{Ed25519PublicKey, Server};
 
@@ -45,8 +45,8 @@ pub struct BatchItem<'a> {
     pub key: &'a Ed25519PublicKey,
     /// The signed message.
     pub message: &'a [u8],
-    /// The signature (64 bytes; any other length fails).
-    pub signature: &'a [u8],
+    /// The signature.
+    pub signature: &'a Ed25519Signature,
 }
 
 /// Which items of a batch did not verify (indices into the batch, ascending). Converts into
@@ -98,9 +98,7 @@ enum Pre {
 }
 
 fn precheck(item: &BatchItem<'_>) -> Pre {
-    let Ok(bytes) = <&[u8; 64]>::try_from(item.signature) else {
-        return Pre::Refuse;
-    };
+    let bytes = item.signature.to_bytes();
     let (r, s) = bytes.split_at(32);
     if !scalar_is_canonical(s) || crate::sig::is_small_order_encoding(r) {
         return Pre::Refuse;
@@ -119,7 +117,7 @@ fn precheck(item: &BatchItem<'_>) -> Pre {
     if !item.key.is_torsion_free() || !point.is_torsion_free() {
         return Pre::Alone;
     }
-    Pre::Batch(ed25519_dalek::Signature::from_bytes(bytes))
+    Pre::Batch(ed25519_dalek::Signature::from_bytes(&bytes))
 }
 
 fn verdict(failed: Vec<usize>) -> Result<(), BatchVerdict> {

@@ -8,9 +8,9 @@ use aws_lc_rs::{
 };
 use bulwark_api::{
     Error, Rng, SecretBytes,
-    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Sign, Verify, VerifyPrehash},
 };
-use bulwark_soft::{Soft, ecdsa_signature_from_der};
+use bulwark_soft::Soft;
 
 use crate::Server;
 
@@ -89,13 +89,18 @@ impl Ed25519PublicKey {
     }
 
     /// Strict verification by AWS-LC (see [`Verify::verify`] on [`Server`]).
-    pub(crate) fn verify_strict(&self, message: &[u8], signature: &[u8]) -> Result<(), Error> {
+    pub(crate) fn verify_strict(
+        &self,
+        message: &[u8],
+        signature: &Ed25519Signature,
+    ) -> Result<(), Error> {
+        let signature = signature.to_bytes();
         let r = signature.get(..32).ok_or(Error::Verification)?;
-        if signature.len() != 64 || is_small_order_encoding(r) {
+        if is_small_order_encoding(r) {
             return Err(Error::Verification);
         }
         self.parsed
-            .verify_sig(message, signature)
+            .verify_sig(message, &signature)
             .map_err(|_| Error::Verification)
     }
 }
@@ -149,15 +154,14 @@ impl Verify<Ed25519> for Server {
         key.to_bytes()
     }
 
-    /// Strict verification, the same verdicts as `Soft` (dalek's `verify_strict`): 64 bytes,
-    /// `S < L` and the byte-for-byte comparison of the recomputed `R` (AWS-LC), `R` not of
+    /// Strict verification, the same verdicts as `Soft` (dalek's `verify_strict`): `S < L` and the byte-for-byte comparison of the recomputed `R` (AWS-LC), `R` not of
     /// small order (checked here), the key not of small order (refused on import), the
     /// cofactorless equation.
     fn verify(
         &mut self,
         key: &Self::PublicKey,
         message: &[u8],
-        signature: &[u8],
+        signature: &Ed25519Signature,
     ) -> Result<(), Error> {
         key.verify_strict(message, signature)
     }
@@ -165,7 +169,6 @@ impl Verify<Ed25519> for Server {
 
 impl Sign<Ed25519> for Server {
     type SigningKey = Ed25519SigningKey;
-    type Signature = [u8; 64];
 
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
@@ -185,10 +188,10 @@ impl Sign<Ed25519> for Server {
         ed25519_import(key.0.public_key().as_ref())
     }
 
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
+    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
         // RFC 8032 signing is deterministic: byte-identical to `Soft` and OpenSSL.
         let signature = key.0.try_sign(message).map_err(|_| Error::Hardware)?;
-        signature.as_ref().try_into().map_err(|_| Error::Hardware)
+        Ed25519Signature::from_slice(signature.as_ref()).map_err(|_| Error::Hardware)
     }
 }
 
@@ -247,16 +250,6 @@ impl Eq for EcdsaP256PublicKey {}
 #[derive(Debug)]
 pub struct EcdsaP256SigningKey(bulwark_soft::EcdsaP256SigningKey);
 
-/// A signature as the API accepts it: 64 bytes are `r || s`, anything else strict DER
-/// (`Soft`'s codec); AWS-LC then checks `r, s` in `1..n`. Every failure is
-/// [`Error::Verification`].
-fn raw_signature(signature: &[u8]) -> Result<[u8; 64], Error> {
-    match <[u8; 64]>::try_from(signature) {
-        Ok(raw) => Ok(raw),
-        Err(_) => ecdsa_signature_from_der(signature).map_err(|_| Error::Verification),
-    }
-}
-
 impl Verify<EcdsaP256> for Server {
     type PublicKey = EcdsaP256PublicKey;
 
@@ -272,9 +265,10 @@ impl Verify<EcdsaP256> for Server {
         &mut self,
         key: &Self::PublicKey,
         message: &[u8],
-        signature: &[u8],
+        signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
-        let raw = raw_signature(signature)?;
+        // AWS-LC checks `r, s` in `1..n`.
+        let raw = signature.to_fixed();
         key.parsed
             .verify_sig(message, &raw)
             .map_err(|_| Error::Verification)
@@ -288,12 +282,12 @@ impl VerifyPrehash<EcdsaP256> for Server {
         &mut self,
         key: &Self::PublicKey,
         digest: &[u8],
-        signature: &[u8],
+        signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
         let leftmost = digest.get(..32).ok_or(Error::InvalidInput)?;
         let digest =
             Digest::import_less_safe(leftmost, &SHA256).map_err(|_| Error::InvalidInput)?;
-        let raw = raw_signature(signature)?;
+        let raw = signature.to_fixed();
         key.parsed
             .verify_digest_sig(&digest, &raw)
             .map_err(|_| Error::Verification)
@@ -302,7 +296,6 @@ impl VerifyPrehash<EcdsaP256> for Server {
 
 impl Sign<EcdsaP256> for Server {
     type SigningKey = EcdsaP256SigningKey;
-    type Signature = [u8; 64];
 
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
@@ -321,7 +314,11 @@ impl Sign<EcdsaP256> for Server {
 
     /// Falls back to `Soft`: the API promises RFC 6979 deterministic nonces, and AWS-LC (like
     /// ring and OpenSSL 3.0) signs with random nonces only.
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
+    fn sign(
+        &mut self,
+        key: &Self::SigningKey,
+        message: &[u8],
+    ) -> Result<EcdsaP256Signature, Error> {
         Sign::<EcdsaP256>::sign(&mut Soft, &key.0, message)
     }
 }

@@ -8,7 +8,7 @@ use bulwark_api::{
     Error, SecretBytes,
     ccm::AesCcm,
     kex::{KeyAgreement, P256, X25519},
-    sig::{EcdsaP256, Ed25519, Sign, Verify},
+    sig::{EcdsaP256, Ed25519, Ed25519Signature, Sign, Verify},
 };
 use bulwark_conformance::{DeterministicTestRng, Failure, FullScratch, Report, kdf, kex, sig};
 use bulwark_server::{BatchItem, Server};
@@ -145,8 +145,11 @@ fn small_order_table_is_the_torsion_subgroup() {
         let seed = SecretBytes::try_from_slice(&[7u8; 32]).unwrap();
         let signer = Sign::<Ed25519>::import_signing_key(&mut Server, seed).unwrap();
         let pk = Sign::<Ed25519>::signing_public(&mut Server, &signer).unwrap();
-        let mut bad = Sign::<Ed25519>::sign(&mut Server, &signer, b"m").unwrap();
+        let mut bad = Sign::<Ed25519>::sign(&mut Server, &signer, b"m")
+            .unwrap()
+            .to_bytes();
         bad[..32].copy_from_slice(&r);
+        let bad = Ed25519Signature::from_bytes(&bad);
         assert_eq!(
             Verify::<Ed25519>::verify(&mut Server, &pk, b"m", &bad),
             Err(Error::Verification)
@@ -179,6 +182,7 @@ fn identity_r_signature_is_refused_everywhere() {
     let mut signature = [0u8; 64];
     signature[..32].copy_from_slice(&r);
     signature[32..].copy_from_slice(s.as_bytes());
+    let signature = Ed25519Signature::from_bytes(&signature);
     let soft_key = Verify::<Ed25519>::import_public(&mut Soft, &a).unwrap();
     let key = Verify::<Ed25519>::import_public(&mut Server, &a).unwrap();
     assert_eq!(
@@ -202,8 +206,9 @@ fn identity_r_signature_is_refused_everywhere() {
 }
 
 /// Batch verification names exactly the items that single verification refuses, on both
-/// paths, whatever the failures are (tampered message, tampered R or S, S + L, short
-/// signature, a signature under another key, torsion in R).
+/// paths, whatever the failures are (tampered message, tampered R or S, S + L, an all-zero
+/// signature, a signature under another key, torsion in R; a short signature cannot be
+/// built: `Ed25519Signature` is 64 bytes).
 #[test]
 fn batch_verdicts_equal_single_verdicts() {
     let mut rng = DeterministicTestRng::new(0xba7c);
@@ -217,16 +222,17 @@ fn batch_verdicts_equal_single_verdicts() {
     let messages: Vec<Vec<u8>> = (0..64u32)
         .map(|i| i.to_le_bytes().repeat(i as usize % 7))
         .collect();
-    let mut signatures: Vec<Vec<u8>> = messages
+    let mut signatures: Vec<[u8; 64]> = messages
         .iter()
         .enumerate()
         .map(|(i, m)| {
             Sign::<Ed25519>::sign(&mut Server, &signers[i % 8], m)
                 .unwrap()
-                .to_vec()
+                .to_bytes()
         })
         .collect();
-    let all = |sigs: &[Vec<u8>]| -> Vec<usize> {
+    let all = |sigs: &[[u8; 64]]| -> Vec<usize> {
+        let sigs: Vec<Ed25519Signature> = sigs.iter().map(Ed25519Signature::from_bytes).collect();
         let items: Vec<BatchItem<'_>> = (0..64)
             .map(|i| BatchItem {
                 key: &keys[i % 8],
@@ -257,8 +263,8 @@ fn batch_verdicts_equal_single_verdicts() {
     assert!(all(&signatures).is_empty());
     signatures[3][40] ^= 1; // S changed
     signatures[10][0] ^= 1; // R changed
-    signatures[17].truncate(63);
-    signatures[22] = signatures[23].clone(); // another message's signature
+    signatures[17] = [0; 64];
+    signatures[22] = signatures[23]; // another message's signature
     // S + L (non-canonical S of a valid signature).
     let l: [u8; 32] = [
         0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde,

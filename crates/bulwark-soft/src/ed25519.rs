@@ -2,7 +2,7 @@
 
 use bulwark_api::{
     Error, Rng, SecretBytes,
-    sig::{Ed25519, Sign, Verify},
+    sig::{Ed25519, Ed25519Signature, Sign, Verify},
 };
 use ed25519_dalek::{Signer, VerifyingKey};
 
@@ -67,10 +67,9 @@ impl Verify<Ed25519> for Soft {
         &mut self,
         key: &Self::PublicKey,
         message: &[u8],
-        signature: &[u8],
+        signature: &Ed25519Signature,
     ) -> Result<(), Error> {
-        let bytes: &[u8; 64] = signature.try_into().map_err(|_| Error::Verification)?;
-        let signature = ed25519_dalek::Signature::from_bytes(bytes);
+        let signature = ed25519_dalek::Signature::from_bytes(&signature.to_bytes());
         // `verify_strict`: `S` must be canonical (`< L`), `R` must decode and not be of small
         // order, the key must not be of small order (refused on import already), and the
         // recomputed `R` must equal the signature's `R` byte for byte (so a non-canonical `R`
@@ -83,7 +82,6 @@ impl Verify<Ed25519> for Soft {
 
 impl Sign<Ed25519> for Soft {
     type SigningKey = Ed25519SigningKey;
-    type Signature = [u8; 64];
 
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
@@ -109,11 +107,11 @@ impl Sign<Ed25519> for Soft {
         Ok(Ed25519PublicKey(key.0.verifying_key()))
     }
 
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
+    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
         // dalek's Ed25519 signing cannot fail; the error arm is unreachable in practice.
         key.0
             .try_sign(message)
-            .map(|signature| signature.to_bytes())
+            .map(|signature| Ed25519Signature::from_bytes(&signature.to_bytes()))
             .map_err(|_| Error::InvalidInput)
     }
 }

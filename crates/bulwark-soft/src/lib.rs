@@ -23,10 +23,7 @@ pub use ccm::SoftCcm;
 #[cfg(feature = "p256")]
 pub use ecdh_p256::{P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret};
 #[cfg(feature = "p256")]
-pub use ecdsa_p256::{
-    ECDSA_P256_DER_MAX_LEN, EcdsaP256PublicKey, EcdsaP256SigningKey, ecdsa_signature_from_der,
-    ecdsa_signature_to_der,
-};
+pub use ecdsa_p256::{EcdsaP256PublicKey, EcdsaP256SigningKey};
 pub use ed25519::{Ed25519PublicKey, Ed25519SigningKey};
 pub use engine::SoftAes;
 pub use kdf::{Sha256State, Sha512State};

@@ -18,12 +18,12 @@ use bulwark_api::{
     kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256},
     kex::{KeyAgreement, P256, X25519},
     mac::Cmac,
-    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+    sig::{
+        ECDSA_P256_DER_MAX_LEN, EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Sign,
+        Verify, VerifyPrehash,
+    },
 };
-use bulwark_soft::{
-    CbcMacMode, CmacMode, CtrMode, ECDSA_P256_DER_MAX_LEN, Soft, SoftAes, SoftCcm,
-    ecdsa_signature_from_der, ecdsa_signature_to_der,
-};
+use bulwark_soft::{CbcMacMode, CmacMode, CtrMode, Soft, SoftAes, SoftCcm};
 use bulwark_testkit::peripheral::SimulatedAesPeripheral;
 use ccm::aead::{AeadInOut, KeyInit, array::Array};
 use ctr::cipher::{KeyIvInit, StreamCipher};
@@ -796,18 +796,19 @@ fn ed25519_import_public() {
 fn ed25519_verify_signature_len() {
     let (sk, pk) = ed25519_key();
     let sig = Sign::<Ed25519>::sign(&mut Soft, &sk, b"msg").unwrap();
-    // Any length but 64 is Verification (a malformed signature is just an invalid one).
+    // Any length but 64 is not a signature (InvalidInput from the constructor).
     let rows = [
-        (0, VER),
-        (1, VER),
-        (63, VER),
+        (0, BAD),
+        (1, BAD),
+        (63, BAD),
         (64, OK),
-        (65, VER),
-        (128, VER),
+        (65, BAD),
+        (128, BAD),
     ];
-    table("Verify<Ed25519>::verify signature", &rows, |n| {
-        let mut s = sig.to_vec();
+    table("Ed25519Signature::from_slice + verify", &rows, |n| {
+        let mut s = sig.to_bytes().to_vec();
         s.resize(n, 0);
+        let s = Ed25519Signature::from_slice(&s)?;
         Verify::<Ed25519>::verify(&mut Soft, &pk, b"msg", &s)
     });
 }
@@ -882,18 +883,26 @@ fn der_sig(r_len: usize, s_len: usize) -> Vec<u8> {
 #[test]
 fn ecdsa_verify_signature_len() {
     let (sk, pk) = ecdsa_key();
-    let raw = Sign::<EcdsaP256>::sign(&mut Soft, &sk, b"msg").unwrap();
-    let mut der_buf = [0u8; ECDSA_P256_DER_MAX_LEN];
-    let der_len = ecdsa_signature_to_der(&raw, &mut der_buf);
-    let der = der_buf[..der_len].to_vec();
-    // Every length: 64 is raw r||s, the real DER length verifies; everything else (cut,
-    // extended, or well-formed DER of a wrong signature) is Verification, never a panic.
+    let sig = Sign::<EcdsaP256>::sign(&mut Soft, &sk, b"msg").unwrap();
+    let raw = sig.to_fixed();
+    let der = sig.to_der().as_ref().to_vec();
+    let der_len = der.len();
+    // Every length, read as the CLI reads it (64 bytes: fixed r||s, else DER): 64 and the
+    // real DER length verify; everything else (cut, extended, or well-formed DER of a wrong
+    // signature) is refused (not DER: InvalidInput, mapped to Verification here as the CLI
+    // reports it), never a panic.
     let rows: Vec<_> = [0, 1, 7, 8, 9, 63, 64, 65, 69, 70, 71, 72, 73, 255, 256]
         .map(|n| (n, if n == 64 || n == der_len { OK } else { VER }))
         .to_vec();
     table("Verify<EcdsaP256>::verify signature", &rows, |n| {
         let mut s = if n == 64 { raw.to_vec() } else { der.clone() };
         s.resize(n, 0);
+        let s = if n == 64 {
+            EcdsaP256Signature::from_fixed_slice(&s)
+        } else {
+            EcdsaP256Signature::from_der(&s)
+        }
+        .map_err(|_| bulwark_api::Error::Verification)?;
         Verify::<EcdsaP256>::verify(&mut Soft, &pk, b"msg", &s)
     });
     // Structurally valid DER at the length edges: 8 (one-byte integers) and 72 (two 33-byte
@@ -904,8 +913,9 @@ fn ecdsa_verify_signature_len() {
     long.extend([0x80; 32]);
     assert_eq!(long.len(), 72);
     for s in [der_sig(1, 1), long] {
+        let sig = EcdsaP256Signature::from_der(&s).unwrap();
         assert_eq!(
-            Verify::<EcdsaP256>::verify(&mut Soft, &pk, b"msg", &s),
+            Verify::<EcdsaP256>::verify(&mut Soft, &pk, b"msg", &sig),
             VER,
             "len {}",
             s.len()
@@ -934,7 +944,7 @@ fn ecdsa_verify_prehash_digest_len() {
 }
 
 #[test]
-fn ecdsa_signature_from_der_len() {
+fn ecdsa_from_der_len() {
     // Minimal (8 bytes) to maximal (72 bytes); one byte more or less at each edge is refused.
     let mut max = vec![0x30, 70, 0x02, 33, 0x00];
     max.extend([0x80; 32]);
@@ -963,32 +973,31 @@ fn ecdsa_signature_from_der_len() {
         ("71 bytes, cut", max[..71].to_vec(), BAD),
     ];
     for (name, der, expected) in &cases {
-        let r = ecdsa_signature_from_der(der).map(|raw| {
+        let r = EcdsaP256Signature::from_der(der).map(|sig| {
             // What decodes re-encodes to the same bytes (strict DER has one form).
-            let mut out = [0u8; ECDSA_P256_DER_MAX_LEN];
-            let n = ecdsa_signature_to_der(&raw, &mut out);
-            assert_eq!(&out[..n], &der[..], "{name}");
+            assert_eq!(sig.to_der().as_ref(), &der[..], "{name}");
         });
-        assert_eq!(r, *expected, "ecdsa_signature_from_der: {name}");
+        assert_eq!(r, *expected, "EcdsaP256Signature::from_der: {name}");
     }
-    println!("ecdsa_signature_from_der: {} boundary cases", cases.len());
+    println!(
+        "EcdsaP256Signature::from_der: {} boundary cases",
+        cases.len()
+    );
 }
 
 #[test]
-fn ecdsa_signature_to_der_len() {
+fn ecdsa_to_der_len() {
     // r = s = 0: the shortest encoding (8 bytes); top bits set: the longest (72).
     let rows = [(8, OK), (70, OK), (72, OK)];
-    table("ecdsa_signature_to_der length", &rows, |want| {
+    table("EcdsaP256Signature::to_der length", &rows, |want| {
         let raw: [u8; 64] = match want {
             8 => [0; 64],
             70 => [0x7f; 64],
             _ => [0x80; 64],
         };
-        let mut out = [SENTINEL; ECDSA_P256_DER_MAX_LEN];
-        let n = ecdsa_signature_to_der(&raw, &mut out);
-        assert_eq!(n, want);
-        // The bytes after the encoding are left as they were.
-        untouched("to_der tail", &out[n..]);
+        let der = EcdsaP256Signature::from_fixed(&raw).to_der();
+        assert_eq!(der.as_ref().len(), want);
+        assert!(want <= ECDSA_P256_DER_MAX_LEN);
         Ok(())
     });
 }

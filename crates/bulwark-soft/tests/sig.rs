@@ -4,12 +4,12 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+    sig::{
+        ECDSA_P256_DER_MAX_LEN, EcdsaP256, EcdsaP256Signature, Ed25519, Sign, Verify, VerifyPrehash,
+    },
 };
 use bulwark_conformance::{DeterministicTestRng, Failure, FullScratch, Report, kdf, sig};
-use bulwark_soft::{
-    ECDSA_P256_DER_MAX_LEN, Soft, ecdsa_signature_from_der, ecdsa_signature_to_der,
-};
+use bulwark_soft::Soft;
 
 fn show(r: Result<Report, Failure>) -> Report {
     match r {
@@ -94,31 +94,36 @@ fn der_codec_round_trips_and_is_strict() {
     let mut lengths = std::collections::BTreeSet::new();
     for i in 0..64u32 {
         let msg = i.to_le_bytes();
-        let raw = Sign::<EcdsaP256>::sign(&mut Soft, &key, &msg).unwrap();
-        let mut der = [0u8; ECDSA_P256_DER_MAX_LEN];
-        let n = ecdsa_signature_to_der(&raw, &mut der);
+        let sig = Sign::<EcdsaP256>::sign(&mut Soft, &key, &msg).unwrap();
+        let der = sig.to_der();
+        let der = der.as_ref();
+        let n = der.len();
         lengths.insert(n);
-        assert_eq!(ecdsa_signature_from_der(&der[..n]), Ok(raw));
-        Verify::<EcdsaP256>::verify(&mut Soft, &public, &msg, &der[..n]).unwrap();
+        let back = EcdsaP256Signature::from_der(der).unwrap();
+        assert_eq!(back, sig);
+        Verify::<EcdsaP256>::verify(&mut Soft, &public, &msg, &back).unwrap();
         assert_eq!(
-            ecdsa_signature_from_der(&der[..n - 1]),
+            EcdsaP256Signature::from_der(&der[..n - 1]),
             Err(Error::InvalidInput)
         );
     }
     println!("[soft] DER lengths seen: {lengths:?}");
     // Extremes: r = s = 0 (8 bytes) and r = s = ff..ff (72 bytes) encode and decode back.
     for (raw, len) in [([0u8; 64], 8), ([0xff; 64], 72), ([0x01; 64], 70)] {
-        let mut der = [0u8; ECDSA_P256_DER_MAX_LEN];
-        assert_eq!(ecdsa_signature_to_der(&raw, &mut der), len);
-        assert_eq!(ecdsa_signature_from_der(&der[..len]), Ok(raw));
+        let der = EcdsaP256Signature::from_fixed(&raw).to_der();
+        assert_eq!(der.as_ref().len(), len);
+        assert!(len <= ECDSA_P256_DER_MAX_LEN);
+        assert_eq!(
+            EcdsaP256Signature::from_der(der.as_ref()).map(|s| s.to_fixed()),
+            Ok(raw)
+        );
     }
     let mut short = [0u8; 64];
     short[31] = 1;
     short[63] = 0x80;
-    let mut der = [0u8; ECDSA_P256_DER_MAX_LEN];
-    let n = ecdsa_signature_to_der(&short, &mut der);
+    let der = EcdsaP256Signature::from_fixed(&short).to_der();
     assert_eq!(
-        &der[..n],
+        der.as_ref(),
         &[0x30, 0x07, 0x02, 0x01, 0x01, 0x02, 0x02, 0x00, 0x80]
     );
     // Non-minimal, negative, long-form, 33 value bytes, trailing data: all refused.
@@ -132,7 +137,7 @@ fn der_codec_round_trips_and_is_strict() {
         &[],
     ] {
         assert_eq!(
-            ecdsa_signature_from_der(bad),
+            EcdsaP256Signature::from_der(bad),
             Err(Error::InvalidInput),
             "{bad:02x?}"
         );
@@ -141,7 +146,7 @@ fn der_codec_round_trips_and_is_strict() {
     big[..5].copy_from_slice(&[0x30, 0x27, 0x02, 0x22, 0x00]);
     big[5] = 0x80; // 33 value bytes after the sign byte
     big[38..].copy_from_slice(&[0x02, 0x01, 0x01]);
-    assert_eq!(ecdsa_signature_from_der(&big), Err(Error::InvalidInput));
+    assert_eq!(EcdsaP256Signature::from_der(&big), Err(Error::InvalidInput));
 }
 
 #[test]

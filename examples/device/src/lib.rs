@@ -464,7 +464,11 @@ fn exchange<W: Write, R: Rng + ?Sized>(
 
 fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Result {
     let trusted = [p.update_key];
-    let verifier = Verifier::ed25519(&trusted);
+    // The trusted key is imported and hashed once, here; every check below reuses it.
+    let verifier = match Verifier::ed25519(&mut Soft, &trusted) {
+        Ok(v) => v,
+        Err(e) => return r.error("trusted key", e),
+    };
     let mut counter = RamCounter(p.counter);
     let mut chunk = [0u8; CHUNK_LEN];
     let Ok(size) = u32::try_from(p.update.len()) else {
@@ -485,14 +489,10 @@ fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Resu
         Ok(image) => image,
         Err(e) => return r.error("the genuine update was refused", e),
     };
-    let v = image.version();
     writeln!(
         r.out,
-        "verified: version {}.{}.{}+{}, security counter {}, SHA-256 {}",
-        v.major,
-        v.minor,
-        v.revision,
-        v.build,
+        "verified: version {}, security counter {}, SHA-256 {}",
+        image.version(),
         image.security_counter().unwrap_or(0),
         Hex(image.digest().as_bytes())
     )?;

@@ -28,7 +28,7 @@ use bulwark_example_device::protocol::{
     self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, lines, tag,
 };
 use bulwark_example_device::{Outcome, Provisioning, RamCounter};
-use bulwark_firmware::{ImageBuilder, ImageVersion, SignatureKind, Verifier};
+use bulwark_firmware::{AlgorithmId, ImageBuilder, ImageVersion, Verifier};
 use bulwark_psk::{DeviceIdentity, DeviceRoot, OobCode};
 use bulwark_soft::{Soft, SoftAes, SoftCcm, X25519StaticSecret};
 use std::collections::HashMap;
@@ -102,11 +102,7 @@ fn hex(bytes: &[u8]) -> String {
 
 /// A demo firmware body: a recognisable text, then a counting pattern.
 fn firmware_body(version: ImageVersion) -> Vec<u8> {
-    let mut body = format!(
-        "bulwark demo firmware {}.{}.{}+{}\n",
-        version.major, version.minor, version.revision, version.build
-    )
-    .into_bytes();
+    let mut body = format!("bulwark demo firmware {version}\n").into_bytes();
     let mut i = 0u8;
     while body.len() < BODY_LEN {
         body.push(i);
@@ -126,7 +122,7 @@ fn sign_image(
         .security_counter(Some(counter));
     let body = firmware_body(version);
     let max = builder
-        .max_image_len(SignatureKind::Ed25519, body.len())
+        .max_image_len(AlgorithmId::Ed25519, body.len())
         .map_err(|e| Failure(format!("image size: {e:?}")))?;
     let mut out = vec![0u8; max];
     let len = builder
@@ -184,8 +180,8 @@ pub fn provision<R: Rng>(dir: &Path, rng: &mut R, out: &mut String) -> Result<()
     let old = sign_image(&signing_key, OLD_VERSION, OLD_COUNTER)?;
     writeln!(
         out,
-        "signed with bulwark_firmware::ImageBuilder: update 1.3.0+7 (security counter \
-         {UPDATE_COUNTER}, {} bytes) and the previous release 1.2.0+4 (counter {OLD_COUNTER}, {} bytes)",
+        "signed with bulwark_firmware::ImageBuilder: update {UPDATE_VERSION} (security counter \
+         {UPDATE_COUNTER}, {} bytes) and the previous release {OLD_VERSION} (counter {OLD_COUNTER}, {} bytes)",
         update.len(),
         old.len()
     )?;
@@ -543,8 +539,8 @@ impl Gateway {
     /// itself).
     pub fn update_digest(&self) -> Result<(u32, Vec<u8>), Failure> {
         let trusted = [self.update_key];
-        let image = Verifier::ed25519(&trusted)
-            .verify_slice(&mut Soft, &self.update, &mut RamCounter(0))
+        let image = Verifier::ed25519(&mut Soft, &trusted)
+            .and_then(|v| v.verify_slice(&mut Soft, &self.update, &mut RamCounter(0)))
             .map_err(|e| Failure(format!("the gateway's own update does not verify: {e}")))?;
         Ok((
             image.security_counter().unwrap_or(0),

@@ -88,7 +88,8 @@ fn committed_device_data_is_consistent() {
     let old = std::fs::read(dir.join("old.img")).unwrap();
     let p = Provisioning::parse(&text, &update, &old).unwrap();
     let trusted = [p.update_key];
-    let image = Verifier::ed25519(&trusted)
+    let image = Verifier::ed25519(&mut Soft, &trusted)
+        .unwrap()
         .verify_slice(&mut Soft, p.update, &mut RamCounter(p.counter))
         .unwrap();
     assert!(image.security_counter().unwrap() > p.counter);

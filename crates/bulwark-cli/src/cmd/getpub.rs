@@ -39,7 +39,7 @@ impl GetpubArgs {
         let public = keys::read_key_file("--key", &self.key)?.public();
         match self.format {
             Format::Pem => print_text(&public.spki_pem()?),
-            Format::Der => print_hex(&public.spki_der()),
+            Format::Der => print_hex(&public.spki_der()?),
             Format::Raw => print_hex(public.raw()),
             Format::Hash => print_hex(&key_hash(&public)?),
         }
@@ -48,6 +48,6 @@ impl GetpubArgs {
 
 /// SHA-256 of the SubjectPublicKeyInfo DER.
 pub fn key_hash(public: &keys::PublicKey) -> CliResult<[u8; 32]> {
-    Sha256::digest(&mut Soft, &[&public.spki_der()])
+    Sha256::digest(&mut Soft, &[&public.spki_der()?])
         .map_err(|e| crate::error::CliError::from_api("sha256", e))
 }

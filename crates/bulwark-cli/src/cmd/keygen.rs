@@ -2,7 +2,8 @@
 
 use crate::args::print_text;
 use crate::error::{CliError, CliResult};
-use crate::keys::{self, KeyType};
+use crate::keys;
+use bulwark_api::sig::AlgorithmId;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -11,8 +12,8 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args)]
 pub struct KeygenArgs {
     /// The key type
-    #[arg(long = "type", value_name = "TYPE", value_enum)]
-    key_type: KeyType,
+    #[arg(long = "type", value_name = "TYPE", value_parser = keys::algorithm_parser())]
+    algorithm: AlgorithmId,
 
     /// The new key file (PKCS#8 PEM, mode 0600); an existing file is never overwritten
     /// ('-' prints the key on standard output)
@@ -23,7 +24,7 @@ pub struct KeygenArgs {
 impl KeygenArgs {
     /// Generates the key and writes it.
     pub fn run(self) -> CliResult {
-        let key = keys::generate(self.key_type)?;
+        let key = keys::generate(self.algorithm)?;
         let pem = keys::private_pkcs8_pem(&key)?;
         if self.out == Path::new("-") {
             return print_text(&pem);

@@ -2,7 +2,7 @@
 
 use crate::args::{AFTER_HELP, decode_hex, print_text};
 use crate::error::{CliError, CliResult};
-use bulwark_api::sig::{EcdsaP256, Ed25519, Verify};
+use bulwark_api::sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Verify};
 use bulwark_soft::Soft;
 use clap::Subcommand;
 
@@ -82,7 +82,10 @@ impl VerifyArgs {
                 let public = Verify::<Ed25519>::import_public(&mut soft, &key).map_err(|_| {
                     bad_key("not a canonical encoding of a point, or a point of small order")
                 })?;
-                Verify::<Ed25519>::verify(&mut soft, &public, &msg, &sig)
+                // A signature of any length but 64 is simply an invalid one.
+                Ed25519Signature::from_slice(&sig)
+                    .map_err(|_| bulwark_api::Error::Verification)
+                    .and_then(|sig| Verify::<Ed25519>::verify(&mut soft, &public, &msg, &sig))
             }
             VerifyOp::EcdsaP256(_) => {
                 match (key.len(), key.first()) {
@@ -105,7 +108,15 @@ impl VerifyArgs {
                          the curve, or a compressed x has no matching y)",
                     )
                 })?;
-                Verify::<EcdsaP256>::verify(&mut soft, &public, &msg, &sig)
+                // The documented contract: 64 bytes are r || s (IEEE P1363), any other length
+                // is strict DER; an encoding that does not decode is an invalid signature.
+                let sig = if sig.len() == EcdsaP256Signature::FIXED_LEN {
+                    EcdsaP256Signature::from_fixed_slice(&sig)
+                } else {
+                    EcdsaP256Signature::from_der(&sig)
+                };
+                sig.map_err(|_| bulwark_api::Error::Verification)
+                    .and_then(|sig| Verify::<EcdsaP256>::verify(&mut soft, &public, &msg, &sig))
             }
         };
         match result {

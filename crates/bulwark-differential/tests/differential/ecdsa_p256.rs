@@ -1,4 +1,5 @@
-//! ECDSA P-256 with SHA-256: bulwark's `Soft` (`p256` crate, own DER codec) against OpenSSL.
+//! ECDSA P-256 with SHA-256: bulwark's `Soft` (`p256` crate) and the API's DER codec
+//! (`EcdsaP256Signature`) against OpenSSL.
 //!
 //! OpenSSL 3.0 signs with a random nonce (RFC 6979 arrived in 3.2), so signatures are compared
 //! by cross-verification, not byte for byte; a mismatch report prints OpenSSL's signature so
@@ -6,19 +7,16 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    sig::{EcdsaP256, Sign},
+    sig::{EcdsaP256, EcdsaP256Signature, Sign},
 };
 use bulwark_differential::{SeededCases, hex, reference, run, same};
-use bulwark_soft::{
-    ECDSA_P256_DER_MAX_LEN, EcdsaP256PublicKey, Soft, ecdsa_signature_from_der,
-    ecdsa_signature_to_der,
-};
+use bulwark_soft::{EcdsaP256PublicKey, Soft};
 
 use crate::{
     assert_clean, both_reject, config, ossl, ours, p256_random_scalar, p256_scalar, rejected,
 };
 
-fn case_with<S: Sign<EcdsaP256, Signature = [u8; 64], PublicKey = EcdsaP256PublicKey>>(
+fn case_with<S: Sign<EcdsaP256, PublicKey = EcdsaP256PublicKey>>(
     s: &mut S,
     n: &[u8; 32],
     r: &mut SeededCases,
@@ -58,31 +56,31 @@ fn case_with<S: Sign<EcdsaP256, Signature = [u8; 64], PublicKey = EcdsaP256Publi
     let der = ossl("sign", reference::ecdsa_sign_der(&their_key, &msg)).map_err(with)?;
     let with = |e: String| with(format!("OpenSSL signature {}: {e}", hex(&der)));
     let raw = ossl("DER decode", reference::ecdsa_der_to_raw(&der)).map_err(with)?;
-    let our_raw = ours("DER decode", ecdsa_signature_from_der(&der)).map_err(with)?;
-    same("DER decoding", &our_raw, &raw).map_err(with)?;
+    let their_sig = ours("DER decode", EcdsaP256Signature::from_der(&der)).map_err(with)?;
+    same("DER decoding", &their_sig.to_fixed(), &raw).map_err(with)?;
     ours(
         "verify (DER, uncompressed key)",
-        s.verify(&key_unc, &msg, &der),
+        s.verify(&key_unc, &msg, &their_sig),
     )
     .map_err(with)?;
     ours(
         "verify (raw, compressed key)",
-        s.verify(&key_comp, &msg, &raw),
+        s.verify(&key_comp, &msg, &EcdsaP256Signature::from_fixed(&raw)),
     )
     .map_err(with)?;
 
     // We sign (raw) -> DER by both encoders is identical -> OpenSSL verifies it.
     let sig = ours("sign", s.sign(&key, &msg)).map_err(with)?;
-    let mut our_der = [0u8; ECDSA_P256_DER_MAX_LEN];
-    let der_len = ecdsa_signature_to_der(&sig, &mut our_der);
-    let our_der = our_der.get(..der_len).unwrap_or(&[]);
-    let their_der = ossl("DER encode", reference::ecdsa_raw_to_der(&sig)).map_err(with)?;
+    let our_der = sig.to_der();
+    let our_der = our_der.as_ref();
+    let their_der =
+        ossl("DER encode", reference::ecdsa_raw_to_der(&sig.to_fixed())).map_err(with)?;
     same("DER encoding of bulwark's signature", our_der, &their_der).map_err(with)?;
     let v = reference::ecdsa_verify_der(&their_key, &msg, our_der);
     if rejected(&v) {
         return Err(with(format!(
             "OpenSSL rejected bulwark's signature {}: {v:?}",
-            hex(&sig)
+            hex(&sig.to_fixed())
         )));
     }
 
@@ -96,7 +94,7 @@ fn case_with<S: Sign<EcdsaP256, Signature = [u8; 64], PublicKey = EcdsaP256Publi
     let t = rejected(&reference::ecdsa_verify_der(&their_key, &bad, &der));
     both_reject(
         "tampered message, OpenSSL's signature",
-        s.verify(&key_unc, &bad, &der),
+        s.verify(&key_unc, &bad, &their_sig),
         Error::Verification,
         t,
     )

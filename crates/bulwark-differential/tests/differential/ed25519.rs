@@ -3,7 +3,7 @@
 
 use bulwark_api::{
     Error, SecretBytes,
-    sig::{Ed25519, Sign},
+    sig::{Ed25519, Ed25519Signature, Sign},
 };
 use bulwark_differential::{SeededCases, hex, reference, run, same};
 use bulwark_soft::Soft;
@@ -31,10 +31,7 @@ fn tamper(r: &mut SeededCases, msg: &[u8]) -> Vec<u8> {
     bad
 }
 
-fn case_with<S: Sign<Ed25519, Signature = [u8; 64]>>(
-    s: &mut S,
-    r: &mut SeededCases,
-) -> Result<(), String> {
+fn case_with<S: Sign<Ed25519>>(s: &mut S, r: &mut SeededCases) -> Result<(), String> {
     let generated = r.percent(50);
     let seed = r.clone().array32();
     let with = |e: String| format!("generated {generated}, seed {}: {e}", hex(&seed));
@@ -53,14 +50,19 @@ fn case_with<S: Sign<Ed25519, Signature = [u8; 64]>>(
 
     let msg = message(r);
     let with = |e: String| with(format!("msg {} B: {e}", msg.len()));
-    let ours_sig = ours("sign", s.sign(&key, &msg)).map_err(with)?;
+    let ours_sig = ours("sign", s.sign(&key, &msg)).map_err(with)?.to_bytes();
     let theirs_sig = ossl("sign", reference::ed25519_sign(&their_key, &msg)).map_err(with)?;
     same("signature", &ours_sig, &theirs_sig).map_err(with)?;
+    let theirs = ours(
+        "signature length",
+        Ed25519Signature::from_slice(&theirs_sig),
+    )
+    .map_err(with)?;
 
     // OpenSSL's signature verifies with ours; ours verifies with OpenSSL.
     ours(
         "verify of OpenSSL's signature",
-        s.verify(&imported, &msg, &theirs_sig),
+        s.verify(&imported, &msg, &theirs),
     )
     .map_err(with)?;
     let v = reference::ed25519_verify(&their_pub, &msg, &ours_sig);
@@ -70,12 +72,16 @@ fn case_with<S: Sign<Ed25519, Signature = [u8; 64]>>(
 
     // A tampered message, and a tampered signature, are rejected by both.
     let bad_msg = tamper(r, &msg);
-    let o = s.verify(&imported, &bad_msg, &ours_sig);
+    let o = s.verify(
+        &imported,
+        &bad_msg,
+        &Ed25519Signature::from_bytes(&ours_sig),
+    );
     let t = rejected(&reference::ed25519_verify(&their_pub, &bad_msg, &ours_sig));
     both_reject("tampered message", o, Error::Verification, t).map_err(with)?;
     let mut bad_sig = ours_sig;
     r.flip_bit(&mut bad_sig);
-    let o = s.verify(&imported, &msg, &bad_sig);
+    let o = s.verify(&imported, &msg, &Ed25519Signature::from_bytes(&bad_sig));
     let t = rejected(&reference::ed25519_verify(&their_pub, &msg, &bad_sig));
     both_reject(
         &format!("tampered signature {}", hex(&bad_sig)),

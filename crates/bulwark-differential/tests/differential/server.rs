@@ -8,7 +8,7 @@ use bulwark_api::{
     Error, SecretBytes,
     hazmat::expose_shared_secret,
     kex::{KeyAgreement, P256, X25519},
-    sig::{EcdsaP256, Ed25519, Sign, Verify, VerifyPrehash},
+    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Sign, Verify, VerifyPrehash},
 };
 use bulwark_differential::{SeededCases, hex, reference, run, same};
 use bulwark_server::{BatchItem, Server};
@@ -207,20 +207,28 @@ fn ecdsa_case(n: &[u8; 32], r: &mut SeededCases) -> Result<(), String> {
     let der = ossl("sign", reference::ecdsa_sign_der(&their_key, &msg)).map_err(with)?;
     let with = |e: String| with(format!("msg {len} B, OpenSSL signature {}: {e}", hex(&der)));
     let raw = ossl("DER decode", reference::ecdsa_der_to_raw(&der)).map_err(with)?;
+    let from_der = ours("DER decode", EcdsaP256Signature::from_der(&der)).map_err(with)?;
+    let from_raw = EcdsaP256Signature::from_fixed(&raw);
     ours(
         "verify (DER)",
-        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &msg, &der),
+        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &msg, &from_der),
     )
     .map_err(with)?;
     ours(
         "verify (raw)",
-        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &msg, &raw),
+        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &msg, &from_raw),
     )
     .map_err(with)?;
     let digest = openssl::sha::sha256(&msg);
-    ours("verify_prehash", s.verify_prehash(&key_pub, &digest, &raw)).map_err(with)?;
+    ours(
+        "verify_prehash",
+        s.verify_prehash(&key_pub, &digest, &from_raw),
+    )
+    .map_err(with)?;
 
-    let sig = ours("sign", Sign::<EcdsaP256>::sign(&mut s, &key, &msg)).map_err(with)?;
+    let sig = ours("sign", Sign::<EcdsaP256>::sign(&mut s, &key, &msg))
+        .map_err(with)?
+        .to_fixed();
     let their_der = ossl("DER encode", reference::ecdsa_raw_to_der(&sig)).map_err(with)?;
     let v = reference::ecdsa_verify_der(&their_key, &msg, &their_der);
     if rejected(&v) {
@@ -239,7 +247,7 @@ fn ecdsa_case(n: &[u8; 32], r: &mut SeededCases) -> Result<(), String> {
     let t = rejected(&reference::ecdsa_verify_der(&their_key, &bad, &der));
     both_reject(
         "tampered message",
-        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &bad, &der),
+        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &bad, &from_der),
         Error::Verification,
         t,
     )
@@ -253,7 +261,12 @@ fn ecdsa_case(n: &[u8; 32], r: &mut SeededCases) -> Result<(), String> {
     };
     both_reject(
         &format!("tampered signature {}", hex(&bad_sig)),
-        Verify::<EcdsaP256>::verify(&mut s, &key_pub, &msg, &bad_sig),
+        Verify::<EcdsaP256>::verify(
+            &mut s,
+            &key_pub,
+            &msg,
+            &EcdsaP256Signature::from_fixed(&bad_sig),
+        ),
         Error::Verification,
         t,
     )
@@ -296,12 +309,19 @@ fn ed25519_case(r: &mut SeededCases) -> Result<(), String> {
     };
     let msg = r.bytes(len);
     let with = |e: String| with(format!("msg {len} B: {e}"));
-    let ours_sig = ours("sign", Sign::<Ed25519>::sign(&mut s, &key, &msg)).map_err(with)?;
+    let ours_sig = ours("sign", Sign::<Ed25519>::sign(&mut s, &key, &msg))
+        .map_err(with)?
+        .to_bytes();
     let theirs_sig = ossl("sign", reference::ed25519_sign(&their_key, &msg)).map_err(with)?;
     same("signature", &ours_sig, &theirs_sig).map_err(with)?;
+    let theirs = ours(
+        "signature length",
+        Ed25519Signature::from_slice(&theirs_sig),
+    )
+    .map_err(with)?;
     ours(
         "verify",
-        Verify::<Ed25519>::verify(&mut s, &imported, &msg, &theirs_sig),
+        Verify::<Ed25519>::verify(&mut s, &imported, &msg, &theirs),
     )
     .map_err(with)?;
 
@@ -315,21 +335,26 @@ fn ed25519_case(r: &mut SeededCases) -> Result<(), String> {
     }
     let mut bad_sig = ours_sig;
     r.flip_bit(&mut bad_sig);
-    let cases: [(&[u8], &[u8]); 4] = [
+    let cases: [(&[u8], &[u8; 64]); 4] = [
         (&msg, &ours_sig),
         (&bad_msg, &ours_sig),
         (&msg, &bad_sig),
         (&msg, &ours_sig),
     ];
+    let typed: Vec<Ed25519Signature> = cases
+        .iter()
+        .map(|(_, sg)| Ed25519Signature::from_bytes(sg))
+        .collect();
     let theirs_failed: Vec<usize> = cases
         .iter()
         .enumerate()
-        .filter(|(_, (m, sg))| rejected(&reference::ed25519_verify(&their_pub, m, sg)))
+        .filter(|(_, (m, sg))| rejected(&reference::ed25519_verify(&their_pub, m, &sg[..])))
         .map(|(i, _)| i)
         .collect();
     let items: Vec<BatchItem<'_>> = cases
         .iter()
-        .map(|(m, sg)| BatchItem {
+        .zip(&typed)
+        .map(|((m, _), sg)| BatchItem {
             key: &imported,
             message: m,
             signature: sg,

@@ -14,7 +14,7 @@ use bulwark_api::{
     hash::Sha256,
     sig::{Ed25519, Sign, Verify},
 };
-use bulwark_firmware::{ED25519_SPKI_PREFIX, MonotonicCounter};
+use bulwark_firmware::MonotonicCounter;
 use std::{collections::HashMap, path::PathBuf, vec::Vec};
 
 /// The backend the tests verify with: the software backend (streaming SHA-256/512, Ed25519
@@ -140,9 +140,10 @@ pub fn sha256(data: &[u8]) -> [u8; 32] {
 }
 
 pub fn spki(pk: &[u8; 32]) -> Vec<u8> {
-    let mut v = ED25519_SPKI_PREFIX.to_vec();
-    v.extend_from_slice(pk);
-    v
+    bulwark_api::encoding::spki_der(bulwark_api::sig::AlgorithmId::Ed25519, pk)
+        .unwrap()
+        .as_ref()
+        .to_vec()
 }
 
 pub fn tlv_area(magic: u16, entries: &[(u16, Vec<u8>)]) -> Vec<u8> {
@@ -208,6 +209,7 @@ impl Build {
         let digest = sha256(&img);
         let sig = Sign::<Ed25519>::sign(&mut TestBackend, &signing_key(), &digest)
             .unwrap()
+            .to_bytes()
             .to_vec();
         let keyhash = sha256(&spki(&synthetic_public()));
         let mut entries = vec![

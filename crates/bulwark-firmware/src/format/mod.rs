@@ -1,7 +1,11 @@
-//! The MCUboot image format: header, TLV types, versions.
+//! The MCUboot image format: header, TLV types, versions, and the one TLV reader and writer
+//! (the verifier parses images with [`parse`]; the builder writes TLV areas with
+//! [`TlvWriter`] and parses its own output again as a self-check).
 //!
 //! All multi-byte fields are little-endian (imgtool's default, and what MCUboot on every
 //! supported target reads).
+
+use core::{fmt, str::FromStr};
 
 use crate::ImageError;
 
@@ -113,13 +117,94 @@ impl ImageVersion {
         ((self.major as u32) << 24) | ((self.minor as u32) << 16) | (self.revision as u32)
     }
 
-    pub(crate) fn parse(b: &[u8; 8]) -> Self {
+    pub(crate) fn from_le(b: &[u8; 8]) -> Self {
         Self {
             major: b[0],
             minor: b[1],
             revision: u16::from_le_bytes([b[2], b[3]]),
             build: u32::from_le_bytes([b[4], b[5], b[6], b[7]]),
         }
+    }
+}
+
+impl fmt::Display for ImageVersion {
+    /// `major.minor.revision+build`, as imgtool writes it (`1.2.3+4`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}.{}.{}+{}",
+            self.major, self.minor, self.revision, self.build
+        )
+    }
+}
+
+/// Why a version string was refused by [`ImageVersion`]'s [`FromStr`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ParseVersionError {
+    /// Not `MAJ[.MIN[.REV[+BUILD]]]` (too many parts, a build without all three parts).
+    Syntax,
+    /// A part is empty, not decimal, or has a leading zero; the part's name.
+    NotDecimal(&'static str),
+    /// A part is above its field's range; the part's name and the maximum.
+    TooLarge(&'static str, u32),
+}
+
+impl fmt::Display for ParseVersionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseVersionError::Syntax => f.write_str(
+                "expected MAJ.MIN.REV+BUILD with later parts optional (e.g. 1.2.3+4, 1.2.3, 1.2, 1)",
+            ),
+            ParseVersionError::NotDecimal(name) => {
+                write!(f, "{name}: expected a decimal number without leading zeros")
+            }
+            ParseVersionError::TooLarge(name, max) => write!(f, "{name} is above {max}"),
+        }
+    }
+}
+
+impl core::error::Error for ParseVersionError {}
+
+/// One version part: `0` or digits without a leading zero, at most `max`.
+fn version_part(text: &str, name: &'static str, max: u32) -> Result<u32, ParseVersionError> {
+    let decimal = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    if !decimal {
+        return Err(ParseVersionError::NotDecimal(name));
+    }
+    match text.parse::<u32>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(ParseVersionError::TooLarge(name, max)),
+    }
+}
+
+impl FromStr for ImageVersion {
+    type Err = ParseVersionError;
+
+    /// Parses `MAJ[.MIN[.REV[+BUILD]]]` as imgtool's `decode_version` does (missing parts are
+    /// 0; `1.2.3+4`, `1.2.3`, `1.2`, `1`), within the header's ranges (255, 255, 65535,
+    /// 2^32 - 1). Leading zeros, signs, spaces and empty parts are refused.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (main, build) = match s.split_once('+') {
+            Some((main, build)) => (main, Some(build)),
+            None => (s, None),
+        };
+        let mut parts = main.split('.');
+        let major = version_part(parts.next().unwrap_or(""), "major", 255)?;
+        let minor = parts.next().map(|p| version_part(p, "minor", 255));
+        let revision = parts.next().map(|p| version_part(p, "revision", 65535));
+        if parts.next().is_some() || (build.is_some() && revision.is_none()) {
+            return Err(ParseVersionError::Syntax);
+        }
+        let build = build.map_or(Ok(0), |b| version_part(b, "build", u32::MAX))?;
+        let narrow = |n: u32| u8::try_from(n).map_err(|_| ParseVersionError::Syntax);
+        Ok(Self::new(
+            narrow(major)?,
+            narrow(minor.unwrap_or(Ok(0))?)?,
+            u16::try_from(revision.unwrap_or(Ok(0))?).map_err(|_| ParseVersionError::Syntax)?,
+            build,
+        ))
     }
 }
 
@@ -136,12 +221,12 @@ pub struct Dependency {
 }
 
 impl Dependency {
-    pub(crate) fn parse(b: &[u8; 12]) -> Self {
+    pub(crate) fn from_le(b: &[u8; 12]) -> Self {
         let mut v = [0u8; 8];
         v.copy_from_slice(&b[4..12]);
         Self {
             image_id: b[0],
-            min_version: ImageVersion::parse(&v),
+            min_version: ImageVersion::from_le(&v),
         }
     }
 }
@@ -167,7 +252,7 @@ fn le32(b: &[u8; HEADER_LEN], at: usize) -> u32 {
 
 impl Header {
     /// Parses and checks the fields that need no other context.
-    pub(crate) fn parse(b: &[u8; HEADER_LEN]) -> Result<Self, ImageError> {
+    pub(crate) fn from_bytes(b: &[u8; HEADER_LEN]) -> Result<Self, ImageError> {
         if le32(b, 0) != IMAGE_MAGIC {
             return Err(ImageError::BadMagic);
         }
@@ -190,7 +275,70 @@ impl Header {
             prot_size: le16(b, 10),
             img_size: le32(b, 12),
             flags,
-            version: ImageVersion::parse(&v),
+            version: ImageVersion::from_le(&v),
         })
+    }
+}
+
+mod parse;
+
+pub use parse::spki_len;
+pub(crate) use parse::{KeyTlv, Layout, MAX_SIG_LEN, TlvWriter, parse};
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::{String, ToString};
+
+    #[test]
+    fn versions_parse_and_print_as_imgtool() {
+        let v = |s: &str| s.parse::<ImageVersion>().map(|v| v.to_string());
+        let ok = |s: &str| Ok::<String, ParseVersionError>(s.to_string());
+        assert_eq!(v("1.2.3+4"), ok("1.2.3+4"));
+        assert_eq!(v("1.2.3"), ok("1.2.3+0"));
+        assert_eq!(v("1.2"), ok("1.2.0+0"));
+        assert_eq!(v("1"), ok("1.0.0+0"));
+        assert_eq!(v("0.0.0+0"), ok("0.0.0+0"));
+        assert_eq!(
+            v("255.255.65535+4294967295"),
+            ok("255.255.65535+4294967295")
+        );
+        assert_eq!(
+            "1.2.3+4".parse::<ImageVersion>().unwrap(),
+            ImageVersion::new(1, 2, 3, 4)
+        );
+        for bad in [
+            "",
+            "1.",
+            ".1",
+            "1.2.3.4",
+            "1.2+3",
+            "1+3",
+            "01.2.3",
+            "1.02.3",
+            "1.2.3+04",
+            "256.0.0",
+            "1.256.0",
+            "1.2.65536",
+            "1.2.3+4294967296",
+            "a.b.c",
+            "1.2.3+",
+            "+1",
+            "-1.2.3",
+            " 1.2.3",
+            "1.2.3 ",
+        ] {
+            assert!(bad.parse::<ImageVersion>().is_err(), "{bad:?}");
+        }
+        assert_eq!(
+            "256".parse::<ImageVersion>(),
+            Err(ParseVersionError::TooLarge("major", 255))
+        );
+        assert_eq!(
+            "1.2.3.4".parse::<ImageVersion>(),
+            Err(ParseVersionError::Syntax)
+        );
     }
 }

@@ -7,22 +7,29 @@
 //! the same options; ECDSA signatures differ (imgtool's are randomized, the backend's may be
 //! RFC 6979) but the layout is the same.
 
-use core::{fmt, marker::PhantomData};
+use core::marker::PhantomData;
 
 use bulwark_api::{
     Error,
-    sig::{EcdsaP256, Ed25519, Sign, Verify},
+    encoding::spki_der,
+    sig::{AlgorithmId, EcdsaP256, Ed25519, Sign},
 };
+
+mod algorithm;
+mod error;
+
+pub use algorithm::SignAlgorithm;
+pub use error::BuildError;
 
 use crate::{
     HashAlg, ImageDigest, ImageVersion,
-    format::{HEADER_LEN, IMAGE_MAGIC, TLV_INFO_MAGIC, TLV_PROT_INFO_MAGIC, tlv},
+    format::{
+        HEADER_LEN, IMAGE_MAGIC, MAX_SIG_LEN, TLV_INFO_MAGIC, TLV_PROT_INFO_MAGIC, TlvWriter,
+        parse, spki_len, tlv,
+    },
     hash::{HashSupport, Sha256Only, Sha256OrSha512, digest_parts},
-    scheme::SignatureKind,
+    storage::SliceSource,
 };
-
-/// The longest ECDSA P-256 DER signature.
-const MAX_SIG_LEN: usize = 72;
 /// imgtool's `DEFAULT_MAX_SECTORS`: the swap status area has room for this many sectors.
 pub const TRAILER_MAX_SECTORS: usize = 128;
 /// The alignments (`--align`, the flash write size) imgtool accepts.
@@ -39,95 +46,6 @@ pub enum PublicKeyFormat {
     Full,
 }
 
-/// Why an image could not be built.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum BuildError {
-    /// The header size is below 32 bytes.
-    HeaderTooSmall,
-    /// Without header padding, the payload must start with `header_size` bytes of room for
-    /// the header, and it is shorter than that.
-    PayloadTooShort,
-    /// Without header padding, the payload's first `header_size` bytes must be zero (imgtool:
-    /// "Header padding was not requested and image does not start with zeros").
-    HeaderNotErased,
-    /// The alignment is not 1, 2, 4, 8, 16 or 32.
-    InvalidAlignment,
-    /// The image does not fit the format's 32-bit sizes.
-    TooLarge,
-    /// The output buffer is too small; `needed` bytes are required.
-    BufferTooSmall {
-        /// The image length in bytes.
-        needed: usize,
-    },
-    /// Image plus trailer exceed the slot size (imgtool's `--slot-size` check).
-    SlotTooSmall {
-        /// The image length in bytes.
-        image: usize,
-        /// The trailer MCUboot reserves at the end of the slot.
-        trailer: usize,
-        /// The slot size.
-        slot: u32,
-    },
-    /// The hash algorithm is not available with this signature scheme (imgtool signs ECDSA
-    /// P-256 images with SHA-256 only).
-    UnsupportedHash,
-    /// The signature just made did not verify with the key's own public key: the backend is
-    /// faulty (or was glitched). Nothing usable was written.
-    SelfCheck,
-    /// The crypto backend failed.
-    Backend(Error),
-}
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::HeaderTooSmall => f.write_str("header size below 32 bytes"),
-            BuildError::PayloadTooShort => f.write_str(
-                "the input is shorter than the header size (without header padding the input \
-                 must start with room for the header)",
-            ),
-            BuildError::HeaderNotErased => f.write_str(
-                "header padding was not requested and the input does not start with \
-                 header-size zero bytes",
-            ),
-            BuildError::InvalidAlignment => f.write_str("alignment must be 1, 2, 4, 8, 16 or 32"),
-            BuildError::TooLarge => f.write_str("image too large for the MCUboot format"),
-            BuildError::BufferTooSmall { needed } => {
-                write!(f, "output buffer too small ({needed} bytes needed)")
-            }
-            BuildError::SlotTooSmall {
-                image,
-                trailer,
-                slot,
-            } => write!(
-                f,
-                "image size ({image:#x}) + trailer ({trailer:#x}) exceeds the slot size ({slot:#x})"
-            ),
-            BuildError::UnsupportedHash => {
-                f.write_str("hash algorithm not available with this signature scheme")
-            }
-            BuildError::SelfCheck => {
-                f.write_str("the new signature did not verify (faulty crypto backend)")
-            }
-            BuildError::Backend(e) => write!(f, "crypto backend failure: {e}"),
-        }
-    }
-}
-
-impl core::error::Error for BuildError {}
-
-impl From<BuildError> for Error {
-    fn from(e: BuildError) -> Self {
-        match e {
-            BuildError::Backend(e) => e,
-            BuildError::SelfCheck => Error::Hardware,
-            BuildError::UnsupportedHash => Error::Unsupported,
-            _ => Error::InvalidInput,
-        }
-    }
-}
-
 /// The size of the trailer MCUboot keeps at the end of a slot for swap upgrades, for flash
 /// write size `align`: imgtool's `_trailer_size` with the default 128 sectors, no encryption
 /// and `max_align = max(8, align)`. `None` if `align` is not one of [`VALID_ALIGNMENTS`].
@@ -139,128 +57,6 @@ pub const fn trailer_size(align: u8) -> Option<usize> {
     let max_align = if align > 8 { align } else { 8 };
     let magic = 16usize.div_ceil(max_align) * max_align;
     Some(TRAILER_MAX_SECTORS * 3 * align + max_align * 4 + magic)
-}
-
-mod sealed {
-    pub trait Sealed {}
-    impl Sealed for bulwark_api::sig::Ed25519 {}
-    impl Sealed for bulwark_api::sig::EcdsaP256 {}
-}
-
-/// A signature scheme the builder can sign with, given a backend `P`: [`Ed25519`] (needs
-/// `P: Sign<Ed25519>`) or [`EcdsaP256`] (needs `P: Sign<EcdsaP256>`). Sealed; the methods are
-/// the builder's plumbing.
-pub trait SigningScheme<P: ?Sized>: sealed::Sealed {
-    /// The backend's signing key.
-    type Key;
-    /// The scheme.
-    const KIND: SignatureKind;
-
-    /// The raw public key (Ed25519 32 bytes, P-256 65-byte uncompressed SEC1) into `out`;
-    /// returns its length.
-    #[doc(hidden)]
-    fn public_key(p: &mut P, key: &Self::Key, out: &mut [u8; 65]) -> Result<usize, BuildError>;
-
-    /// Signs as imgtool does (Ed25519: the digest is the message; ECDSA: ECDSA-SHA256 over the
-    /// hashed region, DER encoded), checks the signature, writes it to `out` and returns its
-    /// length.
-    #[doc(hidden)]
-    fn sign(
-        p: &mut P,
-        key: &Self::Key,
-        digest: &[u8],
-        region: &[u8],
-        out: &mut [u8; MAX_SIG_LEN],
-    ) -> Result<usize, BuildError>;
-}
-
-impl<P: Sign<Ed25519> + ?Sized> SigningScheme<P> for Ed25519 {
-    type Key = <P as Sign<Ed25519>>::SigningKey;
-    const KIND: SignatureKind = SignatureKind::Ed25519;
-
-    fn public_key(p: &mut P, key: &Self::Key, out: &mut [u8; 65]) -> Result<usize, BuildError> {
-        let public = <P as Sign<Ed25519>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        let raw = <P as Verify<Ed25519>>::export_public(p, &public);
-        out.get_mut(..32)
-            .ok_or(BuildError::TooLarge)?
-            .copy_from_slice(&raw);
-        Ok(32)
-    }
-
-    fn sign(
-        p: &mut P,
-        key: &Self::Key,
-        digest: &[u8],
-        _region: &[u8],
-        out: &mut [u8; MAX_SIG_LEN],
-    ) -> Result<usize, BuildError> {
-        let sig = <P as Sign<Ed25519>>::sign(p, key, digest).map_err(BuildError::Backend)?;
-        let sig = sig.as_ref();
-        let public = <P as Sign<Ed25519>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        <P as Verify<Ed25519>>::verify(p, &public, digest, sig)
-            .map_err(|_| BuildError::SelfCheck)?;
-        let dst = out.get_mut(..sig.len()).ok_or(BuildError::SelfCheck)?;
-        dst.copy_from_slice(sig);
-        Ok(sig.len())
-    }
-}
-
-impl<P: Sign<EcdsaP256> + ?Sized> SigningScheme<P> for EcdsaP256 {
-    type Key = <P as Sign<EcdsaP256>>::SigningKey;
-    const KIND: SignatureKind = SignatureKind::EcdsaP256;
-
-    fn public_key(p: &mut P, key: &Self::Key, out: &mut [u8; 65]) -> Result<usize, BuildError> {
-        let public = <P as Sign<EcdsaP256>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        *out = <P as Verify<EcdsaP256>>::export_public(p, &public);
-        Ok(65)
-    }
-
-    fn sign(
-        p: &mut P,
-        key: &Self::Key,
-        _digest: &[u8],
-        region: &[u8],
-        out: &mut [u8; MAX_SIG_LEN],
-    ) -> Result<usize, BuildError> {
-        let sig = <P as Sign<EcdsaP256>>::sign(p, key, region).map_err(BuildError::Backend)?;
-        let raw: &[u8; 64] = sig.as_ref().try_into().map_err(|_| BuildError::SelfCheck)?;
-        let public = <P as Sign<EcdsaP256>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        <P as Verify<EcdsaP256>>::verify(p, &public, region, raw)
-            .map_err(|_| BuildError::SelfCheck)?;
-        let len = ecdsa_raw_to_der(raw, out);
-        // The DER form must verify too (it is what goes into the image).
-        let der = out.get(..len).ok_or(BuildError::SelfCheck)?;
-        <P as Verify<EcdsaP256>>::verify(p, &public, region, der)
-            .map_err(|_| BuildError::SelfCheck)?;
-        Ok(len)
-    }
-}
-
-/// DER `SEQUENCE { INTEGER r, INTEGER s }` (minimal integers) of a raw `r || s` signature,
-/// as imgtool's ECDSASIG TLV holds it. Returns the length (at most 72).
-fn ecdsa_raw_to_der(raw: &[u8; 64], out: &mut [u8; MAX_SIG_LEN]) -> usize {
-    let mut len = 2;
-    for half in raw.chunks_exact(32) {
-        let start = half.iter().position(|&b| b != 0).unwrap_or(31);
-        let digits = half.get(start..).unwrap_or(&[0]);
-        let pad = digits.first().is_some_and(|&b| b & 0x80 != 0);
-        let content = digits.len() + usize::from(pad);
-        let header = [0x02, content as u8];
-        for b in header
-            .iter()
-            .chain(pad.then_some(&0u8))
-            .chain(digits.iter())
-        {
-            if let Some(slot) = out.get_mut(len) {
-                *slot = *b;
-            }
-            len += 1;
-        }
-    }
-    out[0] = 0x30;
-    // At most 2 * 35 = 70 content bytes: the short length form.
-    out[1] = (len - 2) as u8;
-    len
 }
 
 /// Writes signed MCUboot images, with imgtool's meanings and defaults: build one with
@@ -418,10 +214,10 @@ impl<H> ImageBuilder<H> {
         })
     }
 
-    fn unprotected_len(&self, kind: SignatureKind, sig_len: usize) -> usize {
+    fn unprotected_len(&self, algorithm: AlgorithmId, sig_len: usize) -> usize {
         let key_len = match self.public_key_format {
             PublicKeyFormat::Hash => self.hash.digest_len(),
-            PublicKeyFormat::Full => kind.spki_len(),
+            PublicKeyFormat::Full => spki_len(algorithm),
         };
         4 + (4 + self.hash.digest_len()) + (4 + key_len) + (4 + sig_len)
     }
@@ -431,15 +227,15 @@ impl<H> ImageBuilder<H> {
     /// signature may be up to 2 bytes shorter): the output buffer size to provide.
     pub fn max_image_len(
         &self,
-        kind: SignatureKind,
+        algorithm: AlgorithmId,
         payload_len: usize,
     ) -> Result<usize, BuildError> {
         let plan = self.plan(payload_len)?;
-        let sig = match kind {
-            SignatureKind::Ed25519 => 64,
-            SignatureKind::EcdsaP256 => MAX_SIG_LEN,
+        let sig = match algorithm {
+            AlgorithmId::Ed25519 => 64,
+            AlgorithmId::EcdsaP256 => MAX_SIG_LEN,
         };
-        Ok(plan.hashed + self.unprotected_len(kind, sig))
+        Ok(plan.hashed + self.unprotected_len(algorithm, sig))
     }
 
     /// Builds an Ed25519 image (signature over the image digest, as imgtool does without
@@ -479,7 +275,8 @@ impl<H> ImageBuilder<H> {
     /// header (padded with `0xFF` to the header size when [`ImageBuilder::pad_header`] is
     /// set), the body, the protected area (security counter, if any), then the unprotected
     /// area: hash, KEYHASH or PUBKEY, signature. The signature is checked with the key's own
-    /// public key before the function returns ([`BuildError::SelfCheck`]).
+    /// public key before the function returns, and the image is parsed again by the
+    /// verifier's own parser ([`BuildError::SelfCheck`]).
     ///
     /// `out` must hold at least the image ([`BuildError::BufferTooSmall`] says how much); the
     /// bytes after the image are left as they were. On error, `out`'s contents are
@@ -493,10 +290,10 @@ impl<H> ImageBuilder<H> {
     ) -> Result<usize, BuildError>
     where
         P: ?Sized,
-        S: SigningScheme<P>,
+        S: SignAlgorithm<P>,
         H: HashSupport<P>,
     {
-        if S::KIND == SignatureKind::EcdsaP256 && self.hash != HashAlg::Sha256 {
+        if S::ID == AlgorithmId::EcdsaP256 && self.hash != HashAlg::Sha256 {
             return Err(BuildError::UnsupportedHash);
         }
         let plan = self.plan(payload.len())?;
@@ -506,7 +303,7 @@ impl<H> ImageBuilder<H> {
         let hashed_out = out
             .get_mut(..plan.hashed)
             .ok_or(BuildError::BufferTooSmall {
-                needed: plan.hashed + self.unprotected_len(S::KIND, 64),
+                needed: plan.hashed + self.unprotected_len(S::ID, 64),
             })?;
 
         // Header, body, protected area.
@@ -525,7 +322,7 @@ impl<H> ImageBuilder<H> {
             .ok_or(BuildError::HeaderTooSmall)?
             .copy_from_slice(&header);
         if let Some(counter) = self.security_counter {
-            let mut w = Writer::new(prot);
+            let mut w = TlvWriter::new(prot, BuildError::TooLarge);
             w.put_u16(TLV_PROT_INFO_MAGIC)?;
             w.put_u16(plan.prot as u16)?;
             w.put_tlv(tlv::SEC_CNT, &counter.to_le_bytes())?;
@@ -537,11 +334,11 @@ impl<H> ImageBuilder<H> {
         let mut raw_key = [0u8; 65];
         let raw_len = S::public_key(p, key, &mut raw_key)?;
         let raw_key = raw_key.get(..raw_len).ok_or(BuildError::TooLarge)?;
+        let spki = spki_der(S::ID, raw_key).map_err(BuildError::Backend)?;
         let key_hash = match self.public_key_format {
-            PublicKeyFormat::Hash => Some(
-                digest_parts::<P, H>(p, self.hash, &[S::KIND.spki_prefix(), raw_key])
-                    .map_err(image_error)?,
-            ),
+            PublicKeyFormat::Hash => {
+                Some(digest_parts::<P, H>(p, self.hash, &[spki.as_ref()]).map_err(image_error)?)
+            }
             PublicKeyFormat::Full => None,
         };
         let mut sig = [0u8; MAX_SIG_LEN];
@@ -549,7 +346,7 @@ impl<H> ImageBuilder<H> {
         let sig = sig.get(..sig_len).ok_or(BuildError::SelfCheck)?;
 
         // Unprotected area.
-        let unprot = self.unprotected_len(S::KIND, sig_len);
+        let unprot = self.unprotected_len(S::ID, sig_len);
         let total = plan.hashed + unprot;
         if self.slot_size != 0 {
             let trailer = trailer_size(self.align).ok_or(BuildError::InvalidAlignment)?;
@@ -564,7 +361,7 @@ impl<H> ImageBuilder<H> {
         let area = out
             .get_mut(plan.hashed..total)
             .ok_or(BuildError::BufferTooSmall { needed: total })?;
-        let mut w = Writer::new(area);
+        let mut w = TlvWriter::new(area, BuildError::TooLarge);
         w.put_u16(TLV_INFO_MAGIC)?;
         w.put_u16(u16::try_from(unprot).map_err(|_| BuildError::TooLarge)?)?;
         let hash_type = match digest {
@@ -574,26 +371,48 @@ impl<H> ImageBuilder<H> {
         w.put_tlv(hash_type, digest.as_bytes())?;
         match key_hash {
             Some(h) => w.put_tlv(tlv::KEYHASH, h.as_bytes())?,
-            None => {
-                w.put_u16(tlv::PUBKEY)?;
-                w.put_u16((S::KIND.spki_prefix().len() + raw_key.len()) as u16)?;
-                w.put(S::KIND.spki_prefix())?;
-                w.put(raw_key)?;
-            }
+            None => w.put_tlv(tlv::PUBKEY, spki.as_ref())?,
         }
-        let sig_type = match S::KIND {
-            SignatureKind::Ed25519 => tlv::ED25519,
-            SignatureKind::EcdsaP256 => tlv::ECDSA_SIG,
+        let sig_type = match S::ID {
+            AlgorithmId::Ed25519 => tlv::ED25519,
+            AlgorithmId::EcdsaP256 => tlv::ECDSA_SIG,
         };
         w.put_tlv(sig_type, sig)?;
+        self.self_check(
+            out.get(..total).ok_or(BuildError::TooLarge)?,
+            &digest,
+            S::ID,
+        )?;
         Ok(total)
+    }
+
+    /// Parses the image just written with the verifier's parser: it must be well formed, with
+    /// this builder's hash, the digest just computed and a signature of `algorithm`.
+    fn self_check(
+        &self,
+        image: &[u8],
+        digest: &ImageDigest,
+        algorithm: AlgorithmId,
+    ) -> Result<(), BuildError> {
+        let layout = SliceSource::new(image)
+            .and_then(|mut src| parse(&mut src))
+            .map_err(|_| BuildError::SelfCheck)?;
+        let same = layout.hash_alg == self.hash
+            && layout.algorithm == algorithm
+            && layout.expected_hash().ok() == Some(digest.as_bytes())
+            && layout.security_counter == self.security_counter;
+        if same {
+            Ok(())
+        } else {
+            Err(BuildError::SelfCheck)
+        }
     }
 
     fn header(&self, plan: &Plan) -> Result<[u8; HEADER_LEN], BuildError> {
         let img_size = u32::try_from(plan.body).map_err(|_| BuildError::TooLarge)?;
         let prot = u16::try_from(plan.prot).map_err(|_| BuildError::TooLarge)?;
         let mut h = [0u8; HEADER_LEN];
-        let mut w = Writer::new(&mut h);
+        let mut w = TlvWriter::new(&mut h, BuildError::TooLarge);
         w.put(&IMAGE_MAGIC.to_le_bytes())?;
         w.put(&0u32.to_le_bytes())?; // load address
         w.put_u16(self.header_size)?;
@@ -616,38 +435,6 @@ fn image_error(e: crate::ImageError) -> BuildError {
     }
 }
 
-/// A bounds-checked little-endian writer.
-struct Writer<'a> {
-    buf: &'a mut [u8],
-    at: usize,
-}
-
-impl<'a> Writer<'a> {
-    fn new(buf: &'a mut [u8]) -> Self {
-        Self { buf, at: 0 }
-    }
-
-    fn put(&mut self, bytes: &[u8]) -> Result<(), BuildError> {
-        let end = self.at + bytes.len();
-        self.buf
-            .get_mut(self.at..end)
-            .ok_or(BuildError::TooLarge)?
-            .copy_from_slice(bytes);
-        self.at = end;
-        Ok(())
-    }
-
-    fn put_u16(&mut self, v: u16) -> Result<(), BuildError> {
-        self.put(&v.to_le_bytes())
-    }
-
-    fn put_tlv(&mut self, kind: u16, value: &[u8]) -> Result<(), BuildError> {
-        self.put_u16(kind)?;
-        self.put_u16(u16::try_from(value.len()).map_err(|_| BuildError::TooLarge)?)?;
-        self.put(value)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -663,22 +450,5 @@ mod tests {
         assert_eq!(trailer_size(3), None);
         assert_eq!(trailer_size(0), None);
         assert_eq!(trailer_size(64), None);
-    }
-
-    #[test]
-    fn der_encoding_is_minimal() {
-        let mut out = [0u8; MAX_SIG_LEN];
-        let mut raw = [0u8; 64];
-        raw[0] = 0x80;
-        raw[63] = 1;
-        let n = ecdsa_raw_to_der(&raw, &mut out);
-        let mut expect = [0u8; 2 + 2 + 33 + 3];
-        expect[..5].copy_from_slice(&[0x30, 38, 0x02, 33, 0x00]);
-        expect[5] = 0x80;
-        expect[37..].copy_from_slice(&[0x02, 0x01, 0x01]);
-        assert_eq!(&out[..n], &expect[..]);
-        let zero = [0u8; 64];
-        let n = ecdsa_raw_to_der(&zero, &mut out);
-        assert_eq!(&out[..n], &[0x30, 6, 0x02, 1, 0, 0x02, 1, 0]);
     }
 }
