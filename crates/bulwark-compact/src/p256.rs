@@ -1,0 +1,1 @@
+//! The P-256 base and scalar fields, ECDH and ECDSA.
