@@ -1,0 +1,171 @@
+//! GF(2^255 - 19) in radix 2^16: sixteen 16-bit digits, for cores whose multiplier gives only
+//! the low 32 bits of a product (Cortex-M0 `MULS`).
+//!
+//! Every partial product is a 16x16 -> 32 bit product, so it never needs a 64-bit multiply;
+//! columns are summed in a 64-bit accumulator, which costs an add and an add-with-carry. The
+//! multiplication and squaring are product-scanning and fully unrolled (`fe16_gen.rs`, written
+//! by `tools/gen_fe16.py`); the linear operations keep digits below 2^16 with one carry pass
+//! and fold everything at and above bit 255 back with `2^255 = 19 (mod p)`.
+//!
+//! Invariant: every element is 16 digits below 2^16 (a value below 2^256, not necessarily
+//! reduced mod p); [`Fe16::to_bytes`] reduces canonically.
+
+use super::{Field, fe16_gen};
+
+/// Sixteen little-endian 16-bit digits.
+pub(super) type Digits = [u16; 16];
+
+/// One 16x16 -> 32 bit partial product, widened for a 64-bit column accumulator.
+#[inline(always)]
+pub(super) fn m(x: u16, y: u16) -> u64 {
+    u64::from(u32::from(x) * u32::from(y))
+}
+
+/// Adds `19 * top` to `r` with one carry pass. The caller has cleared bit 255 of `r` and keeps
+/// `19 * top` small, so the result stays below 2^256.
+#[inline(always)]
+fn add_small(r: &mut Digits, small: u32) {
+    let mut c = small;
+    for d in r.iter_mut() {
+        c += u32::from(*d);
+        *d = c as u16;
+        c >>= 16;
+    }
+}
+
+/// Folds `c * 2^256 + r` (with `c` small) below 2^256: bits 255 and up times 19 into digit 0.
+#[inline(always)]
+fn fold(r: &mut Digits, c: u32) {
+    let top = (c << 1) | (u32::from(r[15]) >> 15);
+    r[15] &= 0x7fff;
+    add_small(r, top * 19);
+}
+
+/// Reduces a 32-digit product: `lo + 38 * hi` (as `2^256 = 38 mod p`), then the fold.
+#[inline(always)]
+pub(super) fn reduce_wide(t: &[u16; 32]) -> Digits {
+    let mut r = [0u16; 16];
+    let mut c: u32 = 0;
+    for k in 0..16 {
+        c += u32::from(t[k]) + 38 * u32::from(t[k + 16]);
+        r[k] = c as u16;
+        c >>= 16;
+    }
+    fold(&mut r, c);
+    r
+}
+
+/// `4p` spread over 16 digits so that each digit is at least 2^16 - 1 (the largest digit of a
+/// subtrahend): digit 0 is 2^17 - 76, the others 2^17 - 2.
+const FOUR_P_0: u32 = (1 << 17) - 76;
+const FOUR_P_I: u32 = (1 << 17) - 2;
+
+/// An element of GF(2^255 - 19) in radix 2^16.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fe16(pub(super) Digits);
+
+impl Field for Fe16 {
+    const ZERO: Self = Self([0; 16]);
+    const ONE: Self = {
+        let mut d = [0u16; 16];
+        d[0] = 1;
+        Self(d)
+    };
+
+    fn from_bytes(bytes: &[u8; 32]) -> Self {
+        let mut d = [0u16; 16];
+        for (i, digit) in d.iter_mut().enumerate() {
+            *digit = u16::from_le_bytes([bytes[2 * i], bytes[2 * i + 1]]);
+        }
+        d[15] &= 0x7fff;
+        Self(d)
+    }
+
+    fn to_bytes(&self) -> [u8; 32] {
+        // Below 2^255 + 19 * 2 after one fold.
+        let mut r = self.0;
+        fold(&mut r, 0);
+        // r - p = r + 19 - 2^255: keep it iff bit 255 of r + 19 is set (constant time).
+        let mut s = r;
+        add_small(&mut s, 19);
+        let mask = 0u16.wrapping_sub(s[15] >> 15);
+        s[15] &= 0x7fff;
+        let mut out = [0u8; 32];
+        for i in 0..16 {
+            let d = (s[i] & mask) | (r[i] & !mask);
+            out[2 * i..2 * i + 2].copy_from_slice(&d.to_le_bytes());
+        }
+        out
+    }
+
+    #[inline(never)]
+    fn add(&self, b: &Self) -> Self {
+        let mut r = [0u16; 16];
+        let mut c: u32 = 0;
+        for i in 0..16 {
+            c += u32::from(self.0[i]) + u32::from(b.0[i]);
+            r[i] = c as u16;
+            c >>= 16;
+        }
+        fold(&mut r, c);
+        Self(r)
+    }
+
+    #[inline(never)]
+    fn sub(&self, b: &Self) -> Self {
+        // a + 4p - b, digit by digit non-negative; below 2^258, folded.
+        let mut r = [0u16; 16];
+        let mut c: u32 = 0;
+        for i in 0..16 {
+            let k = if i == 0 { FOUR_P_0 } else { FOUR_P_I };
+            c += u32::from(self.0[i]) + k - u32::from(b.0[i]);
+            r[i] = c as u16;
+            c >>= 16;
+        }
+        fold(&mut r, c);
+        Self(r)
+    }
+
+    fn mul(&self, b: &Self) -> Self {
+        Self(fe16_gen::mul(&self.0, &b.0))
+    }
+
+    fn square(&self) -> Self {
+        Self(fe16_gen::square(&self.0))
+    }
+
+    #[inline(never)]
+    fn mul_a24(&self) -> Self {
+        // 121665 = 2^16 + 56129: digit i gets a[i] * 56129 + a[i - 1].
+        let mut r = [0u16; 16];
+        let mut c: u64 = 0;
+        let mut prev: u16 = 0;
+        for i in 0..16 {
+            c += m(self.0[i], 56129) + u64::from(prev);
+            prev = self.0[i];
+            r[i] = c as u16;
+            c >>= 16;
+        }
+        // Value = r + (c + prev) * 2^256, with c + prev < 2^17: fold 38 * that into r, below
+        // 2^256 + 2^23, then fold bit 255 and up.
+        let hi = (c as u32) + u32::from(prev);
+        let mut t = 38 * hi;
+        for d in r.iter_mut() {
+            t += u32::from(*d);
+            *d = t as u16;
+            t >>= 16;
+        }
+        fold(&mut r, t);
+        Self(r)
+    }
+
+    #[inline(always)]
+    fn cswap(a: &mut Self, b: &mut Self, mask: u32) {
+        let mask = mask as u16;
+        for i in 0..16 {
+            let t = mask & (a.0[i] ^ b.0[i]);
+            a.0[i] ^= t;
+            b.0[i] ^= t;
+        }
+    }
+}
