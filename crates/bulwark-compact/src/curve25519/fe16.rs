@@ -64,6 +64,12 @@ const FOUR_P_I: u32 = (1 << 17) - 2;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fe16(pub(super) Digits);
 
+impl zeroize::Zeroize for Fe16 {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 impl Field for Fe16 {
     const ZERO: Self = Self([0; 16]);
     const ONE: Self = {

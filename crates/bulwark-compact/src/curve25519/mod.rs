@@ -11,9 +11,11 @@
 
 mod fe16;
 mod fe16_gen;
+mod kex;
 mod x25519;
 
 pub use fe16::Fe16;
+pub use kex::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
 pub use x25519::{x25519, x25519_base, x25519_with};
 
 /// The field operations the X25519 ladder needs, for one limb strategy.
@@ -21,7 +23,7 @@ pub use x25519::{x25519, x25519_base, x25519_with};
 /// Elements are kept loosely reduced (each strategy states its own bound); only
 /// [`Field::to_bytes`] reduces canonically. Every operation runs in time independent of the
 /// values.
-pub trait Field: Copy {
+pub trait Field: Copy + zeroize::Zeroize {
     /// 0.
     const ZERO: Self;
     /// 1.

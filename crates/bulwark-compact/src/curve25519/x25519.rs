@@ -1,5 +1,7 @@
 //! The X25519 function (RFC 7748 section 5): a constant-time Montgomery ladder.
 
+use zeroize::Zeroize;
+
 use super::{Fe, Field};
 
 /// The base point's u-coordinate, 9.
@@ -22,7 +24,7 @@ fn clamp(k: &[u8; 32]) -> [u8; 32] {
 /// non-canonical `u` reduced). Constant time in `scalar` and `u`: the ladder always runs 255
 /// steps, swaps with masks, and indexes memory only by the public step counter.
 pub fn x25519_with<F: Field>(scalar: &[u8; 32], u: &[u8; 32]) -> [u8; 32] {
-    let k = clamp(scalar);
+    let mut k = clamp(scalar);
     let x1 = F::from_bytes(u);
     let mut x2 = F::ONE;
     let mut z2 = F::ZERO;
@@ -53,7 +55,12 @@ pub fn x25519_with<F: Field>(scalar: &[u8; 32], u: &[u8; 32]) -> [u8; 32] {
     let mask = 0u32.wrapping_sub(swap);
     F::cswap(&mut x2, &mut x3, mask);
     F::cswap(&mut z2, &mut z3, mask);
-    x2.mul(&z2.invert()).to_bytes()
+    let out = x2.mul(&z2.invert()).to_bytes();
+    k.zeroize();
+    for f in [&mut x2, &mut z2, &mut x3, &mut z3] {
+        f.zeroize();
+    }
+    out
 }
 
 /// X25519 with this target's field strategy.
