@@ -1,1 +1,0 @@
-//! The P-256 base and scalar fields, ECDH and ECDSA.
