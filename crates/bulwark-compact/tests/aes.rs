@@ -108,7 +108,11 @@ fn bad_key_lengths_are_refused() {
 /// raises the count (default 20,000 in release, 2,000 in debug).
 #[test]
 fn differential_against_aes_crate() {
-    let default = if cfg!(debug_assertions) { 2_000 } else { 20_000 };
+    let default = if cfg!(debug_assertions) {
+        2_000
+    } else {
+        20_000
+    };
     let cases: usize = std::env::var("COMPACT_AES_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
