@@ -218,6 +218,28 @@ pub fn x25519(r: &mut Runner) {
     );
 }
 
+/// The same X25519 known answer on the compact backend (`bulwark-compact`).
+pub fn x25519_compact(r: &mut Runner) {
+    let mut compact = bulwark_compact::Compact;
+    let (Ok(secret), Ok(peer)) = (
+        SecretBytes::try_from_slice(&X25519_SECRET)
+            .and_then(|s| KeyAgreement::<X25519>::import_static(&mut compact, s)),
+        KeyAgreement::<X25519>::import_public(&mut compact, &X25519_PEER),
+    ) else {
+        return r.fail("x25519-compact");
+    };
+    r.run(
+        "x25519-compact",
+        (secret, peer),
+        |(secret, peer)| {
+            KeyAgreement::<X25519>::agree_static(&mut bulwark_compact::Compact, &secret, &peer)
+                .ok()
+                .map(|s| *expose_shared_secret(&s))
+        },
+        |shared| shared == Some(X25519_SHARED),
+    );
+}
+
 // NIST CAVP ECC CDH (KAS ECC CDH primitive) P-256, COUNT = 0
 // (test-vectors/ecdh_p256_cavp_cdh.txt, first record).
 const P256_PEER: [u8; 65] = h(concat!(

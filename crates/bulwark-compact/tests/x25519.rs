@@ -168,7 +168,11 @@ fn differential(name: &str, f: fn(&[u8; 32], &[u8; 32]) -> [u8; 32], count: usiz
     let scalars = edge_scalars();
     for u in &us {
         for k in scalars.iter().copied().chain((0..4).map(|_| rng.bytes())) {
-            assert_eq!(f(&k, u), x25519_dalek::x25519(k, *u), "{name}: k={k:02x?} u={u:02x?}");
+            assert_eq!(
+                f(&k, u),
+                x25519_dalek::x25519(k, *u),
+                "{name}: k={k:02x?} u={u:02x?}"
+            );
             checked += 1;
         }
     }
@@ -179,7 +183,11 @@ fn differential(name: &str, f: fn(&[u8; 32], &[u8; 32]) -> [u8; 32], count: usiz
             // A genuine public key (on the curve), not only random u.
             u = x25519_dalek::x25519(rng.bytes(), x25519_dalek::X25519_BASEPOINT_BYTES);
         }
-        assert_eq!(f(&k, &u), x25519_dalek::x25519(k, u), "{name} case {i}: k={k:02x?} u={u:02x?}");
+        assert_eq!(
+            f(&k, &u),
+            x25519_dalek::x25519(k, u),
+            "{name} case {i}: k={k:02x?} u={u:02x?}"
+        );
         checked += 1;
     }
     println!("[compact] {name}: {checked} cases agree with x25519-dalek");
@@ -190,7 +198,10 @@ fn differential(name: &str, f: fn(&[u8; 32], &[u8; 32]) -> [u8; 32], count: usiz
 fn differential_fe16() {
     let n = case_count();
     let edges = edge_us().len() * (edge_scalars().len() + 4);
-    assert_eq!(differential("X25519 over Fe16", x25519_with::<Fe16>, n), n + edges);
+    assert_eq!(
+        differential("X25519 over Fe16", x25519_with::<Fe16>, n),
+        n + edges
+    );
 }
 
 #[test]
@@ -198,8 +209,9 @@ fn differential_api() {
     // The backend's own entry point (this target's strategy), through the trait.
     fn through_api(k: &[u8; 32], u: &[u8; 32]) -> [u8; 32] {
         let mut c = Compact;
-        let s = KeyAgreement::<X25519>::import_static(&mut c, SecretBytes::try_from_slice(k).unwrap())
-            .unwrap();
+        let s =
+            KeyAgreement::<X25519>::import_static(&mut c, SecretBytes::try_from_slice(k).unwrap())
+                .unwrap();
         let p = KeyAgreement::<X25519>::import_public(&mut c, u).unwrap();
         match KeyAgreement::<X25519>::agree_static(&mut c, &s, &p) {
             Ok(shared) => *expose_shared_secret(&shared),

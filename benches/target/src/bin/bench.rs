@@ -15,6 +15,7 @@ fn main() -> ! {
     ops::ccm(&mut r);
     ops::cmac(&mut r);
     ops::x25519(&mut r);
+    ops::x25519_compact(&mut r);
     ops::p256_ecdh(&mut r);
     ops::ed25519_verify(&mut r);
     ops::ecdsa_verify(&mut r);

@@ -41,25 +41,6 @@ fn fold(r: &mut Digits, c: u32) {
     add_small(r, top * 19);
 }
 
-/// Reduces a 32-digit product: `lo + 38 * hi` (as `2^256 = 38 mod p`), then the fold.
-#[inline(always)]
-pub(super) fn reduce_wide(t: &[u16; 32]) -> Digits {
-    let mut r = [0u16; 16];
-    let mut c: u32 = 0;
-    for k in 0..16 {
-        c += u32::from(t[k]) + 38 * u32::from(t[k + 16]);
-        r[k] = c as u16;
-        c >>= 16;
-    }
-    fold(&mut r, c);
-    r
-}
-
-/// `4p` spread over 16 digits so that each digit is at least 2^16 - 1 (the largest digit of a
-/// subtrahend): digit 0 is 2^17 - 76, the others 2^17 - 2.
-const FOUR_P_0: u32 = (1 << 17) - 76;
-const FOUR_P_I: u32 = (1 << 17) - 2;
-
 /// An element of GF(2^255 - 19) in radix 2^16.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fe16(pub(super) Digits);
@@ -104,32 +85,12 @@ impl Field for Fe16 {
         out
     }
 
-    #[inline(never)]
     fn add(&self, b: &Self) -> Self {
-        let mut r = [0u16; 16];
-        let mut c: u32 = 0;
-        for i in 0..16 {
-            c += u32::from(self.0[i]) + u32::from(b.0[i]);
-            r[i] = c as u16;
-            c >>= 16;
-        }
-        fold(&mut r, c);
-        Self(r)
+        Self(fe16_gen::add(&self.0, &b.0))
     }
 
-    #[inline(never)]
     fn sub(&self, b: &Self) -> Self {
-        // a + 4p - b, digit by digit non-negative; below 2^258, folded.
-        let mut r = [0u16; 16];
-        let mut c: u32 = 0;
-        for i in 0..16 {
-            let k = if i == 0 { FOUR_P_0 } else { FOUR_P_I };
-            c += u32::from(self.0[i]) + k - u32::from(b.0[i]);
-            r[i] = c as u16;
-            c >>= 16;
-        }
-        fold(&mut r, c);
-        Self(r)
+        Self(fe16_gen::sub(&self.0, &b.0))
     }
 
     fn mul(&self, b: &Self) -> Self {
@@ -140,38 +101,12 @@ impl Field for Fe16 {
         Self(fe16_gen::square(&self.0))
     }
 
-    #[inline(never)]
     fn mul_a24(&self) -> Self {
-        // 121665 = 2^16 + 56129: digit i gets a[i] * 56129 + a[i - 1].
-        let mut r = [0u16; 16];
-        let mut c: u64 = 0;
-        let mut prev: u16 = 0;
-        for i in 0..16 {
-            c += m(self.0[i], 56129) + u64::from(prev);
-            prev = self.0[i];
-            r[i] = c as u16;
-            c >>= 16;
-        }
-        // Value = r + (c + prev) * 2^256, with c + prev < 2^17: fold 38 * that into r, below
-        // 2^256 + 2^23, then fold bit 255 and up.
-        let hi = (c as u32) + u32::from(prev);
-        let mut t = 38 * hi;
-        for d in r.iter_mut() {
-            t += u32::from(*d);
-            *d = t as u16;
-            t >>= 16;
-        }
-        fold(&mut r, t);
-        Self(r)
+        Self(fe16_gen::mul_a24(&self.0))
     }
 
     #[inline(always)]
     fn cswap(a: &mut Self, b: &mut Self, mask: u32) {
-        let mask = mask as u16;
-        for i in 0..16 {
-            let t = mask & (a.0[i] ^ b.0[i]);
-            a.0[i] ^= t;
-            b.0[i] ^= t;
-        }
+        fe16_gen::cswap(&mut a.0, &mut b.0, mask as u16);
     }
 }
