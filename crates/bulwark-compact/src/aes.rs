@@ -22,6 +22,7 @@ use bulwark_api::{
     Error,
     hazmat::{Block, BlockEncrypt},
 };
+use crate::p256::limbs::unroll8;
 use zeroize::Zeroize;
 
 /// Eight bit planes holding two AES blocks.
@@ -259,16 +260,16 @@ fn sub_bytes_nc(x: &mut State) {
 /// `2r` bits inside its byte.
 #[inline(always)]
 fn shift_rows(x: &mut State) {
-    for w in x.iter_mut() {
-        let v = *w;
-        *w = (v & 0x0000_00ff)
+    unroll8!(I => {
+        let v = x[I];
+        x[I] = (v & 0x0000_00ff)
             | ((v >> 2) & 0x0000_3f00)
             | ((v << 6) & 0x0000_c000)
             | ((v >> 4) & 0x000f_0000)
             | ((v << 4) & 0x00f0_0000)
             | ((v >> 6) & 0x0300_0000)
             | ((v << 2) & 0xfc00_0000);
-    }
+    });
 }
 
 /// MixColumns: `out_r = 2(a_r + a_{r+1}) + a_{r+1} + a_{r+2} + a_{r+3}`, where rotating a
@@ -276,26 +277,26 @@ fn shift_rows(x: &mut State) {
 #[inline(always)]
 fn mix_columns(x: &mut State) {
     let mut t = [0u32; 8];
-    for b in 0..8 {
-        t[b] = x[b] ^ x[b].rotate_right(8);
-    }
+    unroll8!(B => {
+        t[B] = x[B] ^ x[B].rotate_right(8);
+    });
     let hi = t[7];
-    for b in 0..8 {
+    unroll8!(B => {
         // (2t)_b: t_{b-1}, plus t_7 on the bits of the reduction polynomial 0x1b.
-        let doubled = match b {
+        let doubled = match B {
             0 => hi,
-            1 | 3 | 4 => t[b - 1] ^ hi,
-            _ => t[b - 1],
+            1 | 3 | 4 => t[B - 1] ^ hi,
+            _ => t[B.saturating_sub(1)],
         };
-        x[b] = doubled ^ x[b].rotate_right(8) ^ t[b].rotate_right(16);
-    }
+        x[B] = doubled ^ x[B].rotate_right(8) ^ t[B].rotate_right(16);
+    });
 }
 
 #[inline(always)]
 fn add_round_key(x: &mut State, k: &State) {
-    for (a, b) in x.iter_mut().zip(k) {
-        *a ^= b;
-    }
+    unroll8!(I => {
+        x[I] ^= k[I];
+    });
 }
 
 /// SubWord on the four bytes of `w` (little-endian byte order), with the full S-box.

@@ -7,7 +7,7 @@
 //! then the small top carry is folded back with `2^256 = 2^224 - 2^192 - 2^96 + 1 (mod p)`.
 //! Every operation is constant time except those named `_vartime`.
 
-use super::limbs::{self, U256};
+use super::limbs::{self, U256, unroll8};
 
 /// The prime p, least significant word first.
 pub const P: U256 = [
@@ -30,16 +30,16 @@ pub struct Fe(pub U256);
 #[inline(always)]
 fn fold(r: &mut U256, c: i64) -> i64 {
     let mut acc = 0i64;
-    for (i, w) in r.iter_mut().enumerate() {
-        acc += i64::from(*w);
-        match i {
+    unroll8!(I => {
+        acc += i64::from(r[I]);
+        match I {
             0 | 7 => acc += c,
             3 | 6 => acc -= c,
             _ => {}
         }
-        *w = acc as u32;
+        r[I] = acc as u32;
         acc >>= 32;
-    }
+    });
     acc
 }
 
@@ -49,24 +49,34 @@ fn reduce(c: &[u32; 16]) -> Fe {
     let w = |i: usize| i64::from(c[i]);
     let mut r = [0u32; 8];
     let mut acc = 0i64;
+    // Doubled and tripled words by additions: an `i64` multiplication is a library call on
+    // Thumb-1.
+    let (c11, c12, c13, c14, c15) = (w(11), w(12), w(13), w(14), w(15));
     let sums: [i64; 8] = [
-        w(0) + w(8) + w(9) - w(11) - w(12) - w(13) - w(14),
-        w(1) + w(9) + w(10) - w(12) - w(13) - w(14) - w(15),
-        w(2) + w(10) + w(11) - w(13) - w(14) - w(15),
-        w(3) + 2 * (w(11) + w(12)) + w(13) - w(15) - w(8) - w(9),
-        w(4) + 2 * (w(12) + w(13)) + w(14) - w(9) - w(10),
-        w(5) + 2 * (w(13) + w(14)) + w(15) - w(10) - w(11),
-        w(6) + 3 * w(14) + 2 * w(15) + w(13) - w(8) - w(9),
-        w(7) + 3 * w(15) + w(8) - w(10) - w(11) - w(12) - w(13),
+        w(0) + w(8) + w(9) - c11 - c12 - c13 - c14,
+        w(1) + w(9) + w(10) - c12 - c13 - c14 - c15,
+        w(2) + w(10) + c11 - c13 - c14 - c15,
+        w(3) + c11 + c11 + c12 + c12 + c13 - c15 - w(8) - w(9),
+        w(4) + c12 + c12 + c13 + c13 + c14 - w(9) - w(10),
+        w(5) + c13 + c13 + c14 + c14 + c15 - w(10) - c11,
+        w(6) + c14 + c14 + c14 + c15 + c15 + c13 - w(8) - w(9),
+        w(7) + c15 + c15 + c15 + w(8) - w(10) - c11 - c12 - c13,
     ];
-    for (ri, s) in r.iter_mut().zip(sums) {
-        acc += s;
-        *ri = acc as u32;
+    unroll8!(I => {
+        acc += sums[I];
+        r[I] = acc as u32;
         acc >>= 32;
-    }
+    });
     let c = fold(&mut r, acc);
     let _zero = fold(&mut r, c);
     Fe(sub_p_if_needed(&r))
+}
+
+/// `d + (p & mask)` modulo 2^256 (p's words are all ones, zero or one).
+#[inline(always)]
+fn add_masked_p(d: &U256, mask: u32) -> U256 {
+    let m = [mask, mask, mask, 0, 0, 0, mask & 1, mask];
+    limbs::add(d, &m).0
 }
 
 /// `r - p` if `r >= p`, else `r` (for `r < 2^256 < 2p`).
@@ -93,26 +103,19 @@ impl Fe {
         limbs::to_be_bytes(&self.0)
     }
 
-    /// `self + b`.
-    #[inline(always)]
+    /// `self + b`: the sum minus p, plus p again if that went below zero.
     pub fn add(&self, b: &Fe) -> Fe {
         let (s, carry) = limbs::add(&self.0, &b.0);
         let (d, borrow) = limbs::sub(&s, &P);
-        // Keep s - p unless the sum did not carry and s - p borrowed (s < p).
-        let keep_s = (carry ^ 1) & borrow;
-        Fe(limbs::select(0u32.wrapping_sub(keep_s), &s, &d))
+        // Negative only if the subtraction borrowed and the addition had not carried.
+        let mask = 0u32.wrapping_sub(borrow & (carry ^ 1));
+        Fe(add_masked_p(&d, mask))
     }
 
-    /// `self - b`.
-    #[inline(always)]
+    /// `self - b`: the difference, plus p if it went below zero.
     pub fn sub(&self, b: &Fe) -> Fe {
         let (d, borrow) = limbs::sub(&self.0, &b.0);
-        let mask = 0u32.wrapping_sub(borrow);
-        let mut p_masked = P;
-        for w in &mut p_masked {
-            *w &= mask;
-        }
-        Fe(limbs::add(&d, &p_masked).0)
+        Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
     }
 
     /// `-self`.
@@ -121,7 +124,6 @@ impl Fe {
     }
 
     /// `2 * self`.
-    #[inline(always)]
     pub fn double(&self) -> Fe {
         self.add(self)
     }

@@ -1,6 +1,22 @@
 //! 256-bit integers as eight little-endian 32-bit words: carries, constant-time selection and
 //! the 256x256 -> 512-bit product from 16x16 -> 32-bit partial products (the only multiply a
-//! Cortex-M0 has that gives a whole product).
+//! Cortex-M0 has that gives a whole product), unrolled in `mul_gen.rs`.
+
+/// Repeats `$body` with `$i` bound to the constants 0 to 7: straight-line code at every
+/// optimization level (a size-optimized build keeps loops, and their indexing, otherwise).
+macro_rules! unroll8 {
+    ($i:ident => $body:block) => {{
+        { const $i: usize = 0; $body }
+        { const $i: usize = 1; $body }
+        { const $i: usize = 2; $body }
+        { const $i: usize = 3; $body }
+        { const $i: usize = 4; $body }
+        { const $i: usize = 5; $body }
+        { const $i: usize = 6; $body }
+        { const $i: usize = 7; $body }
+    }};
+}
+pub(crate) use unroll8;
 
 /// A 256-bit integer, least significant word first.
 pub type U256 = [u32; 8];
@@ -10,11 +26,11 @@ pub type U256 = [u32; 8];
 pub fn add(a: &U256, b: &U256) -> (U256, u32) {
     let mut r = [0u32; 8];
     let mut carry = 0u64;
-    for i in 0..8 {
-        carry += u64::from(a[i]) + u64::from(b[i]);
-        r[i] = carry as u32;
+    unroll8!(I => {
+        carry += u64::from(a[I]) + u64::from(b[I]);
+        r[I] = carry as u32;
         carry >>= 32;
-    }
+    });
     (r, carry as u32)
 }
 
@@ -23,11 +39,11 @@ pub fn add(a: &U256, b: &U256) -> (U256, u32) {
 pub fn sub(a: &U256, b: &U256) -> (U256, u32) {
     let mut r = [0u32; 8];
     let mut borrow = 0i64;
-    for i in 0..8 {
-        borrow += i64::from(a[i]) - i64::from(b[i]);
-        r[i] = borrow as u32;
+    unroll8!(I => {
+        borrow += i64::from(a[I]) - i64::from(b[I]);
+        r[I] = borrow as u32;
         borrow >>= 32;
-    }
+    });
     (r, (borrow as u32) & 1)
 }
 
@@ -35,9 +51,9 @@ pub fn sub(a: &U256, b: &U256) -> (U256, u32) {
 #[inline(always)]
 pub fn select(mask: u32, a: &U256, b: &U256) -> U256 {
     let mut r = [0u32; 8];
-    for i in 0..8 {
-        r[i] = b[i] ^ (mask & (a[i] ^ b[i]));
-    }
+    unroll8!(I => {
+        r[I] = b[I] ^ (mask & (a[I] ^ b[I]));
+    });
     r
 }
 
@@ -45,9 +61,9 @@ pub fn select(mask: u32, a: &U256, b: &U256) -> U256 {
 #[inline(always)]
 pub fn is_zero_mask(a: &U256) -> u32 {
     let mut acc = 0u32;
-    for w in a {
-        acc |= w;
-    }
+    unroll8!(I => {
+        acc |= a[I];
+    });
     // (acc | -acc) has its top bit set iff acc != 0.
     ((acc | acc.wrapping_neg()) >> 31).wrapping_sub(1)
 }
@@ -79,72 +95,4 @@ pub fn to_be_bytes(a: &U256) -> [u8; 32] {
     out
 }
 
-/// The sixteen 16-bit digits of `a`, least significant first.
-#[inline(always)]
-fn digits(a: &U256) -> [u32; 16] {
-    let mut d = [0u32; 16];
-    for i in 0..8 {
-        d[2 * i] = a[i] & 0xffff;
-        d[2 * i + 1] = a[i] >> 16;
-    }
-    d
-}
-
-/// Stores column `k`'s accumulated sum and moves the accumulator on by 16 bits.
-#[inline(always)]
-fn emit(k: usize, acc: &mut u64, low: &mut u32, out: &mut [u32; 16]) {
-    if k.is_multiple_of(2) {
-        *low = (*acc as u32) & 0xffff;
-    } else {
-        out[k / 2] = *low | ((*acc as u32) << 16);
-    }
-    *acc >>= 16;
-}
-
-/// The 512-bit product `a * b`, by product scanning over 16-bit digits: each column is a sum
-/// of 16x16 -> 32-bit products (one `MULS` each) in a 64-bit accumulator.
-pub fn mul_wide(a: &U256, b: &U256) -> [u32; 16] {
-    let x = digits(a);
-    let y = digits(b);
-    let mut out = [0u32; 16];
-    let mut acc = 0u64;
-    let mut low = 0u32;
-    for k in 0..31usize {
-        let lo = k.saturating_sub(15);
-        let hi = k.min(15);
-        for (xi, yj) in x[lo..=hi].iter().zip(y[k - hi..=k - lo].iter().rev()) {
-            acc += u64::from(xi.wrapping_mul(*yj));
-        }
-        emit(k, &mut acc, &mut low, &mut out);
-    }
-    out[15] = low | ((acc as u32) << 16);
-    out
-}
-
-/// The 512-bit square `a * a`: each cross product once, doubled, plus the diagonal (136
-/// partial products instead of 256).
-pub fn sqr_wide(a: &U256) -> [u32; 16] {
-    let x = digits(a);
-    let mut out = [0u32; 16];
-    let mut acc = 0u64;
-    let mut low = 0u32;
-    for k in 0..31usize {
-        let lo = k.saturating_sub(15);
-        // Cross products x[i] * x[k - i] with i < k - i.
-        let hi = k.div_ceil(2);
-        let mut cross = 0u64;
-        if hi > lo {
-            for (xi, xj) in x[lo..hi].iter().zip(x[k + 1 - hi..=k - lo].iter().rev()) {
-                cross += u64::from(xi.wrapping_mul(*xj));
-            }
-        }
-        acc += cross << 1;
-        if k.is_multiple_of(2) {
-            let d = x[k / 2];
-            acc += u64::from(d.wrapping_mul(d));
-        }
-        emit(k, &mut acc, &mut low, &mut out);
-    }
-    out[15] = low | ((acc as u32) << 16);
-    out
-}
+pub use super::mul_gen::{mul_wide, sqr_wide};
