@@ -1,7 +1,7 @@
 //! P-256 points: affine (validated public keys) and Jacobian (`x = X/Z^2`, `y = Y/Z^3`;
 //! `Z = 0` is the point at infinity), with `a = -3` doubling, a constant-time fixed-window
 //! scalar multiplication for secret scalars, and a variable-time double-scalar multiplication
-//! (Straus, 4-bit windows) for signature verification.
+//! (Straus over width-5 NAFs) for signature verification.
 
 use super::field::{Fe, P};
 use super::limbs::{self, U256};
@@ -185,6 +185,47 @@ impl Jacobian {
         sum
     }
 
+    /// `self + q` for an affine `q`, `self` not the identity and `self != +-q` (8M + 3S).
+    /// Returns the result and `H`, `R` as [`Jacobian::add_raw`] does.
+    fn add_mixed_raw(&self, q: &Affine) -> (Jacobian, Fe, Fe) {
+        let z1z1 = self.z.square();
+        let u2 = q.x.mul(&z1z1);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&self.x);
+        let r = s2.sub(&self.y);
+        let hh = h.square();
+        let hhh = hh.mul(&h);
+        let v = self.x.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&self.y.mul(&hhh));
+        let z3 = self.z.mul(&h);
+        (
+            Jacobian {
+                x: x3,
+                y: y3,
+                z: z3,
+            },
+            h,
+            r,
+        )
+    }
+
+    /// `self + q` for public points, `q` affine (variable time).
+    pub fn add_mixed_vartime(&self, q: &Affine) -> Jacobian {
+        if self.z.is_zero_vartime() {
+            return q.to_jacobian();
+        }
+        let (sum, h, r) = self.add_mixed_raw(q);
+        if h.is_zero_vartime() {
+            return if r.is_zero_vartime() {
+                self.double()
+            } else {
+                Jacobian::IDENTITY
+            };
+        }
+        sum
+    }
+
     /// `-self`.
     pub fn neg(&self) -> Jacobian {
         Jacobian {
@@ -241,72 +282,158 @@ fn window(k: &U256, i: usize) -> u32 {
     (k[i / 8] >> (4 * (i % 8))) & 0xf
 }
 
-/// The multiples `1*P .. 15*P` (entry `i` is `(i + 1) * P`). Distinct points with no
-/// identity among them, so the plain addition formula is exact.
-fn multiples(p: &Jacobian) -> [Jacobian; 15] {
-    let mut t = [Jacobian::IDENTITY; 15];
-    t[0] = *p;
-    t[1] = p.double();
-    for i in 2..15 {
-        t[i] = t[i - 1].add_raw(p).0;
+/// Affine forms of public points, none the identity, with one inversion (Montgomery's trick;
+/// the inversion is variable time: the points are public).
+fn to_affine_batch_vartime<const K: usize>(points: &[Jacobian; K]) -> [Affine; K] {
+    let mut out = [G; K];
+    // prefix[i] = Z_0 * .. * Z_i
+    let mut prefix = [Fe::ONE; K];
+    let mut acc = Fe::ONE;
+    for (p, pt) in prefix.iter_mut().zip(points) {
+        acc = acc.mul(&pt.z);
+        *p = acc;
     }
-    t
+    let mut inv = super::scalar::invert_vartime(&acc.0, &P).map_or(Fe::ZERO, Fe);
+    for i in (0..K).rev() {
+        let zi = if i == 0 { inv } else { inv.mul(&prefix[i - 1]) };
+        inv = inv.mul(&points[i].z);
+        let zi2 = zi.square();
+        out[i] = Affine {
+            x: points[i].x.mul(&zi2),
+            y: points[i].y.mul(&zi2.mul(&zi)),
+        };
+    }
+    out
 }
 
-/// `k * P` for a secret scalar `1 <= k < n` and a valid point `P`, in constant time: 64
-/// windows of 4 bits from the top, each 4 doublings and one addition of a table entry
-/// selected by scanning the whole table with masks.
+/// The multiples `1*P .. 15*P` (entry `i` is `(i + 1) * P`), affine. Distinct points with no
+/// identity among them, so the plain addition formula is exact.
+fn multiples(p: &Affine) -> [Affine; 15] {
+    let mut t = [Jacobian::IDENTITY; 15];
+    t[0] = p.to_jacobian();
+    t[1] = t[0].double();
+    for i in 2..15 {
+        t[i] = t[i - 1].add_mixed_raw(p).0;
+    }
+    to_affine_batch_vartime(&t)
+}
+
+/// `k * P` for a secret scalar `1 <= k < n` and a valid public point `P`, in constant time in
+/// `k`: 64 windows of 4 bits from the top, each 4 doublings and one mixed addition of a table
+/// entry selected by scanning the whole table with masks. The table of `1P .. 15P` depends
+/// on `P` only (it is built with a variable-time inversion: `P` is public).
 ///
 /// Exceptional cases cannot occur: before an addition the accumulator is `16 k' P` with
 /// `16 k' + d <= k < n` for the prefix `k'` of `k` and the digit `d`, so it is neither `d P` nor
 /// `-d P` unless it is the identity (`k' = 0`), which, like `d = 0`, is handled by selection.
 pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
-    let mut table = multiples(&p.to_jacobian());
+    let table = multiples(p);
     let mut acc = Jacobian::IDENTITY;
     for i in (0..64).rev() {
         for _ in 0..4 {
             acc = acc.double();
         }
         let d = window(&k.0, i);
-        let mut entry = Jacobian::default();
+        let mut entry = Affine {
+            x: Fe::ZERO,
+            y: Fe::ZERO,
+        };
         for (j, t) in table.iter().enumerate() {
             // All ones iff d == j + 1.
             let diff = d ^ (j as u32 + 1);
             let mask = ((diff | diff.wrapping_neg()) >> 31).wrapping_sub(1);
-            entry = Jacobian::select(mask, t, &entry);
+            entry.x = Fe::select(mask, &t.x, &entry.x);
+            entry.y = Fe::select(mask, &t.y, &entry.y);
         }
-        let (sum, _, _) = acc.add_raw(&entry);
+        let (sum, _, _) = acc.add_mixed_raw(&entry);
         let acc_is_identity = acc.z.is_zero_mask();
         let d_is_zero = ((d | d.wrapping_neg()) >> 31).wrapping_sub(1);
         let next = Jacobian::select(d_is_zero, &acc, &sum);
-        acc = Jacobian::select(acc_is_identity & !d_is_zero, &entry, &next);
-        entry.zeroize();
-    }
-    for t in &mut table {
-        t.zeroize();
+        acc = Jacobian::select(acc_is_identity & !d_is_zero, &entry.to_jacobian(), &next);
+        entry.x.0.zeroize();
+        entry.y.0.zeroize();
     }
     acc
 }
 
-/// `a * G + b * Q` for public scalars and a public point (variable time): Straus's
-/// interleaving with 4-bit windows, 256 doublings and up to 128 additions.
-pub fn double_mul_vartime(a: &Scalar, b: &Scalar, q: &Affine) -> Jacobian {
-    let tg = multiples(&G.to_jacobian());
-    let tq = multiples(&q.to_jacobian());
-    let mut acc = Jacobian::IDENTITY;
-    for i in (0..64).rev() {
-        if !acc.z.is_zero_vartime() {
-            for _ in 0..4 {
-                acc = acc.double();
+/// The width-5 non-adjacent form of `k`: digits in `{0, +-1, +-3, .., +-15}`, any two non-zero
+/// digits at least 5 positions apart, `k = sum d_i 2^i` (257 digits cover a 256-bit `k`).
+/// Variable time: for public scalars only.
+fn wnaf5(k: &Scalar) -> [i8; 257] {
+    let mut digits = [0i8; 257];
+    // Nine words: subtracting a negative digit can carry past bit 255.
+    let mut v = [0u32; 9];
+    v[..8].copy_from_slice(&k.0);
+    let mut i = 0;
+    while v != [0; 9] && i < 257 {
+        if v[0] & 1 == 1 {
+            let mut d = (v[0] & 31) as i32;
+            if d > 16 {
+                d -= 32;
+            }
+            digits[i] = d as i8;
+            // v -= d
+            let mut acc = i64::from(v[0]) - i64::from(d);
+            v[0] = acc as u32;
+            acc >>= 32;
+            for w in v.iter_mut().skip(1) {
+                if acc == 0 {
+                    break;
+                }
+                acc += i64::from(*w);
+                *w = acc as u32;
+                acc >>= 32;
             }
         }
-        let da = window(&a.0, i) as usize;
-        if da != 0 {
-            acc = acc.add_vartime(&tg[da - 1]);
+        for j in 0..8 {
+            v[j] = (v[j] >> 1) | (v[j + 1] << 31);
         }
-        let db = window(&b.0, i) as usize;
-        if db != 0 {
-            acc = acc.add_vartime(&tq[db - 1]);
+        v[8] >>= 1;
+        i += 1;
+    }
+    digits
+}
+
+/// The odd multiples `P, 3P, .., 15P`, affine.
+fn odd_multiples(p: &Affine) -> [Affine; 8] {
+    let mut t = [p.to_jacobian(); 8];
+    let p2 = t[0].double();
+    for i in 1..8 {
+        t[i] = t[i - 1].add_vartime(&p2);
+    }
+    to_affine_batch_vartime(&t)
+}
+
+/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
+fn add_digit(acc: &Jacobian, table: &[Affine; 8], d: i8) -> Jacobian {
+    let entry = &table[usize::from(d.unsigned_abs() / 2)];
+    if d > 0 {
+        acc.add_mixed_vartime(entry)
+    } else {
+        acc.add_mixed_vartime(&Affine {
+            x: entry.x,
+            y: entry.y.neg(),
+        })
+    }
+}
+
+/// `a * G + b * Q` for public scalars and a public point (variable time): Straus's
+/// interleaving over width-5 NAFs, about 256 doublings and 86 additions.
+pub fn double_mul_vartime(a: &Scalar, b: &Scalar, q: &Affine) -> Jacobian {
+    let tg = odd_multiples(&G);
+    let tq = odd_multiples(q);
+    let na = wnaf5(a);
+    let nb = wnaf5(b);
+    let mut acc = Jacobian::IDENTITY;
+    for i in (0..257).rev() {
+        if !acc.z.is_zero_vartime() {
+            acc = acc.double();
+        }
+        if na[i] != 0 {
+            acc = add_digit(&acc, &tg, na[i]);
+        }
+        if nb[i] != 0 {
+            acc = add_digit(&acc, &tq, nb[i]);
         }
     }
     acc
