@@ -15,7 +15,7 @@ use bulwark_api::{
 };
 use bulwark_compact::{
     Compact,
-    curve25519::{Fe16, Field, x25519_with},
+    curve25519::{Fe16, Fe32, Field, x25519_with},
 };
 use bulwark_conformance::{DeterministicTestRng, Failure, Report, kex};
 use bulwark_soft::Soft;
@@ -200,6 +200,16 @@ fn differential_fe16() {
     let edges = edge_us().len() * (edge_scalars().len() + 4);
     assert_eq!(
         differential("X25519 over Fe16", x25519_with::<Fe16>, n),
+        n + edges
+    );
+}
+
+#[test]
+fn differential_fe32() {
+    let n = case_count();
+    let edges = edge_us().len() * (edge_scalars().len() + 4);
+    assert_eq!(
+        differential("X25519 over Fe32", x25519_with::<Fe32>, n),
         n + edges
     );
 }

@@ -6,15 +6,23 @@
 //! and is tested on the host.
 //!
 //! - [`Fe16`]: radix 2^16, every partial product 16x16 -> 32 bits. For cores without a
-//!   32x32 -> 64 multiply (Cortex-M0/M0+/M23, `thumbv6m`/`thumbv8m.base`), where Rust's `u64`
-//!   products become calls to `__aeabi_lmul`.
+//!   32x32 -> 64 multiply (Cortex-M0/M0+/M23, `thumbv6m`/`thumbv8m.base`, AVR, RV32 without
+//!   M), where Rust's `u64` products become library calls (`__aeabi_lmul`).
+//! - [`Fe32`]: radix 2^32 with `u64` products, for every other target (Cortex-M3/M4/M7,
+//!   RV32IM, hosts).
+//!
+//! [`Fe`] is the one compiled for the target (chosen by `build.rs`; `BULWARK_COMPACT_FE=16`
+//! or `=32` overrides it); both are always compiled and tested on the host.
 
 mod fe16;
 mod fe16_gen;
+mod fe32;
+mod fe32_gen;
 mod kex;
 mod x25519;
 
 pub use fe16::Fe16;
+pub use fe32::Fe32;
 pub use kex::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
 pub use x25519::{x25519, x25519_base, x25519_with};
 
@@ -75,8 +83,12 @@ pub trait Field: Copy + zeroize::Zeroize {
     }
 }
 
-/// The limb strategy compiled for this target.
+/// The limb strategy compiled for this target: radix 2^16.
+#[cfg(bulwark_fe16)]
 pub type Fe = Fe16;
+/// The limb strategy compiled for this target: radix 2^32.
+#[cfg(not(bulwark_fe16))]
+pub type Fe = Fe32;
 
 #[cfg(test)]
 mod tests;

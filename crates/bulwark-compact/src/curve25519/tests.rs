@@ -4,7 +4,7 @@
 
 extern crate std;
 
-use super::{Fe16, Field, x25519_with};
+use super::{Fe16, Fe32, Field, x25519_with};
 use std::{vec, vec::Vec};
 
 /// A small deterministic generator (xorshift64*), for reproducible inputs.
@@ -136,4 +136,94 @@ pub(crate) fn hex32(s: &str) -> [u8; 32] {
         *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
     }
     b
+}
+
+#[test]
+fn fe32_field_laws() {
+    let top = Fe32([u32::MAX; 8]);
+    check_field::<Fe32>(&[top, top.add(&top), top.square()]);
+    assert_eq!(top.to_bytes(), le(37));
+    assert_eq!(top.mul(&top).to_bytes(), le(37 * 37));
+    assert_eq!(top.square().to_bytes(), le(37 * 37));
+    assert_eq!(top.sub(&top).to_bytes(), [0; 32]);
+    assert_eq!(top.mul_a24().to_bytes(), le(37 * 121_665));
+}
+
+#[test]
+fn fe32_rfc7748_function_vector() {
+    let k = hex32("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+    let u = hex32("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+    let out = hex32("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
+    assert_eq!(x25519_with::<Fe32>(&k, &u), out);
+}
+
+/// Both strategies agree on every operation for unreduced inputs: digits/limbs anywhere in
+/// their range (values up to 2^256 - 1), the same value in both representations.
+#[test]
+fn fe16_and_fe32_agree_on_unreduced_inputs() {
+    let mut rng = Rng(0xfeed_f00d_1234_5678);
+    let to16 = |b: &[u8; 32]| {
+        let mut d = [0u16; 16];
+        for (i, x) in d.iter_mut().enumerate() {
+            *x = u16::from_le_bytes([b[2 * i], b[2 * i + 1]]);
+        }
+        Fe16(d)
+    };
+    let to32 = |b: &[u8; 32]| {
+        let mut l = [0u32; 8];
+        for (i, x) in l.iter_mut().enumerate() {
+            *x = u32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]);
+        }
+        Fe32(l)
+    };
+    let mut inputs = vec![[0xffu8; 32], [0u8; 32]];
+    for _ in 0..2000 {
+        let mut b = rng.bytes();
+        // Bias some toward all-ones digits, the carry worst case.
+        if rng.next().is_multiple_of(3) {
+            for x in b.iter_mut().skip((rng.next() % 32) as usize) {
+                *x = 0xff;
+            }
+        }
+        inputs.push(b);
+    }
+    for (i, x) in inputs.iter().enumerate() {
+        let y = &inputs[(i * 13 + 1) % inputs.len()];
+        let (a16, b16, a32, b32) = (to16(x), to16(y), to32(x), to32(y));
+        assert_eq!(a16.to_bytes(), a32.to_bytes(), "{i}");
+        assert_eq!(
+            a16.mul(&b16).to_bytes(),
+            a32.mul(&b32).to_bytes(),
+            "mul {i}"
+        );
+        assert_eq!(
+            a16.square().to_bytes(),
+            a32.square().to_bytes(),
+            "square {i}"
+        );
+        assert_eq!(
+            a16.add(&b16).to_bytes(),
+            a32.add(&b32).to_bytes(),
+            "add {i}"
+        );
+        assert_eq!(
+            a16.sub(&b16).to_bytes(),
+            a32.sub(&b32).to_bytes(),
+            "sub {i}"
+        );
+        assert_eq!(
+            a16.mul_a24().to_bytes(),
+            a32.mul_a24().to_bytes(),
+            "a24 {i}"
+        );
+        assert_eq!(
+            a32.square().to_bytes(),
+            a32.mul(&a32).to_bytes(),
+            "fe32 square {i}"
+        );
+        // Results keep the invariant: chained operations stay exact.
+        let c16 = a16.mul(&b16).add(&a16).sub(&b16).square().mul_a24();
+        let c32 = a32.mul(&b32).add(&a32).sub(&b32).square().mul_a24();
+        assert_eq!(c16.to_bytes(), c32.to_bytes(), "chain {i}");
+    }
 }

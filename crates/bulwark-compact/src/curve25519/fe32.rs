@@ -1,0 +1,155 @@
+//! GF(2^255 - 19) in radix 2^32: eight 32-bit limbs, for cores with a 32x32 -> 64 bit multiply
+//! (Cortex-M3/M4 `UMULL`/`UMAAL`, RV32IM `MUL`/`MULHU`, every 64-bit host).
+//!
+//! Products are `u64`; `a * b + t + c` never exceeds 2^64 - 1, the shape of `UMAAL`. Reduction
+//! and the linear operations fold bits 255 and up of the top limb (times 19) into limb 0
+//! before their single carry pass, as in [`super::Fe16`].
+//!
+//! Invariant: every element is eight limbs, a value below 2^256 (not necessarily reduced mod
+//! p); [`Fe32::to_bytes`] reduces canonically.
+
+use super::{Field, fe32_gen};
+
+/// Eight little-endian 32-bit limbs.
+pub(super) type Limbs = [u32; 8];
+
+/// Widens a limb.
+#[inline(always)]
+pub(super) fn w(x: u32) -> u64 {
+    u64::from(x)
+}
+
+/// `t[0..8] + 38 * t[8..16]`, folded below 2^256 in one carry pass.
+#[inline(always)]
+pub(super) fn reduce_wide(t: &[u32; 16]) -> Limbs {
+    let s7 = w(t[7]) + 38 * w(t[15]);
+    let mut c = 19 * (s7 >> 31);
+    let mut r = [0u32; 8];
+    for k in 0..7 {
+        c += w(t[k]) + 38 * w(t[k + 8]);
+        r[k] = c as u32;
+        c >>= 32;
+    }
+    r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
+    r
+}
+
+/// Adds `small` (below 2^32 - 2^31) to `r` with bit 255 already clear.
+#[inline(always)]
+fn add_small(r: &mut Limbs, small: u32) {
+    let mut c = w(small);
+    for x in r.iter_mut() {
+        c += w(*x);
+        *x = c as u32;
+        c >>= 32;
+    }
+}
+
+/// An element of GF(2^255 - 19) in radix 2^32.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fe32(pub(super) Limbs);
+
+impl zeroize::Zeroize for Fe32 {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl Field for Fe32 {
+    const ZERO: Self = Self([0; 8]);
+    const ONE: Self = Self([1, 0, 0, 0, 0, 0, 0, 0]);
+
+    fn from_bytes(bytes: &[u8; 32]) -> Self {
+        let mut l = [0u32; 8];
+        for (x, c) in l.iter_mut().zip(bytes.chunks_exact(4)) {
+            *x = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+        }
+        l[7] &= 0x7fff_ffff;
+        Self(l)
+    }
+
+    fn to_bytes(&self) -> [u8; 32] {
+        let mut r = self.0;
+        let top = r[7] >> 31;
+        r[7] &= 0x7fff_ffff;
+        add_small(&mut r, 19 * top);
+        // Below 2^255 + 19: subtract p (add 19, drop 2^255) iff that sets bit 255.
+        let mut s = r;
+        add_small(&mut s, 19);
+        let mask = 0u32.wrapping_sub(s[7] >> 31);
+        s[7] &= 0x7fff_ffff;
+        let mut out = [0u8; 32];
+        for (i, o) in out.chunks_exact_mut(4).enumerate() {
+            o.copy_from_slice(&((s[i] & mask) | (r[i] & !mask)).to_le_bytes());
+        }
+        out
+    }
+
+    #[inline(never)]
+    fn add(&self, b: &Self) -> Self {
+        let (a, b) = (&self.0, &b.0);
+        let s7 = w(a[7]) + w(b[7]);
+        let mut c = 19 * (s7 >> 31);
+        let mut r = [0u32; 8];
+        for k in 0..7 {
+            c += w(a[k]) + w(b[k]);
+            r[k] = c as u32;
+            c >>= 32;
+        }
+        r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
+        Self(r)
+    }
+
+    #[inline(never)]
+    fn sub(&self, b: &Self) -> Self {
+        // a + 4p - b, 4p spread as limb 0: 2^33 - 76, the others 2^33 - 2.
+        const K0: u64 = (1 << 33) - 76;
+        const K: u64 = (1 << 33) - 2;
+        let (a, b) = (&self.0, &b.0);
+        let s7 = w(a[7]) + K - w(b[7]);
+        let mut c = 19 * (s7 >> 31);
+        let mut r = [0u32; 8];
+        for k in 0..7 {
+            let kk = if k == 0 { K0 } else { K };
+            c += w(a[k]) + kk - w(b[k]);
+            r[k] = c as u32;
+            c >>= 32;
+        }
+        r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
+        Self(r)
+    }
+
+    fn mul(&self, b: &Self) -> Self {
+        Self(fe32_gen::mul(&self.0, &b.0))
+    }
+
+    fn square(&self) -> Self {
+        Self(fe32_gen::square(&self.0))
+    }
+
+    #[inline(never)]
+    fn mul_a24(&self) -> Self {
+        let a = &self.0;
+        let mut q = [0u32; 8];
+        let mut c: u64 = 0;
+        for k in 0..8 {
+            c += w(a[k]) * 121_665;
+            q[k] = c as u32;
+            c >>= 32;
+        }
+        // c < 2^17: the limb at 2^256.
+        let top = ((c as u32) << 1) | (q[7] >> 31);
+        q[7] &= 0x7fff_ffff;
+        add_small(&mut q, 19 * top);
+        Self(q)
+    }
+
+    #[inline(always)]
+    fn cswap(a: &mut Self, b: &mut Self, mask: u32) {
+        for i in 0..8 {
+            let t = mask & (a.0[i] ^ b.0[i]);
+            a.0[i] ^= t;
+            b.0[i] ^= t;
+        }
+    }
+}
