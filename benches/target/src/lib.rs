@@ -12,6 +12,7 @@
 
 #![no_std]
 
+pub mod compact_ops;
 pub mod ops;
 mod platform;
 

@@ -17,6 +17,9 @@ fn main() -> ! {
     ops::x25519(&mut r);
     ops::x25519_compact(&mut r);
     ops::p256_ecdh(&mut r);
+    bulwark_bench_target::compact_ops::aes(&mut r);
+    bulwark_bench_target::compact_ops::p256(&mut r);
+    bulwark_bench_target::compact_ops::p256_field(&mut r);
     ops::ed25519_verify(&mut r);
     ops::ecdsa_verify(&mut r);
     ops::hkdf(&mut r);
