@@ -209,6 +209,28 @@ fn field_and_scalar_edges() {
         assert_eq!(a.mul(&a.invert()), Fe::ONE);
     }
     let mut rng = SplitMix(7);
+    // Both product strategies agree (the target picks one), on edge and random operands.
+    let edges = [
+        [0u32; 8],
+        [0xffff_ffff; 8],
+        P,
+        [1, 0, 0, 0, 0, 0, 0, 0],
+        [0x0000_ffff; 8],
+        [0xffff_0000; 8],
+    ];
+    for a in &edges {
+        for b in &edges {
+            assert_eq!(limbs::mul_wide16(a, b), limbs::mul_wide32(a, b));
+        }
+        assert_eq!(limbs::sqr_wide16(a), limbs::sqr_wide32(a));
+        assert_eq!(limbs::sqr_wide16(a), limbs::mul_wide32(a, a));
+    }
+    for _ in 0..cases(2_000, 100_000) {
+        let a = limbs::from_be_bytes(&rng.bytes32());
+        let b = limbs::from_be_bytes(&rng.bytes32());
+        assert_eq!(limbs::mul_wide16(&a, &b), limbs::mul_wide32(&a, &b));
+        assert_eq!(limbs::sqr_wide16(&a), limbs::sqr_wide32(&a));
+    }
     for _ in 0..cases(2_000, 100_000) {
         let mut a = Fe(limbs::from_be_bytes(&rng.bytes32()));
         let mut b = Fe(limbs::from_be_bytes(&rng.bytes32()));

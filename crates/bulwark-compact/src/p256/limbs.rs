@@ -1,19 +1,44 @@
 //! 256-bit integers as eight little-endian 32-bit words: carries, constant-time selection and
 //! the 256x256 -> 512-bit product from 16x16 -> 32-bit partial products (the only multiply a
-//! Cortex-M0 has that gives a whole product), unrolled in `mul_gen.rs`.
+//! Cortex-M0 has that gives a whole product) or from 32x32 -> 64-bit products where the core
+//! has them (the build script's `bulwark_fe16` choice), unrolled in `mul_gen.rs`.
 
 /// Repeats `$body` with `$i` bound to the constants 0 to 7: straight-line code at every
 /// optimization level (a size-optimized build keeps loops, and their indexing, otherwise).
 macro_rules! unroll8 {
     ($i:ident => $body:block) => {{
-        { const $i: usize = 0; $body }
-        { const $i: usize = 1; $body }
-        { const $i: usize = 2; $body }
-        { const $i: usize = 3; $body }
-        { const $i: usize = 4; $body }
-        { const $i: usize = 5; $body }
-        { const $i: usize = 6; $body }
-        { const $i: usize = 7; $body }
+        {
+            const $i: usize = 0;
+            $body
+        }
+        {
+            const $i: usize = 1;
+            $body
+        }
+        {
+            const $i: usize = 2;
+            $body
+        }
+        {
+            const $i: usize = 3;
+            $body
+        }
+        {
+            const $i: usize = 4;
+            $body
+        }
+        {
+            const $i: usize = 5;
+            $body
+        }
+        {
+            const $i: usize = 6;
+            $body
+        }
+        {
+            const $i: usize = 7;
+            $body
+        }
     }};
 }
 pub(crate) use unroll8;
@@ -95,4 +120,16 @@ pub fn to_be_bytes(a: &U256) -> [u8; 32] {
     out
 }
 
-pub use super::mul_gen::{mul_wide, sqr_wide};
+/// The 512-bit product `a * b` (16-bit digits: no 32x32 -> 64-bit multiply on this target).
+#[cfg(bulwark_fe16)]
+pub use super::mul_gen::mul_wide16 as mul_wide;
+/// The 512-bit product `a * b` (32-bit words: this target multiplies 32x32 -> 64 bits).
+#[cfg(not(bulwark_fe16))]
+pub use super::mul_gen::mul_wide32 as mul_wide;
+/// The 512-bit square (16-bit digits).
+#[cfg(bulwark_fe16)]
+pub use super::mul_gen::sqr_wide16 as sqr_wide;
+/// The 512-bit square (32-bit words).
+#[cfg(not(bulwark_fe16))]
+pub use super::mul_gen::sqr_wide32 as sqr_wide;
+pub use super::mul_gen::{mul_wide16, mul_wide32, sqr_wide16, sqr_wide32};

@@ -14,7 +14,7 @@
 
 pub mod field;
 pub mod limbs;
-mod mul_gen;
+pub mod mul_gen;
 pub mod point;
 pub mod scalar;
 
