@@ -274,6 +274,11 @@ fn point_edges() {
         Some(G)
     );
     assert_eq!(Affine::decompress(&G.x.to_bytes(), G.y.is_odd()), Some(G));
+    // The constant table of odd multiples of G used by verification: (2i + 1) G.
+    for (i, entry) in point::G_ODD_MULTIPLES.iter().enumerate() {
+        let k = Scalar([2 * i as u32 + 1, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(point::mul_secret(&k, &G).to_affine(), Some(*entry), "{i}");
+    }
     let n_minus_1 = Scalar(limbs::sub(&N, &[1, 0, 0, 0, 0, 0, 0, 0]).0);
     let neg_g = point::mul_secret(&n_minus_1, &G).to_affine().unwrap();
     assert_eq!(

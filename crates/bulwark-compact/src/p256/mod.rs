@@ -13,6 +13,7 @@
 //! SHA-256 (for ECDSA and RFC 6979's HMAC) comes from the `sha2` and `hmac` crates for now.
 
 pub mod field;
+mod g_table;
 pub mod limbs;
 pub mod mul_gen;
 pub mod point;

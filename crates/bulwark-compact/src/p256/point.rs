@@ -4,6 +4,7 @@
 //! (Straus over width-5 NAFs) for signature verification.
 
 use super::field::{Fe, P};
+pub use super::g_table::G_ODD_MULTIPLES;
 use super::limbs::{self, U256};
 use super::scalar::Scalar;
 use zeroize::Zeroize;
@@ -356,10 +357,10 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
     acc
 }
 
-/// The width-5 non-adjacent form of `k`: digits in `{0, +-1, +-3, .., +-15}`, any two non-zero
-/// digits at least 5 positions apart, `k = sum d_i 2^i` (257 digits cover a 256-bit `k`).
-/// Variable time: for public scalars only.
-fn wnaf5(k: &Scalar) -> [i8; 257] {
+/// The width-`W` non-adjacent form of `k`: odd digits below `2^(W-1)` in absolute value, any
+/// two non-zero digits at least `W` positions apart, `k = sum d_i 2^i` (257 digits cover a
+/// 256-bit `k`). Variable time: for public scalars only.
+fn wnaf<const W: u32>(k: &Scalar) -> [i8; 257] {
     let mut digits = [0i8; 257];
     // Nine words: subtracting a negative digit can carry past bit 255.
     let mut v = [0u32; 9];
@@ -367,9 +368,9 @@ fn wnaf5(k: &Scalar) -> [i8; 257] {
     let mut i = 0;
     while v != [0; 9] && i < 257 {
         if v[0] & 1 == 1 {
-            let mut d = (v[0] & 31) as i32;
-            if d > 16 {
-                d -= 32;
+            let mut d = (v[0] & ((1 << W) - 1)) as i32;
+            if d > 1 << (W - 1) {
+                d -= 1 << W;
             }
             digits[i] = d as i8;
             // v -= d
@@ -405,7 +406,7 @@ fn odd_multiples(p: &Affine) -> [Affine; 8] {
 }
 
 /// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
-fn add_digit(acc: &Jacobian, table: &[Affine; 8], d: i8) -> Jacobian {
+fn add_digit(acc: &Jacobian, table: &[Affine], d: i8) -> Jacobian {
     let entry = &table[usize::from(d.unsigned_abs() / 2)];
     if d > 0 {
         acc.add_mixed_vartime(entry)
@@ -418,19 +419,21 @@ fn add_digit(acc: &Jacobian, table: &[Affine; 8], d: i8) -> Jacobian {
 }
 
 /// `a * G + b * Q` for public scalars and a public point (variable time): Straus's
-/// interleaving over width-5 NAFs, about 256 doublings and 86 additions.
+/// interleaving over a width-6 NAF of `a` (a constant table of 16 odd multiples of G) and a
+/// width-5 NAF of `b` (8 odd multiples of Q, computed here): about 256 doublings and 80
+/// additions.
 pub fn double_mul_vartime(a: &Scalar, b: &Scalar, q: &Affine) -> Jacobian {
-    let tg = odd_multiples(&G);
+    let tg = &super::g_table::G_ODD_MULTIPLES;
     let tq = odd_multiples(q);
-    let na = wnaf5(a);
-    let nb = wnaf5(b);
+    let na = wnaf::<6>(a);
+    let nb = wnaf::<5>(b);
     let mut acc = Jacobian::IDENTITY;
     for i in (0..257).rev() {
         if !acc.z.is_zero_vartime() {
             acc = acc.double();
         }
         if na[i] != 0 {
-            acc = add_digit(&acc, &tg, na[i]);
+            acc = add_digit(&acc, tg, na[i]);
         }
         if nb[i] != 0 {
             acc = add_digit(&acc, &tq, nb[i]);
