@@ -1,4 +1,4 @@
-//! GF(2^255 - 19) and X25519 (RFC 7748) for small cores.
+//! GF(2^255 - 19), X25519 (RFC 7748) and Ed25519 verification (RFC 8032) for small cores.
 //!
 //! The arithmetic is separate from the API glue ([`crate::Compact`]'s `KeyAgreement<X25519>`
 //! lives in `kex.rs`): [`Field`] is the field interface, with one implementation per limb
@@ -14,13 +14,17 @@
 //! [`Fe`] is the one compiled for the target (chosen by `build.rs`; `BULWARK_COMPACT_FE=16`
 //! or `=32` overrides it); both are always compiled and tested on the host.
 
+mod ed25519;
+mod edwards;
 mod fe16;
 mod fe16_gen;
 mod fe32;
 mod fe32_gen;
 mod kex;
+mod scalar;
 mod x25519;
 
+pub use ed25519::{Ed25519PublicKey, verify_with};
 pub use fe16::Fe16;
 pub use fe32::Fe32;
 pub use kex::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};
@@ -80,6 +84,34 @@ pub trait Field: Copy + zeroize::Zeroize {
         let z_250_0 = z_200_0.square_n(50).mul(&z_50_0);
         // 2^255 - 32 + 11 = p - 2.
         z_250_0.square_n(5).mul(&z11)
+    }
+
+    /// `self^((p - 5) / 8) = self^(2^252 - 3)`, for square roots.
+    fn pow_p58(&self) -> Self {
+        let z = *self;
+        let z2 = z.square();
+        let z9 = z2.square_n(2).mul(&z);
+        let z11 = z9.mul(&z2);
+        let z_5_0 = z11.square().mul(&z9);
+        let z_10_0 = z_5_0.square_n(5).mul(&z_5_0);
+        let z_20_0 = z_10_0.square_n(10).mul(&z_10_0);
+        let z_40_0 = z_20_0.square_n(20).mul(&z_20_0);
+        let z_50_0 = z_40_0.square_n(10).mul(&z_10_0);
+        let z_100_0 = z_50_0.square_n(50).mul(&z_50_0);
+        let z_200_0 = z_100_0.square_n(100).mul(&z_100_0);
+        let z_250_0 = z_200_0.square_n(50).mul(&z_50_0);
+        // 2^252 - 4 + 1.
+        z_250_0.square_n(2).mul(&z)
+    }
+
+    /// `-self`.
+    fn neg(&self) -> Self {
+        Self::ZERO.sub(self)
+    }
+
+    /// Whether `self = 0 (mod p)`. Not constant time in its result only.
+    fn is_zero(&self) -> bool {
+        self.to_bytes() == [0; 32]
     }
 }
 
