@@ -257,18 +257,15 @@ fn sub_bytes_nc(x: &mut State) {
 }
 
 /// ShiftRows: row `r` (byte `r` of each plane) rotates left by `r` columns, i.e. right by
-/// `2r` bits inside its byte.
+/// `2r` bits inside its byte: first bytes 2 and 3 swap their nibbles (rotation by 4, one
+/// masked exchange), then bytes 1 and 3 rotate by 2 more.
 #[inline(always)]
 fn shift_rows(x: &mut State) {
     unroll8!(I => {
-        let v = x[I];
-        x[I] = (v & 0x0000_00ff)
-            | ((v >> 2) & 0x0000_3f00)
-            | ((v << 6) & 0x0000_c000)
-            | ((v >> 4) & 0x000f_0000)
-            | ((v << 4) & 0x00f0_0000)
-            | ((v >> 6) & 0x0300_0000)
-            | ((v << 2) & 0xfc00_0000);
+        let mut v = x[I];
+        let t = ((v >> 4) ^ v) & 0x0f0f_0000;
+        v ^= t ^ (t << 4);
+        x[I] = (v & 0x00ff_00ff) | ((v >> 2) & 0x3f00_3f00) | ((v << 6) & 0xc000_c000);
     });
 }
 
