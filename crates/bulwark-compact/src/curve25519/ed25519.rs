@@ -5,23 +5,51 @@
 use super::{Fe, Field, edwards::Point, scalar};
 use crate::sha512::Sha512;
 
-/// A validated Ed25519 public key: its canonical encoding (not of small order).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Ed25519PublicKey(pub(crate) [u8; 32]);
+/// A validated Ed25519 public key: its canonical encoding (not of small order) and the
+/// decoded point, so verification does not decode it again.
+#[derive(Clone, Copy)]
+pub struct Ed25519PublicKey {
+    bytes: [u8; 32],
+    point: Point<Fe>,
+}
+
+impl core::fmt::Debug for Ed25519PublicKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_tuple("Ed25519PublicKey")
+            .field(&self.bytes)
+            .finish()
+    }
+}
+
+impl PartialEq for Ed25519PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for Ed25519PublicKey {}
 
 impl Ed25519PublicKey {
     /// Validates an encoding over this target's field: canonical, a point, not of small order.
     pub fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        let p = Point::<Fe>::decode(bytes)?;
-        if p.is_small_order() {
+        let point = Point::<Fe>::decode(bytes)?;
+        if point.is_small_order() {
             return None;
         }
-        Some(Self(*bytes))
+        Some(Self {
+            bytes: *bytes,
+            point,
+        })
     }
 
     /// The 32-byte encoding.
     pub fn to_bytes(&self) -> [u8; 32] {
-        self.0
+        self.bytes
+    }
+
+    /// Verifies `signature` over `message`; `true` if it is valid.
+    pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
+        verify_point(&self.bytes, &self.point, message, signature)
     }
 }
 
@@ -29,6 +57,27 @@ impl Ed25519PublicKey {
 /// `true` if it is valid. The key is decoded and checked (canonical, not of small order) here
 /// too.
 pub fn verify_with<F: Field>(public: &[u8; 32], message: &[u8], signature: &[u8; 64]) -> bool {
+    let Some(a) = Point::<F>::decode(public) else {
+        return false;
+    };
+    if a.is_small_order() {
+        return false;
+    }
+    verify_point(public, &a, message, signature)
+}
+
+/// Verification with the key already decoded and checked.
+///
+/// `R` is not decoded: `R' = [S]B - [k]A` is computed and its (canonical) encoding compared
+/// with the signature's `R`. Equal encodings mean `R` is the canonical encoding of the point
+/// `R'`; an `R` that is not a point or not canonically encoded never matches. `R'` is then
+/// refused if it has small order, exactly as a decoded small-order `R` would be.
+fn verify_point<F: Field>(
+    public: &[u8; 32],
+    a: &Point<F>,
+    message: &[u8],
+    signature: &[u8; 64],
+) -> bool {
     let mut r_bytes = [0u8; 32];
     r_bytes.copy_from_slice(&signature[..32]);
     let mut s = [0u8; 32];
@@ -36,21 +85,9 @@ pub fn verify_with<F: Field>(public: &[u8; 32], message: &[u8], signature: &[u8;
     if !scalar::is_canonical(&s) {
         return false;
     }
-    let Some(a) = Point::<F>::decode(public) else {
-        return false;
-    };
-    if a.is_small_order() {
-        return false;
-    }
-    let Some(r) = Point::<F>::decode(&r_bytes) else {
-        return false;
-    };
-    if r.is_small_order() {
-        return false;
-    }
     let k = scalar::reduce_wide(&Sha512::digest(&[&r_bytes, public, message]));
-    match super::edwards::double_scalar_mul_base_sub(&s, &a, &k) {
-        Some(check) => check.encode() == r_bytes,
+    match super::edwards::double_scalar_mul_base_sub(&s, a, &k) {
+        Some(check) => check.encode() == r_bytes && !check.is_small_order(),
         None => false,
     }
 }
@@ -66,7 +103,7 @@ impl bulwark_api::sig::Verify<bulwark_api::sig::Ed25519> for crate::Compact {
     }
 
     fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.0
+        key.bytes
     }
 
     fn verify(
@@ -78,7 +115,7 @@ impl bulwark_api::sig::Verify<bulwark_api::sig::Ed25519> for crate::Compact {
         let signature: &[u8; 64] = signature
             .try_into()
             .map_err(|_| bulwark_api::Error::Verification)?;
-        if verify_with::<Fe>(&key.0, message, signature) {
+        if key.verify(message, signature) {
             Ok(())
         } else {
             Err(bulwark_api::Error::Verification)

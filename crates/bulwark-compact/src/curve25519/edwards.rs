@@ -3,7 +3,7 @@
 //! For verification: every point and scalar here is public, so decoding and the double-scalar
 //! multiplication take value-dependent paths.
 
-use super::{Field, scalar};
+use super::{Field, base_table::BASE_ODD, scalar};
 
 /// d = -121665/121666.
 const D: [u8; 32] = [
@@ -24,10 +24,19 @@ const SQRT_M1: [u8; 32] = [
 ];
 
 /// The base point B, encoded (y = 4/5, x even).
-pub(super) const BASE: [u8; 32] = [
+#[cfg(test)]
+const BASE: [u8; 32] = [
     0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
     0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
 ];
+
+/// An affine point prepared for addition: (y + x, y - x, 2dxy), with Z = 1.
+#[derive(Clone, Copy)]
+pub(super) struct AffineCached<F> {
+    ypx: F,
+    ymx: F,
+    t2d: F,
+}
 
 /// A point in extended coordinates.
 #[derive(Clone, Copy)]
@@ -109,6 +118,12 @@ impl<F: Field> Point<F> {
 
     /// 2P (dbl-2008-hwcd, a = -1): 4 squarings, 4 multiplications.
     pub(super) fn double(&self) -> Self {
+        self.double_t(true)
+    }
+
+    /// 2P; T is computed only if `need_t` (the next operation is an addition; a doubling
+    /// reads only X, Y, Z), saving a multiplication. Without it T is left at 0.
+    pub(super) fn double_t(&self, need_t: bool) -> Self {
         let a = self.x.square();
         let b = self.y.square();
         let c = self.z.square();
@@ -121,7 +136,7 @@ impl<F: Field> Point<F> {
             x: e.mul(&f),
             y: g.mul(&h),
             z: f.mul(&g),
-            t: e.mul(&h),
+            t: if need_t { e.mul(&h) } else { F::ZERO },
         }
     }
 
@@ -136,6 +151,11 @@ impl<F: Field> Point<F> {
 
     /// P + Q (add-2008-hwcd-3, a = -1), or P - Q with `negate`: 8 multiplications.
     pub(super) fn add_cached(&self, q: &Cached<F>, negate: bool) -> Self {
+        self.add_cached_t(q, negate, true)
+    }
+
+    /// P + Q or P - Q; T only if `need_t` (as in [`Point::double_t`]).
+    pub(super) fn add_cached_t(&self, q: &Cached<F>, negate: bool, need_t: bool) -> Self {
         let (qp, qm) = if negate {
             (&q.ymx, &q.ypx)
         } else {
@@ -156,7 +176,34 @@ impl<F: Field> Point<F> {
             x: e.mul(&f),
             y: g.mul(&h),
             z: f.mul(&g),
-            t: e.mul(&h),
+            t: if need_t { e.mul(&h) } else { F::ZERO },
+        }
+    }
+
+    /// P + Q or P - Q for an affine Q (Z = 1, so `2 Z1 Z2` is an addition): 7
+    /// multiplications, 6 without T.
+    pub(super) fn add_affine_t(&self, q: &AffineCached<F>, negate: bool, need_t: bool) -> Self {
+        let (qp, qm) = if negate {
+            (&q.ymx, &q.ypx)
+        } else {
+            (&q.ypx, &q.ymx)
+        };
+        let a = self.y.sub(&self.x).mul(qm);
+        let b = self.y.add(&self.x).mul(qp);
+        let c = self.t.mul(&q.t2d);
+        let d = self.z.add(&self.z);
+        let (f, g) = if negate {
+            (d.add(&c), d.sub(&c))
+        } else {
+            (d.sub(&c), d.add(&c))
+        };
+        let e = b.sub(&a);
+        let h = b.add(&a);
+        Self {
+            x: e.mul(&f),
+            y: g.mul(&h),
+            z: f.mul(&g),
+            t: if need_t { e.mul(&h) } else { F::ZERO },
         }
     }
 
@@ -179,16 +226,16 @@ fn odd_multiples<F: Field>(p: &Point<F>) -> [Cached<F>; 4] {
     t
 }
 
-/// `[s]B - [k]A` for public `s`, `k` (Straus' interleaving over width-4 NAFs).
+/// `[s]B - [k]A` for public `s`, `k` (Straus' interleaving: a width-5 NAF of `s` over the
+/// constant table of odd multiples of B, a width-4 NAF of `k` over odd multiples of A made
+/// here).
 pub(super) fn double_scalar_mul_base_sub<F: Field>(
     s: &[u8; 32],
     a: &Point<F>,
     k: &[u8; 32],
 ) -> Option<Point<F>> {
-    let b = Point::<F>::decode(&BASE)?;
-    let tb = odd_multiples(&b);
     let ta = odd_multiples(a);
-    let ns = scalar::wnaf(s, 4);
+    let ns = scalar::wnaf(s, 5);
     let nk = scalar::wnaf(k, 4);
     let top = (0..256).rev().find(|&i| ns[i] != 0 || nk[i] != 0);
     let mut r = Point::identity();
@@ -196,17 +243,55 @@ pub(super) fn double_scalar_mul_base_sub<F: Field>(
         return Some(r);
     };
     for i in (0..=top).rev() {
-        r = r.double();
         let (ds, dk) = (ns[i], nk[i]);
+        // T is needed only by an addition that follows.
+        r = r.double_t(ds != 0 || dk != 0);
         if ds != 0 {
-            let e = &tb[usize::from(ds.unsigned_abs() >> 1)];
-            r = r.add_cached(e, ds < 0);
+            let [ypx, ymx, t2d] = &BASE_ODD[usize::from(ds.unsigned_abs() >> 1)];
+            let e = AffineCached {
+                ypx: F::from_bytes(ypx),
+                ymx: F::from_bytes(ymx),
+                t2d: F::from_bytes(t2d),
+            };
+            r = r.add_affine_t(&e, ds < 0, dk != 0);
         }
         if dk != 0 {
             // Subtracting [k]A: the digit's sign flips.
             let e = &ta[usize::from(dk.unsigned_abs() >> 1)];
-            r = r.add_cached(e, dk > 0);
+            r = r.add_cached_t(e, dk > 0, false);
         }
     }
     Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{BASE, BASE_ODD, D2, Point};
+    use crate::curve25519::{Fe16, Fe32, Field};
+
+    fn table_matches<F: Field>() {
+        let b = Point::<F>::decode(&BASE).unwrap_or_else(Point::identity);
+        let b2 = b.double();
+        let mut p = b;
+        for (i, entry) in BASE_ODD.iter().enumerate() {
+            if i > 0 {
+                p = p.add_cached(&b2.cached(), false);
+            }
+            let zi = p.z.invert();
+            let (x, y) = (p.x.mul(&zi), p.y.mul(&zi));
+            let want = [
+                y.add(&x).to_bytes(),
+                y.sub(&x).to_bytes(),
+                x.mul(&y).mul(&F::from_bytes(&D2)).to_bytes(),
+            ];
+            assert_eq!(*entry, want, "{}B", 2 * i + 1);
+        }
+        assert_eq!(b.encode(), BASE);
+    }
+
+    #[test]
+    fn base_table_is_the_odd_multiples_of_b() {
+        table_matches::<Fe16>();
+        table_matches::<Fe32>();
+    }
 }

@@ -14,6 +14,7 @@
 //! [`Fe`] is the one compiled for the target (chosen by `build.rs`; `BULWARK_COMPACT_FE=16`
 //! or `=32` overrides it); both are always compiled and tested on the host.
 
+mod base_table;
 mod ed25519;
 mod edwards;
 mod fe16;
