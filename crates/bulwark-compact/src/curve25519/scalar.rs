@@ -17,94 +17,161 @@ pub(super) fn is_canonical(s: &[u8; 32]) -> bool {
     false
 }
 
-/// Sixteen 16-bit digits in `u32`s, little-endian.
-type Wide = [u32; 17];
-
-fn to_digits(b: &[u8; 32]) -> Wide {
-    let mut d = [0u32; 17];
-    for i in 0..16 {
-        d[i] = u32::from(b[2 * i]) | (u32::from(b[2 * i + 1]) << 8);
+/// L as eight 32-bit limbs.
+const L32: [u32; 8] = {
+    let mut l = [0u32; 8];
+    let mut i = 0;
+    while i < 8 {
+        l[i] = u32::from_le_bytes([L[4 * i], L[4 * i + 1], L[4 * i + 2], L[4 * i + 3]]);
+        i += 1;
     }
-    d
-}
-
-/// `a >= b` for normalized digits.
-fn geq(a: &Wide, b: &Wide) -> bool {
-    for i in (0..17).rev() {
-        if a[i] != b[i] {
-            return a[i] > b[i];
-        }
-    }
-    true
-}
-
-fn sub_in_place(a: &mut Wide, b: &Wide) {
-    let mut borrow = 0u32;
-    for i in 0..17 {
-        let v = a[i].wrapping_sub(b[i]).wrapping_sub(borrow);
-        a[i] = v & 0xffff;
-        borrow = (v >> 16) & 1;
-    }
-}
+    l
+};
 
 /// A 64-byte little-endian number (a SHA-512 digest) modulo L, bit by bit from the top:
-/// `r = 2r + bit`, minus L when that reaches L.
+/// `r = 2r + bit`, minus L when that reaches L (so `r < L < 2^253` always fits eight limbs).
 pub(super) fn reduce_wide(h: &[u8; 64]) -> [u8; 32] {
-    let l = to_digits(&L);
-    let mut r = [0u32; 17];
+    let mut r = [0u32; 8];
     for bit in (0..512).rev() {
         let mut carry = u32::from((h[bit >> 3] >> (bit & 7)) & 1);
-        for d in r.iter_mut() {
-            let v = (*d << 1) | carry;
-            *d = v & 0xffff;
-            carry = v >> 16;
+        for x in r.iter_mut() {
+            let top = *x >> 31;
+            *x = (*x << 1) | carry;
+            carry = top;
         }
-        if geq(&r, &l) {
-            sub_in_place(&mut r, &l);
+        if !less_than_l(&r) {
+            let mut borrow = 0u64;
+            for (x, l) in r.iter_mut().zip(L32) {
+                let v = u64::from(*x)
+                    .wrapping_sub(u64::from(l))
+                    .wrapping_sub(borrow);
+                *x = v as u32;
+                borrow = (v >> 63) & 1;
+            }
         }
     }
     let mut out = [0u8; 32];
-    for i in 0..16 {
-        out[2 * i] = r[i] as u8;
-        out[2 * i + 1] = (r[i] >> 8) as u8;
+    for (o, x) in out.chunks_exact_mut(4).zip(r) {
+        o.copy_from_slice(&x.to_le_bytes());
     }
     out
+}
+
+fn less_than_l(r: &[u32; 8]) -> bool {
+    for i in (0..8).rev() {
+        if r[i] != L32[i] {
+            return r[i] < L32[i];
+        }
+    }
+    false
+}
+
+/// `w` bits of `s` from bit `pos` (zeros past the end), `w <= 8`.
+fn bits(s: &[u8; 32], pos: usize, w: u32) -> u32 {
+    let byte = |i: usize| s.get(i).map_or(0, |&b| u32::from(b));
+    let two = byte(pos >> 3) | (byte((pos >> 3) + 1) << 8);
+    (two >> (pos & 7)) & ((1 << w) - 1)
 }
 
 /// The width-`w` non-adjacent form of a scalar below 2^253: 256 signed digits, each zero or
 /// odd with absolute value below 2^(w - 1), no two nonzero within `w` positions.
 pub(super) fn wnaf(s: &[u8; 32], w: u32) -> [i8; 256] {
-    let mut k = [0u32; 9];
-    for i in 0..8 {
-        k[i] = u32::from_le_bytes([s[4 * i], s[4 * i + 1], s[4 * i + 2], s[4 * i + 3]]);
-    }
+    // Scan from the bottom with a pending carry: at an odd window value take the signed digit
+    // (value - 2^w when the value is at least 2^(w - 1), carrying 1 into the bits above) and
+    // skip the window; at an even one move on by one bit.
     let mut naf = [0i8; 256];
-    let window = 1u32 << w;
-    for digit in naf.iter_mut() {
-        if k.iter().all(|&x| x == 0) {
-            break;
+    let width = 1u32 << w;
+    let mut carry = 0u32;
+    let mut pos = 0usize;
+    while pos < 256 {
+        let window = carry + bits(s, pos, w);
+        if window & 1 == 0 {
+            // Even: carry + bit is 0 or 2, so the digit is 0 and the carry stays as it is.
+            pos += 1;
+            continue;
         }
-        if k[0] & 1 == 1 {
-            let m = k[0] & (window - 1);
-            if m >= window / 2 {
-                // digit m - 2^w < 0: k += 2^w - m.
-                *digit = (m as i32 - window as i32) as i8;
-                let mut c = u64::from(window - m);
-                for x in k.iter_mut() {
-                    c += u64::from(*x);
-                    *x = c as u32;
-                    c >>= 32;
-                }
-            } else {
-                *digit = m as i8;
-                k[0] -= m;
-            }
+        if window < width / 2 {
+            naf[pos] = window as i8;
+            carry = 0;
+        } else {
+            naf[pos] = (window as i32 - width as i32) as i8;
+            carry = 1;
         }
-        // k >>= 1
-        for i in 0..9 {
-            let next = if i < 8 { k[i + 1] << 31 } else { 0 };
-            k[i] = (k[i] >> 1) | next;
-        }
+        pos += w as usize;
     }
     naf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{L, is_canonical, reduce_wide, wnaf};
+
+    /// Rebuilds a scalar from its NAF digits (as a little-endian 256-bit number).
+    fn rebuild(naf: &[i8; 256]) -> [u8; 32] {
+        let mut acc = [0i64; 33];
+        for (i, &d) in naf.iter().enumerate() {
+            acc[i / 8] += i64::from(d) << (i % 8);
+        }
+        let mut out = [0u8; 32];
+        let mut c = 0i64;
+        for i in 0..32 {
+            c += acc[i];
+            out[i] = (c & 0xff) as u8;
+            c >>= 8;
+        }
+        assert_eq!(c, 0);
+        out
+    }
+
+    #[test]
+    fn naf_rebuilds_and_is_sparse() {
+        let mut x = 0x1234_5678_9abc_def0_u64;
+        let mut cases: [[u8; 32]; 3] = [L, [0xff; 32], [0; 32]];
+        cases[0][0] -= 1; // L - 1
+        cases[1][31] = 0x1f; // 2^253 - 1
+        for n in 0..300 {
+            let mut s = [0u8; 32];
+            for b in s.iter_mut() {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                *b = x as u8;
+            }
+            s[31] &= 0x1f;
+            let all = if n < 3 { cases[n] } else { s };
+            for w in [4, 5] {
+                let naf = wnaf(&all, w);
+                assert_eq!(rebuild(&naf), all, "w={w} n={n}");
+                let mut last: Option<usize> = None;
+                for (i, &d) in naf.iter().enumerate() {
+                    if d != 0 {
+                        assert!(d % 2 != 0 && i32::from(d).abs() < 1 << (w - 1));
+                        if let Some(l) = last {
+                            assert!(i - l >= w as usize);
+                        }
+                        last = Some(i);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reduce_wide_edges() {
+        let mut h = [0u8; 64];
+        h[..32].copy_from_slice(&L);
+        assert_eq!(reduce_wide(&h), [0; 32]);
+        h[0] += 1;
+        let mut one = [0u8; 32];
+        one[0] = 1;
+        assert_eq!(reduce_wide(&h), one);
+        // 2^512 - 1 mod L, computed independently.
+        let want: [u8; 32] = [
+            0x00, 0x0f, 0x9c, 0x44, 0xe3, 0x11, 0x06, 0xa4, 0x47, 0x93, 0x85, 0x68, 0xa7, 0x1b,
+            0x0e, 0xd0, 0x65, 0xbe, 0xf5, 0x17, 0xd2, 0x73, 0xec, 0xce, 0x3d, 0x9a, 0x30, 0x7c,
+            0x1b, 0x41, 0x99, 0x03,
+        ];
+        assert_eq!(reduce_wide(&[0xff; 64]), want);
+        assert!(is_canonical(&want) && !is_canonical(&L));
+    }
 }
