@@ -415,4 +415,10 @@ impl BlockEncrypt for CompactAes {
         }
         Ok(())
     }
+
+    /// This engine's own CCM ([`crate::aes_ccm`]), which pairs each CBC-MAC block with a CTR
+    /// block in one call.
+    fn fused_ccm(&mut self) -> Option<&mut dyn bulwark_api::ccm::Ccm> {
+        Some(self)
+    }
 }

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod aes;
+pub mod aes_ccm;
 pub mod curve25519;
 pub mod p256;
 pub mod sha512;
