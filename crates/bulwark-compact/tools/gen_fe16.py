@@ -4,8 +4,8 @@ GF(2^255-19) (multiplication, squaring, addition, subtraction, multiplication by
 
 Every partial product is a 16x16->32 bit product (one Thumb-1 `MULS`), accumulated into a
 64-bit column accumulator (an add and an add-with-carry); nothing calls `__aeabi_lmul`.
-Straight-line code with constant indices lets the compiler keep digits in registers and
-build results in place (no zero-fill, no copy).
+Straight-line code with constant indices, each result digit written in place into the
+returned array, lets the compiler keep digits in registers (no zero-fill, no copy).
 
 Run from the crate directory: `python3 tools/gen_fe16.py > src/curve25519/fe16_gen.rs`.
 """
@@ -13,21 +13,18 @@ Run from the crate directory: `python3 tools/gen_fe16.py > src/curve25519/fe16_g
 N = 16
 
 
-def digits(name: str) -> str:
-    return "[" + ", ".join(f"{name}{i}" for i in range(N)) + "]"
-
-
 def reduce_wide(w) -> None:
     """Folds t0..t31 (each < 2^16) to 16 digits: lo + 38 * hi, with bit 255 and up of the top
     digit's sum folded first (times 19) into digit 0, so one carry pass suffices."""
+    w("    let mut r = [0u16; 16];")
     w("    let s15 = t15 + 38 * t31;")
     w("    let mut c: u32 = 19 * (s15 >> 15);")
     for k in range(N - 1):
         w(f"    c += t{k} + 38 * t{k + N};")
-        w(f"    let r{k} = c as u16;")
+        w(f"    r[{k}] = c as u16;")
         w("    c >>= 16;")
-    w("    let r15 = ((s15 & 0x7fff) + c) as u16;")
-    w(f"    {digits('r')}")
+    w("    r[15] = ((s15 & 0x7fff) + c) as u16;")
+    w("    r")
 
 
 def mul_schoolbook(w) -> None:
@@ -160,14 +157,15 @@ def main() -> None:
     w("/// the single carry pass; value < 2^256.")
     w("#[inline(never)]")
     w("pub(super) fn add(a: &Digits, b: &Digits) -> Digits {")
+    w("    let mut r = [0u16; 16];")
     w("    let s15 = u32::from(a[15]) + u32::from(b[15]);")
     w("    let mut c: u32 = 19 * (s15 >> 15);")
     for k in range(N - 1):
         w(f"    c += u32::from(a[{k}]) + u32::from(b[{k}]);")
-        w(f"    let r{k} = c as u16;")
+        w(f"    r[{k}] = c as u16;")
         w("    c >>= 16;")
-    w("    let r15 = ((s15 & 0x7fff) + c) as u16;")
-    w(f"    {digits('r')}")
+    w("    r[15] = ((s15 & 0x7fff) + c) as u16;")
+    w("    r")
     w("}")
     w("")
     w("/// `a - b` as `a + 4p - b`, with `4p` spread so that every digit's sum is non-negative")
@@ -176,15 +174,16 @@ def main() -> None:
     w("pub(super) fn sub(a: &Digits, b: &Digits) -> Digits {")
     w("    const K0: u32 = (1 << 17) - 76;")
     w("    const K: u32 = (1 << 17) - 2;")
+    w("    let mut r = [0u16; 16];")
     w("    let s15 = u32::from(a[15]) + K - u32::from(b[15]);")
     w("    let mut c: u32 = 19 * (s15 >> 15);")
     for k in range(N - 1):
         kk = "K0" if k == 0 else "K"
         w(f"    c += u32::from(a[{k}]) + {kk} - u32::from(b[{k}]);")
-        w(f"    let r{k} = c as u16;")
+        w(f"    r[{k}] = c as u16;")
         w("    c >>= 16;")
-    w("    let r15 = ((s15 & 0x7fff) + c) as u16;")
-    w(f"    {digits('r')}")
+    w("    r[15] = ((s15 & 0x7fff) + c) as u16;")
+    w("    r")
     w("}")
     w("")
     w("/// `a * 121665`, as `121665 = 2^16 + 56129`: digit i gets `a[i] * 56129 + a[i - 1]`;")
@@ -200,13 +199,14 @@ def main() -> None:
         w("    acc >>= 16;")
     w("    // Below 2^17 + 2^16: the digits at 2^256.")
     w("    let hi = (acc as u32) + u32::from(a[15]);")
+    w("    let mut r = [0u16; 16];")
     w("    let mut c: u32 = 19 * ((hi << 1) | (u32::from(q15) >> 15));")
     for k in range(N - 1):
         w(f"    c += u32::from(q{k});")
-        w(f"    let r{k} = c as u16;")
+        w(f"    r[{k}] = c as u16;")
         w("    c >>= 16;")
-    w("    let r15 = ((u32::from(q15) & 0x7fff) + c) as u16;")
-    w(f"    {digits('r')}")
+    w("    r[15] = ((u32::from(q15) & 0x7fff) + c) as u16;")
+    w("    r")
     w("}")
     w("")
     w("/// Swaps `a` and `b` where `mask` is all ones; leaves them where it is zero.")

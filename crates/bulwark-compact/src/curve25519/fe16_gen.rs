@@ -325,57 +325,56 @@ pub(super) fn mul(a: &Digits, b: &Digits) -> Digits {
     let t30 = u32::from(acc as u16);
     acc >>= 16;
     let t31 = u32::from(acc as u16);
+    let mut r = [0u16; 16];
     let s15 = t15 + 38 * t31;
     let mut c: u32 = 19 * (s15 >> 15);
     c += t0 + 38 * t16;
-    let r0 = c as u16;
+    r[0] = c as u16;
     c >>= 16;
     c += t1 + 38 * t17;
-    let r1 = c as u16;
+    r[1] = c as u16;
     c >>= 16;
     c += t2 + 38 * t18;
-    let r2 = c as u16;
+    r[2] = c as u16;
     c >>= 16;
     c += t3 + 38 * t19;
-    let r3 = c as u16;
+    r[3] = c as u16;
     c >>= 16;
     c += t4 + 38 * t20;
-    let r4 = c as u16;
+    r[4] = c as u16;
     c >>= 16;
     c += t5 + 38 * t21;
-    let r5 = c as u16;
+    r[5] = c as u16;
     c >>= 16;
     c += t6 + 38 * t22;
-    let r6 = c as u16;
+    r[6] = c as u16;
     c >>= 16;
     c += t7 + 38 * t23;
-    let r7 = c as u16;
+    r[7] = c as u16;
     c >>= 16;
     c += t8 + 38 * t24;
-    let r8 = c as u16;
+    r[8] = c as u16;
     c >>= 16;
     c += t9 + 38 * t25;
-    let r9 = c as u16;
+    r[9] = c as u16;
     c >>= 16;
     c += t10 + 38 * t26;
-    let r10 = c as u16;
+    r[10] = c as u16;
     c >>= 16;
     c += t11 + 38 * t27;
-    let r11 = c as u16;
+    r[11] = c as u16;
     c >>= 16;
     c += t12 + 38 * t28;
-    let r12 = c as u16;
+    r[12] = c as u16;
     c >>= 16;
     c += t13 + 38 * t29;
-    let r13 = c as u16;
+    r[13] = c as u16;
     c >>= 16;
     c += t14 + 38 * t30;
-    let r14 = c as u16;
+    r[14] = c as u16;
     c >>= 16;
-    let r15 = ((s15 & 0x7fff) + c) as u16;
-    [
-        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15,
-    ]
+    r[15] = ((s15 & 0x7fff) + c) as u16;
+    r
 }
 
 /// `a^2`: each cross product once, doubled per column; value < 2^256, not canonical.
@@ -610,114 +609,112 @@ pub(super) fn square(a: &Digits) -> Digits {
     let t30 = u32::from(acc as u16);
     acc >>= 16;
     let t31 = u32::from(acc as u16);
+    let mut r = [0u16; 16];
     let s15 = t15 + 38 * t31;
     let mut c: u32 = 19 * (s15 >> 15);
     c += t0 + 38 * t16;
-    let r0 = c as u16;
+    r[0] = c as u16;
     c >>= 16;
     c += t1 + 38 * t17;
-    let r1 = c as u16;
+    r[1] = c as u16;
     c >>= 16;
     c += t2 + 38 * t18;
-    let r2 = c as u16;
+    r[2] = c as u16;
     c >>= 16;
     c += t3 + 38 * t19;
-    let r3 = c as u16;
+    r[3] = c as u16;
     c >>= 16;
     c += t4 + 38 * t20;
-    let r4 = c as u16;
+    r[4] = c as u16;
     c >>= 16;
     c += t5 + 38 * t21;
-    let r5 = c as u16;
+    r[5] = c as u16;
     c >>= 16;
     c += t6 + 38 * t22;
-    let r6 = c as u16;
+    r[6] = c as u16;
     c >>= 16;
     c += t7 + 38 * t23;
-    let r7 = c as u16;
+    r[7] = c as u16;
     c >>= 16;
     c += t8 + 38 * t24;
-    let r8 = c as u16;
+    r[8] = c as u16;
     c >>= 16;
     c += t9 + 38 * t25;
-    let r9 = c as u16;
+    r[9] = c as u16;
     c >>= 16;
     c += t10 + 38 * t26;
-    let r10 = c as u16;
+    r[10] = c as u16;
     c >>= 16;
     c += t11 + 38 * t27;
-    let r11 = c as u16;
+    r[11] = c as u16;
     c >>= 16;
     c += t12 + 38 * t28;
-    let r12 = c as u16;
+    r[12] = c as u16;
     c >>= 16;
     c += t13 + 38 * t29;
-    let r13 = c as u16;
+    r[13] = c as u16;
     c >>= 16;
     c += t14 + 38 * t30;
-    let r14 = c as u16;
+    r[14] = c as u16;
     c >>= 16;
-    let r15 = ((s15 & 0x7fff) + c) as u16;
-    [
-        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15,
-    ]
+    r[15] = ((s15 & 0x7fff) + c) as u16;
+    r
 }
 
 /// `a + b`: bits 255 and up of the top digit's sum fold (times 19) into digit 0 before
 /// the single carry pass; value < 2^256.
 #[inline(never)]
 pub(super) fn add(a: &Digits, b: &Digits) -> Digits {
+    let mut r = [0u16; 16];
     let s15 = u32::from(a[15]) + u32::from(b[15]);
     let mut c: u32 = 19 * (s15 >> 15);
     c += u32::from(a[0]) + u32::from(b[0]);
-    let r0 = c as u16;
+    r[0] = c as u16;
     c >>= 16;
     c += u32::from(a[1]) + u32::from(b[1]);
-    let r1 = c as u16;
+    r[1] = c as u16;
     c >>= 16;
     c += u32::from(a[2]) + u32::from(b[2]);
-    let r2 = c as u16;
+    r[2] = c as u16;
     c >>= 16;
     c += u32::from(a[3]) + u32::from(b[3]);
-    let r3 = c as u16;
+    r[3] = c as u16;
     c >>= 16;
     c += u32::from(a[4]) + u32::from(b[4]);
-    let r4 = c as u16;
+    r[4] = c as u16;
     c >>= 16;
     c += u32::from(a[5]) + u32::from(b[5]);
-    let r5 = c as u16;
+    r[5] = c as u16;
     c >>= 16;
     c += u32::from(a[6]) + u32::from(b[6]);
-    let r6 = c as u16;
+    r[6] = c as u16;
     c >>= 16;
     c += u32::from(a[7]) + u32::from(b[7]);
-    let r7 = c as u16;
+    r[7] = c as u16;
     c >>= 16;
     c += u32::from(a[8]) + u32::from(b[8]);
-    let r8 = c as u16;
+    r[8] = c as u16;
     c >>= 16;
     c += u32::from(a[9]) + u32::from(b[9]);
-    let r9 = c as u16;
+    r[9] = c as u16;
     c >>= 16;
     c += u32::from(a[10]) + u32::from(b[10]);
-    let r10 = c as u16;
+    r[10] = c as u16;
     c >>= 16;
     c += u32::from(a[11]) + u32::from(b[11]);
-    let r11 = c as u16;
+    r[11] = c as u16;
     c >>= 16;
     c += u32::from(a[12]) + u32::from(b[12]);
-    let r12 = c as u16;
+    r[12] = c as u16;
     c >>= 16;
     c += u32::from(a[13]) + u32::from(b[13]);
-    let r13 = c as u16;
+    r[13] = c as u16;
     c >>= 16;
     c += u32::from(a[14]) + u32::from(b[14]);
-    let r14 = c as u16;
+    r[14] = c as u16;
     c >>= 16;
-    let r15 = ((s15 & 0x7fff) + c) as u16;
-    [
-        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15,
-    ]
+    r[15] = ((s15 & 0x7fff) + c) as u16;
+    r
 }
 
 /// `a - b` as `a + 4p - b`, with `4p` spread so that every digit's sum is non-negative
@@ -726,57 +723,56 @@ pub(super) fn add(a: &Digits, b: &Digits) -> Digits {
 pub(super) fn sub(a: &Digits, b: &Digits) -> Digits {
     const K0: u32 = (1 << 17) - 76;
     const K: u32 = (1 << 17) - 2;
+    let mut r = [0u16; 16];
     let s15 = u32::from(a[15]) + K - u32::from(b[15]);
     let mut c: u32 = 19 * (s15 >> 15);
     c += u32::from(a[0]) + K0 - u32::from(b[0]);
-    let r0 = c as u16;
+    r[0] = c as u16;
     c >>= 16;
     c += u32::from(a[1]) + K - u32::from(b[1]);
-    let r1 = c as u16;
+    r[1] = c as u16;
     c >>= 16;
     c += u32::from(a[2]) + K - u32::from(b[2]);
-    let r2 = c as u16;
+    r[2] = c as u16;
     c >>= 16;
     c += u32::from(a[3]) + K - u32::from(b[3]);
-    let r3 = c as u16;
+    r[3] = c as u16;
     c >>= 16;
     c += u32::from(a[4]) + K - u32::from(b[4]);
-    let r4 = c as u16;
+    r[4] = c as u16;
     c >>= 16;
     c += u32::from(a[5]) + K - u32::from(b[5]);
-    let r5 = c as u16;
+    r[5] = c as u16;
     c >>= 16;
     c += u32::from(a[6]) + K - u32::from(b[6]);
-    let r6 = c as u16;
+    r[6] = c as u16;
     c >>= 16;
     c += u32::from(a[7]) + K - u32::from(b[7]);
-    let r7 = c as u16;
+    r[7] = c as u16;
     c >>= 16;
     c += u32::from(a[8]) + K - u32::from(b[8]);
-    let r8 = c as u16;
+    r[8] = c as u16;
     c >>= 16;
     c += u32::from(a[9]) + K - u32::from(b[9]);
-    let r9 = c as u16;
+    r[9] = c as u16;
     c >>= 16;
     c += u32::from(a[10]) + K - u32::from(b[10]);
-    let r10 = c as u16;
+    r[10] = c as u16;
     c >>= 16;
     c += u32::from(a[11]) + K - u32::from(b[11]);
-    let r11 = c as u16;
+    r[11] = c as u16;
     c >>= 16;
     c += u32::from(a[12]) + K - u32::from(b[12]);
-    let r12 = c as u16;
+    r[12] = c as u16;
     c >>= 16;
     c += u32::from(a[13]) + K - u32::from(b[13]);
-    let r13 = c as u16;
+    r[13] = c as u16;
     c >>= 16;
     c += u32::from(a[14]) + K - u32::from(b[14]);
-    let r14 = c as u16;
+    r[14] = c as u16;
     c >>= 16;
-    let r15 = ((s15 & 0x7fff) + c) as u16;
-    [
-        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15,
-    ]
+    r[15] = ((s15 & 0x7fff) + c) as u16;
+    r
 }
 
 /// `a * 121665`, as `121665 = 2^16 + 56129`: digit i gets `a[i] * 56129 + a[i - 1]`;
@@ -833,56 +829,55 @@ pub(super) fn mul_a24(a: &Digits) -> Digits {
     acc >>= 16;
     // Below 2^17 + 2^16: the digits at 2^256.
     let hi = (acc as u32) + u32::from(a[15]);
+    let mut r = [0u16; 16];
     let mut c: u32 = 19 * ((hi << 1) | (u32::from(q15) >> 15));
     c += u32::from(q0);
-    let r0 = c as u16;
+    r[0] = c as u16;
     c >>= 16;
     c += u32::from(q1);
-    let r1 = c as u16;
+    r[1] = c as u16;
     c >>= 16;
     c += u32::from(q2);
-    let r2 = c as u16;
+    r[2] = c as u16;
     c >>= 16;
     c += u32::from(q3);
-    let r3 = c as u16;
+    r[3] = c as u16;
     c >>= 16;
     c += u32::from(q4);
-    let r4 = c as u16;
+    r[4] = c as u16;
     c >>= 16;
     c += u32::from(q5);
-    let r5 = c as u16;
+    r[5] = c as u16;
     c >>= 16;
     c += u32::from(q6);
-    let r6 = c as u16;
+    r[6] = c as u16;
     c >>= 16;
     c += u32::from(q7);
-    let r7 = c as u16;
+    r[7] = c as u16;
     c >>= 16;
     c += u32::from(q8);
-    let r8 = c as u16;
+    r[8] = c as u16;
     c >>= 16;
     c += u32::from(q9);
-    let r9 = c as u16;
+    r[9] = c as u16;
     c >>= 16;
     c += u32::from(q10);
-    let r10 = c as u16;
+    r[10] = c as u16;
     c >>= 16;
     c += u32::from(q11);
-    let r11 = c as u16;
+    r[11] = c as u16;
     c >>= 16;
     c += u32::from(q12);
-    let r12 = c as u16;
+    r[12] = c as u16;
     c >>= 16;
     c += u32::from(q13);
-    let r13 = c as u16;
+    r[13] = c as u16;
     c >>= 16;
     c += u32::from(q14);
-    let r14 = c as u16;
+    r[14] = c as u16;
     c >>= 16;
-    let r15 = ((u32::from(q15) & 0x7fff) + c) as u16;
-    [
-        r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15,
-    ]
+    r[15] = ((u32::from(q15) & 0x7fff) + c) as u16;
+    r
 }
 
 /// Swaps `a` and `b` where `mask` is all ones; leaves them where it is zero.
