@@ -299,6 +299,25 @@ pub fn ed25519_verify(r: &mut Runner) {
     );
 }
 
+/// The same Ed25519 verification on the compact backend (`bulwark-compact`).
+pub fn ed25519_verify_compact(r: &mut Runner) {
+    let mut compact = bulwark_compact::Compact;
+    let Ok(key) = Verify::<Ed25519>::import_public(&mut compact, &ED_PUBLIC) else {
+        return r.fail("ed25519-verify-compact");
+    };
+    let mut bad = ED_SIG;
+    bad[5] ^= 1;
+    let refused = Verify::<Ed25519>::verify(&mut compact, &key, &ED_MSG, &bad).is_err();
+    r.run(
+        "ed25519-verify-compact",
+        (key, ED_SIG),
+        |(key, sig)| {
+            Verify::<Ed25519>::verify(&mut bulwark_compact::Compact, &key, &ED_MSG, &sig).is_ok()
+        },
+        |ok| ok && refused,
+    );
+}
+
 // RFC 6979 appendix A.2.5, P-256 with SHA-256, message "sample"
 // (test-vectors/ecdsa_p256_rfc6979.txt, first record).
 const ECDSA_PUBLIC: [u8; 65] = h(concat!(

@@ -21,6 +21,7 @@ fn main() -> ! {
     bulwark_bench_target::compact_ops::p256(&mut r);
     bulwark_bench_target::compact_ops::p256_field(&mut r);
     ops::ed25519_verify(&mut r);
+    ops::ed25519_verify_compact(&mut r);
     ops::ecdsa_verify(&mut r);
     ops::hkdf(&mut r);
     ops::sha256(&mut r);
