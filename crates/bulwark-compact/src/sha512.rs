@@ -111,6 +111,14 @@ pub struct Sha512 {
     len: u128,
 }
 
+impl Drop for Sha512 {
+    /// Wipes the state and the buffered input (signing hashes secret key material).
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.state);
+        zeroize::Zeroize::zeroize(&mut self.block);
+    }
+}
+
 impl Default for Sha512 {
     fn default() -> Self {
         Self::new()
@@ -146,6 +154,7 @@ impl Sha512 {
 
     /// Pads, and returns the 64-byte digest.
     pub fn finalize(mut self) -> [u8; 64] {
+        // (`self` is wiped when it drops at the end.)
         let bits = self.len << 3;
         self.block[self.fill] = 0x80;
         self.block[self.fill + 1..].fill(0);

@@ -4,9 +4,13 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
+use bulwark_api::{
+    SecretBytes,
+    sig::{Ed25519, Sign},
+};
 use bulwark_compact::{
     Compact,
-    curve25519::{Fe16, Fe32, verify_with},
+    curve25519::{Fe16, Fe32, sign_with, verify_with},
 };
 use bulwark_conformance::{Failure, FullScratch, Report, sig};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -28,6 +32,44 @@ fn ed25519_verify_vectors() {
     let r = show(sig::ed25519_wycheproof(&mut Compact, &mut s));
     assert_eq!((r.checked, r.valid, r.rejected), (210, 138, 72));
     show(sig::ed25519_negative(&mut Compact));
+}
+
+#[test]
+fn ed25519_sign_vectors() {
+    let mut s = Box::new(FullScratch::new());
+    let r = show(sig::ed25519_rfc8032(&mut Compact, &mut s));
+    assert_eq!((r.checked, r.valid), (4, 4));
+    show(sig::ed25519_round_trip(&mut Compact));
+}
+
+#[test]
+fn ed25519_sign_input() {
+    let mut s = Box::new(FullScratch::new());
+    let r = show(sig::ed25519_sign_input(&mut Compact, &mut s));
+    assert_eq!(r.checked, 1024);
+}
+
+#[test]
+fn signing_key_does_not_print() {
+    let key = Sign::<Ed25519>::import_signing_key(&mut Compact, SecretBytes::zeroed()).unwrap();
+    assert_eq!(format!("{key:?}"), "Ed25519SigningKey { .. }");
+}
+
+/// Signatures are deterministic: both strategies must give dalek's bytes exactly.
+#[test]
+fn signing_differential_against_dalek() {
+    let mut rng = Cases(0x7369_676e_0000_0001);
+    let n = case_count();
+    for i in 0..n {
+        let seed = rng.bytes::<32>();
+        let len = (rng.next_u64() % 200) as usize;
+        let msg: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
+        let key = SigningKey::from_bytes(&seed);
+        let want = (key.verifying_key().to_bytes(), key.sign(&msg).to_bytes());
+        assert_eq!(sign_with::<Fe16>(&seed, &msg), want, "Fe16 case {i}");
+        assert_eq!(sign_with::<Fe32>(&seed, &msg), want, "Fe32 case {i}");
+    }
+    println!("[compact] Ed25519 signing: {n} signatures equal to ed25519-dalek's");
 }
 
 struct Cases(u64);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes src/curve25519/base_table.rs: the odd multiples B, 3B, ..., 15B of the Ed25519 base
 point in affine "cached" form (y + x, y - x, 2d x y), canonical little-endian bytes, for the
-width-5 NAF of the base-point scalar in verification.
+width-5 NAF of the base-point scalar in verification, and 0B, B, ..., 8B for signing.
 
 Run from the crate directory: `python3 tools/gen_ed25519_base.py > src/curve25519/base_table.rs`
 """
@@ -52,6 +52,22 @@ def main() -> None:
         "pub(super) const BASE_ODD: [[[u8; 32]; 3]; 8] = [",
     ]
     for x, y in pts:
+        out.append("    [")
+        for v in ((y + x) % P, (y - x) % P, 2 * D * x * y % P):
+            out.append(f"        [{le(v)}],")
+        out.append("    ],")
+    out.append("];")
+    # 0B (the identity: y + x = 1, y - x = 1, 2dxy = 0), B, 2B, ..., 8B for signing.
+    mult = [(0, 1), b]
+    for _ in range(7):
+        mult.append(add(mult[-1], b))
+    out += [
+        "",
+        "/// `j B` for `j` in `0..=8` (the identity first), in the same form: the table that",
+        "/// constant-time signing scans in full for each signed radix-16 digit.",
+        "pub(super) const BASE_MULTIPLES: [[[u8; 32]; 3]; 9] = [",
+    ]
+    for x, y in mult:
         out.append("    [")
         for v in ((y + x) % P, (y - x) % P, 2 * D * x * y % P):
             out.append(f"        [{le(v)}],")

@@ -1,8 +1,15 @@
-//! Ed25519 verification (RFC 8032 section 5.1.7), strict: canonical `S < L`, canonical `A`
-//! and `R` that are not of small order, and the cofactorless equation `[S]B = R + [k]A`,
-//! checked as `encode([S]B - [k]A) == R`.
+//! Ed25519 (RFC 8032). Verification (section 5.1.7), strict: canonical `S < L`, canonical
+//! `A` and `R` that are not of small order, and the cofactorless equation `[S]B = R + [k]A`,
+//! checked as `encode([S]B - [k]A) == R`. Signing (section 5.1.6) in constant time in the key
+//! and the nonce.
 
-use super::{Fe, Field, edwards::Point, scalar};
+use bulwark_api::SecretBytes;
+
+use super::{
+    Fe, Field,
+    edwards::{Point, mul_base_ct},
+    scalar,
+};
 use crate::sha512::Sha512;
 
 /// A validated Ed25519 public key: its canonical encoding (not of small order) and the
@@ -89,6 +96,136 @@ fn verify_point<F: Field>(
     match super::edwards::double_scalar_mul_base_sub(&s, a, &k) {
         Some(check) => check.encode() == r_bytes && !check.is_small_order(),
         None => false,
+    }
+}
+
+/// An Ed25519 signing key: the seed, the clamped secret scalar and the nonce prefix derived
+/// from it (RFC 8032 section 5.1.5), and the public key. Zeroized on drop, not `Clone`, never
+/// printed.
+pub struct Ed25519SigningKey {
+    seed: SecretBytes<32>,
+    scalar: SecretBytes<32>,
+    prefix: SecretBytes<32>,
+    public: Ed25519PublicKey,
+}
+
+impl core::fmt::Debug for Ed25519SigningKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Ed25519SigningKey").finish_non_exhaustive()
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Ed25519SigningKey {}
+
+/// RFC 8032 key expansion over field strategy `F`: `(clamped scalar, prefix, encoded A)`.
+fn expand<F: Field>(seed: &[u8; 32]) -> (SecretBytes<32>, SecretBytes<32>, [u8; 32]) {
+    let mut h = Sha512::digest(&[seed]);
+    let mut a = SecretBytes::<32>::zeroed();
+    let mut prefix = SecretBytes::<32>::zeroed();
+    a.expose_secret_mut().copy_from_slice(&h[..32]);
+    prefix.expose_secret_mut().copy_from_slice(&h[32..]);
+    zeroize::Zeroize::zeroize(&mut h);
+    let s = a.expose_secret_mut();
+    s[0] &= 248;
+    s[31] &= 127;
+    s[31] |= 64;
+    let public = mul_base_ct::<F>(a.expose_secret()).encode();
+    (a, prefix, public)
+}
+
+/// Signs `message` with the expanded key over field strategy `F`; constant time in `scalar`,
+/// `prefix` and the nonce.
+fn sign_expanded<F: Field>(
+    scalar_a: &SecretBytes<32>,
+    prefix: &SecretBytes<32>,
+    public: &[u8; 32],
+    message: &[u8],
+) -> [u8; 64] {
+    let mut h = Sha512::digest(&[prefix.expose_secret(), message]);
+    let mut r = scalar::reduce_wide_ct(&h);
+    zeroize::Zeroize::zeroize(&mut h);
+    let big_r = mul_base_ct::<F>(&r).encode();
+    // k is public (R, A and the message are).
+    let k = scalar::reduce_wide(&Sha512::digest(&[&big_r, public, message]));
+    let s = scalar::mul_add_ct(&k, scalar_a.expose_secret(), &r);
+    zeroize::Zeroize::zeroize(&mut r);
+    let mut sig = [0u8; 64];
+    sig[..32].copy_from_slice(&big_r);
+    sig[32..].copy_from_slice(&s);
+    sig
+}
+
+/// RFC 8032 Ed25519 signing from a 32-byte seed over field strategy `F`: `(A, signature)`.
+pub fn sign_with<F: Field>(seed: &[u8; 32], message: &[u8]) -> ([u8; 32], [u8; 64]) {
+    let (a, prefix, public) = expand::<F>(seed);
+    (public, sign_expanded::<F>(&a, &prefix, &public, message))
+}
+
+impl Ed25519SigningKey {
+    /// Expands a 32-byte seed (every seed is a valid key).
+    pub fn from_seed(seed: SecretBytes<32>) -> Self {
+        let (scalar, prefix, public) = expand::<Fe>(seed.expose_secret());
+        // `a` is a multiple of 8 and not 0 mod L, so `[a]B` has order L (never small) and
+        // `encode` is canonical: the decoding cannot fail. Decode it once for verification.
+        let point = Point::<Fe>::decode(&public).unwrap_or_else(Point::identity);
+        Self {
+            seed,
+            scalar,
+            prefix,
+            public: Ed25519PublicKey {
+                bytes: public,
+                point,
+            },
+        }
+    }
+
+    /// The seed this key was made from.
+    pub fn seed(&self) -> &SecretBytes<32> {
+        &self.seed
+    }
+
+    /// The public key.
+    pub fn public(&self) -> Ed25519PublicKey {
+        self.public
+    }
+
+    /// Signs `message` (deterministic, RFC 8032).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        sign_expanded::<Fe>(&self.scalar, &self.prefix, &self.public.bytes, message)
+    }
+}
+
+impl bulwark_api::sig::Sign<bulwark_api::sig::Ed25519> for crate::Compact {
+    type SigningKey = Ed25519SigningKey;
+    type Signature = [u8; 64];
+
+    fn generate_signing_key<R: bulwark_api::Rng + ?Sized>(
+        &mut self,
+        rng: &mut R,
+    ) -> Result<Self::SigningKey, bulwark_api::Error> {
+        Ok(Ed25519SigningKey::from_seed(SecretBytes::random(rng)?))
+    }
+
+    fn import_signing_key(
+        &mut self,
+        secret: SecretBytes<32>,
+    ) -> Result<Self::SigningKey, bulwark_api::Error> {
+        Ok(Ed25519SigningKey::from_seed(secret))
+    }
+
+    fn signing_public(
+        &mut self,
+        key: &Self::SigningKey,
+    ) -> Result<Self::PublicKey, bulwark_api::Error> {
+        Ok(key.public)
+    }
+
+    fn sign(
+        &mut self,
+        key: &Self::SigningKey,
+        message: &[u8],
+    ) -> Result<Self::Signature, bulwark_api::Error> {
+        Ok(key.sign(message))
     }
 }
 

@@ -3,7 +3,13 @@
 //! For verification: every point and scalar here is public, so decoding and the double-scalar
 //! multiplication take value-dependent paths.
 
-use super::{Field, base_table::BASE_ODD, scalar};
+use subtle::ConstantTimeEq;
+
+use super::{
+    Field,
+    base_table::{BASE_MULTIPLES, BASE_ODD},
+    scalar,
+};
 
 /// d = -121665/121666.
 const D: [u8; 32] = [
@@ -212,6 +218,53 @@ impl<F: Field> Point<F> {
         let p = self.double().double().double();
         p.x.is_zero() && p.y.sub(&p.z).is_zero()
     }
+}
+
+/// `[x]B` for a secret `x < 2^255`, in constant time: signed radix-16 digits, each step four
+/// doublings and one addition of `|d| B` taken from the constant table by a full masked scan
+/// (every entry read, the wanted one kept by masks) and negated by masks when `d < 0`.
+pub(super) fn mul_base_ct<F: Field>(x: &[u8; 32]) -> Point<F> {
+    let mut digits = scalar::radix16_ct(x);
+    let mut r = Point::<F>::identity();
+    for i in (0..64).rev() {
+        if i != 63 {
+            r = r
+                .double_t(false)
+                .double_t(false)
+                .double_t(false)
+                .double_t(true);
+        }
+        let d = digits[i];
+        let neg = (d >> 7) as u8 & 1; // 1 if d < 0
+        let abs = ((d ^ (d >> 7)) - (d >> 7)) as u8;
+        let mut sel = AffineCached {
+            ypx: F::ZERO,
+            ymx: F::ZERO,
+            t2d: F::ZERO,
+        };
+        for (j, entry) in BASE_MULTIPLES.iter().enumerate() {
+            let mask = 0u32.wrapping_sub(u32::from(abs.ct_eq(&(j as u8)).unwrap_u8()));
+            let mut c = AffineCached {
+                ypx: F::from_bytes(&entry[0]),
+                ymx: F::from_bytes(&entry[1]),
+                t2d: F::from_bytes(&entry[2]),
+            };
+            F::cswap(&mut sel.ypx, &mut c.ypx, mask);
+            F::cswap(&mut sel.ymx, &mut c.ymx, mask);
+            F::cswap(&mut sel.t2d, &mut c.t2d, mask);
+        }
+        // -Q: swap y + x and y - x, negate 2dxy.
+        let mask = 0u32.wrapping_sub(u32::from(neg.ct_eq(&1).unwrap_u8()));
+        let mut neg_t = sel.t2d.neg();
+        F::cswap(&mut sel.ypx, &mut sel.ymx, mask);
+        F::cswap(&mut sel.t2d, &mut neg_t, mask);
+        r = r.add_affine_t(&sel, false, true);
+        zeroize::Zeroize::zeroize(&mut sel.ypx);
+        zeroize::Zeroize::zeroize(&mut sel.ymx);
+        zeroize::Zeroize::zeroize(&mut sel.t2d);
+    }
+    zeroize::Zeroize::zeroize(&mut digits);
+    r
 }
 
 /// Odd multiples P, 3P, 5P, 7P, prepared for addition.

@@ -25,7 +25,7 @@ mod kex;
 mod scalar;
 mod x25519;
 
-pub use ed25519::{Ed25519PublicKey, verify_with};
+pub use ed25519::{Ed25519PublicKey, Ed25519SigningKey, sign_with, verify_with};
 pub use fe16::Fe16;
 pub use fe32::Fe32;
 pub use kex::{X25519EphemeralSecret, X25519PublicKey, X25519StaticSecret};

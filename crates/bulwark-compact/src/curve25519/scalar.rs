@@ -1,5 +1,7 @@
-//! Scalars modulo the Ed25519 group order L, for verification only (every scalar there is
-//! public, so these routines may take time that depends on their values).
+//! Scalars modulo the Ed25519 group order L. The verification routines (`reduce_wide`,
+//! `wnaf`, `is_canonical`) see only public values and may take value-dependent time; the
+//! signing ones (`*_ct`) handle secrets and run in constant time (masks, no secret branch or
+//! index).
 
 /// L = 2^252 + 27742317777372353535851937790883648493, little-endian.
 pub(super) const L: [u8; 32] = [
@@ -66,6 +68,77 @@ fn less_than_l(r: &[u32; 8]) -> bool {
     false
 }
 
+/// A 64-byte little-endian number modulo L in constant time: the same bit-serial reduction as
+/// [`reduce_wide`], with the subtraction of L always computed and kept by a mask.
+pub(super) fn reduce_wide_ct(h: &[u8; 64]) -> [u8; 32] {
+    let mut r = [0u32; 8];
+    for bit in (0..512).rev() {
+        let mut carry = u32::from((h[bit >> 3] >> (bit & 7)) & 1);
+        for x in r.iter_mut() {
+            let top = *x >> 31;
+            *x = (*x << 1) | carry;
+            carry = top;
+        }
+        let mut t = [0u32; 8];
+        let mut borrow = 0u64;
+        for ((d, x), l) in t.iter_mut().zip(r).zip(L32) {
+            let v = u64::from(x).wrapping_sub(u64::from(l)).wrapping_sub(borrow);
+            *d = v as u32;
+            borrow = (v >> 63) & 1;
+        }
+        // No borrow: r >= L, keep r - L.
+        let keep = (borrow as u32).wrapping_sub(1);
+        for (x, d) in r.iter_mut().zip(t) {
+            *x = (d & keep) | (*x & !keep);
+        }
+    }
+    let mut out = [0u8; 32];
+    for (o, x) in out.chunks_exact_mut(4).zip(r) {
+        o.copy_from_slice(&x.to_le_bytes());
+    }
+    out
+}
+
+/// `(k a + r) mod L` in constant time (for `S = r + k a` in signing): a 16-bit-digit product
+/// (16x16 -> 32 bit partial products), then [`reduce_wide_ct`].
+pub(super) fn mul_add_ct(k: &[u8; 32], a: &[u8; 32], r: &[u8; 32]) -> [u8; 32] {
+    let digit = |s: &[u8; 32], i: usize| u32::from(s[2 * i]) | (u32::from(s[2 * i + 1]) << 8);
+    let mut wide = [0u8; 64];
+    let mut acc: u64 = 0;
+    for col in 0..32usize {
+        for i in col.saturating_sub(15)..=col.min(15) {
+            acc += u64::from(digit(k, i) * digit(a, col - i));
+        }
+        if col < 16 {
+            acc += u64::from(digit(r, col));
+        }
+        wide[2 * col] = acc as u8;
+        wide[2 * col + 1] = (acc >> 8) as u8;
+        acc >>= 16;
+    }
+    let out = reduce_wide_ct(&wide);
+    zeroize::Zeroize::zeroize(&mut wide);
+    out
+}
+
+/// The signed radix-16 digits of a scalar below 2^255: 64 digits in `-8..=8` with
+/// `s = sum d[i] 16^i`, recoded without branches.
+pub(super) fn radix16_ct(s: &[u8; 32]) -> [i8; 64] {
+    let mut e = [0i8; 64];
+    for (i, b) in s.iter().enumerate() {
+        e[2 * i] = (b & 15) as i8;
+        e[2 * i + 1] = (b >> 4) as i8;
+    }
+    let mut carry = 0i8;
+    for d in e.iter_mut().take(63) {
+        *d += carry;
+        carry = (*d + 8) >> 4;
+        *d -= carry << 4;
+    }
+    e[63] += carry;
+    e
+}
+
 /// `w` bits of `s` from bit `pos` (zeros past the end), `w <= 8`.
 fn bits(s: &[u8; 32], pos: usize, w: u32) -> u32 {
     let byte = |i: usize| s.get(i).map_or(0, |&b| u32::from(b));
@@ -103,8 +176,9 @@ pub(super) fn wnaf(s: &[u8; 32], w: u32) -> [i8; 256] {
 }
 
 #[cfg(test)]
+#[allow(clippy::needless_range_loop)] // index arithmetic mirrors the math
 mod tests {
-    use super::{L, is_canonical, reduce_wide, wnaf};
+    use super::{L, is_canonical, mul_add_ct, radix16_ct, reduce_wide, reduce_wide_ct, wnaf};
 
     /// Rebuilds a scalar from its NAF digits (as a little-endian 256-bit number).
     fn rebuild(naf: &[i8; 256]) -> [u8; 32] {
@@ -173,5 +247,54 @@ mod tests {
         ];
         assert_eq!(reduce_wide(&[0xff; 64]), want);
         assert!(is_canonical(&want) && !is_canonical(&L));
+    }
+
+    #[test]
+    fn constant_time_scalar_routines_agree() {
+        let mut x = 0x0bad_cafe_f00d_1234_u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        };
+        for n in 0..200 {
+            let h: [u8; 64] = core::array::from_fn(|_| next());
+            let h = if n == 0 { [0xff; 64] } else { h };
+            assert_eq!(reduce_wide_ct(&h), reduce_wide(&h), "{n}");
+            // (k a + r) mod L against the wide product computed bytewise.
+            let k = reduce_wide(&h);
+            let mut a: [u8; 32] = core::array::from_fn(|_| next());
+            a[31] &= 0x7f;
+            let r = reduce_wide(&core::array::from_fn(|_| next()));
+            let mut wide = [0u32; 65];
+            for i in 0..32 {
+                for j in 0..32 {
+                    wide[i + j] += u32::from(k[i]) * u32::from(a[j]);
+                }
+                wide[i] += u32::from(r[i]);
+            }
+            let mut bytes = [0u8; 64];
+            let mut c = 0u32;
+            for i in 0..64 {
+                c += wide[i];
+                bytes[i] = c as u8;
+                c >>= 8;
+            }
+            assert_eq!(mul_add_ct(&k, &a, &r), reduce_wide(&bytes), "{n}");
+            // Signed radix 16 rebuilds the scalar, digits in -8..=8.
+            let e = radix16_ct(&a);
+            let mut acc = [0i32; 33];
+            for (i, &d) in e.iter().enumerate() {
+                assert!((-8..=8).contains(&d));
+                acc[i / 2] += i32::from(d) << (4 * (i % 2));
+            }
+            let mut c = 0i32;
+            for i in 0..32 {
+                c += acc[i];
+                assert_eq!((c & 0xff) as u8, a[i], "{n}");
+                c >>= 8;
+            }
+        }
     }
 }
