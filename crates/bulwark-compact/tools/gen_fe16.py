@@ -288,6 +288,52 @@ def main32() -> None:
     w("    let _ = c;")
     w("    reduce_wide(&[" + ", ".join(f"u{k}" for k in range(16)) + "])")
     w("}")
+    for name, doc, op in (
+        ("add", "`a + b`", "+"),
+        ("sub", "`a - b` as `a + 4p - b` (4p spread: limb 0 is 2^33 - 76, the others 2^33 - 2)", "-"),
+    ):
+        w("")
+        w(f"/// {doc}: bits 255 and up of the top limb's sum fold (times 19) into limb 0 before the")
+        w("/// single carry pass; value < 2^256.")
+        w("#[inline(never)]")
+        w(f"pub(super) fn {name}(a: &Limbs, b: &Limbs) -> Limbs {{")
+        w("    let mut r = [0u32; 8];")
+        if op == "+":
+            w("    let s7 = w(a[7]) + w(b[7]);")
+        else:
+            w("    const K0: u64 = (1 << 33) - 76;")
+            w("    const K: u64 = (1 << 33) - 2;")
+            w("    let s7 = w(a[7]) + K - w(b[7]);")
+        w("    let mut c = 19 * (s7 >> 31);")
+        for k in range(7):
+            if op == "+":
+                w(f"    c += w(a[{k}]) + w(b[{k}]);")
+            else:
+                kk = "K0" if k == 0 else "K"
+                w(f"    c += w(a[{k}]) + {kk} - w(b[{k}]);")
+            w(f"    r[{k}] = c as u32;")
+            w("    c >>= 32;")
+        w("    r[7] = ((s7 & 0x7fff_ffff) + c) as u32;")
+        w("    r")
+        w("}")
+    w("")
+    w("/// `a * 121665`, then the part from 2^255 up folded (times 19) in a second pass.")
+    w("#[inline(never)]")
+    w("pub(super) fn mul_a24(a: &Limbs) -> Limbs {")
+    w("    let mut c: u64 = 0;")
+    for k in range(8):
+        w(f"    c += w(a[{k}]) * 121_665;")
+        w(f"    let q{k} = c as u32;")
+        w("    c >>= 32;")
+    w("    let mut r = [0u32; 8];")
+    w("    let mut d = 19 * (((c as u32) << 1) | (q7 >> 31)) as u64;")
+    for k in range(7):
+        w(f"    d += w(q{k});")
+        w(f"    r[{k}] = d as u32;")
+        w("    d >>= 32;")
+    w("    r[7] = (w(q7 & 0x7fff_ffff) + d) as u32;")
+    w("    r")
+    w("}")
     print("\n".join(out))
 
 

@@ -85,38 +85,12 @@ impl Field for Fe32 {
         out
     }
 
-    #[inline(never)]
     fn add(&self, b: &Self) -> Self {
-        let (a, b) = (&self.0, &b.0);
-        let s7 = w(a[7]) + w(b[7]);
-        let mut c = 19 * (s7 >> 31);
-        let mut r = [0u32; 8];
-        for k in 0..7 {
-            c += w(a[k]) + w(b[k]);
-            r[k] = c as u32;
-            c >>= 32;
-        }
-        r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
-        Self(r)
+        Self(fe32_gen::add(&self.0, &b.0))
     }
 
-    #[inline(never)]
     fn sub(&self, b: &Self) -> Self {
-        // a + 4p - b, 4p spread as limb 0: 2^33 - 76, the others 2^33 - 2.
-        const K0: u64 = (1 << 33) - 76;
-        const K: u64 = (1 << 33) - 2;
-        let (a, b) = (&self.0, &b.0);
-        let s7 = w(a[7]) + K - w(b[7]);
-        let mut c = 19 * (s7 >> 31);
-        let mut r = [0u32; 8];
-        for k in 0..7 {
-            let kk = if k == 0 { K0 } else { K };
-            c += w(a[k]) + kk - w(b[k]);
-            r[k] = c as u32;
-            c >>= 32;
-        }
-        r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
-        Self(r)
+        Self(fe32_gen::sub(&self.0, &b.0))
     }
 
     fn mul(&self, b: &Self) -> Self {
@@ -127,21 +101,8 @@ impl Field for Fe32 {
         Self(fe32_gen::square(&self.0))
     }
 
-    #[inline(never)]
     fn mul_a24(&self) -> Self {
-        let a = &self.0;
-        let mut q = [0u32; 8];
-        let mut c: u64 = 0;
-        for k in 0..8 {
-            c += w(a[k]) * 121_665;
-            q[k] = c as u32;
-            c >>= 32;
-        }
-        // c < 2^17: the limb at 2^256.
-        let top = ((c as u32) << 1) | (q[7] >> 31);
-        q[7] &= 0x7fff_ffff;
-        add_small(&mut q, 19 * top);
-        Self(q)
+        Self(fe32_gen::mul_a24(&self.0))
     }
 
     #[inline(always)]

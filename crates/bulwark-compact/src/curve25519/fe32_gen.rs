@@ -392,3 +392,124 @@ pub(super) fn square(a: &Limbs) -> Limbs {
         u0, u1, u2, u3, u4, u5, u6, u7, u8, u9, u10, u11, u12, u13, u14, u15,
     ])
 }
+
+/// `a + b`: bits 255 and up of the top limb's sum fold (times 19) into limb 0 before the
+/// single carry pass; value < 2^256.
+#[inline(never)]
+pub(super) fn add(a: &Limbs, b: &Limbs) -> Limbs {
+    let mut r = [0u32; 8];
+    let s7 = w(a[7]) + w(b[7]);
+    let mut c = 19 * (s7 >> 31);
+    c += w(a[0]) + w(b[0]);
+    r[0] = c as u32;
+    c >>= 32;
+    c += w(a[1]) + w(b[1]);
+    r[1] = c as u32;
+    c >>= 32;
+    c += w(a[2]) + w(b[2]);
+    r[2] = c as u32;
+    c >>= 32;
+    c += w(a[3]) + w(b[3]);
+    r[3] = c as u32;
+    c >>= 32;
+    c += w(a[4]) + w(b[4]);
+    r[4] = c as u32;
+    c >>= 32;
+    c += w(a[5]) + w(b[5]);
+    r[5] = c as u32;
+    c >>= 32;
+    c += w(a[6]) + w(b[6]);
+    r[6] = c as u32;
+    c >>= 32;
+    r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
+    r
+}
+
+/// `a - b` as `a + 4p - b` (4p spread: limb 0 is 2^33 - 76, the others 2^33 - 2): bits 255 and up of the top limb's sum fold (times 19) into limb 0 before the
+/// single carry pass; value < 2^256.
+#[inline(never)]
+pub(super) fn sub(a: &Limbs, b: &Limbs) -> Limbs {
+    let mut r = [0u32; 8];
+    const K0: u64 = (1 << 33) - 76;
+    const K: u64 = (1 << 33) - 2;
+    let s7 = w(a[7]) + K - w(b[7]);
+    let mut c = 19 * (s7 >> 31);
+    c += w(a[0]) + K0 - w(b[0]);
+    r[0] = c as u32;
+    c >>= 32;
+    c += w(a[1]) + K - w(b[1]);
+    r[1] = c as u32;
+    c >>= 32;
+    c += w(a[2]) + K - w(b[2]);
+    r[2] = c as u32;
+    c >>= 32;
+    c += w(a[3]) + K - w(b[3]);
+    r[3] = c as u32;
+    c >>= 32;
+    c += w(a[4]) + K - w(b[4]);
+    r[4] = c as u32;
+    c >>= 32;
+    c += w(a[5]) + K - w(b[5]);
+    r[5] = c as u32;
+    c >>= 32;
+    c += w(a[6]) + K - w(b[6]);
+    r[6] = c as u32;
+    c >>= 32;
+    r[7] = ((s7 & 0x7fff_ffff) + c) as u32;
+    r
+}
+
+/// `a * 121665`, then the part from 2^255 up folded (times 19) in a second pass.
+#[inline(never)]
+pub(super) fn mul_a24(a: &Limbs) -> Limbs {
+    let mut c: u64 = 0;
+    c += w(a[0]) * 121_665;
+    let q0 = c as u32;
+    c >>= 32;
+    c += w(a[1]) * 121_665;
+    let q1 = c as u32;
+    c >>= 32;
+    c += w(a[2]) * 121_665;
+    let q2 = c as u32;
+    c >>= 32;
+    c += w(a[3]) * 121_665;
+    let q3 = c as u32;
+    c >>= 32;
+    c += w(a[4]) * 121_665;
+    let q4 = c as u32;
+    c >>= 32;
+    c += w(a[5]) * 121_665;
+    let q5 = c as u32;
+    c >>= 32;
+    c += w(a[6]) * 121_665;
+    let q6 = c as u32;
+    c >>= 32;
+    c += w(a[7]) * 121_665;
+    let q7 = c as u32;
+    c >>= 32;
+    let mut r = [0u32; 8];
+    let mut d = 19 * (((c as u32) << 1) | (q7 >> 31)) as u64;
+    d += w(q0);
+    r[0] = d as u32;
+    d >>= 32;
+    d += w(q1);
+    r[1] = d as u32;
+    d >>= 32;
+    d += w(q2);
+    r[2] = d as u32;
+    d >>= 32;
+    d += w(q3);
+    r[3] = d as u32;
+    d >>= 32;
+    d += w(q4);
+    r[4] = d as u32;
+    d >>= 32;
+    d += w(q5);
+    r[5] = d as u32;
+    d >>= 32;
+    d += w(q6);
+    r[6] = d as u32;
+    d >>= 32;
+    r[7] = (w(q7 & 0x7fff_ffff) + d) as u32;
+    r
+}
