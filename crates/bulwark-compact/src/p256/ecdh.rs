@@ -95,12 +95,11 @@ impl SecretScalar {
         Err(Error::Hardware)
     }
 
-    /// `self * G`.
+    /// `self * G` (never the identity: `1 <= self < n`).
     pub(crate) fn public(&self) -> Result<P256PublicKey, Error> {
-        point::mul_secret(&self.0, &point::G)
-            .to_affine()
-            .map(P256PublicKey)
-            .ok_or(Error::Hardware)
+        Ok(P256PublicKey(
+            point::mul_secret(&self.0, &point::G).to_affine_unchecked(),
+        ))
     }
 }
 
@@ -127,12 +126,12 @@ impl core::fmt::Debug for P256StaticSecret {
 impl zeroize::ZeroizeOnDrop for P256EphemeralSecret {}
 impl zeroize::ZeroizeOnDrop for P256StaticSecret {}
 
-/// `secret * peer`, x-coordinate (never the identity: prime order, validated peer).
+/// `secret * peer`, x-coordinate (never the identity: prime order, validated peer, secret in
+/// `1..n`), with no branch on the result.
 fn dh(secret: &SecretScalar, peer: &P256PublicKey) -> Result<SharedSecret, Error> {
     let mut product = point::mul_secret(&secret.0, &peer.0);
-    let affine = product.to_affine();
+    let mut affine = product.to_affine_unchecked();
     product.zeroize();
-    let mut affine = affine.ok_or(Error::Hardware)?;
     let mut out = SecretBytes::<32>::zeroed();
     *out.expose_secret_mut() = affine.x.to_bytes();
     affine.x.0.zeroize();

@@ -136,18 +136,17 @@ fn sign_digest(d: &Scalar, digest: &[u8; 32]) -> Result<[u8; 64], Error> {
             && nonce.is_zero_mask() == 0
         {
             let nonce = SecretScalar(nonce);
-            let big_r = point::mul_secret(&nonce.0, &point::G).to_affine();
-            if let Some(big_r) = big_r {
-                let r = Scalar::reduce_bytes(&big_r.x.to_bytes());
-                let s = nonce.0.invert().mul(&e.add(&r.mul(d)));
-                if r.is_zero_mask() == 0 && s.is_zero_mask() == 0 {
-                    let mut out = [0u8; 64];
-                    out[..32].copy_from_slice(&r.to_bytes());
-                    out[32..].copy_from_slice(&s.to_bytes());
-                    k.zeroize();
-                    v.zeroize();
-                    return Ok(out);
-                }
+            let big_r = point::mul_secret(&nonce.0, &point::G).to_affine_unchecked();
+            let r = Scalar::reduce_bytes(&big_r.x.to_bytes());
+            let s = nonce.0.invert().mul(&e.add(&r.mul(d)));
+            // r and s are the public signature.
+            if r.is_zero_mask() == 0 && s.is_zero_mask() == 0 {
+                let mut out = [0u8; 64];
+                out[..32].copy_from_slice(&r.to_bytes());
+                out[32..].copy_from_slice(&s.to_bytes());
+                k.zeroize();
+                v.zeroize();
+                return Ok(out);
             }
         }
         k = hmac(&k, &[&v, &[0]]);

@@ -75,6 +75,8 @@ fn reduce(c: &[u32; 16]) -> Fe {
 /// `d + (p & mask)` modulo 2^256 (p's words are all ones, zero or one).
 #[inline(always)]
 fn add_masked_p(d: &U256, mask: u32) -> U256 {
+    // Opaque to the optimizer, as in `limbs::select`: no branch on the borrow.
+    let mask = core::hint::black_box(mask);
     let m = [mask, mask, mask, 0, 0, 0, mask & 1, mask];
     limbs::add(d, &m).0
 }

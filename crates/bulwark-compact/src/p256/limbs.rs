@@ -72,9 +72,12 @@ pub fn sub(a: &U256, b: &U256) -> (U256, u32) {
     (r, (borrow as u32) & 1)
 }
 
-/// `a` if `mask` is all ones, `b` if it is zero.
+/// `a` if `mask` is all ones, `b` if it is zero. The mask goes through
+/// [`core::hint::black_box`], so the optimizer cannot see that it is all-or-nothing and turn
+/// the masking into a branch (Thumb-1 has no conditional move).
 #[inline(always)]
 pub fn select(mask: u32, a: &U256, b: &U256) -> U256 {
+    let mask = core::hint::black_box(mask);
     let mut r = [0u32; 8];
     unroll8!(I => {
         r[I] = b[I] ^ (mask & (a[I] ^ b[I]));

@@ -259,6 +259,18 @@ impl Jacobian {
         })
     }
 
+    /// The affine point in constant time, with no identity check: for a result known not to
+    /// be the identity (a multiple `k P` with `1 <= k < n` of a valid point); the identity
+    /// would give `(0, 0)`.
+    pub fn to_affine_unchecked(&self) -> Affine {
+        let zi = self.z.invert();
+        let zi2 = zi.square();
+        Affine {
+            x: self.x.mul(&zi2),
+            y: self.y.mul(&zi2.mul(&zi)),
+        }
+    }
+
     /// Whether the affine x-coordinate, reduced mod n, equals `r` (ECDSA's final check),
     /// without an inversion: `X = r * Z^2` or, when `r + n < p`, `X = (r + n) * Z^2`.
     pub fn x_mod_n_equals_vartime(&self, r: &Scalar) -> bool {
