@@ -113,13 +113,25 @@ impl<F: Field> Point<F> {
         })
     }
 
-    /// The RFC 8032 encoding.
+    /// The RFC 8032 encoding (constant time).
     pub(super) fn encode(&self) -> [u8; 32] {
+        self.normalize().0
+    }
+
+    /// The encoding and the same point with Z = 1 (constant time: one Fermat inversion).
+    pub(super) fn normalize(&self) -> ([u8; 32], Self) {
         let zi = self.z.invert();
-        let x = self.x.mul(&zi).to_bytes();
-        let mut y = self.y.mul(&zi).to_bytes();
-        y[31] |= (x[0] & 1) << 7;
-        y
+        let x = self.x.mul(&zi);
+        let y = self.y.mul(&zi);
+        let mut enc = y.to_bytes();
+        enc[31] |= (x.to_bytes()[0] & 1) << 7;
+        let p = Self {
+            x,
+            y,
+            z: F::ONE,
+            t: x.mul(&y),
+        };
+        (enc, p)
     }
 
     /// 2P (dbl-2008-hwcd, a = -1): 4 squarings, 4 multiplications.

@@ -72,15 +72,18 @@ impl Field for Fe16 {
         // Below 2^255 + 19 * 2 after one fold.
         let mut r = self.0;
         fold(&mut r, 0);
-        // r - p = r + 19 - 2^255: keep it iff bit 255 of r + 19 is set (constant time).
-        let mut s = r;
-        add_small(&mut s, 19);
-        let mask = 0u16.wrapping_sub(s[15] >> 15);
-        s[15] &= 0x7fff;
+        // r >= p exactly when r + 19 reaches 2^255: q is that bit, from the carry chain alone;
+        // r + 19 q with bit 255 cleared is r - q p. Arithmetic only, no select.
+        let mut c = 19u32;
+        for d in &r[..15] {
+            c = (c + u32::from(*d)) >> 16;
+        }
+        let q = core::hint::black_box((c + u32::from(r[15])) >> 15);
+        add_small(&mut r, 19 * q);
+        r[15] &= 0x7fff;
         let mut out = [0u8; 32];
-        for i in 0..16 {
-            let d = (s[i] & mask) | (r[i] & !mask);
-            out[2 * i..2 * i + 2].copy_from_slice(&d.to_le_bytes());
+        for (o, d) in out.chunks_exact_mut(2).zip(r) {
+            o.copy_from_slice(&d.to_le_bytes());
         }
         out
     }

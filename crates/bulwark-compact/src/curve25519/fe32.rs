@@ -73,14 +73,19 @@ impl Field for Fe32 {
         let top = r[7] >> 31;
         r[7] &= 0x7fff_ffff;
         add_small(&mut r, 19 * top);
-        // Below 2^255 + 19: subtract p (add 19, drop 2^255) iff that sets bit 255.
-        let mut s = r;
-        add_small(&mut s, 19);
-        let mask = 0u32.wrapping_sub(s[7] >> 31);
-        s[7] &= 0x7fff_ffff;
+        // Below 2^255 + 19. r >= p exactly when r + 19 reaches 2^255: q is that bit, found by
+        // the carry chain alone; then r + 19 q with bit 255 cleared is r - q p. Arithmetic
+        // only: no select for a compiler to turn into a branch or conditional move.
+        let mut c = 19u64;
+        for x in &r[..7] {
+            c = (c + w(*x)) >> 32;
+        }
+        let q = core::hint::black_box(((c + w(r[7])) >> 31) as u32);
+        add_small(&mut r, 19 * q);
+        r[7] &= 0x7fff_ffff;
         let mut out = [0u8; 32];
-        for (i, o) in out.chunks_exact_mut(4).enumerate() {
-            o.copy_from_slice(&((s[i] & mask) | (r[i] & !mask)).to_le_bytes());
+        for (o, x) in out.chunks_exact_mut(4).zip(r) {
+            o.copy_from_slice(&x.to_le_bytes());
         }
         out
     }

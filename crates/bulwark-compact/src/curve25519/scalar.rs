@@ -80,14 +80,18 @@ pub(super) fn reduce_wide_ct(h: &[u8; 64]) -> [u8; 32] {
             carry = top;
         }
         let mut t = [0u32; 8];
-        let mut borrow = 0u64;
+        let mut borrow = 0u32;
         for ((d, x), l) in t.iter_mut().zip(r).zip(L32) {
-            let v = u64::from(x).wrapping_sub(u64::from(l)).wrapping_sub(borrow);
-            *d = v as u32;
-            borrow = (v >> 63) & 1;
+            let v = x.wrapping_sub(l).wrapping_sub(borrow);
+            // The borrow out of x - l - borrow, by bit logic (no comparison for a compiler to
+            // turn into a branch or conditional move).
+            borrow = ((!x & l) | (!(x ^ l) & v)) >> 31;
+            *d = v;
         }
-        // No borrow: r >= L, keep r - L.
-        let keep = (borrow as u32).wrapping_sub(1);
+        // No borrow: r >= L, keep r - L. The mask goes through `black_box` so the compiler
+        // cannot see it is 0 or all ones and turn the masked select into a branch (it does
+        // so on x86-64 without it).
+        let keep = core::hint::black_box(borrow.wrapping_sub(1));
         for (x, d) in r.iter_mut().zip(t) {
             *x = (d & keep) | (*x & !keep);
         }

@@ -33,7 +33,8 @@ pub fn x25519_with<F: Field>(scalar: &[u8; 32], u: &[u8; 32]) -> [u8; 32] {
     let mut swap: u32 = 0;
     for t in (0..255usize).rev() {
         let bit = u32::from((k[t >> 3] >> (t & 7)) & 1);
-        let mask = 0u32.wrapping_sub(swap ^ bit);
+        // Opaque to the optimizer, so the masked swap cannot become a branch.
+        let mask = core::hint::black_box(0u32.wrapping_sub(swap ^ bit));
         F::cswap(&mut x2, &mut x3, mask);
         F::cswap(&mut z2, &mut z3, mask);
         swap = bit;
@@ -52,7 +53,7 @@ pub fn x25519_with<F: Field>(scalar: &[u8; 32], u: &[u8; 32]) -> [u8; 32] {
         x2 = aa.mul(&bb);
         z2 = e.mul(&aa.add(&e.mul_a24()));
     }
-    let mask = 0u32.wrapping_sub(swap);
+    let mask = core::hint::black_box(0u32.wrapping_sub(swap));
     F::cswap(&mut x2, &mut x3, mask);
     F::cswap(&mut z2, &mut z3, mask);
     let out = x2.mul(&z2.invert()).to_bytes();
