@@ -80,6 +80,24 @@ fn ecdh_conformance() {
     show(kex::p256_exchange(&mut CompactP256, &mut Soft));
 }
 
+/// The same ECDH sets through the backend type `Compact` (which forwards to `CompactP256`).
+#[test]
+fn ecdh_conformance_on_compact() {
+    let mut k = bulwark_compact::Compact;
+    let r = show(kex::ecdh_p256_wycheproof(&mut k));
+    assert_eq!((r.checked, r.valid, r.rejected), (612, 331, 281));
+    assert_eq!(show(kex::ecdh_p256_cavp_cdh(&mut k)).checked, 25);
+    show(kex::p256_negative(&mut k));
+    let mut rng = DeterministicTestRng::new(3);
+    let sk = Sign::<EcdsaP256>::generate_signing_key(&mut k, &mut rng).unwrap();
+    let vk = Sign::<EcdsaP256>::signing_public(&mut k, &sk).unwrap();
+    let sig = Sign::<EcdsaP256>::sign(&mut k, &sk, b"on Compact").unwrap();
+    assert_eq!(
+        Verify::<EcdsaP256>::verify(&mut k, &vk, b"on Compact", &sig),
+        Ok(())
+    );
+}
+
 #[test]
 fn ecdsa_conformance() {
     let mut s = Box::new(FullScratch::new());

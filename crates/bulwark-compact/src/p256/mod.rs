@@ -8,7 +8,8 @@
 //! - [`point`]: Jacobian arithmetic, constant-time fixed-window scalar multiplication, Straus
 //!   double-scalar multiplication for verification, decompression and validation.
 //! - [`CompactP256`]: the bulwark API traits over them (`KeyAgreement<P256>`,
-//!   `Verify`/`VerifyPrehash`/`Sign<EcdsaP256>`), a thin layer kept apart from the arithmetic.
+//!   `Verify`/`VerifyPrehash`/`Sign<EcdsaP256>`), a thin layer kept apart from the arithmetic;
+//!   the backend type [`crate::Compact`] implements the same traits by forwarding to it.
 //!
 //! SHA-256 (for ECDSA and RFC 6979's HMAC) comes from the `sha2` and `hmac` crates for now.
 
@@ -21,6 +22,7 @@ pub mod scalar;
 
 mod ecdh;
 mod ecdsa;
+mod on_compact;
 
 pub use ecdh::{
     CompactP256, P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret,
