@@ -225,7 +225,7 @@ impl<F: Field> Point<F> {
         }
     }
 
-    /// Whether [8]P is the identity (P has small order).
+    /// Whether `[8]P` is the identity (P has small order).
     pub(super) fn is_small_order(&self) -> bool {
         let p = self.double().double().double();
         p.x.is_zero() && p.y.sub(&p.z).is_zero()

@@ -1,4 +1,4 @@
-//! [`KeyAgreement<X25519>`] for [`Compact`]: thin glue over [`super::x25519`].
+//! [`KeyAgreement<X25519>`] for [`Compact`]: thin glue over [`super::x25519()`].
 
 use bulwark_api::{
     Error, Rng, SecretBytes,
