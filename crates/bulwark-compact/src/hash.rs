@@ -1,0 +1,147 @@
+//! `Sha256`, `Sha512` and `HkdfSha256` (RFC 5869) for [`Compact`].
+//!
+//! SHA-512 is the backend's own ([`crate::sha512`], one rolled compression loop). SHA-256 and
+//! HMAC-SHA-256 come from the RustCrypto `sha2` and `hmac` crates for now (with their
+//! `zeroize` features); HKDF is written here over that HMAC, so the backend needs no `hkdf`
+//! crate.
+
+use crate::Compact;
+use bulwark_api::{
+    Error, SecretBytes,
+    hash::{SHA256_LEN, SHA512_LEN, Sha256, Sha512},
+    kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk},
+};
+use hmac::{KeyInit, Mac};
+use zeroize::Zeroize;
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// An in-progress SHA-256 computation owned by the caller; wiped on drop (`sha2`'s `zeroize`
+/// feature), never printed.
+#[derive(Clone, Default)]
+pub struct Sha256State(sha2::Sha256);
+
+impl core::fmt::Debug for Sha256State {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Sha256State").finish_non_exhaustive()
+    }
+}
+
+impl Sha256State {
+    /// A fresh computation.
+    pub(crate) fn new() -> Self {
+        Self(<sha2::Sha256 as sha2::Digest>::new())
+    }
+
+    /// Absorbs `data`.
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        sha2::Digest::update(&mut self.0, data);
+    }
+
+    /// The 32-byte digest.
+    pub(crate) fn finish(self) -> [u8; SHA256_LEN] {
+        sha2::Digest::finalize(self.0).into()
+    }
+}
+
+/// An in-progress SHA-512 computation on the backend's own [`crate::sha512::Sha512`]; wiped
+/// on drop, never printed.
+#[derive(Clone, Default)]
+pub struct Sha512State(crate::sha512::Sha512);
+
+impl core::fmt::Debug for Sha512State {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Sha512State").finish_non_exhaustive()
+    }
+}
+
+/// SHA-256 of `message`.
+pub(crate) fn sha256(message: &[u8]) -> [u8; SHA256_LEN] {
+    let mut state = Sha256State::new();
+    state.update(message);
+    state.finish()
+}
+
+/// `HMAC-SHA-256(key, parts...)`: any key length (HMAC hashes long keys and pads short ones).
+pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; SHA256_LEN] {
+    // HMAC accepts every key length; the error branch cannot be taken.
+    let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => return [0; SHA256_LEN],
+    };
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+impl Sha256 for Compact {
+    type State = Sha256State;
+
+    fn start(&mut self) -> Result<Self::State, Error> {
+        Ok(Sha256State::new())
+    }
+
+    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+        state.update(data);
+        Ok(())
+    }
+
+    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
+        Ok(state.finish())
+    }
+}
+
+impl Sha512 for Compact {
+    type State = Sha512State;
+
+    fn start(&mut self) -> Result<Self::State, Error> {
+        Ok(Sha512State::default())
+    }
+
+    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+        state.0.update(data);
+        Ok(())
+    }
+
+    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error> {
+        Ok(state.0.finalize())
+    }
+}
+
+impl HkdfSha256 for Compact {
+    fn extract(&mut self, salt: &[u8], ikm: &[&[u8]]) -> Result<Prk, Error> {
+        // HMAC pads its key with zeros to the block size, so an empty salt is the same key as
+        // RFC 5869's "HashLen zero bytes".
+        let mut prk = hmac_sha256(salt, ikm);
+        let mut out = SecretBytes::<SHA256_LEN>::zeroed();
+        out.expose_secret_mut().copy_from_slice(&prk);
+        prk.zeroize();
+        Ok(Prk::from_secret(out))
+    }
+
+    fn expand(&mut self, prk: &Prk, info: &[&[u8]], okm: &mut [u8]) -> Result<(), Error> {
+        if okm.len() > HKDF_SHA256_MAX_LEN {
+            return Err(Error::InvalidInput);
+        }
+        // T(i) = HMAC(PRK, T(i - 1) || info || i), T(0) empty; at most 255 blocks.
+        let mut t = [0u8; SHA256_LEN];
+        for (i, chunk) in okm.chunks_mut(SHA256_LEN).enumerate() {
+            let counter = [(i + 1) as u8];
+            let previous: &[u8] = if i == 0 { &[] } else { &t };
+            let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(prk.expose_secret()) {
+                Ok(mac) => mac,
+                Err(_) => return Err(Error::InvalidInput),
+            };
+            mac.update(previous);
+            for part in info {
+                mac.update(part);
+            }
+            mac.update(&counter);
+            t = mac.finalize().into_bytes().into();
+            chunk.copy_from_slice(&t[..chunk.len()]);
+        }
+        t.zeroize();
+        Ok(())
+    }
+}
