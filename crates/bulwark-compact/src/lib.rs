@@ -13,6 +13,9 @@ pub use aes::CompactAes;
 pub use aes_ccm::CompactCcm;
 pub use hash::{Sha256State, Sha512State};
 
+/// AES-CMAC on the compact AES: `bulwark-modes`' generic CMAC over [`CompactAes`].
+pub type CompactCmac = bulwark_modes::CmacMode<CompactAes>;
+
 /// The microcontroller backend: implements
 /// [`KeyAgreement<X25519>`](bulwark_api::kex::KeyAgreement) and
 /// [`Verify<Ed25519>`](bulwark_api::sig::Verify) / [`Sign<Ed25519>`](bulwark_api::sig::Sign)

@@ -17,6 +17,10 @@ pub mod backends {
     /// x86-64).
     pub use bulwark_soft as soft;
 
+    /// The microcontroller backend (own field arithmetic without 64-bit products, bitsliced
+    /// AES with a paired CCM): the default on ARM, RISC-V and AVR targets.
+    pub use bulwark_compact as compact;
+
     /// The gateway backend (AWS-LC for public-key operations; `std`).
     #[cfg(feature = "server")]
     pub use bulwark_server as server;

@@ -77,12 +77,40 @@ impl Provider for bulwark_server::Server {
     }
 }
 
+impl Provider for bulwark_compact::Compact {
+    type Ccm = bulwark_compact::CompactCcm;
+    type Cmac = bulwark_compact::CompactCmac;
+
+    fn ccm(&mut self, key: &[u8]) -> Result<Self::Ccm, Error> {
+        bulwark_compact::CompactCcm::from_key(key)
+    }
+
+    fn cmac(&mut self, key: &[u8]) -> Result<Self::Cmac, Error> {
+        Ok(bulwark_compact::CompactCmac::new(
+            bulwark_compact::CompactAes::new(key)?,
+        ))
+    }
+}
+
 /// The backend this build uses: the gateway backend ([`bulwark_server::Server`]) with the
-/// `server` feature, the portable software backend ([`bulwark_soft::Soft`]) otherwise.
+/// `server` feature.
 #[cfg(feature = "server")]
 pub type DefaultProvider = bulwark_server::Server;
 
-/// The backend this build uses: the portable software backend ([`bulwark_soft::Soft`]); the
-/// `server` feature selects the gateway backend on `std` targets.
-#[cfg(not(feature = "server"))]
+/// The backend this build uses: on ARM, RISC-V and AVR targets the microcontroller backend
+/// ([`bulwark_compact::Compact`]: field arithmetic without 64-bit products, bitsliced AES);
+/// the `server` feature selects the gateway backend on `std` targets.
+#[cfg(all(
+    not(feature = "server"),
+    any(target_arch = "arm", target_arch = "riscv32", target_arch = "avr")
+))]
+pub type DefaultProvider = bulwark_compact::Compact;
+
+/// The backend this build uses: the portable software backend ([`bulwark_soft::Soft`]) on
+/// every target other than ARM, RISC-V and AVR; the `server` feature selects the gateway
+/// backend on `std` targets.
+#[cfg(all(
+    not(feature = "server"),
+    not(any(target_arch = "arm", target_arch = "riscv32", target_arch = "avr"))
+))]
 pub type DefaultProvider = bulwark_soft::Soft;
