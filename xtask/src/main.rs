@@ -36,6 +36,7 @@ const NO_STD_CRATES: &[&str] = &[
     "bulwark-api",
     "bulwark-modes",
     "bulwark-soft",
+    "bulwark-compact",
     "bulwark-conformance",
     "bulwark-psk",
     "bulwark-firmware",
