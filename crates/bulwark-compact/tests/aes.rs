@@ -5,39 +5,18 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
 use aes::cipher::{BlockCipherEncrypt, KeyInit, array::Array};
-use bulwark_api::hazmat::{Block, BlockEncrypt};
+use bulwark_api::{
+    Rng,
+    hazmat::{Block, BlockEncrypt},
+};
 use bulwark_compact::aes::CompactAes;
 use bulwark_compact::aes_ccm::CompactCcm;
 use bulwark_conformance::{FullScratch, Report, aes as suite};
 use bulwark_soft::{CcmMode, CmacMode, CtrMode};
+use bulwark_testkit::{hex::decode, rng::DeterministicTestRng};
 
 fn hex<const N: usize>(s: &str) -> [u8; N] {
-    let mut out = [0u8; N];
-    assert_eq!(s.len(), 2 * N);
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-    }
-    out
-}
-
-/// SplitMix64: a seeded generator for reproducible random cases.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn fill(&mut self, out: &mut [u8]) {
-        for chunk in out.chunks_mut(8) {
-            let v = self.next().to_le_bytes();
-            chunk.copy_from_slice(&v[..chunk.len()]);
-        }
-    }
+    decode(s).try_into().unwrap()
 }
 
 #[test]
@@ -118,15 +97,15 @@ fn differential_against_aes_crate() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default);
-    let mut rng = SplitMix(0x0a35_c0de_2026_0012);
+    let mut rng = DeterministicTestRng::new(0x0a35_c0de_2026_0012);
     for i in 0..cases {
         let mut key = [0u8; 32];
-        rng.fill(&mut key);
+        rng.fill_bytes(&mut key).unwrap();
         let key = if i % 2 == 0 { &key[..16] } else { &key[..] };
         let mut ours = CompactAes::new(key).unwrap();
         let mut blocks = [[0u8; 16]; 3];
         for b in &mut blocks {
-            rng.fill(b);
+            rng.fill_bytes(b).unwrap();
         }
         // Edge blocks now and then.
         if i % 97 == 0 {
@@ -205,26 +184,26 @@ fn conformance_suite_over_paired_ccm() {
 fn paired_ccm_matches_generic_ccm() {
     use bulwark_api::ccm::Ccm;
     use bulwark_soft::SoftAes;
-    let mut rng = SplitMix(0xcc37_2026);
+    let mut rng = DeterministicTestRng::new(0xcc37_2026);
     let cases = if cfg!(debug_assertions) { 500 } else { 5_000 };
     for i in 0..cases {
         let mut key = [0u8; 32];
-        rng.fill(&mut key);
+        rng.fill_bytes(&mut key).unwrap();
         let key = &key[..[16, 24, 32][i % 3]];
         let mut ours = CompactCcm::from_key(key).unwrap();
         let mut soft = CcmMode::new(SoftAes::new_portable(key).unwrap());
-        let nonce_len = 7 + (rng.next() % 7) as usize;
-        let tag_len = [4, 6, 8, 10, 12, 14, 16][(rng.next() % 7) as usize];
+        let nonce_len = 7 + (rng.next_u64() % 7) as usize;
+        let tag_len = [4, 6, 8, 10, 12, 14, 16][(rng.next_u64() % 7) as usize];
         let msg_len = [0, 1, 15, 16, 17, 31, 32, 33, 64, 100][i % 10];
-        let aad_len = [0, 1, 14, 16, 30, 40][(rng.next() % 6) as usize];
+        let aad_len = [0, 1, 14, 16, 30, 40][(rng.next_u64() % 6) as usize];
         let mut nonce = [0u8; 13];
-        rng.fill(&mut nonce);
+        rng.fill_bytes(&mut nonce).unwrap();
         let nonce = &nonce[..nonce_len];
         let mut aad = vec![0u8; aad_len];
-        rng.fill(&mut aad);
+        rng.fill_bytes(&mut aad).unwrap();
         let (a0, a1) = aad.split_at(aad_len / 3);
         let mut msg = vec![0u8; msg_len];
-        rng.fill(&mut msg);
+        rng.fill_bytes(&mut msg).unwrap();
         let (mut c1, mut c2) = (msg.clone(), msg.clone());
         let (mut t1, mut t2) = (vec![0u8; tag_len], vec![0u8; tag_len]);
         ours.seal_detached(nonce, &[a0, a1], &mut c1, &mut t1)

@@ -7,7 +7,7 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
 use bulwark_api::{
-    Error, SecretBytes,
+    Error, Rng, SecretBytes,
     hazmat::expose_shared_secret,
     kex::{KeyAgreement, P256},
     sig::{EcdsaP256, Sign, Verify, VerifyPrehash},
@@ -33,25 +33,11 @@ fn show(r: Result<Report, Failure>) -> Report {
     }
 }
 
-/// SplitMix64: reproducible random cases.
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn bytes32(&mut self) -> [u8; 32] {
-        let mut out = [0u8; 32];
-        for chunk in out.chunks_mut(8) {
-            chunk.copy_from_slice(&self.next().to_le_bytes());
-        }
-        out
-    }
+/// 32 bytes from the SplitMix64 test generator.
+fn bytes32(rng: &mut DeterministicTestRng) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    rng.fill_bytes(&mut out).unwrap();
+    out
 }
 
 fn cases(debug: usize, release: usize) -> usize {
@@ -120,11 +106,11 @@ fn ecdsa_conformance() {
 #[test]
 fn differential_against_soft_backend() {
     let n = cases(300, 100_000);
-    let mut rng = SplitMix(0x9256_c0de_2026_0012);
+    let mut rng = DeterministicTestRng::new(0x9256_c0de_2026_0012);
     let (mut ours, mut soft) = (CompactP256, Soft);
     for i in 0..n {
-        let a = rng.bytes32();
-        let b = rng.bytes32();
+        let a = bytes32(&mut rng);
+        let b = bytes32(&mut rng);
         let ka = KeyAgreement::<P256>::import_static(&mut ours, SecretBytes::take_from(&mut { a }));
         let sa = KeyAgreement::<P256>::import_static(&mut soft, SecretBytes::take_from(&mut { a }));
         assert_eq!(ka.is_ok(), sa.is_ok(), "case {i}");
@@ -159,7 +145,7 @@ fn differential_against_soft_backend() {
         );
         // ECDSA every 4th case: same signature bytes, both verify each other's.
         if i % 4 == 0 {
-            let message = rng.bytes32();
+            let message = bytes32(&mut rng);
             let sk_ours = Sign::<EcdsaP256>::import_signing_key(
                 &mut ours,
                 SecretBytes::take_from(&mut { a }),
@@ -226,7 +212,7 @@ fn field_and_scalar_edges() {
         assert_eq!(a.mul(&a), a.square());
         assert_eq!(a.mul(&a.invert()), Fe::ONE);
     }
-    let mut rng = SplitMix(7);
+    let mut rng = DeterministicTestRng::new(7);
     // Both product strategies agree (the target picks one), on edge and random operands.
     let edges = [
         [0u32; 8],
@@ -244,14 +230,14 @@ fn field_and_scalar_edges() {
         assert_eq!(limbs::sqr_wide16(a), limbs::mul_wide32(a, a));
     }
     for _ in 0..cases(2_000, 100_000) {
-        let a = limbs::from_be_bytes(&rng.bytes32());
-        let b = limbs::from_be_bytes(&rng.bytes32());
+        let a = limbs::from_be_bytes(&bytes32(&mut rng));
+        let b = limbs::from_be_bytes(&bytes32(&mut rng));
         assert_eq!(limbs::mul_wide16(&a, &b), limbs::mul_wide32(&a, &b));
         assert_eq!(limbs::sqr_wide16(&a), limbs::sqr_wide32(&a));
     }
     for _ in 0..cases(2_000, 100_000) {
-        let mut a = Fe(limbs::from_be_bytes(&rng.bytes32()));
-        let mut b = Fe(limbs::from_be_bytes(&rng.bytes32()));
+        let mut a = Fe(limbs::from_be_bytes(&bytes32(&mut rng)));
+        let mut b = Fe(limbs::from_be_bytes(&bytes32(&mut rng)));
         a.0[7] &= 0x7fff_ffff;
         b.0[7] &= 0x7fff_ffff;
         assert_eq!(a.mul(&a), a.square());
@@ -265,12 +251,12 @@ fn field_and_scalar_edges() {
         assert!(r == a || r == a.neg());
     }
     for _ in 0..cases(50, 2_000) {
-        let mut a = Fe(limbs::from_be_bytes(&rng.bytes32()));
+        let mut a = Fe(limbs::from_be_bytes(&bytes32(&mut rng)));
         a.0[7] &= 0x7fff_ffff;
         assert_eq!(a.mul(&a.invert()), Fe::ONE);
         // Variable-time inversion agrees with Fermat.
         assert_eq!(scalar::invert_vartime(&a.0, &P), Some(a.invert().0));
-        let s = Scalar::reduce_bytes(&rng.bytes32());
+        let s = Scalar::reduce_bytes(&bytes32(&mut rng));
         assert_eq!(s.mul(&s.invert()), Scalar::ONE);
         assert_eq!(s.invert_vartime(), Some(s.invert()));
     }

@@ -97,11 +97,7 @@ fn le(v: u64) -> [u8; 32] {
 }
 
 fn hex32(s: &str) -> [u8; 32] {
-    let mut b = [0u8; 32];
-    for (i, o) in b.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-    }
-    b
+    bulwark_testkit::hex::decode(s).try_into().unwrap()
 }
 
 /// u-coordinates at the edges: 0, 1, p - 1, p, p + 1, every encoding from 2^255 - 19 to

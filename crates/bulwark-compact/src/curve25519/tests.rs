@@ -5,25 +5,15 @@
 extern crate std;
 
 use super::{Fe16, Fe32, Field, x25519_with};
+use bulwark_api::Rng as _;
+use bulwark_testkit::rng::DeterministicTestRng;
 use std::{vec, vec::Vec};
 
-/// A small deterministic generator (xorshift64*), for reproducible inputs.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn bytes(&mut self) -> [u8; 32] {
-        let mut b = [0u8; 32];
-        for c in b.chunks_mut(8) {
-            c.copy_from_slice(&self.next().to_le_bytes());
-        }
-        b
-    }
+/// 32 bytes from the testkit's SplitMix64 generator.
+fn bytes(rng: &mut DeterministicTestRng) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    rng.fill_bytes(&mut b).unwrap();
+    b
 }
 
 /// p = 2^255 - 19, little-endian.
@@ -59,11 +49,11 @@ fn max16() -> Fe16 {
 }
 
 fn check_field<F: Field + core::fmt::Debug>(extra: &[F]) {
-    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let mut rng = DeterministicTestRng::new(0x0123_4567_89ab_cdef);
     let mut elems: Vec<F> = edges().iter().map(F::from_bytes).collect();
     elems.extend_from_slice(extra);
     for _ in 0..200 {
-        elems.push(F::from_bytes(&rng.bytes()));
+        elems.push(F::from_bytes(&bytes(&mut rng)));
     }
     let one = F::ONE.to_bytes();
     let a24 = F::from_bytes(&le(121_665));
@@ -131,11 +121,7 @@ fn fe16_rfc7748_function_vector() {
 }
 
 pub(crate) fn hex32(s: &str) -> [u8; 32] {
-    let mut b = [0u8; 32];
-    for (i, o) in b.iter_mut().enumerate() {
-        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
-    }
-    b
+    bulwark_testkit::hex::decode(s).try_into().unwrap()
 }
 
 #[test]
@@ -161,7 +147,7 @@ fn fe32_rfc7748_function_vector() {
 /// their range (values up to 2^256 - 1), the same value in both representations.
 #[test]
 fn fe16_and_fe32_agree_on_unreduced_inputs() {
-    let mut rng = Rng(0xfeed_f00d_1234_5678);
+    let mut rng = DeterministicTestRng::new(0xfeed_f00d_1234_5678);
     let to16 = |b: &[u8; 32]| {
         let mut d = [0u16; 16];
         for (i, x) in d.iter_mut().enumerate() {
@@ -178,10 +164,10 @@ fn fe16_and_fe32_agree_on_unreduced_inputs() {
     };
     let mut inputs = vec![[0xffu8; 32], [0u8; 32]];
     for _ in 0..2000 {
-        let mut b = rng.bytes();
+        let mut b = bytes(&mut rng);
         // Bias some toward all-ones digits, the carry worst case.
-        if rng.next().is_multiple_of(3) {
-            for x in b.iter_mut().skip((rng.next() % 32) as usize) {
+        if rng.next_u64().is_multiple_of(3) {
+            for x in b.iter_mut().skip((rng.next_u64() % 32) as usize) {
                 *x = 0xff;
             }
         }
