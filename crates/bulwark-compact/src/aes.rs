@@ -19,11 +19,11 @@
 //! both at once. [`CompactCcm`](crate::aes_ccm::CompactCcm) does so for CCM; the generic modes
 //! of `bulwark-modes` run over [`CompactAes`] as over any [`BlockEncrypt`] engine.
 
+use crate::p256::limbs::unroll8;
 use bulwark_api::{
     Error,
     hazmat::{Block, BlockEncrypt},
 };
-use crate::p256::limbs::unroll8;
 use zeroize::Zeroize;
 
 /// Eight bit planes holding two AES blocks.

@@ -5,8 +5,8 @@
 pub mod aes;
 pub mod aes_ccm;
 pub mod curve25519;
-pub mod p256;
 mod hash;
+pub mod p256;
 pub mod sha512;
 
 pub use aes::CompactAes;

@@ -70,7 +70,11 @@ fn differential_against_soft() {
         let okm_len = [0, 1, 31, 32, 33, 64, 100, 255][i % 8];
         let prk_ours = Compact.extract(&salt, &[i0, i1]).unwrap();
         let prk_soft = Soft.extract(&salt, &[&ikm]).unwrap();
-        assert_eq!(prk_ours.expose_secret(), prk_soft.expose_secret(), "case {i}");
+        assert_eq!(
+            prk_ours.expose_secret(),
+            prk_soft.expose_secret(),
+            "case {i}"
+        );
         let (mut a, mut b) = (vec![0u8; okm_len], vec![0u8; okm_len]);
         Compact.expand(&prk_ours, &[f0, f1], &mut a).unwrap();
         Soft.expand(&prk_soft, &[&info], &mut b).unwrap();

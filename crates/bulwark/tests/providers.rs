@@ -46,10 +46,14 @@ fn run<P: Provider>(p: &mut P) -> Outputs {
     let mut tag = [0u8; 8];
     ccm.seal_detached(&nonce, &[&aad[..3], &aad[3..]], &mut buffer, &mut tag)
         .unwrap();
-    assert_eq!(buffer, decode("588c979a61c663d2f066d0c2c0f989806d5f6b61dac384"));
+    assert_eq!(
+        buffer,
+        decode("588c979a61c663d2f066d0c2c0f989806d5f6b61dac384")
+    );
     assert_eq!(tag.to_vec(), decode("17e8d12cfdf926e0"));
     let ccm_ct = buffer.clone();
-    ccm.open_detached(&nonce, &[&aad], &mut buffer, &tag).unwrap();
+    ccm.open_detached(&nonce, &[&aad], &mut buffer, &tag)
+        .unwrap();
     assert_eq!(buffer, pt);
     let mut forged = ccm_ct.clone();
     forged[0] ^= 1;

@@ -226,7 +226,9 @@ impl bulwark_api::sig::Sign<bulwark_api::sig::Ed25519> for crate::Compact {
         key: &Self::SigningKey,
         message: &[u8],
     ) -> Result<bulwark_api::sig::Ed25519Signature, bulwark_api::Error> {
-        Ok(bulwark_api::sig::Ed25519Signature::from_bytes(&key.sign(message)))
+        Ok(bulwark_api::sig::Ed25519Signature::from_bytes(
+            &key.sign(message),
+        ))
     }
 }
 

@@ -4,11 +4,11 @@
 use super::ecdh::{CompactP256, P256PublicKey, SecretScalar};
 use super::point::{self};
 use super::scalar::Scalar;
+use crate::hash::{hmac_sha256, sha256};
 use bulwark_api::{
     Error, Rng, SecretBytes,
     sig::{EcdsaP256, EcdsaP256Signature, Sign, Verify, VerifyPrehash},
 };
-use crate::hash::{hmac_sha256, sha256};
 use zeroize::Zeroize;
 
 /// An ECDSA P-256 signing key, a scalar in `1..n`: zeroized on drop, not `Clone`, never
@@ -166,7 +166,11 @@ impl Sign<EcdsaP256> for CompactP256 {
         key.0.public()
     }
 
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<EcdsaP256Signature, Error> {
+    fn sign(
+        &mut self,
+        key: &Self::SigningKey,
+        message: &[u8],
+    ) -> Result<EcdsaP256Signature, Error> {
         sign_digest(&key.0.0, &sha256(message))
     }
 }

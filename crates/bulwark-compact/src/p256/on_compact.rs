@@ -120,7 +120,11 @@ impl Sign<EcdsaP256> for Compact {
         Sign::<EcdsaP256>::signing_public(&mut CompactP256, key)
     }
 
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<EcdsaP256Signature, Error> {
+    fn sign(
+        &mut self,
+        key: &Self::SigningKey,
+        message: &[u8],
+    ) -> Result<EcdsaP256Signature, Error> {
         Sign::<EcdsaP256>::sign(&mut CompactP256, key, message)
     }
 }
