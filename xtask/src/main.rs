@@ -18,9 +18,9 @@
 //! To add a CI step, write a function returning `Result<(), String>` and add one
 //! [`Step`] to [`ci_steps`]. To add a no_std library crate, add it to [`NO_STD_CRATES`].
 
-mod bench_avr;
-mod bench_target;
+mod bench;
 mod demo;
+mod elf;
 mod firmware;
 mod security;
 
@@ -138,8 +138,8 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(firmware::lint_steps());
     steps.extend(firmware::qemu_steps());
     steps.extend(demo::steps());
-    steps.extend(bench_target::steps(true));
-    steps.extend(bench_avr::steps(true));
+    steps.extend(bench::arm::steps(true));
+    steps.extend(bench::avr::steps(true));
     steps.extend(security::ci_steps());
     steps.push(Step::new("bench-build", || {
         cargo(&["bench", "--workspace", "--no-run"], &[])
@@ -221,18 +221,18 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        "bench" if rest.is_empty() => bench_target::report_steps(),
+        "bench" if rest.is_empty() => bench::report::report_steps(),
         "bench-avr" => match rest {
-            [] => bench_avr::steps(false),
-            [flag] if flag == "--check" => bench_avr::steps(true),
+            [] => bench::avr::steps(false),
+            [flag] if flag == "--check" => bench::avr::steps(true),
             _ => {
                 eprintln!("error: `cargo xtask bench-avr` takes only --check\n\n{USAGE}");
                 return ExitCode::from(2);
             }
         },
         "bench-target" => match rest {
-            [] => bench_target::steps(false),
-            [flag] if flag == "--check" => bench_target::steps(true),
+            [] => bench::arm::steps(false),
+            [flag] if flag == "--check" => bench::arm::steps(true),
             _ => {
                 eprintln!("error: `cargo xtask bench-target` takes only --check\n\n{USAGE}");
                 return ExitCode::from(2);

@@ -4,26 +4,20 @@
 //!   thumbv7em (Cortex-M4): QEMU `mps2-an386`; riscv32: QEMU `virt`.
 //! - `OUT_DIR/image.bin`: a signed MCUboot image (Ed25519, SHA-256, security counter 1) of a
 //!   64 KiB body, made with `bulwark_firmware::ImageBuilder` and `bulwark_soft::Soft` on the
-//!   host, and `OUT_DIR/inputs.rs`: its public key and length, and the SHA-256 digests the
-//!   firmware checks its own results against (computed here, on the host).
+//!   host, and `OUT_DIR/inputs.rs`: its public key and lengths.
 
 use std::{env, fmt::Write as _, fs, path::PathBuf};
 
 use bulwark_api::{
     SecretBytes,
-    kdf::Sha256,
     sig::{Ed25519, Sign, Verify},
 };
+use bulwark_bench_ops::pattern;
 use bulwark_firmware::{ImageBuilder, ImageVersion};
 use bulwark_soft::Soft;
 
 /// Body length of the benchmark image.
 const IMAGE_BODY: usize = 64 * 1024;
-
-/// The deterministic byte pattern used for message inputs (also in `src/lib.rs`).
-fn pattern(i: usize) -> u8 {
-    (i.wrapping_mul(131) ^ (i >> 8)) as u8
-}
 
 fn hex_array(bytes: &[u8]) -> String {
     let mut s = String::from("[");
@@ -78,14 +72,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     image.truncate(len);
     fs::write(out.join("image.bin"), &image)?;
 
-    // Expected digests of the message pattern.
-    let mut sha = |n: usize| -> Result<[u8; 32], String> {
-        let data: Vec<u8> = (0..n).map(pattern).collect();
-        Sha256::digest(&mut soft, &[&data]).map_err(|e| format!("{e:?}"))
-    };
-    let sha_1k = sha(1024)?;
-    let sha_4k = sha(4096)?;
-
     let mut rs = String::new();
     writeln!(
         rs,
@@ -99,24 +85,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rs,
         "pub const IMAGE_PUBKEY: [u8; 32] = {};",
         hex_array(&public)
-    )?;
-    writeln!(
-        rs,
-        "/// SHA-256 of the first 1024 pattern bytes (host-computed)."
-    )?;
-    writeln!(
-        rs,
-        "pub const SHA256_1K: [u8; 32] = {};",
-        hex_array(&sha_1k)
-    )?;
-    writeln!(
-        rs,
-        "/// SHA-256 of the first 4096 pattern bytes (host-computed)."
-    )?;
-    writeln!(
-        rs,
-        "pub const SHA256_4K: [u8; 32] = {};",
-        hex_array(&sha_4k)
     )?;
     fs::write(out.join("inputs.rs"), rs)?;
     Ok(())

@@ -16,6 +16,8 @@ pub mod ops;
 mod platform;
 
 use core::hint::black_box;
+
+pub use bulwark_bench_ops::Bench;
 use core::sync::atomic::{AtomicU32, Ordering, compiler_fence};
 
 pub use platform::{calibration_loop, exit};
@@ -51,18 +53,6 @@ pub extern "C" fn bench_end(id: u32) {
     ENDED.store(id.wrapping_add(0x8000_0000), Ordering::Relaxed);
 }
 
-/// The deterministic message pattern (the same function is in `build.rs`).
-pub fn pattern(i: usize) -> u8 {
-    (i.wrapping_mul(131) ^ (i >> 8)) as u8
-}
-
-/// Fills `buf` with [`pattern`].
-pub fn fill(buf: &mut [u8]) {
-    for (i, b) in buf.iter_mut().enumerate() {
-        *b = pattern(i);
-    }
-}
-
 /// Runs operations between the markers, checks them and keeps the tally.
 #[derive(Debug, Default)]
 pub struct Runner {
@@ -79,12 +69,20 @@ impl Runner {
         }
     }
 
+    /// Prints the summary and exits: status 0 only if every check passed.
+    pub fn finish(self) -> ! {
+        platform::print_summary(self.count, self.failed);
+        exit(self.failed == 0)
+    }
+}
+
+impl Bench for Runner {
     /// Measures `op(input)`: paints the free stack, calls [`bench_start`], runs the operation
     /// on `input` (passed through `black_box` after the marker, so no work moves before it),
     /// passes the output through `black_box`, calls [`bench_end`], scans the stack, and checks
     /// the output with `check`. Prints `bench NAME ok|FAIL stack=BYTES`.
     #[inline(never)]
-    pub fn run<I, O>(
+    fn run<I, O>(
         &mut self,
         name: &str,
         input: I,
@@ -109,20 +107,20 @@ impl Runner {
         platform::print_result(name, ok, used);
     }
 
-    /// Prints the summary and exits: status 0 only if every check passed.
-    pub fn finish(self) -> ! {
-        platform::print_summary(self.count, self.failed);
-        exit(self.failed == 0)
-    }
-}
-
-impl Runner {
     /// Records `name` as failed without measuring it (its setup failed).
-    pub fn fail(&mut self, name: &str) {
+    fn fail(&mut self, name: &str) {
         self.count += 1;
         self.failed += 1;
         bench_start(u32::MAX);
         bench_end(u32::MAX);
         platform::print_result(name, false, 0);
+    }
+
+    /// Records a check made outside the markers: prints `step NAME ok|FAIL`.
+    fn step(&mut self, name: &str, ok: bool) {
+        if !ok {
+            self.failed += 1;
+        }
+        platform::print_step(name, ok);
     }
 }

@@ -128,6 +128,10 @@ mod io {
         );
     }
 
+    pub fn print_step(name: &str, ok: bool) {
+        hprintln!("step {} {}", name, if ok { "ok" } else { "FAIL" });
+    }
+
     pub fn print_summary(count: u32, failed: u32) {
         hprintln!("bench done: {} operations, {} failed", count, failed);
     }
@@ -174,6 +178,10 @@ mod io {
         );
     }
 
+    pub fn print_step(name: &str, ok: bool) {
+        println!("step {} {}", name, if ok { "ok" } else { "FAIL" });
+    }
+
     pub fn print_summary(count: u32, failed: u32) {
         println!("bench done: {} operations, {} failed", count, failed);
     }
@@ -192,4 +200,4 @@ mod io {
     use riscv as _;
 }
 
-pub use io::{exit, print_result, print_summary};
+pub use io::{exit, print_result, print_step, print_summary};

@@ -19,6 +19,8 @@ mod platform;
 
 use core::hint::black_box;
 
+pub use bulwark_bench_ops::Bench;
+
 pub use platform::{exit, print};
 
 /// Marks the start of operation `id`. The harness records the cycle counter when this
@@ -39,18 +41,6 @@ pub extern "C" fn bench_end(id: u8) {
     platform::mark(id | 0x80);
 }
 
-/// The deterministic message pattern (the same as `benches/target`).
-pub fn pattern(i: usize) -> u8 {
-    (i.wrapping_mul(131) ^ (i >> 8)) as u8
-}
-
-/// Fills `buf` with [`pattern`].
-pub fn fill(buf: &mut [u8]) {
-    for (i, b) in buf.iter_mut().enumerate() {
-        *b = pattern(i);
-    }
-}
-
 /// Runs operations between the markers, checks them and keeps the tally.
 #[derive(Debug, Default)]
 pub struct Runner {
@@ -67,12 +57,24 @@ impl Runner {
         }
     }
 
+    /// Prints the summary and exits: status 0 only if every check passed.
+    pub fn finish(self) -> ! {
+        print(if self.failed == 0 {
+            "all checks passed\n"
+        } else {
+            "SOME CHECKS FAILED\n"
+        });
+        exit(self.failed)
+    }
+}
+
+impl Bench for Runner {
     /// Measures `op(input)`: calls [`bench_start`], runs the operation on `input` (through
     /// `black_box`, so no work moves before the marker), passes the output through
     /// `black_box`, calls [`bench_end`], and checks the output with `check`. Prints
     /// `bench NAME ok|FAIL`.
     #[inline(never)]
-    pub fn run<I, O>(
+    fn run<I, O>(
         &mut self,
         name: &str,
         input: I,
@@ -94,7 +96,7 @@ impl Runner {
     }
 
     /// Records `name` as failed without measuring it (its setup failed).
-    pub fn fail(&mut self, name: &str) {
+    fn fail(&mut self, name: &str) {
         self.count = self.count.wrapping_add(1);
         self.failed = self.failed.wrapping_add(1);
         bench_start(0xff);
@@ -105,22 +107,12 @@ impl Runner {
     }
 
     /// Prints a step's verdict without markers (the diagnostic binary's intermediate values).
-    pub fn step(&mut self, name: &str, ok: bool) {
+    fn step(&mut self, name: &str, ok: bool) {
         if !ok {
             self.failed = self.failed.wrapping_add(1);
         }
         print("step ");
         print(name);
         print(if ok { " ok\n" } else { " FAIL\n" });
-    }
-
-    /// Prints the summary and exits: status 0 only if every check passed.
-    pub fn finish(self) -> ! {
-        print(if self.failed == 0 {
-            "all checks passed\n"
-        } else {
-            "SOME CHECKS FAILED\n"
-        });
-        exit(self.failed)
     }
 }

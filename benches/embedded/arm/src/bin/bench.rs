@@ -1,8 +1,8 @@
-//! Every benchmarked operation, in a fixed order (see `bulwark_bench_target::ops`).
+//! Every benchmarked operation, in a fixed order (see `bulwark_bench_arm::ops`).
 #![no_std]
 #![no_main]
 
-use bulwark_bench_target::{Runner, ops};
+use bulwark_bench_arm::{Runner, ops};
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]

@@ -2,7 +2,7 @@
 #![no_std]
 #![no_main]
 
-use bulwark_bench_target::{Runner, ops};
+use bulwark_bench_arm::{Runner, ops};
 
 #[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
 #[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
