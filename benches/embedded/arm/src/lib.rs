@@ -27,8 +27,14 @@ pub mod inputs {
     include!(concat!(env!("OUT_DIR"), "/inputs.rs"));
 }
 
-/// The signed MCUboot image, placed in flash (`.rodata`).
-pub static IMAGE: [u8; inputs::IMAGE_LEN] = *include_bytes!(concat!(env!("OUT_DIR"), "/image.bin"));
+/// Bytes aligned to 8, as a flash slot starts: the copies out of the in-flash image take the
+/// word-aligned path whatever else the link places before it.
+#[repr(C, align(8))]
+pub struct Aligned<T>(pub T);
+
+/// The signed MCUboot image, placed in flash (`.rodata`), 8-byte aligned.
+pub static IMAGE: Aligned<[u8; inputs::IMAGE_LEN]> =
+    Aligned(*include_bytes!(concat!(env!("OUT_DIR"), "/image.bin")));
 
 static STARTED: AtomicU32 = AtomicU32::new(0);
 static ENDED: AtomicU32 = AtomicU32::new(0);

@@ -55,5 +55,5 @@ pub fn sha256(r: &mut Runner) {
 
 /// Full MCUboot verification of the image signed at build time (64 KiB body).
 pub fn mcuboot_verify(r: &mut Runner) {
-    bulwark_bench_ops::mcuboot_verify(r, &IMAGE[..], inputs::IMAGE_PUBKEY, inputs::IMAGE_BODY);
+    bulwark_bench_ops::mcuboot_verify(r, &IMAGE.0[..], inputs::IMAGE_PUBKEY, inputs::IMAGE_BODY);
 }
