@@ -1,6 +1,7 @@
 //! Shared helpers of the CLI tests: running the binary, exact-output assertions, scratch
 //! directories, hex, the test-vector file reader and the MCUboot test files.
 
+pub(crate) use bulwark_testkit::hex::{decode as hex_decode, encode as hex};
 pub(crate) use std::collections::HashMap;
 pub(crate) use std::error::Error;
 pub(crate) use std::fs;
@@ -88,17 +89,6 @@ pub(crate) fn scratch_dir(name: &str) -> Result<PathBuf, Box<dyn Error>> {
 
 pub(crate) fn path_str(path: &std::path::Path) -> Result<&str, Box<dyn Error>> {
     path.to_str().ok_or_else(|| "non-UTF-8 path".into())
-}
-
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-pub(crate) fn hex_decode(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .filter_map(|i| s.get(i..i + 2).and_then(|p| u8::from_str_radix(p, 16).ok()))
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
