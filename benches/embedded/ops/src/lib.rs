@@ -24,8 +24,9 @@ pub use p256::{ecdsa_verify, p256_ecdh};
 use bulwark_api::{
     SecretBytes,
     ccm::Ccm,
+    hash::Sha256,
     hazmat::{BlockEncrypt, expose_shared_secret},
-    kdf::{HkdfSha256, Sha256},
+    kdf::HkdfSha256,
     kex::{KeyAgreement, X25519},
     mac::Cmac,
     sig::{Ed25519, Verify},
