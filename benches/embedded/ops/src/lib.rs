@@ -171,15 +171,9 @@ pub fn ccm_rfc3610<R: Bench>(r: &mut R) {
 }
 
 /// AES-128-CCM seal, then open, of `N` bytes of [`fill`] (8-byte AAD, 13-byte nonce, 8-byte
-/// tag; key schedules outside the measurement). The seal is checked against `expected`
-/// (ciphertext, tag) when given, else it must change the message; the open must give the
-/// message back.
-fn ccm_seal_open<R: Bench, const N: usize>(
-    r: &mut R,
-    seal: &str,
-    open: &str,
-    expected: Option<(&[u8; N], &[u8; 8])>,
-) {
+/// tag; key schedules outside the measurement): the seal must change the message, the open
+/// must give it back.
+fn ccm_round_trip<R: Bench, const N: usize>(r: &mut R, seal: &str, open: &str) {
     let Some(ccm) = ccm_engine() else {
         return r.fail(seal);
     };
@@ -190,10 +184,7 @@ fn ccm_seal_open<R: Bench, const N: usize>(
     r.run(seal, (ccm, msg), ccm_seal, |(ok, buf, t)| {
         msg = buf;
         tag = t;
-        ok && match expected {
-            Some((ct, want)) => buf == *ct && t == *want,
-            None => buf != plain,
-        }
+        ok && buf != plain
     });
     let Some(ccm) = ccm_engine() else {
         return r.fail(open);
@@ -213,22 +204,37 @@ fn ccm_seal_open<R: Bench, const N: usize>(
 
 /// CCM seal and open of 16 bytes (round trip).
 pub fn ccm_16<R: Bench>(r: &mut R) {
-    ccm_seal_open::<R, 16>(r, "ccm-seal-16", "ccm-open-16", None);
+    ccm_round_trip::<R, 16>(r, "ccm-seal-16", "ccm-open-16");
 }
 
-/// CCM seal and open of 64 bytes, the seal checked against OpenSSL's answer.
+/// CCM seal of 64 bytes of [`fill`] checked against OpenSSL's answer, then open of that
+/// answer, which must give the message back (key schedules outside the measurement).
 pub fn ccm_64<R: Bench>(r: &mut R) {
-    ccm_seal_open::<R, 64>(
-        r,
-        "ccm-seal-64",
+    let (Some(seal), Some(open)) = (ccm_engine(), ccm_engine()) else {
+        return r.fail("ccm-seal-64");
+    };
+    let mut msg = [0u8; 64];
+    fill(&mut msg);
+    let plain = msg;
+    r.run("ccm-seal-64", (seal, msg), ccm_seal, |(ok, buf, tag)| {
+        ok && buf == CCM_CT_64 && tag == CCM_TAG_64
+    });
+    r.run(
         "ccm-open-64",
-        Some((&CCM_CT_64, &CCM_TAG_64)),
+        (open, CCM_CT_64),
+        |(mut ccm, mut buf)| {
+            let ok = ccm
+                .open_detached(&CCM_NONCE, &[&CCM_AAD], &mut buf, &CCM_TAG_64)
+                .is_ok();
+            (ok, buf)
+        },
+        |(ok, buf)| ok && buf == plain,
     );
 }
 
 /// CCM seal and open of 256 bytes (round trip).
 pub fn ccm_256<R: Bench>(r: &mut R) {
-    ccm_seal_open::<R, 256>(r, "ccm-seal-256", "ccm-open-256", None);
+    ccm_round_trip::<R, 256>(r, "ccm-seal-256", "ccm-open-256");
 }
 
 // RFC 4493 section 4, example 3 (64-byte message).
