@@ -29,7 +29,7 @@ use bulwark_api::{
     kdf::HkdfSha256,
     kex::{KeyAgreement, X25519},
     mac::Cmac,
-    sig::{Ed25519, Verify},
+    sig::{Ed25519, Ed25519Signature, Verify},
 };
 use bulwark_soft::{CcmMode, CmacMode, Soft, SoftAes};
 
@@ -332,7 +332,7 @@ pub fn ed25519_verify<R: Bench>(r: &mut R, case: &Ed25519Case, refuse: bool) {
     let mut accepted = false;
     r.run(
         "ed25519-verify",
-        (&key, case.sig),
+        (&key, Ed25519Signature::from_bytes(&case.sig)),
         |(key, sig)| Verify::<Ed25519>::verify(&mut Soft, key, case.msg, &sig).is_ok(),
         |ok| {
             accepted = ok;
@@ -342,6 +342,7 @@ pub fn ed25519_verify<R: Bench>(r: &mut R, case: &Ed25519Case, refuse: bool) {
     if refuse && accepted {
         let mut bad = case.sig;
         bad[5] ^= 1;
+        let bad = Ed25519Signature::from_bytes(&bad);
         let refused = Verify::<Ed25519>::verify(&mut Soft, &key, case.msg, &bad).is_err();
         r.step("ed25519-verify-refuses-bad-signature", refused);
     }

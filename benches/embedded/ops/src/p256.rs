@@ -4,7 +4,7 @@ use bulwark_api::{
     SecretBytes,
     hazmat::expose_shared_secret,
     kex::{KeyAgreement, P256},
-    sig::{EcdsaP256, Verify},
+    sig::{EcdsaP256, EcdsaP256Signature, Verify},
 };
 use bulwark_soft::Soft;
 
@@ -65,10 +65,11 @@ pub fn ecdsa_verify<R: Bench>(r: &mut R) {
     };
     let mut bad = ECDSA_SIG;
     bad[63] ^= 1;
+    let bad = EcdsaP256Signature::from_fixed(&bad);
     let refused = Verify::<EcdsaP256>::verify(&mut Soft, &key, &ECDSA_MSG, &bad).is_err();
     r.run(
         "ecdsa-p256-verify",
-        (key, ECDSA_SIG),
+        (key, EcdsaP256Signature::from_fixed(&ECDSA_SIG)),
         |(key, sig)| Verify::<EcdsaP256>::verify(&mut Soft, &key, &ECDSA_MSG, &sig).is_ok(),
         |ok| ok && refused,
     );
