@@ -4,7 +4,7 @@
 //! where `S: Sha256` (SHA-512: `S: Sha512`).
 
 use crate::{
-    Failure, Report, Scratch, expect_count, hex_array, mismatch,
+    Failure, Report, Scratch, expect_count, hex_array, mismatch, parse_failure,
     vectors::{Verdict, data, records},
 };
 use bulwark_api::{
@@ -49,10 +49,7 @@ pub fn hkdf_wycheproof<H: HkdfSha256, const BIG: usize, const MSG: usize>(
     } = s;
     for r in records(data::HKDF_SHA256_WYCHEPROOF) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let size = usize::try_from(r.number("size").ok_or(parse)?).map_err(|_| parse)?;
         let fits = ["ikm", "salt", "info"]
             .iter()
@@ -151,10 +148,7 @@ pub fn hkdf_rfc5869<H: HkdfSha256>(h: &mut H) -> Result<Report, Failure> {
     let mut report = Report::new(SET);
     for r in records(data::HKDF_SHA256_RFC5869) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let (mut ib, mut sb, mut nb, mut ob) = ([0u8; 80], [0u8; 80], [0u8; 80], [0u8; 82]);
         let ikm = r.hex("ikm", &mut ib).ok_or(parse)?;
         let salt = r.hex("salt", &mut sb).ok_or(parse)?;

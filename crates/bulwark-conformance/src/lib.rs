@@ -138,6 +138,11 @@ pub(crate) const fn mismatch(set: &'static str, line: usize, what: &'static str)
     Failure::Mismatch { set, line, what }
 }
 
+/// A [`Failure::Parse`].
+pub(crate) const fn parse_failure(set: &'static str, line: usize) -> Failure {
+    Failure::Parse { set, line }
+}
+
 /// Decodes hex field `name` of `r`, which must be exactly `N` bytes.
 pub(crate) fn hex_array<const N: usize>(
     r: &vectors::Record<'_>,
@@ -145,7 +150,7 @@ pub(crate) fn hex_array<const N: usize>(
     set: &'static str,
 ) -> Result<[u8; N], Failure> {
     let mut out = [0u8; N];
-    let parse = Failure::Parse { set, line: r.line };
+    let parse = parse_failure(set, r.line);
     if r.hex_len(name) != Some(N) {
         return Err(parse);
     }

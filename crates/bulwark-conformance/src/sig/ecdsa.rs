@@ -5,7 +5,7 @@ use super::{counts, sign_round_trip, signing_key};
 use crate::{
     DeterministicTestRng, Failure, Report, Scratch, StuckTestRng, expect_count, hex_array,
     kex::{P256_G, P256_N, P256_P},
-    mismatch,
+    mismatch, parse_failure,
     vectors::{Record, Verdict, data, records},
 };
 use bulwark_api::{
@@ -127,7 +127,7 @@ fn ecdsa_wycheproof<K: VerifyPrehash<EcdsaP256> + Sha256, const BIG: usize, cons
     let Scratch { big, a, .. } = s;
     for r in records(file) {
         report.checked += 1;
-        let parse = Failure::Parse { set, line: r.line };
+        let parse = parse_failure(set, r.line);
         if r.hex_len("msg").is_none_or(|n| n > MSG) || r.hex_len("sig").is_none_or(|n| n > BIG) {
             report.skipped += 1;
             continue;
@@ -239,10 +239,7 @@ pub fn ecdsa_p256_cavp_sigver<
     let mut report = Report::new(SET);
     for r in records(data::ECDSA_P256_CAVP_SIGVER) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         if r.hex_len("msg").is_none_or(|n| n > MSG) {
             report.skipped += 1;
             continue;
@@ -286,10 +283,7 @@ pub fn ecdsa_p256_rfc6979<K: Sign<EcdsaP256> + VerifyPrehash<EcdsaP256> + Sha256
     let mut report = Report::new(SET);
     for r in records(data::ECDSA_P256_RFC6979) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let public: [u8; 65] = hex_array(&r, "public", SET)?;
         let raw = raw_signature(&r, SET)?;
         let mut msg_buf = [0u8; 16];

@@ -3,7 +3,7 @@
 
 use super::{counts, flip, sign_round_trip, signing_key};
 use crate::{
-    Failure, Report, Scratch, expect_count, hex_array, mismatch,
+    Failure, Report, Scratch, expect_count, hex_array, mismatch, parse_failure,
     vectors::{Record, Verdict, data, records},
 };
 use bulwark_api::{
@@ -104,7 +104,7 @@ fn ed25519_sign_record<K: Sign<Ed25519>>(
     set: &'static str,
     msg_buf: &mut [u8],
 ) -> Result<(), Failure> {
-    let parse = Failure::Parse { set, line: r.line };
+    let parse = parse_failure(set, r.line);
     let public: [u8; 32] = hex_array(r, "public", set)?;
     let expected_bytes: [u8; 64] = hex_array(r, "sig", set)?;
     let expected = Ed25519Signature::from_bytes(&expected_bytes);
@@ -162,10 +162,7 @@ pub fn ed25519_rfc8032<K: Sign<Ed25519>, const BIG: usize, const MSG: usize>(
         report.checked += 1;
         let secret: [u8; 32] = hex_array(&r, "secret", SET)?;
         if secret != *seed {
-            return Err(Failure::Parse {
-                set: SET,
-                line: r.line,
-            });
+            return Err(parse_failure(SET, r.line));
         }
         if r.hex_len("msg").is_none_or(|n| n > MSG) {
             report.skipped += 1;
@@ -226,10 +223,7 @@ pub fn ed25519_wycheproof<K: Verify<Ed25519>, const BIG: usize, const MSG: usize
     let Scratch { a, b, .. } = s;
     for r in records(data::ED25519_WYCHEPROOF) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         if !["msg", "sig"]
             .iter()
             .all(|f| r.hex_len(f).is_some_and(|n| n <= MSG))
@@ -315,7 +309,7 @@ pub fn ed25519_negative<K: Verify<Ed25519>>(k: &mut K) -> Result<Report, Failure
     let mut report = Report::new(SET);
     let r = records(data::ED25519_SIGN_INPUT)
         .nth(1)
-        .ok_or(Failure::Parse { set: SET, line: 0 })?;
+        .ok_or(parse_failure(SET, 0))?;
     let public: [u8; 32] = hex_array(&r, "public", SET)?;
     let sig: [u8; 64] = hex_array(&r, "sig", SET)?;
     let msg: [u8; 1] = hex_array(&r, "msg", SET)?;
