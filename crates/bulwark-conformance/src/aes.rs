@@ -44,6 +44,16 @@ fn expected_ccm_error(nonce_len: usize, tag_len: usize) -> Error {
     }
 }
 
+/// A fresh report for `set` and the mode under `key`.
+fn keyed_start<T>(
+    set: &'static str,
+    make: &mut impl FnMut(&[u8]) -> Result<T, Error>,
+    key: &[u8],
+) -> Result<(Report, T), Failure> {
+    let mode = make(key).map_err(|_| mismatch(set, 0, "key import failed"))?;
+    Ok((Report::new(set), mode))
+}
+
 /// The fields of one CCM record, decoded into a key buffer and the scratch buffers; `out` is
 /// a working buffer of the ciphertext's length.
 struct CcmFields<'s> {
@@ -66,20 +76,15 @@ fn ccm_fields<'s, const BIG: usize, const MSG: usize>(
 ) -> Result<CcmFields<'s>, Failure> {
     let parse = parse_failure(set, r.line);
     let Scratch { big, a, b, c, d, e } = s;
-    let key = r.hex("key", key_buf).ok_or(parse)?;
-    let nonce = r.hex("nonce", d).ok_or(parse)?;
-    let aad = r.hex("aad", big).ok_or(parse)?;
-    let pt = r.hex("pt", a).ok_or(parse)?;
     let ct = r.hex("ct", b).ok_or(parse)?;
-    let tag = r.hex("tag", e).ok_or(parse)?;
     let out = c.get_mut(..ct.len()).ok_or(parse)?;
     Ok(CcmFields {
-        key,
-        nonce,
-        aad,
-        pt,
+        key: r.hex("key", key_buf).ok_or(parse)?,
+        nonce: r.hex("nonce", d).ok_or(parse)?,
+        aad: r.hex("aad", big).ok_or(parse)?,
+        pt: r.hex("pt", a).ok_or(parse)?,
         ct,
-        tag,
+        tag: r.hex("tag", e).ok_or(parse)?,
         out,
     })
 }
@@ -293,8 +298,7 @@ pub fn ccm_size_rules<C: Ccm, const BIG: usize, const MSG: usize>(
     s: &mut Scratch<BIG, MSG>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM size rules";
-    let mut report = Report::new(SET);
-    let mut ccm = make(&[0x42; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut ccm) = keyed_start(SET, &mut make, &[0x42; 16])?;
     let nonce = [7u8; 32];
     let msg = *b"size rules check";
     for nonce_len in 0..=nonce.len() {
@@ -369,8 +373,7 @@ pub fn ccm_typed_sizes<C: Ccm>(
     mut make: impl FnMut(&[u8]) -> Result<C, Error>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM typed sizes";
-    let mut report = Report::new(SET);
-    let mut ccm = make(&[0x24; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut ccm) = keyed_start(SET, &mut make, &[0x24; 16])?;
     macro_rules! one {
         ($n:literal, $($t:literal),*) => {$({
             let nonce = [0x11u8; $n];
@@ -418,8 +421,7 @@ pub fn ccm_star<C: Ccm, const BIG: usize, const MSG: usize>(
     s: &mut Scratch<BIG, MSG>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM* security levels";
-    let mut report = Report::new(SET);
-    let mut ccm = make(&[0xc0; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut ccm) = keyed_start(SET, &mut make, &[0xc0; 16])?;
     let header = [
         0x69u8, 0xdc, 0x84, 0x21, 0x43, 0x02, 0x00, 0x00, 0x00, 0x00, 0x48, 0xde, 0xac,
     ];
@@ -616,8 +618,7 @@ pub fn cmac_parts<M: Cmac>(
     mut make: impl FnMut(&[u8]) -> Result<M, Error>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CMAC parts and truncation";
-    let mut report = Report::new(SET);
-    let mut mac = make(&[0x33; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut mac) = keyed_start(SET, &mut make, &[0x33; 16])?;
     let mut msg = [0u8; 48];
     for (i, m) in msg.iter_mut().enumerate() {
         *m = i as u8;

@@ -143,6 +143,22 @@ pub(crate) const fn parse_failure(set: &'static str, line: usize) -> Failure {
     Failure::Parse { set, line }
 }
 
+/// Counts one invalid public-key encoding, whose import must have failed with
+/// [`Error::InvalidInput`](bulwark_api::Error::InvalidInput) (`error` is the import's error).
+pub(crate) fn refuse_public(
+    report: &mut Report,
+    set: &'static str,
+    case: usize,
+    error: Option<bulwark_api::Error>,
+) -> Result<(), Failure> {
+    report.checked += 1;
+    if error != Some(bulwark_api::Error::InvalidInput) {
+        return Err(mismatch(set, case, "invalid public key not refused"));
+    }
+    report.rejected += 1;
+    Ok(())
+}
+
 /// Decodes hex field `name` of `r`, which must be exactly `N` bytes.
 pub(crate) fn hex_array<const N: usize>(
     r: &vectors::Record<'_>,

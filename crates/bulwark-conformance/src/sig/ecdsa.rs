@@ -59,10 +59,15 @@ fn refused(result: Result<(), Error>) -> bool {
 
 /// `n - x` for a big-endian 32-byte `x < n`.
 pub(super) fn n_minus(x: &[u8; 32]) -> [u8; 32] {
+    sub_be(&P256_N, x)
+}
+
+/// `m - x` for big-endian 32-byte `x < m`.
+fn sub_be(m: &[u8; 32], x: &[u8; 32]) -> [u8; 32] {
     let mut out = [0u8; 32];
     let mut borrow = 0i16;
     for i in (0..32).rev() {
-        let mut d = i16::from(P256_N[i]) - i16::from(x[i]) - borrow;
+        let mut d = i16::from(m[i]) - i16::from(x[i]) - borrow;
         borrow = 0;
         if d < 0 {
             d += 256;
@@ -177,51 +182,42 @@ fn ecdsa_wycheproof<K: VerifyPrehash<EcdsaP256> + Sha256, const BIG: usize, cons
     expect_count(report, expected)
 }
 
-/// Wycheproof ECDSA P-256/SHA-256 with DER signatures (484 records: 174 valid, 310 invalid;
-/// no acceptable ones). The invalid records include BER encodings (long-form and indefinite
-/// lengths, padded integers), wrong tags, trailing data, negative and out-of-range `r` and
-/// `s`: all must be refused, by [`EcdsaP256Signature::from_der`] or with
-/// [`Error::Verification`]. Valid ones include high-`s` signatures.
-/// Signatures (up to 4,172 bytes) go in `BIG`, messages in `MSG`.
-pub fn ecdsa_p256_wycheproof_der<
-    K: VerifyPrehash<EcdsaP256> + Sha256,
-    const BIG: usize,
-    const MSG: usize,
->(
-    k: &mut K,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ecdsa_wycheproof(
-        k,
-        s,
-        "Wycheproof ECDSA P-256/SHA-256 (DER)",
-        data::ECDSA_P256_WYCHEPROOF_DER,
-        false,
-        counts::ECDSA_P256_WYCHEPROOF_DER,
-    )
+/// Defines a public check that runs one Wycheproof ECDSA file through [`ecdsa_wycheproof`]
+/// (`$fixed`: signatures are `r || s`, else DER).
+macro_rules! ecdsa_wycheproof_set {
+    ($(#[$doc:meta])* $name:ident, $set:literal, $file:ident, $fixed:literal) => {
+        $(#[$doc])*
+        pub fn $name<K: VerifyPrehash<EcdsaP256> + Sha256, const BIG: usize, const MSG: usize>(
+            k: &mut K,
+            s: &mut Scratch<BIG, MSG>,
+        ) -> Result<Report, Failure> {
+            ecdsa_wycheproof(k, s, $set, data::$file, $fixed, counts::$file)
+        }
+    };
 }
 
-/// Wycheproof ECDSA P-256/SHA-256 with `r || s` signatures (262 records: 173 valid, 89
-/// invalid). Invalid signatures of other lengths are refused by
-/// [`EcdsaP256Signature::from_fixed_slice`]. Every valid signature must also verify
-/// re-encoded as DER.
-pub fn ecdsa_p256_wycheproof_p1363<
-    K: VerifyPrehash<EcdsaP256> + Sha256,
-    const BIG: usize,
-    const MSG: usize,
->(
-    k: &mut K,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ecdsa_wycheproof(
-        k,
-        s,
-        "Wycheproof ECDSA P-256/SHA-256 (P1363)",
-        data::ECDSA_P256_WYCHEPROOF_P1363,
-        true,
-        counts::ECDSA_P256_WYCHEPROOF_P1363,
-    )
-}
+ecdsa_wycheproof_set!(
+    /// Wycheproof ECDSA P-256/SHA-256 with DER signatures (484 records: 174 valid, 310 invalid;
+    /// no acceptable ones). The invalid records include BER encodings (long-form and indefinite
+    /// lengths, padded integers), wrong tags, trailing data, negative and out-of-range `r` and
+    /// `s`: all must be refused, by [`EcdsaP256Signature::from_der`] or with
+    /// [`Error::Verification`]. Valid ones include high-`s` signatures.
+    /// Signatures (up to 4,172 bytes) go in `BIG`, messages in `MSG`.
+    ecdsa_p256_wycheproof_der,
+    "Wycheproof ECDSA P-256/SHA-256 (DER)",
+    ECDSA_P256_WYCHEPROOF_DER,
+    false
+);
+ecdsa_wycheproof_set!(
+    /// Wycheproof ECDSA P-256/SHA-256 with `r || s` signatures (262 records: 173 valid, 89
+    /// invalid). Invalid signatures of other lengths are refused by
+    /// [`EcdsaP256Signature::from_fixed_slice`]. Every valid signature must also verify
+    /// re-encoded as DER.
+    ecdsa_p256_wycheproof_p1363,
+    "Wycheproof ECDSA P-256/SHA-256 (P1363)",
+    ECDSA_P256_WYCHEPROOF_P1363,
+    true
+);
 
 /// NIST CAVP SigVer `[P-256,SHA-256]` (15 records: 3 valid, 12 invalid: message, `r`, `s`
 /// or `Q` changed). Each signature is checked as `r || s` and as DER, through `verify` and
@@ -383,21 +379,9 @@ pub fn ecdsa_p256_round_trip<K: Sign<EcdsaP256> + VerifyPrehash<EcdsaP256> + Sha
     let mut n_minus_1 = P256_N;
     n_minus_1[31] -= 1;
     let mut minus_g = P256_G;
-    let neg_y = {
-        // p - y(G)
-        let mut out = [0u8; 32];
-        let mut borrow = 0i16;
-        for i in (0..32).rev() {
-            let mut d = i16::from(P256_P[i]) - i16::from(P256_G[33 + i]) - borrow;
-            borrow = 0;
-            if d < 0 {
-                d += 256;
-                borrow = 1;
-            }
-            out[i] = d as u8;
-        }
-        out
-    };
+    let mut g_y = [0u8; 32];
+    g_y.copy_from_slice(&P256_G[33..]);
+    let neg_y = sub_be(&P256_P, &g_y);
     minus_g[33..].copy_from_slice(&neg_y);
     for (i, (mut scalar, point)) in [(one, P256_G), (n_minus_1, minus_g)]
         .into_iter()
