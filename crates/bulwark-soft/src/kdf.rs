@@ -59,36 +59,26 @@ impl HkdfSha256 for Soft {
     }
 }
 
-impl Sha256 for Soft {
-    type State = Sha256State;
+/// Implements a hash trait for [`Soft`] on its `sha2` counterpart.
+macro_rules! soft_hash {
+    ($name:ident, $state:ident, $len:ident) => {
+        impl $name for Soft {
+            type State = $state;
 
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Ok(Sha256State(sha2::Sha256::new()))
-    }
+            fn start(&mut self) -> Result<Self::State, Error> {
+                Ok($state(sha2::$name::new()))
+            }
 
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        state.0.update(data);
-        Ok(())
-    }
+            fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+                state.0.update(data);
+                Ok(())
+            }
 
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
-        Ok(state.0.finalize().into())
-    }
+            fn finish(&mut self, state: Self::State) -> Result<[u8; $len], Error> {
+                Ok(state.0.finalize().into())
+            }
+        }
+    };
 }
-
-impl Sha512 for Soft {
-    type State = Sha512State;
-
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Ok(Sha512State(sha2::Sha512::new()))
-    }
-
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        state.0.update(data);
-        Ok(())
-    }
-
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error> {
-        Ok(state.0.finalize().into())
-    }
-}
+soft_hash!(Sha256, Sha256State, SHA256_LEN);
+soft_hash!(Sha512, Sha512State, SHA512_LEN);
