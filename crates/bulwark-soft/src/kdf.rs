@@ -15,22 +15,14 @@ use crate::Soft;
 #[derive(Clone, Default)]
 pub struct Sha256State(sha2::Sha256);
 
-impl core::fmt::Debug for Sha256State {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Sha256State").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Sha256State);
 
 /// An in-progress SHA-512 computation owned by the caller (e.g. an MCUboot image hashed with
 /// `--sha 512`). Wiped on drop like [`Sha256State`]; never printed.
 #[derive(Clone, Default)]
 pub struct Sha512State(sha2::Sha512);
 
-impl core::fmt::Debug for Sha512State {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Sha512State").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Sha512State);
 
 impl HkdfSha256 for Soft {
     fn extract(&mut self, salt: &[u8], ikm: &[&[u8]]) -> Result<Prk, Error> {
