@@ -2,9 +2,12 @@
 
 use crate::args::{AFTER_HELP, decode_hex, print_hex, take_secret_array};
 use crate::error::{CliError, CliResult};
-use bulwark_api::hazmat::expose_shared_secret;
-use bulwark_api::kex::{KeyAgreement, X25519};
-use bulwark_soft::{Soft, X25519StaticSecret};
+use bulwark::DefaultProvider;
+use bulwark::hazmat::expose_shared_secret;
+use bulwark::kex::{KeyAgreement, X25519};
+
+/// The default backend's X25519 private key.
+type StaticSecret = <DefaultProvider as KeyAgreement<X25519>>::StaticSecret;
 use clap::Subcommand;
 
 /// Arguments of `bulwark x25519`: either the `pub` subcommand, or `--secret` and `--peer` for
@@ -54,22 +57,25 @@ struct PubOpts {
 }
 
 /// Imports a 32-byte X25519 private key from `hex` (wiped).
-fn import_secret(soft: &mut Soft, hex: &mut String) -> CliResult<X25519StaticSecret> {
+fn import_secret(provider: &mut DefaultProvider, hex: &mut String) -> CliResult<StaticSecret> {
     let bytes = take_secret_array::<32>("--secret", hex, "X25519 private keys")?;
-    KeyAgreement::<X25519>::import_static(soft, bytes)
+    KeyAgreement::<X25519>::import_static(provider, bytes)
         .map_err(|e| CliError::from_api("--secret", e))
 }
 
 impl X25519Args {
     /// Runs `x25519 pub` or the agreement.
     pub fn run(self) -> CliResult {
-        let mut soft = Soft;
+        let mut provider = DefaultProvider::default();
         match self.op {
             Some(X25519Op::Pub(mut opts)) => {
-                let secret = import_secret(&mut soft, &mut opts.secret)?;
-                let public = KeyAgreement::<X25519>::static_public(&mut soft, &secret)
+                let secret = import_secret(&mut provider, &mut opts.secret)?;
+                let public = KeyAgreement::<X25519>::static_public(&mut provider, &secret)
                     .map_err(|e| CliError::from_api("x25519 pub", e))?;
-                print_hex(&KeyAgreement::<X25519>::export_public(&mut soft, &public))
+                print_hex(&KeyAgreement::<X25519>::export_public(
+                    &mut provider,
+                    &public,
+                ))
             }
             None => {
                 let (Some(mut secret_hex), Some(peer_hex)) = (self.secret, self.peer) else {
@@ -77,7 +83,7 @@ impl X25519Args {
                         "x25519: --secret and --peer are required (or use 'x25519 pub')".to_owned(),
                     ));
                 };
-                let secret = import_secret(&mut soft, &mut secret_hex)?;
+                let secret = import_secret(&mut provider, &mut secret_hex)?;
                 let peer = decode_hex("--peer", &peer_hex)?;
                 if peer.len() != 32 {
                     return Err(CliError::arg(
@@ -85,11 +91,11 @@ impl X25519Args {
                         format_args!("{} bytes; X25519 public keys are 32 bytes", peer.len()),
                     ));
                 }
-                let peer = KeyAgreement::<X25519>::import_public(&mut soft, &peer)
+                let peer = KeyAgreement::<X25519>::import_public(&mut provider, &peer)
                     .map_err(|e| CliError::from_api("--peer", e))?;
-                let shared = KeyAgreement::<X25519>::agree_static(&mut soft, &secret, &peer)
+                let shared = KeyAgreement::<X25519>::agree_static(&mut provider, &secret, &peer)
                     .map_err(|e| match e {
-                        bulwark_api::Error::Verification => CliError::Rejected(
+                        bulwark::Error::Verification => CliError::Rejected(
                             "x25519: --peer: non-contributory public key (a small-order point): \
                              the shared secret would be all zeros"
                                 .to_owned(),
