@@ -411,7 +411,7 @@ pub fn ed25519_negative<K: Verify<Ed25519>>(k: &mut K) -> Result<Report, Failure
     Ok(report)
 }
 
-/// Ed25519 generated keys: 8 keys from a [`DeterministicTestRng`], messages of 0 to 255
+/// Ed25519 generated keys: 8 keys from a [`crate::DeterministicTestRng`], messages of 0 to 255
 /// bytes. Signing twice gives the same signature; it verifies under the exported and
 /// re-imported public key; one flipped bit of the message or the signature, or another key,
 /// is [`Error::Verification`]; importing the same seed twice gives the same public key; a
