@@ -1,14 +1,14 @@
 //! `bulwark x25519 [pub]`: X25519 (RFC 7748) public keys and raw shared secrets.
 
-use crate::args::{AFTER_HELP, decode_hex, print_hex, take_secret_array};
+use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
 use crate::error::{CliError, CliResult};
 use bulwark::DefaultProvider;
 use bulwark::hazmat::expose_shared_secret;
 use bulwark::kex::{KeyAgreement, X25519};
+use clap::Subcommand;
 
 /// The default backend's X25519 private key.
 type StaticSecret = <DefaultProvider as KeyAgreement<X25519>>::StaticSecret;
-use clap::Subcommand;
 
 /// Arguments of `bulwark x25519`: either the `pub` subcommand, or `--secret` and `--peer` for
 /// an agreement (the help text is on [`super::Command`]).
@@ -78,11 +78,7 @@ impl X25519Args {
                 ))
             }
             None => {
-                let (Some(mut secret_hex), Some(peer_hex)) = (self.secret, self.peer) else {
-                    return Err(CliError::Usage(
-                        "x25519: --secret and --peer are required (or use 'x25519 pub')".to_owned(),
-                    ));
-                };
+                let (mut secret_hex, peer_hex) = agreement_args("x25519", self.secret, self.peer)?;
                 let secret = import_secret(&mut provider, &mut secret_hex)?;
                 let peer = decode_hex("--peer", &peer_hex)?;
                 if peer.len() != 32 {
