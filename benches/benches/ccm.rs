@@ -1,22 +1,23 @@
-//! AES-128-CCM seal and open on the software backend (`SoftCcm`), 13-byte nonce,
+//! AES-128-CCM seal and open as users get it (`Provider::ccm` of the facade's
+//! `DefaultProvider`: the software backend's `SoftCcm` in this build), 13-byte nonce,
 //! tags of 8 and 16 bytes, for 16 B to 16 KiB messages.
 #![allow(
     clippy::expect_used,
     reason = "a bench must stop loudly if an operation it measures fails; it is not library code"
 )]
 
-use bulwark_api::ccm::AesCcm;
-use bulwark_benches::{BENCH_AAD, BENCH_NONCE, CCM_MESSAGE_SIZES, soft_ccm};
+use bulwark::ccm::AesCcm;
+use bulwark_benches::{BENCH_AAD, BENCH_NONCE, CCM_MESSAGE_SIZES, default_ccm};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 
 /// Benchmarks seal and open for one tag length.
 fn bench_tag<const TAG: usize>(c: &mut Criterion)
 where
-    bulwark_api::ccm::TagLen<TAG>: bulwark_api::ccm::ValidTagLen,
+    bulwark::ccm::TagLen<TAG>: bulwark::ccm::ValidTagLen,
 {
     let mut group = c.benchmark_group(format!("aes128-ccm/nonce13-tag{TAG}"));
-    let mut ccm = soft_ccm().expect("a 16-byte key is accepted");
+    let mut ccm = default_ccm().expect("a 16-byte key is accepted");
     for size in CCM_MESSAGE_SIZES {
         group.throughput(Throughput::Bytes(size as u64));
 

@@ -20,9 +20,10 @@
 // only `unsafe` here, guarded by run-time detection.
 #![allow(unsafe_code)]
 
-use bulwark_api::ccm::{Ccm, CcmBatch, OpenPacket, SealPacket};
+use bulwark::ccm::{Ccm, CcmBatch, OpenPacket, SealPacket};
 use bulwark_benches::{BENCH_AAD, BENCH_KEY, BENCH_NONCE, CCM_MESSAGE_SIZES};
-use bulwark_soft::{Soft, SoftAes, SoftCcm};
+// Backend-specific: the software backend's fused and portable CCM and its batch API.
+use bulwark::backends::soft::{Soft, SoftAes, SoftCcm};
 use ccm::aead::{AeadInOut, KeyInit, array::Array};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use openssl::cipher::Cipher;

@@ -18,14 +18,14 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use bulwark_api::{
+use bulwark::backends::soft::Soft;
+use bulwark::{
     SecretBytes,
     hash::Sha256,
     kex::{KeyAgreement, P256, X25519},
     sig::{EcdsaP256, Ed25519, Sign, Verify},
 };
 use bulwark_server::{BatchItem, Server};
-use bulwark_soft::Soft;
 use bulwark_testkit::DeterministicTestRng;
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -37,7 +37,7 @@ fn secret(bytes: [u8; 32]) -> SecretBytes<32> {
     SecretBytes::try_from_slice(&bytes).expect("32 bytes")
 }
 
-fn kex_static<S: bulwark_api::kex::Algorithm, K: KeyAgreement<S>>(
+fn kex_static<S: bulwark::kex::Algorithm, K: KeyAgreement<S>>(
     c: &mut Criterion,
     name: &str,
     mut k: K,
@@ -53,7 +53,7 @@ fn kex_static<S: bulwark_api::kex::Algorithm, K: KeyAgreement<S>>(
     });
 }
 
-fn kex_ephemeral<S: bulwark_api::kex::Algorithm, K: KeyAgreement<S>>(
+fn kex_ephemeral<S: bulwark::kex::Algorithm, K: KeyAgreement<S>>(
     c: &mut Criterion,
     name: &str,
     mut k: K,
@@ -227,7 +227,7 @@ fn openssl_p256(
     openssl::pkey::PKey::from_ec_key(key).expect("pkey")
 }
 
-fn bulwark_sig<S: bulwark_api::sig::Algorithm, K: Sign<S>>(
+fn bulwark_sig<S: bulwark::sig::Algorithm, K: Sign<S>>(
     c: &mut Criterion,
     op: &str,
     name: &str,

@@ -9,8 +9,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
-use bulwark_api::Error;
-use bulwark_soft::{SoftAes, SoftCcm};
+use bulwark::{DefaultProvider, Error, Provider};
 
 /// Message sizes the CCM benches measure: a short sensor frame, a typical radio payload, a
 /// CoAP block and a firmware-update chunk.
@@ -31,9 +30,10 @@ pub const BENCH_NONCE: [u8; 13] = [
 /// security header.
 pub const BENCH_AAD: [u8; 21] = [0xa5; 21];
 
-/// AES-128-CCM on the software engine, keyed with [`BENCH_KEY`].
+/// AES-128-CCM as users get it: [`Provider::ccm`] of the facade's [`DefaultProvider`],
+/// keyed with [`BENCH_KEY`].
 ///
 /// Returns the engine's error if the key is rejected (it is not: the key is 16 bytes).
-pub fn soft_ccm() -> Result<SoftCcm, Error> {
-    Ok(SoftCcm::new(SoftAes::new(&BENCH_KEY)?))
+pub fn default_ccm() -> Result<<DefaultProvider as Provider>::Ccm, Error> {
+    DefaultProvider::default().ccm(&BENCH_KEY)
 }

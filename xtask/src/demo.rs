@@ -1,6 +1,10 @@
 //! `cargo xtask demo`: the gateway (`examples/gateway`, on the host) and the device
 //! (`examples/firmware`, binary `device`, a Cortex-M0 in QEMU) end to end.
 //!
+//! The gateway is built with its `server` feature, so it runs on the gateway backend
+//! (`bulwark_server::Server`, the facade's `DefaultProvider` with `bulwark/server`) and says
+//! so in its output.
+//!
 //! 1. `demo gateway provision`: `bulwark-gateway provision target/bulwark-demo` commissions
 //!    one device: a fresh out-of-band code, the gateway's X25519 key, an Ed25519 update key
 //!    and two signed MCUboot images, written to `target/bulwark-demo/device/` (what the device
@@ -53,7 +57,15 @@ pub fn steps() -> Vec<Step> {
 }
 
 fn gateway(args: &[&str]) -> Result<(), String> {
-    let mut full = vec!["run", "-q", "-p", "bulwark-gateway", "--"];
+    let mut full = vec![
+        "run",
+        "-q",
+        "-p",
+        "bulwark-gateway",
+        "--features",
+        "server",
+        "--",
+    ];
     full.extend(args);
     cargo(&full, &[])
 }
@@ -137,7 +149,16 @@ fn device() -> Result<(), String> {
                 "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
             );
             write_mode("on the HOST (QEMU unavailable): the same no_std device code, x86_64")?;
-            let args = ["run", "-q", "-p", "bulwark-gateway", "--", "device-on-host"];
+            let args = [
+                "run",
+                "-q",
+                "-p",
+                "bulwark-gateway",
+                "--features",
+                "server",
+                "--",
+                "device-on-host",
+            ];
             let dir = demo_dir().display().to_string();
             let mut command = Command::new(crate::cargo_program());
             command.args(args).arg(&dir).current_dir(workspace_root());

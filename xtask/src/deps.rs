@@ -6,7 +6,11 @@
 //! - **Layers** ([`CRATES`], [`MAY_USE`]): a crate's normal and build dependencies on crates
 //!   of ours (path packages) must be of a role its role may use. The API depends on nothing of
 //!   ours; the modes on the API only; protocol crates on the API and modes only, never on a
-//!   backend; backends on the API, the modes and other backends, never on a protocol crate.
+//!   backend; backends on the API, the modes and other backends, never on a protocol crate;
+//!   the facade on what it re-exports (API, modes, backends); applications (the CLI, the
+//!   examples, the host benches' library) on the facade, protocol crates and each other, never
+//!   on a backend or the API directly: they get both through the facade, and only
+//!   backend-specific code (a bench comparing backends, in its dev-dependencies) names one.
 //!   Dev-dependencies are free (tests run protocols over a backend). A crate of ours missing
 //!   from the table may not be used by a crate with a restricted role.
 //! - **Runtime graph**: no crate of ours, except the test-support and test-only crates, reaches
@@ -34,14 +38,18 @@ pub enum Role {
     Protocol,
     /// An implementation of the API.
     Backend,
+    /// The facade (`bulwark`): the API re-exported and the `DefaultProvider`.
+    Facade,
+    /// A program or example built on the facade.
+    Application,
     /// Test support other crates' tests use (vectors, test RNGs, the conformance suite).
     TestSupport,
     /// A crate that exists only to test (differential runs, constant-time checks).
     TestOnly,
 }
 
-/// Every crate with a role, one line each. Crates of ours not listed (the facade, the CLI,
-/// examples, benches, xtask) only have to keep test support out of their runtime graph.
+/// Every crate with a role, one line each. Crates of ours not listed (xtask) only have to keep
+/// test support out of their runtime graph.
 pub const CRATES: &[(&str, Role)] = &[
     ("bulwark-api", Role::Api),
     ("bulwark-modes", Role::Modes),
@@ -54,6 +62,11 @@ pub const CRATES: &[(&str, Role)] = &[
     ("bulwark-soft", Role::Backend),
     ("bulwark-server", Role::Backend),
     ("bulwark-compact", Role::Backend),
+    ("bulwark", Role::Facade),
+    ("bulwark-cli", Role::Application),
+    ("bulwark-gateway", Role::Application),
+    ("bulwark-example-device", Role::Application),
+    ("bulwark-benches", Role::Application),
     ("bulwark-testkit", Role::TestSupport),
     ("bulwark-conformance", Role::TestSupport),
     ("bulwark-differential", Role::TestOnly),
@@ -67,6 +80,11 @@ pub const MAY_USE: &[(Role, &[Role])] = &[
     (Role::Modes, &[Role::Api]),
     (Role::Protocol, &[Role::Api, Role::Modes]),
     (Role::Backend, &[Role::Api, Role::Modes, Role::Backend]),
+    (Role::Facade, &[Role::Api, Role::Modes, Role::Backend]),
+    (
+        Role::Application,
+        &[Role::Facade, Role::Protocol, Role::Application],
+    ),
 ];
 
 /// Crates no runtime graph may reach (except crates with a test role).
@@ -371,6 +389,61 @@ mod tests {
         );
         assert!(report.skipped.contains(&"bulwark-modes"));
         assert_eq!(report.checked.len(), 6);
+    }
+
+    #[test]
+    fn applications_reach_backends_through_the_facade_only() {
+        let m = metadata(
+            &[
+                package("bulwark-api", &[]),
+                package("bulwark-soft", &[("bulwark-api", "")]),
+                package("bulwark", &[("bulwark-api", ""), ("bulwark-soft", "")]),
+                package("bulwark-psk", &[("bulwark-api", "")]),
+                package(
+                    "bulwark-example-device",
+                    &[("bulwark", ""), ("bulwark-psk", "")],
+                ),
+                package(
+                    "bulwark-gateway",
+                    &[("bulwark-example-device", ""), ("bulwark-soft", "")],
+                ),
+                package(
+                    "bulwark-benches",
+                    &[("bulwark", ""), ("bulwark-soft", "dev")],
+                ),
+                package("bulwark-cli", &[("bulwark-api", "")]),
+            ],
+            &[
+                node("bulwark-api", &[]),
+                node("bulwark-soft", &[("bulwark-api", "")]),
+                node("bulwark", &[("bulwark-api", ""), ("bulwark-soft", "")]),
+                node("bulwark-psk", &[("bulwark-api", "")]),
+                node(
+                    "bulwark-example-device",
+                    &[("bulwark", ""), ("bulwark-psk", "")],
+                ),
+                node(
+                    "bulwark-gateway",
+                    &[("bulwark-example-device", ""), ("bulwark-soft", "")],
+                ),
+                node(
+                    "bulwark-benches",
+                    &[("bulwark", ""), ("bulwark-soft", "dev")],
+                ),
+                node("bulwark-cli", &[("bulwark-api", "")]),
+            ],
+        );
+        let report = check(&m).unwrap_or_default();
+        assert_eq!(
+            report.violations,
+            [
+                "bulwark-cli -> bulwark-api (normal dependency): bulwark-cli is Application and \
+                 may use [Facade, Protocol, Application] only; bulwark-api is Api",
+                "bulwark-gateway -> bulwark-soft (normal dependency): bulwark-gateway is \
+                 Application and may use [Facade, Protocol, Application] only; bulwark-soft is \
+                 Backend",
+            ]
+        );
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //! bytes to `--out FILE`) and AES keys.
 
 use crate::error::{CliError, CliResult};
-use bulwark_api::SecretBytes;
-use bulwark_soft::SoftAes;
+use bulwark::DefaultProvider;
+use bulwark::SecretBytes;
 use clap::Args;
 use std::fs;
 use std::io::{self, Read, Write};
@@ -133,9 +133,14 @@ pub fn decode_optional_hex(arg: &str, hex: Option<&str>) -> CliResult<Zeroizing<
     }
 }
 
-/// Builds the software AES engine from the hex key in `hex` (wiped afterwards). The key length
-/// picks AES-128, -192 or -256.
-pub fn aes_key(arg: &str, hex: &mut String) -> CliResult<SoftAes> {
+/// Builds an AES engine of the default backend (`build`: [`bulwark::Provider::ccm`],
+/// [`bulwark::Provider::cmac`], ...) from the hex key in `hex` (wiped afterwards). The key
+/// length picks AES-128, -192 or -256.
+pub fn aes_key<T>(
+    arg: &str,
+    hex: &mut String,
+    build: impl FnOnce(&mut DefaultProvider, &[u8]) -> Result<T, bulwark::Error>,
+) -> CliResult<T> {
     let key = take_secret_hex(arg, hex)?;
     if !matches!(key.len(), 16 | 24 | 32) {
         return Err(CliError::arg(
@@ -143,7 +148,7 @@ pub fn aes_key(arg: &str, hex: &mut String) -> CliResult<SoftAes> {
             format_args!("{} bytes; AES keys are 16, 24 or 32 bytes", key.len()),
         ));
     }
-    SoftAes::new(&key).map_err(|e| CliError::from_api(arg, e))
+    build(&mut DefaultProvider::default(), &key).map_err(|e| CliError::from_api(arg, e))
 }
 
 /// The message input: exactly one of `--msg HEX` or `--in FILE`.

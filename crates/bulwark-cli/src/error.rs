@@ -31,12 +31,12 @@ impl CliError {
         }
     }
 
-    /// Maps an error from the API. Only [`bulwark_api::Error::Verification`] is a rejection
+    /// Maps an error from the API. Only [`bulwark::Error::Verification`] is a rejection
     /// (exit 1); everything else (which the argument checks should already have caught, or an
     /// engine fault) is exit 2.
-    pub fn from_api(what: &str, err: bulwark_api::Error) -> Self {
+    pub fn from_api(what: &str, err: bulwark::Error) -> Self {
         match err {
-            bulwark_api::Error::Verification => CliError::Rejected(format!("{what}: {err}")),
+            bulwark::Error::Verification => CliError::Rejected(format!("{what}: {err}")),
             other => CliError::Usage(format!("{what}: {other}")),
         }
     }

@@ -2,7 +2,7 @@
 //! with RFC 8410 Ed25519 and RFC 5915 EC keys), SEC1 `EC PRIVATE KEY` files and
 //! SubjectPublicKeyInfo public keys (RFC 5280/5480/8410), for Ed25519 and P-256 only.
 //!
-//! The DER structures are read and written by `bulwark_api::encoding` (RustCrypto's `der`,
+//! The DER structures are read and written by `bulwark::encoding` (RustCrypto's `der`,
 //! `spki`, `pkcs8` and `sec1`), strictly: an input is accepted only if it re-encodes to the
 //! same bytes (definite minimal lengths, exact algorithm identifiers, no trailing bytes, no
 //! attributes). Every copy of secret material (file text, DER, seed or scalar) lives in a
@@ -10,10 +10,10 @@
 
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
-use bulwark_api::SecretBytes;
-use bulwark_api::encoding::{self, EncodingError, PrivateKeyParts};
-use bulwark_api::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign, Verify};
-use bulwark_soft::Soft;
+use bulwark::DefaultProvider;
+use bulwark::SecretBytes;
+use bulwark::encoding::{self, EncodingError, PrivateKeyParts};
+use bulwark::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign, Verify};
 use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
@@ -121,21 +121,23 @@ impl KeyFile {
 /// The public key of a seed or scalar; `None` if the backend refuses it (a P-256 scalar of
 /// zero or at least n).
 pub fn derive_public(algorithm: AlgorithmId, secret: &SecretBytes<32>) -> Option<PublicKey> {
-    let mut soft = Soft;
+    let mut provider = DefaultProvider::default();
     let copy = SecretBytes::<32>::try_from_slice(secret.expose_secret()).ok()?;
     match algorithm {
         AlgorithmId::Ed25519 => {
-            let key = Sign::<Ed25519>::import_signing_key(&mut soft, copy).ok()?;
-            let public = Sign::<Ed25519>::signing_public(&mut soft, &key).ok()?;
+            let key = Sign::<Ed25519>::import_signing_key(&mut provider, copy).ok()?;
+            let public = Sign::<Ed25519>::signing_public(&mut provider, &key).ok()?;
             Some(PublicKey::Ed25519(Verify::<Ed25519>::export_public(
-                &mut soft, &public,
+                &mut provider,
+                &public,
             )))
         }
         AlgorithmId::EcdsaP256 => {
-            let key = Sign::<EcdsaP256>::import_signing_key(&mut soft, copy).ok()?;
-            let public = Sign::<EcdsaP256>::signing_public(&mut soft, &key).ok()?;
+            let key = Sign::<EcdsaP256>::import_signing_key(&mut provider, copy).ok()?;
+            let public = Sign::<EcdsaP256>::signing_public(&mut provider, &key).ok()?;
             Some(PublicKey::EcdsaP256(Verify::<EcdsaP256>::export_public(
-                &mut soft, &public,
+                &mut provider,
+                &public,
             )))
         }
     }
@@ -144,18 +146,20 @@ pub fn derive_public(algorithm: AlgorithmId, secret: &SecretBytes<32>) -> Option
 /// Validates a raw public key (Ed25519: canonical, not of small order; P-256: SEC1
 /// uncompressed or compressed, on the curve). `None` if invalid.
 pub fn import_public(algorithm: AlgorithmId, raw: &[u8]) -> Option<PublicKey> {
-    let mut soft = Soft;
+    let mut provider = DefaultProvider::default();
     match algorithm {
         AlgorithmId::Ed25519 => {
-            let key = Verify::<Ed25519>::import_public(&mut soft, raw).ok()?;
+            let key = Verify::<Ed25519>::import_public(&mut provider, raw).ok()?;
             Some(PublicKey::Ed25519(Verify::<Ed25519>::export_public(
-                &mut soft, &key,
+                &mut provider,
+                &key,
             )))
         }
         AlgorithmId::EcdsaP256 => {
-            let key = Verify::<EcdsaP256>::import_public(&mut soft, raw).ok()?;
+            let key = Verify::<EcdsaP256>::import_public(&mut provider, raw).ok()?;
             Some(PublicKey::EcdsaP256(Verify::<EcdsaP256>::export_public(
-                &mut soft, &key,
+                &mut provider,
+                &key,
             )))
         }
     }

@@ -1,6 +1,6 @@
-//! The operating system's random generator as a [`bulwark_api::Rng`].
+//! The operating system's random generator as a [`bulwark::Rng`].
 
-use bulwark_api::{Error, Rng};
+use bulwark::{Error, Rng};
 
 /// The OS generator (`getrandom`: `getrandom(2)` on Linux). A failure is
 /// [`Error::Hardware`]: the caller's operation fails instead of using weak bytes.

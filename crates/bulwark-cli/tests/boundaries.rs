@@ -729,19 +729,19 @@ fn verify_ed25519_lengths() {
 #[test]
 fn verify_ecdsa_p256_lengths() {
     // Sign with the CLI's own key material is not offered: use the library to make a signature.
-    use bulwark_api::{
-        SecretBytes,
+    use bulwark::{
+        DefaultProvider, SecretBytes,
         sig::{EcdsaP256, Sign, Verify},
     };
-    use bulwark_soft::Soft;
+    let mut provider = DefaultProvider::default();
     let sk = Sign::<EcdsaP256>::import_signing_key(
-        &mut Soft,
+        &mut provider,
         SecretBytes::try_from_slice(&[0x21; 32]).unwrap(),
     )
     .unwrap();
-    let pk = Sign::<EcdsaP256>::signing_public(&mut Soft, &sk).unwrap();
-    let unc = Verify::<EcdsaP256>::export_public(&mut Soft, &pk);
-    let sig = Sign::<EcdsaP256>::sign(&mut Soft, &sk, b"\x01").unwrap();
+    let pk = Sign::<EcdsaP256>::signing_public(&mut provider, &sk).unwrap();
+    let unc = Verify::<EcdsaP256>::export_public(&mut provider, &pk);
+    let sig = Sign::<EcdsaP256>::sign(&mut provider, &sk, b"\x01").unwrap();
     let raw = sig.to_fixed();
     let der = sig.to_der();
     let der = der.as_ref();

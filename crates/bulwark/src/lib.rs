@@ -6,7 +6,9 @@ mod provider;
 
 #[cfg(feature = "hazmat")]
 pub use bulwark_api::hazmat;
-pub use bulwark_api::{Error, Rng, SecretBytes, ccm, hash, kdf, kex, mac, secret, sig};
+pub use bulwark_api::{Error, Rng, SecretBytes, ccm, encoding, hash, kdf, kex, mac, secret, sig};
+#[cfg(feature = "hazmat")]
+pub use provider::HazmatProvider;
 pub use provider::{DefaultProvider, Provider};
 
 /// The backends, for code that must name one (benchmarks, backend-specific tests, a driver that

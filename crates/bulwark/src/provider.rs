@@ -92,6 +92,79 @@ impl Provider for bulwark_compact::Compact {
     }
 }
 
+/// The raw AES modes of a backend: AES-CTR and CBC-MAC under one key (the `hazmat` feature).
+///
+/// <div class="warning">
+///
+/// CTR has no integrity and CBC-MAC is only secure for one fixed message length; see
+/// [`hazmat`](bulwark_api::hazmat). Protocol code wants [`Provider::ccm`] or
+/// [`Provider::cmac`].
+///
+/// </div>
+#[cfg(feature = "hazmat")]
+pub trait HazmatProvider: Provider {
+    /// AES-CTR under one key.
+    type Ctr: bulwark_api::hazmat::Ctr;
+    /// Raw CBC-MAC (zero IV, whole blocks) under one key.
+    type CbcMac: bulwark_api::hazmat::CbcMac;
+
+    /// An AES-CTR engine for `key` (16, 24 or 32 bytes). Same errors and key handling as
+    /// [`Provider::ccm`].
+    fn ctr(&mut self, key: &[u8]) -> Result<Self::Ctr, Error>;
+
+    /// A CBC-MAC engine for `key` (16, 24 or 32 bytes). Same errors and key handling as
+    /// [`Provider::ccm`].
+    fn cbc_mac(&mut self, key: &[u8]) -> Result<Self::CbcMac, Error>;
+}
+
+#[cfg(feature = "hazmat")]
+impl HazmatProvider for bulwark_soft::Soft {
+    type Ctr = bulwark_soft::SoftCtr;
+    type CbcMac = bulwark_soft::SoftCbcMac;
+
+    fn ctr(&mut self, key: &[u8]) -> Result<Self::Ctr, Error> {
+        Ok(bulwark_soft::SoftCtr::new(bulwark_soft::SoftAes::new(key)?))
+    }
+
+    fn cbc_mac(&mut self, key: &[u8]) -> Result<Self::CbcMac, Error> {
+        Ok(bulwark_soft::SoftCbcMac::new(bulwark_soft::SoftAes::new(
+            key,
+        )?))
+    }
+}
+
+#[cfg(all(feature = "hazmat", feature = "server"))]
+impl HazmatProvider for bulwark_server::Server {
+    type Ctr = bulwark_soft::SoftCtr;
+    type CbcMac = bulwark_soft::SoftCbcMac;
+
+    fn ctr(&mut self, key: &[u8]) -> Result<Self::Ctr, Error> {
+        self.soft().ctr(key)
+    }
+
+    fn cbc_mac(&mut self, key: &[u8]) -> Result<Self::CbcMac, Error> {
+        self.soft().cbc_mac(key)
+    }
+}
+
+#[cfg(feature = "hazmat")]
+impl HazmatProvider for bulwark_compact::Compact {
+    type Ctr = bulwark_modes::CtrMode<bulwark_compact::CompactAes>;
+    type CbcMac = bulwark_modes::CbcMacMode<bulwark_compact::CompactAes>;
+
+    fn ctr(&mut self, key: &[u8]) -> Result<Self::Ctr, Error> {
+        Ok(bulwark_modes::CtrMode::new(
+            bulwark_compact::CompactAes::new(key)?,
+        ))
+    }
+
+    fn cbc_mac(&mut self, key: &[u8]) -> Result<Self::CbcMac, Error> {
+        Ok(bulwark_modes::CbcMacMode::new(
+            bulwark_compact::CompactAes::new(key)?,
+        ))
+    }
+}
+
 /// The backend this build uses: the gateway backend ([`bulwark_server::Server`]) with the
 /// `server` feature.
 #[cfg(feature = "server")]

@@ -23,15 +23,14 @@
 
 pub mod protocol;
 
-use bulwark_api::{
-    Error, Rng, SecretBytes,
+use bulwark::{
+    DefaultProvider, Error, Provider, Rng, SecretBytes,
     ccm::{CcmStar, SecurityLevel, ieee802154_nonce},
     kdf::{HkdfSha256, Prk},
     kex::{KeyAgreement, X25519},
 };
 use bulwark_firmware::{ImageError, MonotonicCounter, SliceStorage, Slot, Verifier};
 use bulwark_psk::{DeviceRoot, parse_code_into};
-use bulwark_soft::{Soft, SoftAes, SoftCcm};
 use core::fmt::Write;
 use embedded_storage::ReadStorage;
 use protocol::{Hex, Reading, decode_hex, lines, tag};
@@ -136,7 +135,7 @@ impl Rng for NotATrng {
         let prk = Prk::from_secret(SecretBytes::try_from_slice(self.seed.expose_secret())?);
         for chunk in dest.chunks_mut(32) {
             self.block = self.block.checked_add(1).ok_or(Error::Hardware)?;
-            Soft.expand(
+            DefaultProvider::default().expand(
                 &prk,
                 &[b"bulwark demo NOT A TRNG", &self.block.to_be_bytes()],
                 chunk,
@@ -213,12 +212,13 @@ impl Outcome {
     }
 }
 
-struct Run<'w, W: Write> {
+struct Run<'w, W: Write, P: Provider> {
     out: &'w mut W,
     outcome: Outcome,
+    provider: &'w mut P,
 }
 
-impl<W: Write> Run<'_, W> {
+impl<W: Write, P: Provider> Run<'_, W, P> {
     fn check(&mut self, ok: bool, what: &str) -> core::fmt::Result {
         if ok {
             self.outcome.passed += 1;
@@ -245,8 +245,21 @@ struct DeviceKeys {
 /// Everything the device does in one boot; see the crate documentation. `rng` provides the
 /// ephemeral X25519 secret and `rng_name` says what it is (printed).
 ///
+/// Every operation runs on the build's [`DefaultProvider`]; [`run_with`] takes any backend.
+///
 /// Returns the tally (the caller turns it into the exit status), or a write error of `out`.
 pub fn run<W: Write, R: Rng + ?Sized>(
+    p: &Provisioning<'_>,
+    rng: &mut R,
+    rng_name: &str,
+    out: &mut W,
+) -> Result<Outcome, core::fmt::Error> {
+    run_with(&mut DefaultProvider::default(), p, rng, rng_name, out)
+}
+
+/// [`run`] on the backend `provider`.
+pub fn run_with<P: Provider, W: Write, R: Rng + ?Sized>(
+    provider: &mut P,
     p: &Provisioning<'_>,
     rng: &mut R,
     rng_name: &str,
@@ -255,6 +268,7 @@ pub fn run<W: Write, R: Rng + ?Sized>(
     let mut r = Run {
         out,
         outcome: Outcome::default(),
+        provider,
     };
     let address = u64::from_be_bytes(p.eui64);
 
@@ -279,8 +293,8 @@ pub fn run<W: Write, R: Rng + ?Sized>(
         r.out,
         "reading (fixed demo value, no sensor in QEMU): {reading}"
     )?;
-    let mut ccm = match SoftAes::new(keys.link.expose_secret()) {
-        Ok(aes) => SoftCcm::new(aes),
+    let mut ccm = match r.provider.ccm(keys.link.expose_secret()) {
+        Ok(ccm) => ccm,
         Err(e) => {
             r.error("link key engine", e)?;
             return finish(r);
@@ -308,7 +322,7 @@ pub fn run<W: Write, R: Rng + ?Sized>(
     finish(r)
 }
 
-fn finish<W: Write>(r: Run<'_, W>) -> Result<Outcome, core::fmt::Error> {
+fn finish<W: Write, P: Provider>(r: Run<'_, W, P>) -> Result<Outcome, core::fmt::Error> {
     let o = r.outcome;
     let verdict = if o.success() { "ok" } else { "failed" };
     writeln!(
@@ -321,8 +335,8 @@ fn finish<W: Write>(r: Run<'_, W>) -> Result<Outcome, core::fmt::Error> {
     Ok(o)
 }
 
-fn derive_keys<W: Write>(
-    r: &mut Run<'_, W>,
+fn derive_keys<W: Write, P: Provider>(
+    r: &mut Run<'_, W, P>,
     p: &Provisioning<'_>,
 ) -> Result<Option<DeviceKeys>, core::fmt::Error> {
     let mut secret = SecretBytes::<16>::zeroed();
@@ -330,7 +344,7 @@ fn derive_keys<W: Write>(
         r.error("the label's code", e)?;
         return Ok(None);
     }
-    let root = match DeviceRoot::from_code_secret(&mut Soft, &secret, &p.eui64, p.epoch) {
+    let root = match DeviceRoot::from_code_secret(r.provider, &secret, &p.eui64, p.epoch) {
         Ok(root) => root,
         Err(e) => {
             r.error("device root", e)?;
@@ -341,10 +355,10 @@ fn derive_keys<W: Write>(
         link: SecretBytes::zeroed(),
         session_salt: SecretBytes::zeroed(),
     };
-    let identity = root.identity(&mut Soft);
-    let link = root.link_key(&mut Soft, &mut keys.link);
+    let identity = root.identity(r.provider);
+    let link = root.link_key(r.provider, &mut keys.link);
     let salt = root.purpose_key(
-        &mut Soft,
+        r.provider,
         protocol::SESSION_SALT_PURPOSE,
         &mut keys.session_salt,
     );
@@ -374,9 +388,9 @@ fn derive_keys<W: Write>(
     }
 }
 
-fn seal_frame<W: Write>(
-    r: &mut Run<'_, W>,
-    ccm: &mut SoftCcm,
+fn seal_frame<W: Write, P: Provider>(
+    r: &mut Run<'_, W, P>,
+    ccm: &mut P::Ccm,
     address: u64,
     counter: u32,
     level: SecurityLevel,
@@ -416,28 +430,30 @@ fn seal_frame<W: Write>(
     )
 }
 
-fn exchange<W: Write, R: Rng + ?Sized>(
-    r: &mut Run<'_, W>,
+fn exchange<W: Write, P: Provider, R: Rng + ?Sized>(
+    r: &mut Run<'_, W, P>,
     p: &Provisioning<'_>,
     keys: &DeviceKeys,
     rng: &mut R,
     rng_name: &str,
 ) -> core::fmt::Result {
     writeln!(r.out, "ephemeral secret from: {rng_name}")?;
+    let provider = &mut *r.provider;
     let result = (|| -> Result<([u8; 32], [u8; 16]), Error> {
-        let secret = KeyAgreement::<X25519>::generate_ephemeral(&mut Soft, rng)?;
-        let public = KeyAgreement::<X25519>::ephemeral_public(&mut Soft, &secret)?;
-        let device_public = KeyAgreement::<X25519>::export_public(&mut Soft, &public);
-        let gateway = KeyAgreement::<X25519>::import_public(&mut Soft, &p.gateway_x25519)?;
-        let shared = KeyAgreement::<X25519>::agree(&mut Soft, secret, &gateway)?;
+        let secret = KeyAgreement::<X25519>::generate_ephemeral(provider, rng)?;
+        let public = KeyAgreement::<X25519>::ephemeral_public(provider, &secret)?;
+        let device_public = KeyAgreement::<X25519>::export_public(provider, &public);
+        let gateway = KeyAgreement::<X25519>::import_public(provider, &p.gateway_x25519)?;
+        let shared = KeyAgreement::<X25519>::agree(provider, secret, &gateway)?;
         let session = protocol::session_key(
-            &mut Soft,
+            provider,
             &keys.session_salt,
             shared,
             &device_public,
             &p.gateway_x25519,
         )?;
-        let confirm = protocol::confirmation_tag(&session, &device_public, &p.gateway_x25519)?;
+        let confirm =
+            protocol::confirmation_tag(provider, &session, &device_public, &p.gateway_x25519)?;
         Ok((device_public, confirm))
     })();
     match result {
@@ -462,10 +478,10 @@ fn exchange<W: Write, R: Rng + ?Sized>(
     }
 }
 
-fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Result {
+fn update<W: Write, P: Provider>(r: &mut Run<'_, W, P>, p: &Provisioning<'_>) -> core::fmt::Result {
     let trusted = [p.update_key];
     // The trusted key is imported and hashed once, here; every check below reuses it.
-    let verifier = match Verifier::ed25519(&mut Soft, &trusted) {
+    let verifier = match Verifier::ed25519(r.provider, &trusted) {
         Ok(v) => v,
         Err(e) => return r.error("trusted key", e),
     };
@@ -484,7 +500,7 @@ fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Resu
         p.counter
     )?;
     let mut flash = SliceStorage::new(p.update);
-    let verified = verifier.verify_flash(&mut Soft, &mut flash, slot, &mut chunk, &mut counter);
+    let verified = verifier.verify_flash(r.provider, &mut flash, slot, &mut chunk, &mut counter);
     let image = match verified {
         Ok(image) => image,
         Err(e) => return r.error("the genuine update was refused", e),
@@ -521,7 +537,7 @@ fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Resu
     // One flipped bit inside the signed body.
     let at = usize::from(image.header_size()) + 16;
     let mut tampered = TamperedFlash::new(p.update, at);
-    let verdict = verifier.verify_flash(&mut Soft, &mut tampered, slot, &mut chunk, &mut counter);
+    let verdict = verifier.verify_flash(r.provider, &mut tampered, slot, &mut chunk, &mut counter);
     writeln!(
         r.out,
         "a copy with bit 0 of byte {at} flipped: {}",
@@ -544,7 +560,7 @@ fn update<W: Write>(r: &mut Run<'_, W>, p: &Provisioning<'_>) -> core::fmt::Resu
         offset: 0,
         size: old_size,
     };
-    let verdict = verifier.verify_flash(&mut Soft, &mut old, old_slot, &mut chunk, &mut counter);
+    let verdict = verifier.verify_flash(r.provider, &mut old, old_slot, &mut chunk, &mut counter);
     writeln!(
         r.out,
         "the previous release (validly signed, lower security counter): {}",

@@ -4,14 +4,13 @@
 //! Both sides compile this module (the device on the Cortex-M0, the gateway on the host), so
 //! a change to the protocol cannot reach only one of them.
 
-use bulwark_api::{
-    Error, SecretBytes,
+use bulwark::{
+    Error, Provider, SecretBytes,
     ccm::SecurityLevel,
     kdf::HkdfSha256,
     kex::SharedSecret,
     mac::{CMAC_LEN, Cmac},
 };
-use bulwark_soft::{SoftAes, SoftCmac};
 
 /// The PAN the device and the gateway (its coordinator) belong to.
 pub const PAN_ID: u16 = 0x1a2b;
@@ -203,24 +202,26 @@ pub fn session_key<H: HkdfSha256 + ?Sized>(
 
 /// The key-confirmation tag: AES-CMAC under the session key over [`CONFIRM_LABEL`] and both
 /// public keys. It proves possession of the key without revealing it.
-pub fn confirmation_tag(
+pub fn confirmation_tag<P: Provider>(
+    provider: &mut P,
     session: &SecretBytes<16>,
     device_public: &[u8; 32],
     gateway_public: &[u8; 32],
 ) -> Result<[u8; CMAC_LEN], Error> {
-    let mut cmac = SoftCmac::new(SoftAes::new(session.expose_secret())?);
+    let mut cmac = provider.cmac(session.expose_secret())?;
     cmac.compute(&[CONFIRM_LABEL, device_public, gateway_public])
 }
 
 /// Checks a received confirmation tag in constant time: [`Error::Verification`] if it does
 /// not match.
-pub fn check_confirmation(
+pub fn check_confirmation<P: Provider>(
+    provider: &mut P,
     session: &SecretBytes<16>,
     device_public: &[u8; 32],
     gateway_public: &[u8; 32],
     tag: &[u8],
 ) -> Result<(), Error> {
-    let mut cmac = SoftCmac::new(SoftAes::new(session.expose_secret())?);
+    let mut cmac = provider.cmac(session.expose_secret())?;
     cmac.verify(&[CONFIRM_LABEL, device_public, gateway_public], tag)
 }
 

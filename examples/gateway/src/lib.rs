@@ -18,11 +18,11 @@
 
 #![forbid(unsafe_code)]
 
-use bulwark_api::{
-    Error, Rng, SecretBytes,
+use bulwark::{
+    DefaultProvider, Error, Provider, Rng, SecretBytes,
     ccm::{CcmStar, ieee802154_nonce},
     kex::{KeyAgreement, X25519},
-    sig::{Ed25519, Sign},
+    sig::{Ed25519, Sign, Verify},
 };
 use bulwark_example_device::protocol::{
     self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, lines, tag,
@@ -30,7 +30,6 @@ use bulwark_example_device::protocol::{
 use bulwark_example_device::{Outcome, Provisioning, RamCounter};
 use bulwark_firmware::{AlgorithmId, ImageBuilder, ImageVersion, Verifier};
 use bulwark_psk::{DeviceIdentity, DeviceRoot, OobCode};
-use bulwark_soft::{Soft, SoftAes, SoftCcm, X25519StaticSecret};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -51,6 +50,12 @@ pub const OLD_VERSION: ImageVersion = ImageVersion::new(1, 2, 0, 4);
 pub const OLD_COUNTER: u32 = 2;
 /// The size of the demo firmware bodies.
 pub const BODY_LEN: usize = 2048;
+
+/// The backend the gateway runs on: the facade's [`DefaultProvider`] of this build
+/// (`bulwark_server::Server` with the `server` feature, `bulwark_soft::Soft` without).
+pub fn backend() -> &'static str {
+    core::any::type_name::<DefaultProvider>()
+}
 
 /// The operating system's random generator (`getrandom`).
 #[derive(Clone, Copy, Debug, Default)]
@@ -113,7 +118,7 @@ fn firmware_body(version: ImageVersion) -> Vec<u8> {
 
 /// Signs a body as MCUboot image `version` with `counter` in the protected area.
 fn sign_image(
-    key: &<Soft as Sign<Ed25519>>::SigningKey,
+    key: &<DefaultProvider as Sign<Ed25519>>::SigningKey,
     version: ImageVersion,
     counter: u32,
 ) -> Result<Vec<u8>, Failure> {
@@ -126,7 +131,7 @@ fn sign_image(
         .map_err(|e| Failure(format!("image size: {e:?}")))?;
     let mut out = vec![0u8; max];
     let len = builder
-        .sign_ed25519(&mut Soft, key, &body, &mut out)
+        .sign_ed25519(&mut DefaultProvider::default(), key, &body, &mut out)
         .map_err(|e| Failure(format!("signing the image: {e:?}")))?;
     out.truncate(len);
     Ok(out)
@@ -142,6 +147,7 @@ pub fn provision<R: Rng>(dir: &Path, rng: &mut R, out: &mut String) -> Result<()
     fs::create_dir_all(&gateway_dir)?;
 
     writeln!(out, "== gateway: commissioning one device")?;
+    writeln!(out, "gateway backend: {}", backend())?;
     let code = OobCode::generate(rng)?;
     writeln!(
         out,
@@ -150,13 +156,14 @@ pub fn provision<R: Rng>(dir: &Path, rng: &mut R, out: &mut String) -> Result<()
         code.expose_str()
     )?;
 
+    let mut provider = DefaultProvider::default();
     let mut gateway_seed = SecretBytes::<32>::random(rng)?;
     let gateway_secret = KeyAgreement::<X25519>::import_static(
-        &mut Soft,
+        &mut provider,
         SecretBytes::try_from_slice(gateway_seed.expose_secret())?,
     )?;
-    let gateway_public = KeyAgreement::<X25519>::static_public(&mut Soft, &gateway_secret)?;
-    let gateway_public = KeyAgreement::<X25519>::export_public(&mut Soft, &gateway_public);
+    let gateway_public = KeyAgreement::<X25519>::static_public(&mut provider, &gateway_secret)?;
+    let gateway_public = KeyAgreement::<X25519>::export_public(&mut provider, &gateway_public);
     writeln!(
         out,
         "gateway X25519 key generated, public {}",
@@ -165,11 +172,11 @@ pub fn provision<R: Rng>(dir: &Path, rng: &mut R, out: &mut String) -> Result<()
 
     let signing_seed = SecretBytes::<32>::random(rng)?;
     let signing_key = Sign::<Ed25519>::import_signing_key(
-        &mut Soft,
+        &mut provider,
         SecretBytes::try_from_slice(signing_seed.expose_secret())?,
     )?;
-    let update_key = Sign::<Ed25519>::signing_public(&mut Soft, &signing_key)?;
-    let update_key = bulwark_api::sig::Verify::<Ed25519>::export_public(&mut Soft, &update_key);
+    let update_key = Sign::<Ed25519>::signing_public(&mut provider, &signing_key)?;
+    let update_key = Verify::<Ed25519>::export_public(&mut provider, &update_key);
     writeln!(
         out,
         "Ed25519 update-signing key generated, public {}",
@@ -337,7 +344,7 @@ impl DeviceReport {
 /// One device as the gateway knows it, derived from its code.
 struct DeviceEntry {
     eui64: [u8; 8],
-    ccm: SoftCcm,
+    ccm: <DefaultProvider as Provider>::Ccm,
     session_salt: SecretBytes<32>,
     /// The highest frame counter accepted so far (the replay window).
     highest: Option<u32>,
@@ -381,7 +388,7 @@ impl fmt::Display for Rejection {
 /// The gateway: its X25519 key, the update it signed, and its device database
 /// (PSK identity -> link key, session salt, replay window).
 pub struct Gateway {
-    x25519: X25519StaticSecret,
+    x25519: <DefaultProvider as KeyAgreement<X25519>>::StaticSecret,
     x25519_public: [u8; 32],
     update_key: [u8; 32],
     update: Vec<u8>,
@@ -395,6 +402,7 @@ impl Gateway {
     pub fn load(dir: &Path) -> Result<Self, Failure> {
         let state = fs::read_to_string(dir.join("gateway").join("state.txt"))?;
         let update = fs::read(dir.join("device").join("update.img"))?;
+        let mut provider = DefaultProvider::default();
         let mut gateway = None;
         let mut database = HashMap::new();
         for record in lines(&state) {
@@ -404,7 +412,7 @@ impl Gateway {
                         fixed(record.field("x25519_secret").unwrap_or(""), "x25519_secret")?;
                     let mut secret = secret;
                     let x25519 = KeyAgreement::<X25519>::import_static(
-                        &mut Soft,
+                        &mut provider,
                         SecretBytes::take_from(&mut secret),
                     )?;
                     let mut seed: [u8; 32] = fixed(
@@ -412,12 +420,11 @@ impl Gateway {
                         "update_signing_seed",
                     )?;
                     let signing = Sign::<Ed25519>::import_signing_key(
-                        &mut Soft,
+                        &mut provider,
                         SecretBytes::take_from(&mut seed),
                     )?;
-                    let public = Sign::<Ed25519>::signing_public(&mut Soft, &signing)?;
-                    let update_key =
-                        bulwark_api::sig::Verify::<Ed25519>::export_public(&mut Soft, &public);
+                    let public = Sign::<Ed25519>::signing_public(&mut provider, &signing)?;
+                    let update_key = Verify::<Ed25519>::export_public(&mut provider, &public);
                     gateway = Some((x25519, update_key));
                 }
                 Some("device") => {
@@ -428,19 +435,24 @@ impl Gateway {
                         .number("epoch")
                         .and_then(|n| u32::try_from(n).ok())
                         .ok_or_else(|| Failure("state.txt: bad epoch".to_owned()))?;
-                    let root = DeviceRoot::from_code(&mut Soft, &code, &eui64, epoch)
+                    let root = DeviceRoot::from_code(&mut provider, &code, &eui64, epoch)
                         .map_err(|e| Failure(format!("state.txt: {e}")))?;
-                    let identity = root.identity(&mut Soft).map_err(Error::from)?;
+                    let identity = root.identity(&mut provider).map_err(Error::from)?;
                     let mut link = SecretBytes::<16>::zeroed();
-                    root.link_key(&mut Soft, &mut link).map_err(Error::from)?;
-                    let mut session_salt = SecretBytes::<32>::zeroed();
-                    root.purpose_key(&mut Soft, protocol::SESSION_SALT_PURPOSE, &mut session_salt)
+                    root.link_key(&mut provider, &mut link)
                         .map_err(Error::from)?;
+                    let mut session_salt = SecretBytes::<32>::zeroed();
+                    root.purpose_key(
+                        &mut provider,
+                        protocol::SESSION_SALT_PURPOSE,
+                        &mut session_salt,
+                    )
+                    .map_err(Error::from)?;
                     database.insert(
                         identity,
                         DeviceEntry {
                             eui64,
-                            ccm: SoftCcm::new(SoftAes::new(link.expose_secret())?),
+                            ccm: provider.ccm(link.expose_secret())?,
                             session_salt,
                             highest: None,
                         },
@@ -452,8 +464,8 @@ impl Gateway {
         let Some((x25519, update_key)) = gateway else {
             return fail("state.txt has no gateway record");
         };
-        let public = KeyAgreement::<X25519>::static_public(&mut Soft, &x25519)?;
-        let x25519_public = KeyAgreement::<X25519>::export_public(&mut Soft, &public);
+        let public = KeyAgreement::<X25519>::static_public(&mut provider, &x25519)?;
+        let x25519_public = KeyAgreement::<X25519>::export_public(&mut provider, &public);
         Ok(Self {
             x25519,
             x25519_public,
@@ -523,24 +535,32 @@ impl Gateway {
             .database
             .get(&DeviceIdentity(identity))
             .ok_or(Error::InvalidInput)?;
-        let peer = KeyAgreement::<X25519>::import_public(&mut Soft, device_public)?;
-        let shared = KeyAgreement::<X25519>::agree_static(&mut Soft, &self.x25519, &peer)?;
+        let mut provider = DefaultProvider::default();
+        let peer = KeyAgreement::<X25519>::import_public(&mut provider, device_public)?;
+        let shared = KeyAgreement::<X25519>::agree_static(&mut provider, &self.x25519, &peer)?;
         let session = protocol::session_key(
-            &mut Soft,
+            &mut provider,
             &entry.session_salt,
             shared,
             device_public,
             &self.x25519_public,
         )?;
-        protocol::check_confirmation(&session, device_public, &self.x25519_public, tag)
+        protocol::check_confirmation(
+            &mut provider,
+            &session,
+            device_public,
+            &self.x25519_public,
+            tag,
+        )
     }
 
     /// The digest and security counter of the update this gateway signed (by verifying it
     /// itself).
     pub fn update_digest(&self) -> Result<(u32, Vec<u8>), Failure> {
         let trusted = [self.update_key];
-        let image = Verifier::ed25519(&mut Soft, &trusted)
-            .and_then(|v| v.verify_slice(&mut Soft, &self.update, &mut RamCounter(0)))
+        let mut provider = DefaultProvider::default();
+        let image = Verifier::ed25519(&mut provider, &trusted)
+            .and_then(|v| v.verify_slice(&mut provider, &self.update, &mut RamCounter(0)))
             .map_err(|e| Failure(format!("the gateway's own update does not verify: {e}")))?;
         Ok((
             image.security_counter().unwrap_or(0),
@@ -589,6 +609,7 @@ pub fn complete(
         outcome: Outcome::default(),
     };
     writeln!(t.out, "\n== gateway: the device ran {mode}")?;
+    writeln!(t.out, "gateway backend: {}", backend())?;
     writeln!(
         t.out,
         "database: {} device(s), keys derived from their out-of-band codes",

@@ -2,10 +2,10 @@
 //! checks; and the gateway refusing what it must refuse.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use bulwark::DefaultProvider;
 use bulwark_example_device::{Provisioning, RamCounter};
 use bulwark_firmware::Verifier;
 use bulwark_gateway::{DeviceReport, OsRandom, complete, device_on_host, provision};
-use bulwark_soft::Soft;
 use std::path::PathBuf;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -88,9 +88,10 @@ fn committed_device_data_is_consistent() {
     let old = std::fs::read(dir.join("old.img")).unwrap();
     let p = Provisioning::parse(&text, &update, &old).unwrap();
     let trusted = [p.update_key];
-    let image = Verifier::ed25519(&mut Soft, &trusted)
+    let mut provider = DefaultProvider::default();
+    let image = Verifier::ed25519(&mut provider, &trusted)
         .unwrap()
-        .verify_slice(&mut Soft, p.update, &mut RamCounter(p.counter))
+        .verify_slice(&mut provider, p.update, &mut RamCounter(p.counter))
         .unwrap();
     assert!(image.security_counter().unwrap() > p.counter);
     let (output, outcome) = device_on_host(&dir).unwrap();

@@ -2,8 +2,8 @@
 
 use crate::args::{AFTER_HELP, InputArgs, OutputArgs, aes_key, decode_hex, parse_number};
 use crate::error::{CliError, CliResult};
-use bulwark_api::ccm::{Ccm, is_valid_nonce_len, is_valid_tag_len, max_message_len};
-use bulwark_soft::SoftCcm;
+use bulwark::Provider;
+use bulwark::ccm::{Ccm, is_valid_nonce_len, is_valid_tag_len, max_message_len};
 use clap::Subcommand;
 use zeroize::Zeroizing;
 
@@ -140,7 +140,7 @@ fn check_lengths(star: bool, nonce_len: usize, tag_len: usize) -> CliResult {
 
 impl CcmOpts {
     fn run(mut self, direction: Direction) -> CliResult {
-        let engine = aes_key("--key", &mut self.key)?;
+        let mut ccm = aes_key("--key", &mut self.key, Provider::ccm)?;
         let nonce = decode_hex("--nonce", &self.nonce)?;
         check_lengths(self.star, nonce.len(), self.tag_len)?;
         let aad = match self.aad.as_deref() {
@@ -177,7 +177,6 @@ impl CcmOpts {
             ));
         }
 
-        let mut ccm = SoftCcm::new(engine);
         let what = match direction {
             Direction::Seal => "ccm seal",
             Direction::Open => "ccm open",

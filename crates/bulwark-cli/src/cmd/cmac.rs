@@ -2,8 +2,8 @@
 
 use crate::args::{InputArgs, aes_key, print_hex};
 use crate::error::{CliError, CliResult};
-use bulwark_api::mac::Cmac;
-use bulwark_soft::CmacMode;
+use bulwark::Provider;
+use bulwark::mac::Cmac;
 
 /// Arguments of `bulwark cmac` (the help text is on [`super::Command`]).
 #[derive(clap::Args)]
@@ -19,9 +19,9 @@ pub struct CmacArgs {
 impl CmacArgs {
     /// Runs `cmac`.
     pub fn run(mut self) -> CliResult {
-        let engine = aes_key("--key", &mut self.key)?;
+        let mut cmac = aes_key("--key", &mut self.key, Provider::cmac)?;
         let msg = self.input.read()?;
-        let tag = CmacMode::new(engine)
+        let tag = cmac
             .compute(&[&msg])
             .map_err(|e| CliError::from_api("cmac", e))?;
         print_hex(&tag)

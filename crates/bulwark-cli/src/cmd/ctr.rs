@@ -2,8 +2,8 @@
 
 use crate::args::{InputArgs, OutputArgs, aes_key, take_secret_hex};
 use crate::error::{CliError, CliResult};
-use bulwark_api::hazmat::{Block, Ctr};
-use bulwark_soft::CtrMode;
+use bulwark::HazmatProvider;
+use bulwark::hazmat::{Block, Ctr};
 
 /// Arguments of `bulwark ctr` (the help text is on [`super::Command`]).
 #[derive(clap::Args)]
@@ -26,7 +26,7 @@ pub struct CtrArgs {
 impl CtrArgs {
     /// Runs `ctr`.
     pub fn run(mut self) -> CliResult {
-        let engine = aes_key("--key", &mut self.key)?;
+        let mut ctr = aes_key("--key", &mut self.key, HazmatProvider::ctr)?;
         let iv = take_secret_hex("--iv", &mut self.iv)?;
         let iv: Block = iv.as_slice().try_into().map_err(|_| {
             CliError::arg(
@@ -35,8 +35,7 @@ impl CtrArgs {
             )
         })?;
         let mut buf = self.input.read()?;
-        CtrMode::new(engine)
-            .apply_keystream(&iv, &mut buf)
+        ctr.apply_keystream(&iv, &mut buf)
             .map_err(|e| CliError::from_api("ctr", e))?;
         self.output.emit(&buf)
     }

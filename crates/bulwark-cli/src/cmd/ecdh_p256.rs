@@ -3,10 +3,13 @@
 
 use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
 use crate::error::{CliError, CliResult};
-use bulwark_api::hazmat::expose_shared_secret;
-use bulwark_api::kex::{KeyAgreement, P256};
-use bulwark_soft::{P256StaticSecret, Soft};
+use bulwark::DefaultProvider;
+use bulwark::hazmat::expose_shared_secret;
+use bulwark::kex::{KeyAgreement, P256};
 use clap::Subcommand;
+
+/// The default backend's P-256 private key.
+type StaticSecret = <DefaultProvider as KeyAgreement<P256>>::StaticSecret;
 
 /// Arguments of `bulwark ecdh-p256`: either the `pub` subcommand, or `--secret` and `--peer`
 /// for an agreement (the help text is on [`super::Command`]). Same clap structure as
@@ -58,16 +61,25 @@ struct PubOpts {
 }
 
 /// Imports a 32-byte P-256 private scalar from `hex` (wiped). Out of range is a usage error.
-fn import_secret(soft: &mut Soft, hex: &mut String) -> CliResult<P256StaticSecret> {
+fn import_secret(provider: &mut DefaultProvider, hex: &mut String) -> CliResult<StaticSecret> {
     let bytes = take_secret_array::<32>("--secret", hex, "P-256 private keys")?;
-    KeyAgreement::<P256>::import_static(soft, bytes).map_err(|e| match e {
-        bulwark_api::Error::InvalidInput => CliError::arg(
+    KeyAgreement::<P256>::import_static(provider, bytes).map_err(|e| match e {
+        bulwark::Error::InvalidInput => CliError::arg(
             "--secret",
             "not a P-256 private key: the big-endian scalar must be in [1, n-1] \
              (not zero, not at or above the group order n)",
         ),
         other => CliError::from_api("--secret", other),
     })
+}
+
+/// The SEC1 compressed form (`02`/`03` by the parity of y, then x) of an uncompressed
+/// `04 || x || y` point.
+fn compress(uncompressed: &[u8; 65]) -> [u8; 33] {
+    let mut out = [0u8; 33];
+    out[0] = 0x02 | (uncompressed[64] & 1);
+    out[1..].copy_from_slice(&uncompressed[1..33]);
+    out
 }
 
 /// Checks the SEC1 framing of a peer key (public information, so the reason can be told)
@@ -90,33 +102,35 @@ fn check_peer_encoding(peer: &[u8]) -> CliResult {
 impl EcdhP256Args {
     /// Runs `ecdh-p256 pub` or the agreement.
     pub fn run(self) -> CliResult {
-        let mut soft = Soft;
+        let mut provider = DefaultProvider::default();
         match self.op {
             Some(EcdhP256Op::Pub(mut opts)) => {
-                let secret = import_secret(&mut soft, &mut opts.secret)?;
-                let public = KeyAgreement::<P256>::static_public(&mut soft, &secret)
+                let secret = import_secret(&mut provider, &mut opts.secret)?;
+                let public = KeyAgreement::<P256>::static_public(&mut provider, &secret)
                     .map_err(|e| CliError::from_api("ecdh-p256 pub", e))?;
+                let uncompressed = KeyAgreement::<P256>::export_public(&mut provider, &public);
                 if opts.compressed {
-                    print_hex(&soft.export_public_compressed(&public))
+                    print_hex(&compress(&uncompressed))
                 } else {
-                    print_hex(&KeyAgreement::<P256>::export_public(&mut soft, &public))
+                    print_hex(&uncompressed)
                 }
             }
             None => {
                 let (mut secret_hex, peer_hex) =
                     agreement_args("ecdh-p256", self.secret, self.peer)?;
-                let secret = import_secret(&mut soft, &mut secret_hex)?;
+                let secret = import_secret(&mut provider, &mut secret_hex)?;
                 let peer = decode_hex("--peer", &peer_hex)?;
                 check_peer_encoding(&peer)?;
-                let peer = KeyAgreement::<P256>::import_public(&mut soft, &peer).map_err(|_| {
-                    CliError::Rejected(
-                        "ecdh-p256: --peer: invalid public key: not a point on P-256 \
+                let peer =
+                    KeyAgreement::<P256>::import_public(&mut provider, &peer).map_err(|_| {
+                        CliError::Rejected(
+                            "ecdh-p256: --peer: invalid public key: not a point on P-256 \
                          (a coordinate is not below p, the point is off the curve, or a \
                          compressed x has no matching y)"
-                            .to_owned(),
-                    )
-                })?;
-                let shared = KeyAgreement::<P256>::agree_static(&mut soft, &secret, &peer)
+                                .to_owned(),
+                        )
+                    })?;
+                let shared = KeyAgreement::<P256>::agree_static(&mut provider, &secret, &peer)
                     .map_err(|e| CliError::from_api("ecdh-p256", e))?;
                 print_hex(expose_shared_secret(&shared))
             }

@@ -3,8 +3,8 @@
 use crate::args::{print_hex, print_text};
 use crate::error::CliResult;
 use crate::keys;
-use bulwark_api::hash::Sha256;
-use bulwark_soft::Soft;
+use bulwark::DefaultProvider;
+use bulwark::hash::Sha256;
 use std::path::PathBuf;
 
 /// Arguments of `bulwark getpub` (the help text is on [`super::Command`]).
@@ -48,6 +48,6 @@ impl GetpubArgs {
 
 /// SHA-256 of the SubjectPublicKeyInfo DER.
 pub fn key_hash(public: &keys::PublicKey) -> CliResult<[u8; 32]> {
-    Sha256::digest(&mut Soft, &[&public.spki_der()?])
+    Sha256::digest(&mut DefaultProvider::default(), &[&public.spki_der()?])
         .map_err(|e| crate::error::CliError::from_api("sha256", e))
 }

@@ -2,8 +2,8 @@
 
 use crate::args::{decode_optional_hex, parse_number, print_hex, take_secret_hex};
 use crate::error::{CliError, CliResult};
-use bulwark_api::kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256};
-use bulwark_soft::Soft;
+use bulwark::DefaultProvider;
+use bulwark::kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256};
 use zeroize::Zeroizing;
 
 /// Arguments of `bulwark hkdf` (the help text is on [`super::Command`]).
@@ -42,7 +42,8 @@ impl HkdfArgs {
             ));
         }
         let mut okm = Zeroizing::new(vec![0u8; self.len]);
-        Soft.derive(&salt, &[&ikm], &[&info], &mut okm)
+        DefaultProvider::default()
+            .derive(&salt, &[&ikm], &[&info], &mut okm)
             .map_err(|e| CliError::from_api("hkdf", e))?;
         print_hex(&okm)
     }

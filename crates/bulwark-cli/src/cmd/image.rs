@@ -6,12 +6,12 @@ use crate::args::{
 };
 use crate::error::{CliError, CliResult};
 use crate::keys::{self, KeyFile, PublicKey};
-use bulwark_api::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign};
+use bulwark::DefaultProvider;
+use bulwark::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign};
 use bulwark_firmware::{
     BuildError, ImageBuilder, ImageError, ImageVersion, MonotonicCounter, PublicKeyFormat,
     VALID_ALIGNMENTS, VerifiedImage, Verifier,
 };
-use bulwark_soft::Soft;
 use clap::Subcommand;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -219,7 +219,7 @@ impl SignOpts {
             .align(self.align)
             .security_counter(counter)
             .public_key_format(format);
-        let mut soft = Soft;
+        let mut provider = DefaultProvider::default();
         let algorithm = key.public.algorithm();
         let max = builder
             .max_image_len(algorithm, payload.len())
@@ -227,14 +227,14 @@ impl SignOpts {
         let mut out = vec![0u8; max];
         let len = match algorithm {
             AlgorithmId::Ed25519 => {
-                let signing = Sign::<Ed25519>::import_signing_key(&mut soft, key.secret)
+                let signing = Sign::<Ed25519>::import_signing_key(&mut provider, key.secret)
                     .map_err(|e| CliError::from_api("--key", e))?;
-                builder.sign_ed25519(&mut soft, &signing, &payload, &mut out)
+                builder.sign_ed25519(&mut provider, &signing, &payload, &mut out)
             }
             AlgorithmId::EcdsaP256 => {
-                let signing = Sign::<EcdsaP256>::import_signing_key(&mut soft, key.secret)
+                let signing = Sign::<EcdsaP256>::import_signing_key(&mut provider, key.secret)
                     .map_err(|e| CliError::from_api("--key", e))?;
-                builder.sign_ecdsa_p256(&mut soft, &signing, &payload, &mut out)
+                builder.sign_ecdsa_p256(&mut provider, &signing, &payload, &mut out)
             }
         }
         .map_err(build_error)?;
@@ -249,12 +249,12 @@ impl SignOpts {
 struct MinCounter(u32);
 
 impl MonotonicCounter for MinCounter {
-    fn read(&mut self) -> Result<u32, bulwark_api::Error> {
+    fn read(&mut self) -> Result<u32, bulwark::Error> {
         Ok(self.0)
     }
 
-    fn advance_to(&mut self, _value: u32) -> Result<(), bulwark_api::Error> {
-        Err(bulwark_api::Error::Unsupported)
+    fn advance_to(&mut self, _value: u32) -> Result<(), bulwark::Error> {
+        Err(bulwark::Error::Unsupported)
     }
 }
 
@@ -280,20 +280,26 @@ impl VerifyOpts {
     fn run(self) -> CliResult {
         let public = keys::read_key_file("--key", &self.key)?.public();
         let image = read_file("IMAGE", &self.image)?;
-        let mut soft = Soft;
+        let mut provider = DefaultProvider::default();
         let mut counter = MinCounter(self.min_security_counter);
         let verified = match public {
-            PublicKey::Ed25519(k) => Verifier::ed25519(&mut soft, &[k])
-                .and_then(|v| v.with_sha512(&mut soft))
+            PublicKey::Ed25519(k) => Verifier::ed25519(&mut provider, &[k])
+                .and_then(|v| v.with_sha512(&mut provider))
                 .and_then(|v| {
-                    v.allow_missing_security_counter()
-                        .verify_slice(&mut soft, &image, &mut counter)
+                    v.allow_missing_security_counter().verify_slice(
+                        &mut provider,
+                        &image,
+                        &mut counter,
+                    )
                 }),
-            PublicKey::EcdsaP256(k) => Verifier::ecdsa_p256(&mut soft, &[k])
-                .and_then(|v| v.with_sha512(&mut soft))
+            PublicKey::EcdsaP256(k) => Verifier::ecdsa_p256(&mut provider, &[k])
+                .and_then(|v| v.with_sha512(&mut provider))
                 .and_then(|v| {
-                    v.allow_missing_security_counter()
-                        .verify_slice(&mut soft, &image, &mut counter)
+                    v.allow_missing_security_counter().verify_slice(
+                        &mut provider,
+                        &image,
+                        &mut counter,
+                    )
                 }),
         }
         .map_err(|e| image_error(e, self.min_security_counter))?;

@@ -3,7 +3,7 @@
 use crate::args::print_text;
 use crate::error::{CliError, CliResult};
 use crate::keys;
-use bulwark_api::sig::AlgorithmId;
+use bulwark::sig::AlgorithmId;
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};

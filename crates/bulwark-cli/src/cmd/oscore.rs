@@ -2,10 +2,10 @@
 
 use crate::args::{AFTER_HELP, decode_hex, decode_optional_hex, print_named_hex, take_secret_hex};
 use crate::error::{CliError, CliResult};
+use bulwark::DefaultProvider;
 use bulwark_psk::oscore::{
     MAX_ID_CONTEXT_LEN, MAX_ID_LEN, MIN_MASTER_SECRET_LEN, OscoreKeys, OscoreParams, derive_context,
 };
-use bulwark_soft::Soft;
 use clap::Subcommand;
 
 /// OSCORE (RFC 8613) for AES-CCM-16-64-128 and HKDF-SHA256.
@@ -130,7 +130,7 @@ impl ContextOpts {
             id_context: id_context.as_ref().map(|c| c.as_slice()),
         };
         let mut keys = OscoreKeys::zeroed();
-        derive_context(&mut Soft, &params, &mut keys)
+        derive_context(&mut DefaultProvider::default(), &params, &mut keys)
             .map_err(|e| CliError::from_api("oscore context", e))?;
         print_named_hex(&[
             ("sender-key", keys.sender_key.expose_secret()),

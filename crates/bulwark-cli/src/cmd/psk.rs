@@ -5,10 +5,10 @@ use crate::args::{
 };
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
-use bulwark_api::SecretBytes;
+use bulwark::DefaultProvider;
+use bulwark::SecretBytes;
 use bulwark_psk::hierarchy::{LINK_KEY_LEN, STORAGE_KEY_LEN};
 use bulwark_psk::{CodeError, DeviceRoot, OobCode, PskError, parse_code_into};
-use bulwark_soft::Soft;
 use clap::Subcommand;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -124,7 +124,7 @@ fn psk_error(secret_arg: &str, e: PskError) -> CliError {
 
 impl DeriveOpts {
     fn run(mut self) -> CliResult {
-        let mut hkdf = Soft;
+        let mut hkdf = DefaultProvider::default();
         let device_id = decode_hex("--device-id", &self.device_id)?;
         let (root, secret_arg) = if let Some(code) = self.source.code.as_mut() {
             let mut secret = SecretBytes::zeroed();

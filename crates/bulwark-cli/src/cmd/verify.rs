@@ -2,8 +2,8 @@
 
 use crate::args::{AFTER_HELP, decode_hex, print_text};
 use crate::error::{CliError, CliResult};
-use bulwark_api::sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Verify};
-use bulwark_soft::Soft;
+use bulwark::DefaultProvider;
+use bulwark::sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Verify};
 use clap::Subcommand;
 
 /// Signature verification.
@@ -58,7 +58,7 @@ struct SigOpts {
 impl VerifyArgs {
     /// Runs the verification.
     pub fn run(self) -> CliResult {
-        let mut soft = Soft;
+        let mut provider = DefaultProvider::default();
         let (name, opts) = match &self.op {
             VerifyOp::Ed25519(o) => ("ed25519", o),
             VerifyOp::EcdsaP256(o) => ("ecdsa-p256", o),
@@ -79,13 +79,14 @@ impl VerifyArgs {
                         key.len()
                     )));
                 }
-                let public = Verify::<Ed25519>::import_public(&mut soft, &key).map_err(|_| {
-                    bad_key("not a canonical encoding of a point, or a point of small order")
-                })?;
+                let public =
+                    Verify::<Ed25519>::import_public(&mut provider, &key).map_err(|_| {
+                        bad_key("not a canonical encoding of a point, or a point of small order")
+                    })?;
                 // A signature of any length but 64 is simply an invalid one.
                 Ed25519Signature::from_slice(&sig)
-                    .map_err(|_| bulwark_api::Error::Verification)
-                    .and_then(|sig| Verify::<Ed25519>::verify(&mut soft, &public, &msg, &sig))
+                    .map_err(|_| bulwark::Error::Verification)
+                    .and_then(|sig| Verify::<Ed25519>::verify(&mut provider, &public, &msg, &sig))
             }
             VerifyOp::EcdsaP256(_) => {
                 match (key.len(), key.first()) {
@@ -102,12 +103,13 @@ impl VerifyArgs {
                         )));
                     }
                 }
-                let public = Verify::<EcdsaP256>::import_public(&mut soft, &key).map_err(|_| {
-                    bad_key(
-                        "not a point on P-256 (a coordinate is not below p, the point is off \
+                let public =
+                    Verify::<EcdsaP256>::import_public(&mut provider, &key).map_err(|_| {
+                        bad_key(
+                            "not a point on P-256 (a coordinate is not below p, the point is off \
                          the curve, or a compressed x has no matching y)",
-                    )
-                })?;
+                        )
+                    })?;
                 // The documented contract: 64 bytes are r || s (IEEE P1363), any other length
                 // is strict DER; an encoding that does not decode is an invalid signature.
                 let sig = if sig.len() == EcdsaP256Signature::FIXED_LEN {
@@ -115,13 +117,13 @@ impl VerifyArgs {
                 } else {
                     EcdsaP256Signature::from_der(&sig)
                 };
-                sig.map_err(|_| bulwark_api::Error::Verification)
-                    .and_then(|sig| Verify::<EcdsaP256>::verify(&mut soft, &public, &msg, &sig))
+                sig.map_err(|_| bulwark::Error::Verification)
+                    .and_then(|sig| Verify::<EcdsaP256>::verify(&mut provider, &public, &msg, &sig))
             }
         };
         match result {
             Ok(()) => print_text("ok\n"),
-            Err(bulwark_api::Error::Verification) => Err(CliError::Rejected(format!(
+            Err(bulwark::Error::Verification) => Err(CliError::Rejected(format!(
                 "verify {name}: invalid signature"
             ))),
             Err(e) => Err(CliError::from_api(&format!("verify {name}"), e)),

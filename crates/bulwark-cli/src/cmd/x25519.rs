@@ -2,10 +2,13 @@
 
 use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
 use crate::error::{CliError, CliResult};
-use bulwark_api::hazmat::expose_shared_secret;
-use bulwark_api::kex::{KeyAgreement, X25519};
-use bulwark_soft::{Soft, X25519StaticSecret};
+use bulwark::DefaultProvider;
+use bulwark::hazmat::expose_shared_secret;
+use bulwark::kex::{KeyAgreement, X25519};
 use clap::Subcommand;
+
+/// The default backend's X25519 private key.
+type StaticSecret = <DefaultProvider as KeyAgreement<X25519>>::StaticSecret;
 
 /// Arguments of `bulwark x25519`: either the `pub` subcommand, or `--secret` and `--peer` for
 /// an agreement (the help text is on [`super::Command`]).
@@ -54,26 +57,29 @@ struct PubOpts {
 }
 
 /// Imports a 32-byte X25519 private key from `hex` (wiped).
-fn import_secret(soft: &mut Soft, hex: &mut String) -> CliResult<X25519StaticSecret> {
+fn import_secret(provider: &mut DefaultProvider, hex: &mut String) -> CliResult<StaticSecret> {
     let bytes = take_secret_array::<32>("--secret", hex, "X25519 private keys")?;
-    KeyAgreement::<X25519>::import_static(soft, bytes)
+    KeyAgreement::<X25519>::import_static(provider, bytes)
         .map_err(|e| CliError::from_api("--secret", e))
 }
 
 impl X25519Args {
     /// Runs `x25519 pub` or the agreement.
     pub fn run(self) -> CliResult {
-        let mut soft = Soft;
+        let mut provider = DefaultProvider::default();
         match self.op {
             Some(X25519Op::Pub(mut opts)) => {
-                let secret = import_secret(&mut soft, &mut opts.secret)?;
-                let public = KeyAgreement::<X25519>::static_public(&mut soft, &secret)
+                let secret = import_secret(&mut provider, &mut opts.secret)?;
+                let public = KeyAgreement::<X25519>::static_public(&mut provider, &secret)
                     .map_err(|e| CliError::from_api("x25519 pub", e))?;
-                print_hex(&KeyAgreement::<X25519>::export_public(&mut soft, &public))
+                print_hex(&KeyAgreement::<X25519>::export_public(
+                    &mut provider,
+                    &public,
+                ))
             }
             None => {
                 let (mut secret_hex, peer_hex) = agreement_args("x25519", self.secret, self.peer)?;
-                let secret = import_secret(&mut soft, &mut secret_hex)?;
+                let secret = import_secret(&mut provider, &mut secret_hex)?;
                 let peer = decode_hex("--peer", &peer_hex)?;
                 if peer.len() != 32 {
                     return Err(CliError::arg(
@@ -81,11 +87,11 @@ impl X25519Args {
                         format_args!("{} bytes; X25519 public keys are 32 bytes", peer.len()),
                     ));
                 }
-                let peer = KeyAgreement::<X25519>::import_public(&mut soft, &peer)
+                let peer = KeyAgreement::<X25519>::import_public(&mut provider, &peer)
                     .map_err(|e| CliError::from_api("--peer", e))?;
-                let shared = KeyAgreement::<X25519>::agree_static(&mut soft, &secret, &peer)
+                let shared = KeyAgreement::<X25519>::agree_static(&mut provider, &secret, &peer)
                     .map_err(|e| match e {
-                        bulwark_api::Error::Verification => CliError::Rejected(
+                        bulwark::Error::Verification => CliError::Rejected(
                             "x25519: --peer: non-contributory public key (a small-order point): \
                              the shared secret would be all zeros"
                                 .to_owned(),
