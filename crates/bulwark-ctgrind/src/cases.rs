@@ -328,9 +328,104 @@ impl bulwark_api::Rng for SecretRng {
     }
 }
 
+fn compact_aes_pair() -> Result<(), String> {
+    let key = secret_array([0x2b; 16]);
+    let aes = bulwark_compact::aes::CompactAes::new(&key).map_err(err)?;
+    let mut b0 = *b"public plaintext";
+    let mut b1 = secret_array(*b"secret plaintext");
+    aes.encrypt_pair(&mut b0, &mut b1);
+    public(&mut b0);
+    public(&mut b1);
+    check(b0 != *b"public plaintext", "AES did not change the block")
+}
+
+fn compact_ccm(tamper: bool) -> Result<(), String> {
+    let key = secret_array([0xc0; 16]);
+    // The compact engine's own CCM (CBC-MAC and CTR blocks paired in one call).
+    let mut ccm = bulwark_compact::aes::CompactAes::new(&key).map_err(err)?;
+    let mut buffer = MESSAGE.to_vec();
+    secret(buffer.as_mut_slice());
+    let mut tag = [0u8; 8];
+    public_result(ccm.seal_detached(&NONCE, &[AAD], &mut buffer, &mut tag)).map_err(err)?;
+    public(buffer.as_mut_slice());
+    public(&mut tag);
+    let expected = ccm_frame(&[0xc0; 16])?;
+    check((buffer.clone(), tag) == expected, "compact CCM differs")?;
+    if tamper {
+        tag[0] ^= 1;
+    }
+    let result = public_result(ccm.open_detached(&NONCE, &[AAD], &mut buffer, &tag));
+    public(buffer.as_mut_slice());
+    check(result.is_ok() != tamper, "wrong CCM verdict")
+}
+
+fn compact_ccm_valid() -> Result<(), String> {
+    compact_ccm(false)
+}
+
+fn compact_ccm_forged() -> Result<(), String> {
+    compact_ccm(true)
+}
+
+fn compact_p256_ecdh() -> Result<(), String> {
+    let mut c = bulwark_compact::p256::CompactP256;
+    let scalar = SecretBytes::take_from(&mut secret_array([0x5a; 32]));
+    let me = verdict(KeyAgreement::<P256>::import_static(&mut c, scalar)).map_err(err)?;
+    let mut my_public =
+        public_result(KeyAgreement::<P256>::static_public(&mut c, &me)).map_err(err)?;
+    public(&mut my_public);
+    let peer_secret =
+        KeyAgreement::<P256>::import_static(&mut c, SecretBytes::take_from(&mut [0x33; 32]))
+            .map_err(err)?;
+    let peer = KeyAgreement::<P256>::static_public(&mut c, &peer_secret).map_err(err)?;
+    let shared = verdict(KeyAgreement::<P256>::agree_static(&mut c, &me, &peer)).map_err(err)?;
+    let prk = (Soft.extract_shared(b"salt", shared)).map_err(err)?;
+    black_box(&prk);
+    let mut encoded = KeyAgreement::<P256>::export_public(&mut c, &my_public);
+    public(&mut encoded);
+    check(encoded[0] == 4, "bad SEC1 encoding")
+}
+
+fn compact_ecdsa_sign() -> Result<(), String> {
+    let mut c = bulwark_compact::p256::CompactP256;
+    let scalar = SecretBytes::take_from(&mut secret_array([0xc9; 32]));
+    let key = verdict(Sign::<EcdsaP256>::import_signing_key(&mut c, scalar)).map_err(err)?;
+    let mut signature =
+        public_result(Sign::<EcdsaP256>::sign(&mut c, &key, MESSAGE)).map_err(err)?;
+    public(&mut signature);
+    let mut pk = public_result(Sign::<EcdsaP256>::signing_public(&mut c, &key)).map_err(err)?;
+    public(&mut pk);
+    Verify::<EcdsaP256>::verify(&mut c, &pk, MESSAGE, &signature).map_err(err)
+}
+
 /// The operations on secrets, in report order.
 pub fn all() -> Vec<Case> {
     vec![
+        Case {
+            name: "compact-aes-pair",
+            secret: "key, one block",
+            run: compact_aes_pair,
+        },
+        Case {
+            name: "compact-ccm-valid",
+            secret: "key, plaintext",
+            run: compact_ccm_valid,
+        },
+        Case {
+            name: "compact-ccm-forged",
+            secret: "key, plaintext",
+            run: compact_ccm_forged,
+        },
+        Case {
+            name: "compact-p256-ecdh",
+            secret: "scalar",
+            run: compact_p256_ecdh,
+        },
+        Case {
+            name: "compact-ecdsa-p256-sign",
+            secret: "scalar",
+            run: compact_ecdsa_sign,
+        },
         Case {
             name: "aes128-encrypt-block",
             secret: "key",

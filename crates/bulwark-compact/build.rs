@@ -1,0 +1,23 @@
+//! Chooses the GF(2^255 - 19) limb strategy for the target (see `src/curve25519/mod.rs`):
+//! radix 2^16 (`bulwark_fe16`) where the core has no 32x32 -> 64 bit multiply, radix 2^32
+//! elsewhere. `BULWARK_COMPACT_FE=16` or `=32` overrides the choice.
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(bulwark_fe16)");
+    println!("cargo::rerun-if-env-changed=BULWARK_COMPACT_FE");
+    let target = std::env::var("TARGET").unwrap_or_default();
+    let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let no_wide_mul = target.starts_with("thumbv6m")
+        || target.starts_with("thumbv8m.base")
+        || target.starts_with("avr")
+        || target.starts_with("msp430")
+        || (target.starts_with("riscv32") && !features.split(',').any(|f| f == "m"));
+    let fe16 = match std::env::var("BULWARK_COMPACT_FE").as_deref() {
+        Ok("16") => true,
+        Ok("32") => false,
+        _ => no_wide_mul,
+    };
+    if fe16 {
+        println!("cargo::rustc-cfg=bulwark_fe16");
+    }
+}

@@ -1,0 +1,229 @@
+//! Field and ladder unit tests, run for every limb strategy on the host.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+extern crate std;
+
+use super::{Fe16, Fe32, Field, x25519_with};
+use std::{vec, vec::Vec};
+
+/// A small deterministic generator (xorshift64*), for reproducible inputs.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn bytes(&mut self) -> [u8; 32] {
+        let mut b = [0u8; 32];
+        for c in b.chunks_mut(8) {
+            c.copy_from_slice(&self.next().to_le_bytes());
+        }
+        b
+    }
+}
+
+/// p = 2^255 - 19, little-endian.
+const P: [u8; 32] = {
+    let mut p = [0xffu8; 32];
+    p[0] = 0xed;
+    p[31] = 0x7f;
+    p
+};
+
+fn le(v: u64) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    b[..8].copy_from_slice(&v.to_le_bytes());
+    b
+}
+
+/// Edge inputs: 0, 1, p - 1, p, p + 1, 2^255 - 1, values with every digit at its maximum
+/// (the non-canonical encodings are read with bit 255 masked).
+fn edges() -> Vec<[u8; 32]> {
+    let mut v = vec![le(0), le(1), le(2), le(19), le(38), [0xff; 32]];
+    for d in [-1i32, 0, 1, 2, 18, 19] {
+        let mut x = P;
+        let lo = i32::from(x[0]) + d;
+        x[0] = lo as u8;
+        v.push(x);
+    }
+    v
+}
+
+/// An element whose digits are all at the top of the invariant (value 2^256 - 1, not canonical).
+fn max16() -> Fe16 {
+    Fe16([0xffff; 16])
+}
+
+fn check_field<F: Field + core::fmt::Debug>(extra: &[F]) {
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let mut elems: Vec<F> = edges().iter().map(F::from_bytes).collect();
+    elems.extend_from_slice(extra);
+    for _ in 0..200 {
+        elems.push(F::from_bytes(&rng.bytes()));
+    }
+    let one = F::ONE.to_bytes();
+    let a24 = F::from_bytes(&le(121_665));
+    for (i, a) in elems.iter().enumerate() {
+        let b = &elems[(i * 7 + 3) % elems.len()];
+        assert_eq!(a.square().to_bytes(), a.mul(a).to_bytes(), "square {i}");
+        assert_eq!(a.add(b).sub(b).to_bytes(), a.to_bytes(), "add/sub {i}");
+        assert_eq!(a.sub(b).add(b).to_bytes(), a.to_bytes(), "sub/add {i}");
+        assert_eq!(a.mul(b).to_bytes(), b.mul(a).to_bytes(), "commutes {i}");
+        assert_eq!(a.mul_a24().to_bytes(), a.mul(&a24).to_bytes(), "a24 {i}");
+        // (a + b)^2 = a^2 + 2ab + b^2
+        let lhs = a.add(b).square();
+        let ab = a.mul(b);
+        let rhs = a.square().add(&ab).add(&ab).add(&b.square());
+        assert_eq!(lhs.to_bytes(), rhs.to_bytes(), "binomial {i}");
+        let enc = a.to_bytes();
+        assert!(enc[31] < 0x80);
+        assert_eq!(F::from_bytes(&enc).to_bytes(), enc, "round trip {i}");
+        if enc != [0; 32] {
+            assert_eq!(a.mul(&a.invert()).to_bytes(), one, "inverse {i}");
+        } else {
+            assert_eq!(a.invert().to_bytes(), [0; 32]);
+        }
+    }
+    // Canonical reduction of p - 1, p, p + 1, 2^255 - 1.
+    let pm1 = {
+        let mut x = P;
+        x[0] -= 1;
+        x
+    };
+    assert_eq!(F::from_bytes(&pm1).to_bytes(), pm1);
+    assert_eq!(F::from_bytes(&P).to_bytes(), [0; 32]);
+    let mut pp1 = P;
+    pp1[0] += 1;
+    assert_eq!(F::from_bytes(&pp1).to_bytes(), le(1));
+    assert_eq!(F::from_bytes(&[0xff; 32]).to_bytes(), le(18));
+    // (p - 1)^2 = 1, (p - 1) + 1 = 0, 0 - 1 = p - 1.
+    let m1 = F::from_bytes(&pm1);
+    assert_eq!(m1.square().to_bytes(), one);
+    assert_eq!(m1.add(&F::ONE).to_bytes(), [0; 32]);
+    assert_eq!(F::ZERO.sub(&F::ONE).to_bytes(), pm1);
+}
+
+#[test]
+fn fe16_field_laws() {
+    let top = max16();
+    check_field::<Fe16>(&[top, top.add(&top), top.square()]);
+    // 2^256 - 1 = 2^255 - 1 + 2^255 = (18) + (19) = 37 mod p.
+    assert_eq!(top.to_bytes(), le(37));
+    assert_eq!(top.mul(&top).to_bytes(), le(37 * 37));
+    assert_eq!(top.sub(&top).to_bytes(), [0; 32]);
+    assert_eq!(Fe16::ZERO.sub(&top).add(&le_fe(37)).to_bytes(), [0; 32]);
+}
+
+fn le_fe(v: u64) -> Fe16 {
+    Fe16::from_bytes(&le(v))
+}
+
+#[test]
+fn fe16_rfc7748_function_vector() {
+    let k = hex32("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+    let u = hex32("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+    let out = hex32("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
+    assert_eq!(x25519_with::<Fe16>(&k, &u), out);
+}
+
+pub(crate) fn hex32(s: &str) -> [u8; 32] {
+    let mut b = [0u8; 32];
+    for (i, o) in b.iter_mut().enumerate() {
+        *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+    }
+    b
+}
+
+#[test]
+fn fe32_field_laws() {
+    let top = Fe32([u32::MAX; 8]);
+    check_field::<Fe32>(&[top, top.add(&top), top.square()]);
+    assert_eq!(top.to_bytes(), le(37));
+    assert_eq!(top.mul(&top).to_bytes(), le(37 * 37));
+    assert_eq!(top.square().to_bytes(), le(37 * 37));
+    assert_eq!(top.sub(&top).to_bytes(), [0; 32]);
+    assert_eq!(top.mul_a24().to_bytes(), le(37 * 121_665));
+}
+
+#[test]
+fn fe32_rfc7748_function_vector() {
+    let k = hex32("a546e36bf0527c9d3b16154b82465edd62144c0ac1fc5a18506a2244ba449ac4");
+    let u = hex32("e6db6867583030db3594c1a424b15f7c726624ec26b3353b10a903a6d0ab1c4c");
+    let out = hex32("c3da55379de9c6908e94ea4df28d084f32eccf03491c71f754b4075577a28552");
+    assert_eq!(x25519_with::<Fe32>(&k, &u), out);
+}
+
+/// Both strategies agree on every operation for unreduced inputs: digits/limbs anywhere in
+/// their range (values up to 2^256 - 1), the same value in both representations.
+#[test]
+fn fe16_and_fe32_agree_on_unreduced_inputs() {
+    let mut rng = Rng(0xfeed_f00d_1234_5678);
+    let to16 = |b: &[u8; 32]| {
+        let mut d = [0u16; 16];
+        for (i, x) in d.iter_mut().enumerate() {
+            *x = u16::from_le_bytes([b[2 * i], b[2 * i + 1]]);
+        }
+        Fe16(d)
+    };
+    let to32 = |b: &[u8; 32]| {
+        let mut l = [0u32; 8];
+        for (i, x) in l.iter_mut().enumerate() {
+            *x = u32::from_le_bytes([b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3]]);
+        }
+        Fe32(l)
+    };
+    let mut inputs = vec![[0xffu8; 32], [0u8; 32]];
+    for _ in 0..2000 {
+        let mut b = rng.bytes();
+        // Bias some toward all-ones digits, the carry worst case.
+        if rng.next().is_multiple_of(3) {
+            for x in b.iter_mut().skip((rng.next() % 32) as usize) {
+                *x = 0xff;
+            }
+        }
+        inputs.push(b);
+    }
+    for (i, x) in inputs.iter().enumerate() {
+        let y = &inputs[(i * 13 + 1) % inputs.len()];
+        let (a16, b16, a32, b32) = (to16(x), to16(y), to32(x), to32(y));
+        assert_eq!(a16.to_bytes(), a32.to_bytes(), "{i}");
+        assert_eq!(
+            a16.mul(&b16).to_bytes(),
+            a32.mul(&b32).to_bytes(),
+            "mul {i}"
+        );
+        assert_eq!(
+            a16.square().to_bytes(),
+            a32.square().to_bytes(),
+            "square {i}"
+        );
+        assert_eq!(
+            a16.add(&b16).to_bytes(),
+            a32.add(&b32).to_bytes(),
+            "add {i}"
+        );
+        assert_eq!(
+            a16.sub(&b16).to_bytes(),
+            a32.sub(&b32).to_bytes(),
+            "sub {i}"
+        );
+        assert_eq!(
+            a16.mul_a24().to_bytes(),
+            a32.mul_a24().to_bytes(),
+            "a24 {i}"
+        );
+        assert_eq!(
+            a32.square().to_bytes(),
+            a32.mul(&a32).to_bytes(),
+            "fe32 square {i}"
+        );
+        // Results keep the invariant: chained operations stay exact.
+        let c16 = a16.mul(&b16).add(&a16).sub(&b16).square().mul_a24();
+        let c32 = a32.mul(&b32).add(&a32).sub(&b32).square().mul_a24();
+        assert_eq!(c16.to_bytes(), c32.to_bytes(), "chain {i}");
+    }
+}

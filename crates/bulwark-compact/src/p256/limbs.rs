@@ -1,0 +1,138 @@
+//! 256-bit integers as eight little-endian 32-bit words: carries, constant-time selection and
+//! the 256x256 -> 512-bit product from 16x16 -> 32-bit partial products (the only multiply a
+//! Cortex-M0 has that gives a whole product) or from 32x32 -> 64-bit products where the core
+//! has them (the build script's `bulwark_fe16` choice), unrolled in `mul_gen.rs`.
+
+/// Repeats `$body` with `$i` bound to the constants 0 to 7: straight-line code at every
+/// optimization level (a size-optimized build keeps loops, and their indexing, otherwise).
+macro_rules! unroll8 {
+    ($i:ident => $body:block) => {{
+        {
+            const $i: usize = 0;
+            $body
+        }
+        {
+            const $i: usize = 1;
+            $body
+        }
+        {
+            const $i: usize = 2;
+            $body
+        }
+        {
+            const $i: usize = 3;
+            $body
+        }
+        {
+            const $i: usize = 4;
+            $body
+        }
+        {
+            const $i: usize = 5;
+            $body
+        }
+        {
+            const $i: usize = 6;
+            $body
+        }
+        {
+            const $i: usize = 7;
+            $body
+        }
+    }};
+}
+pub(crate) use unroll8;
+
+/// A 256-bit integer, least significant word first.
+pub type U256 = [u32; 8];
+
+/// `a + b`, and the carry out (0 or 1).
+#[inline(always)]
+pub fn add(a: &U256, b: &U256) -> (U256, u32) {
+    let mut r = [0u32; 8];
+    let mut carry = 0u64;
+    unroll8!(I => {
+        carry += u64::from(a[I]) + u64::from(b[I]);
+        r[I] = carry as u32;
+        carry >>= 32;
+    });
+    (r, carry as u32)
+}
+
+/// `a - b`, and the borrow out (0 or 1).
+#[inline(always)]
+pub fn sub(a: &U256, b: &U256) -> (U256, u32) {
+    let mut r = [0u32; 8];
+    let mut borrow = 0i64;
+    unroll8!(I => {
+        borrow += i64::from(a[I]) - i64::from(b[I]);
+        r[I] = borrow as u32;
+        borrow >>= 32;
+    });
+    (r, (borrow as u32) & 1)
+}
+
+/// `a` if `mask` is all ones, `b` if it is zero. The mask goes through
+/// [`core::hint::black_box`], so the optimizer cannot see that it is all-or-nothing and turn
+/// the masking into a branch (Thumb-1 has no conditional move).
+#[inline(always)]
+pub fn select(mask: u32, a: &U256, b: &U256) -> U256 {
+    let mask = core::hint::black_box(mask);
+    let mut r = [0u32; 8];
+    unroll8!(I => {
+        r[I] = b[I] ^ (mask & (a[I] ^ b[I]));
+    });
+    r
+}
+
+/// All ones if `a` is zero, else zero (constant time).
+#[inline(always)]
+pub fn is_zero_mask(a: &U256) -> u32 {
+    let mut acc = 0u32;
+    unroll8!(I => {
+        acc |= a[I];
+    });
+    // (acc | -acc) has its top bit set iff acc != 0.
+    ((acc | acc.wrapping_neg()) >> 31).wrapping_sub(1)
+}
+
+/// All ones if `a < b`, else zero (constant time).
+#[inline(always)]
+pub fn lt_mask(a: &U256, b: &U256) -> u32 {
+    let (_, borrow) = sub(a, b);
+    0u32.wrapping_sub(borrow)
+}
+
+/// A 32-byte big-endian encoding as a 256-bit integer.
+pub fn from_be_bytes(bytes: &[u8; 32]) -> U256 {
+    let mut r = [0u32; 8];
+    for (i, w) in r.iter_mut().enumerate() {
+        let o = 28 - 4 * i;
+        *w = u32::from_be_bytes([bytes[o], bytes[o + 1], bytes[o + 2], bytes[o + 3]]);
+    }
+    r
+}
+
+/// The 32-byte big-endian encoding of `a`.
+pub fn to_be_bytes(a: &U256) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    for (i, w) in a.iter().enumerate() {
+        let o = 28 - 4 * i;
+        out[o..o + 4].copy_from_slice(&w.to_be_bytes());
+    }
+    out
+}
+
+/// The 512-bit product `a * b` (16-bit digits: no 32x32 -> 64-bit multiply on this target).
+#[cfg(bulwark_fe16)]
+pub use super::mul_gen::mul_wide16 as mul_wide;
+/// The 512-bit product `a * b` (32-bit words: this target multiplies 32x32 -> 64 bits).
+#[cfg(not(bulwark_fe16))]
+pub use super::mul_gen::mul_wide32 as mul_wide;
+/// The 512-bit square (16-bit digits).
+#[cfg(bulwark_fe16)]
+pub use super::mul_gen::sqr_wide16 as sqr_wide;
+/// The 512-bit square (32-bit words).
+#[cfg(not(bulwark_fe16))]
+pub use super::mul_gen::sqr_wide32 as sqr_wide;
+pub use super::mul_gen::{mul_wide16, mul_wide32, sqr_wide16, sqr_wide32};

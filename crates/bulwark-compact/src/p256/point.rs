@@ -1,0 +1,455 @@
+//! P-256 points: affine (validated public keys) and Jacobian (`x = X/Z^2`, `y = Y/Z^3`;
+//! `Z = 0` is the point at infinity), with `a = -3` doubling, a constant-time fixed-window
+//! scalar multiplication for secret scalars, and a variable-time double-scalar multiplication
+//! (Straus over width-5 NAFs) for signature verification.
+
+use super::field::{Fe, P};
+pub use super::g_table::G_ODD_MULTIPLES;
+use super::limbs::{self, U256};
+use super::scalar::Scalar;
+use zeroize::Zeroize;
+
+/// The curve coefficient b.
+pub const B: Fe = Fe([
+    0x27d2_604b,
+    0x3bce_3c3e,
+    0xcc53_b0f6,
+    0x651d_06b0,
+    0x7698_86bc,
+    0xb3eb_bd55,
+    0xaa3a_93e7,
+    0x5ac6_35d8,
+]);
+
+/// The base point G.
+pub const G: Affine = Affine {
+    x: Fe([
+        0xd898_c296,
+        0xf4a1_3945,
+        0x2deb_33a0,
+        0x7703_7d81,
+        0x63a4_40f2,
+        0xf8bc_e6e5,
+        0xe12c_4247,
+        0x6b17_d1f2,
+    ]),
+    y: Fe([
+        0x37bf_51f5,
+        0xcbb6_4068,
+        0x6b31_5ece,
+        0x2bce_3357,
+        0x7c0f_9e16,
+        0x8ee7_eb4a,
+        0xfe1a_7f9b,
+        0x4fe3_42e2,
+    ]),
+};
+
+/// An affine point on the curve (never the point at infinity).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Affine {
+    /// x-coordinate.
+    pub x: Fe,
+    /// y-coordinate.
+    pub y: Fe,
+}
+
+/// A point in Jacobian coordinates.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Jacobian {
+    /// X.
+    pub x: Fe,
+    /// Y.
+    pub y: Fe,
+    /// Z (zero for the point at infinity).
+    pub z: Fe,
+}
+
+impl Zeroize for Jacobian {
+    fn zeroize(&mut self) {
+        self.x.0.zeroize();
+        self.y.0.zeroize();
+        self.z.0.zeroize();
+    }
+}
+
+/// `x^3 - 3x + b`.
+fn rhs(x: &Fe) -> Fe {
+    let x3 = x.square().mul(x);
+    let three_x = x.double().add(x);
+    x3.sub(&three_x).add(&B)
+}
+
+impl Affine {
+    /// Validates coordinates given as big-endian bytes: each below p, and `y^2 = x^3 - 3x + b`.
+    pub fn from_coordinates(x: &[u8; 32], y: &[u8; 32]) -> Option<Affine> {
+        let x = Fe::from_bytes(x)?;
+        let y = Fe::from_bytes(y)?;
+        (y.square() == rhs(&x)).then_some(Affine { x, y })
+    }
+
+    /// Decompresses `x` (big-endian, below p) with the parity of `y`; `None` if `x^3 - 3x + b`
+    /// is not a square.
+    pub fn decompress(x: &[u8; 32], y_odd: bool) -> Option<Affine> {
+        let x = Fe::from_bytes(x)?;
+        let y = rhs(&x).sqrt()?;
+        let y = if y.is_odd() == y_odd { y } else { y.neg() };
+        // y = 0 has no other root: refuse the odd request (no such point on P-256 anyway).
+        (y.is_odd() == y_odd).then_some(Affine { x, y })
+    }
+
+    /// As a Jacobian point (`Z = 1`).
+    pub fn to_jacobian(&self) -> Jacobian {
+        Jacobian {
+            x: self.x,
+            y: self.y,
+            z: Fe::ONE,
+        }
+    }
+}
+
+impl Jacobian {
+    /// The point at infinity.
+    pub const IDENTITY: Jacobian = Jacobian {
+        x: Fe::ONE,
+        y: Fe::ONE,
+        z: Fe::ZERO,
+    };
+
+    /// `2 * self` (3M + 5S, dbl-2001-b for a = -3); the identity doubles to itself.
+    pub fn double(&self) -> Jacobian {
+        let delta = self.z.square();
+        let gamma = self.y.square();
+        let beta = self.x.mul(&gamma);
+        let t = self.x.sub(&delta).mul(&self.x.add(&delta));
+        let alpha = t.double().add(&t);
+        let beta4 = beta.double().double();
+        let x3 = alpha.square().sub(&beta4.double());
+        let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
+        let gamma2 = gamma.square();
+        let gamma8 = gamma2.double().double().double();
+        let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma8);
+        Jacobian {
+            x: x3,
+            y: y3,
+            z: z3,
+        }
+    }
+
+    /// `self + q` for distinct points, neither the identity (12M + 4S). Returns the formula's
+    /// result and `H = U2 - U1`, `R = S2 - S1`, which are both zero when `self == q` (the
+    /// formula then gives the identity instead of the double) and `H` alone is zero when
+    /// `self == -q`.
+    fn add_raw(&self, q: &Jacobian) -> (Jacobian, Fe, Fe) {
+        let z1z1 = self.z.square();
+        let z2z2 = q.z.square();
+        let u1 = self.x.mul(&z2z2);
+        let u2 = q.x.mul(&z1z1);
+        let s1 = self.y.mul(&q.z).mul(&z2z2);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&u1);
+        let r = s2.sub(&s1);
+        let hh = h.square();
+        let hhh = hh.mul(&h);
+        let v = u1.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&s1.mul(&hhh));
+        let z3 = self.z.mul(&q.z).mul(&h);
+        (
+            Jacobian {
+                x: x3,
+                y: y3,
+                z: z3,
+            },
+            h,
+            r,
+        )
+    }
+
+    /// `self + q` for any public points (variable time: handles the identity and doubling by
+    /// branches).
+    pub fn add_vartime(&self, q: &Jacobian) -> Jacobian {
+        if self.z.is_zero_vartime() {
+            return *q;
+        }
+        if q.z.is_zero_vartime() {
+            return *self;
+        }
+        let (sum, h, r) = self.add_raw(q);
+        if h.is_zero_vartime() {
+            return if r.is_zero_vartime() {
+                self.double()
+            } else {
+                Jacobian::IDENTITY
+            };
+        }
+        sum
+    }
+
+    /// `self + q` for an affine `q`, `self` not the identity and `self != +-q` (8M + 3S).
+    /// Returns the result and `H`, `R` as [`Jacobian::add_raw`] does.
+    fn add_mixed_raw(&self, q: &Affine) -> (Jacobian, Fe, Fe) {
+        let z1z1 = self.z.square();
+        let u2 = q.x.mul(&z1z1);
+        let s2 = q.y.mul(&self.z).mul(&z1z1);
+        let h = u2.sub(&self.x);
+        let r = s2.sub(&self.y);
+        let hh = h.square();
+        let hhh = hh.mul(&h);
+        let v = self.x.mul(&hh);
+        let x3 = r.square().sub(&hhh).sub(&v.double());
+        let y3 = r.mul(&v.sub(&x3)).sub(&self.y.mul(&hhh));
+        let z3 = self.z.mul(&h);
+        (
+            Jacobian {
+                x: x3,
+                y: y3,
+                z: z3,
+            },
+            h,
+            r,
+        )
+    }
+
+    /// `self + q` for public points, `q` affine (variable time).
+    pub fn add_mixed_vartime(&self, q: &Affine) -> Jacobian {
+        if self.z.is_zero_vartime() {
+            return q.to_jacobian();
+        }
+        let (sum, h, r) = self.add_mixed_raw(q);
+        if h.is_zero_vartime() {
+            return if r.is_zero_vartime() {
+                self.double()
+            } else {
+                Jacobian::IDENTITY
+            };
+        }
+        sum
+    }
+
+    /// `-self`.
+    pub fn neg(&self) -> Jacobian {
+        Jacobian {
+            x: self.x,
+            y: self.y.neg(),
+            z: self.z,
+        }
+    }
+
+    /// `a` if `mask` is all ones, `b` if zero.
+    fn select(mask: u32, a: &Jacobian, b: &Jacobian) -> Jacobian {
+        Jacobian {
+            x: Fe::select(mask, &a.x, &b.x),
+            y: Fe::select(mask, &a.y, &b.y),
+            z: Fe::select(mask, &a.z, &b.z),
+        }
+    }
+
+    /// The affine point, or `None` for the identity. Constant time (Fermat inversion) apart
+    /// from the identity check.
+    pub fn to_affine(&self) -> Option<Affine> {
+        if self.z.is_zero_mask() != 0 {
+            return None;
+        }
+        let zi = self.z.invert();
+        let zi2 = zi.square();
+        Some(Affine {
+            x: self.x.mul(&zi2),
+            y: self.y.mul(&zi2.mul(&zi)),
+        })
+    }
+
+    /// The affine point in constant time, with no identity check: for a result known not to
+    /// be the identity (a multiple `k P` with `1 <= k < n` of a valid point); the identity
+    /// would give `(0, 0)`.
+    pub fn to_affine_unchecked(&self) -> Affine {
+        let zi = self.z.invert();
+        let zi2 = zi.square();
+        Affine {
+            x: self.x.mul(&zi2),
+            y: self.y.mul(&zi2.mul(&zi)),
+        }
+    }
+
+    /// Whether the affine x-coordinate, reduced mod n, equals `r` (ECDSA's final check),
+    /// without an inversion: `X = r * Z^2` or, when `r + n < p`, `X = (r + n) * Z^2`.
+    pub fn x_mod_n_equals_vartime(&self, r: &Scalar) -> bool {
+        if self.z.is_zero_vartime() {
+            return false;
+        }
+        let z2 = self.z.square();
+        // r < n < p, so r is a field element as it is.
+        if Fe(r.0).mul(&z2) == self.x {
+            return true;
+        }
+        let (r_plus_n, carry) = limbs::add(&r.0, &super::scalar::N);
+        if carry == 0 && limbs::lt_mask(&r_plus_n, &P) != 0 {
+            return Fe(r_plus_n).mul(&z2) == self.x;
+        }
+        false
+    }
+}
+
+/// The 4-bit window `i` (0 = least significant) of `k`.
+fn window(k: &U256, i: usize) -> u32 {
+    (k[i / 8] >> (4 * (i % 8))) & 0xf
+}
+
+/// Affine forms of public points, none the identity, with one inversion (Montgomery's trick;
+/// the inversion is variable time: the points are public).
+fn to_affine_batch_vartime<const K: usize>(points: &[Jacobian; K]) -> [Affine; K] {
+    let mut out = [G; K];
+    // prefix[i] = Z_0 * .. * Z_i
+    let mut prefix = [Fe::ONE; K];
+    let mut acc = Fe::ONE;
+    for (p, pt) in prefix.iter_mut().zip(points) {
+        acc = acc.mul(&pt.z);
+        *p = acc;
+    }
+    let mut inv = super::scalar::invert_vartime(&acc.0, &P).map_or(Fe::ZERO, Fe);
+    for i in (0..K).rev() {
+        let zi = if i == 0 { inv } else { inv.mul(&prefix[i - 1]) };
+        inv = inv.mul(&points[i].z);
+        let zi2 = zi.square();
+        out[i] = Affine {
+            x: points[i].x.mul(&zi2),
+            y: points[i].y.mul(&zi2.mul(&zi)),
+        };
+    }
+    out
+}
+
+/// The multiples `1*P .. 15*P` (entry `i` is `(i + 1) * P`), affine. Distinct points with no
+/// identity among them, so the plain addition formula is exact.
+fn multiples(p: &Affine) -> [Affine; 15] {
+    let mut t = [Jacobian::IDENTITY; 15];
+    t[0] = p.to_jacobian();
+    t[1] = t[0].double();
+    for i in 2..15 {
+        t[i] = t[i - 1].add_mixed_raw(p).0;
+    }
+    to_affine_batch_vartime(&t)
+}
+
+/// `k * P` for a secret scalar `1 <= k < n` and a valid public point `P`, in constant time in
+/// `k`: 64 windows of 4 bits from the top, each 4 doublings and one mixed addition of a table
+/// entry selected by scanning the whole table with masks. The table of `1P .. 15P` depends
+/// on `P` only (it is built with a variable-time inversion: `P` is public).
+///
+/// Exceptional cases cannot occur: before an addition the accumulator is `16 k' P` with
+/// `16 k' + d <= k < n` for the prefix `k'` of `k` and the digit `d`, so it is neither `d P` nor
+/// `-d P` unless it is the identity (`k' = 0`), which, like `d = 0`, is handled by selection.
+pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
+    let table = multiples(p);
+    let mut acc = Jacobian::IDENTITY;
+    for i in (0..64).rev() {
+        for _ in 0..4 {
+            acc = acc.double();
+        }
+        let d = window(&k.0, i);
+        let mut entry = Affine {
+            x: Fe::ZERO,
+            y: Fe::ZERO,
+        };
+        for (j, t) in table.iter().enumerate() {
+            // All ones iff d == j + 1.
+            let diff = d ^ (j as u32 + 1);
+            let mask = ((diff | diff.wrapping_neg()) >> 31).wrapping_sub(1);
+            entry.x = Fe::select(mask, &t.x, &entry.x);
+            entry.y = Fe::select(mask, &t.y, &entry.y);
+        }
+        let (sum, _, _) = acc.add_mixed_raw(&entry);
+        let acc_is_identity = acc.z.is_zero_mask();
+        let d_is_zero = ((d | d.wrapping_neg()) >> 31).wrapping_sub(1);
+        let next = Jacobian::select(d_is_zero, &acc, &sum);
+        acc = Jacobian::select(acc_is_identity & !d_is_zero, &entry.to_jacobian(), &next);
+        entry.x.0.zeroize();
+        entry.y.0.zeroize();
+    }
+    acc
+}
+
+/// The width-`W` non-adjacent form of `k`: odd digits below `2^(W-1)` in absolute value, any
+/// two non-zero digits at least `W` positions apart, `k = sum d_i 2^i` (257 digits cover a
+/// 256-bit `k`). Variable time: for public scalars only.
+fn wnaf<const W: u32>(k: &Scalar) -> [i8; 257] {
+    let mut digits = [0i8; 257];
+    // Nine words: subtracting a negative digit can carry past bit 255.
+    let mut v = [0u32; 9];
+    v[..8].copy_from_slice(&k.0);
+    let mut i = 0;
+    while v != [0; 9] && i < 257 {
+        if v[0] & 1 == 1 {
+            let mut d = (v[0] & ((1 << W) - 1)) as i32;
+            if d > 1 << (W - 1) {
+                d -= 1 << W;
+            }
+            digits[i] = d as i8;
+            // v -= d
+            let mut acc = i64::from(v[0]) - i64::from(d);
+            v[0] = acc as u32;
+            acc >>= 32;
+            for w in v.iter_mut().skip(1) {
+                if acc == 0 {
+                    break;
+                }
+                acc += i64::from(*w);
+                *w = acc as u32;
+                acc >>= 32;
+            }
+        }
+        for j in 0..8 {
+            v[j] = (v[j] >> 1) | (v[j + 1] << 31);
+        }
+        v[8] >>= 1;
+        i += 1;
+    }
+    digits
+}
+
+/// The odd multiples `P, 3P, .., 15P`, affine.
+fn odd_multiples(p: &Affine) -> [Affine; 8] {
+    let mut t = [p.to_jacobian(); 8];
+    let p2 = t[0].double();
+    for i in 1..8 {
+        t[i] = t[i - 1].add_vartime(&p2);
+    }
+    to_affine_batch_vartime(&t)
+}
+
+/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
+fn add_digit(acc: &Jacobian, table: &[Affine], d: i8) -> Jacobian {
+    let entry = &table[usize::from(d.unsigned_abs() / 2)];
+    if d > 0 {
+        acc.add_mixed_vartime(entry)
+    } else {
+        acc.add_mixed_vartime(&Affine {
+            x: entry.x,
+            y: entry.y.neg(),
+        })
+    }
+}
+
+/// `a * G + b * Q` for public scalars and a public point (variable time): Straus's
+/// interleaving over a width-6 NAF of `a` (a constant table of 16 odd multiples of G) and a
+/// width-5 NAF of `b` (8 odd multiples of Q, computed here): about 256 doublings and 80
+/// additions.
+pub fn double_mul_vartime(a: &Scalar, b: &Scalar, q: &Affine) -> Jacobian {
+    let tg = &super::g_table::G_ODD_MULTIPLES;
+    let tq = odd_multiples(q);
+    let na = wnaf::<6>(a);
+    let nb = wnaf::<5>(b);
+    let mut acc = Jacobian::IDENTITY;
+    for i in (0..257).rev() {
+        if !acc.z.is_zero_vartime() {
+            acc = acc.double();
+        }
+        if na[i] != 0 {
+            acc = add_digit(&acc, tg, na[i]);
+        }
+        if nb[i] != 0 {
+            acc = add_digit(&acc, &tq, nb[i]);
+        }
+    }
+    acc
+}
