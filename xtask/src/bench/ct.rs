@@ -1,0 +1,326 @@
+//! The constant-time check on the target binary: `cargo xtask ct-target` (a CI step after the
+//! bench-target check).
+//!
+//! Builds the hashing plugin (`benches/embedded/arm/qemu-plugin/ct_trace.c`) and the `ct`
+//! firmware (`benches/embedded/arm/src/ct.rs`, thumbv6m), runs it once in QEMU (`microbit`, a
+//! Cortex-M0), and for every operation on secrets compares its runs' hashes: the executed
+//! instruction addresses and the data addresses (with load/store and size) between the
+//! markers. Each operation runs on several secrets, all copied into one static buffer; the
+//! hashes must be identical across them. Two self-test operations leak on purpose (a branch
+//! on a secret bit, a table read at a secret index) and must give different hashes, so the
+//! check cannot pass silently. For an operation that differs, a second QEMU run locates the
+//! first difference between two of its runs and names the function and source line
+//! (`addr2line`).
+//!
+//! Prints one line per operation: `ct OP: N secrets, identical` or `ct OP: N secrets, DIFFERS
+//! (...)`.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+use super::arm::{self, M0};
+use super::{compile_c, embedded_dir, run_timed, symbol};
+use crate::{Step, ensure_targets};
+
+/// Seconds one QEMU run may take (the whole check takes a few seconds).
+const QEMU_TIMEOUT_S: &str = "300";
+/// The operations that leak on purpose: each must differ.
+const SELF_TESTS: &[&str] = &["selftest-secret-branch", "selftest-secret-index"];
+
+fn target_dir() -> PathBuf {
+    embedded_dir().join("arm").join("target")
+}
+
+fn plugin_path() -> PathBuf {
+    target_dir().join("ct_trace.so")
+}
+
+fn elf() -> PathBuf {
+    arm::elf(M0.0, "ct")
+}
+
+/// `cc -O2 -shared -fPIC` the hashing plugin.
+fn build_plugin() -> Result<(), String> {
+    let src = embedded_dir()
+        .join("arm")
+        .join("qemu-plugin")
+        .join("ct_trace.c");
+    compile_c(&src, &plugin_path(), &["-shared", "-fPIC"], &[])
+}
+
+/// One run of an operation between the markers, as the plugin recorded it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Region {
+    insns: u64,
+    accesses: u64,
+    pc_hash: String,
+    data_hash: String,
+}
+
+/// One operation: its name, whether the firmware's own checks passed, and its runs.
+#[derive(Debug)]
+struct Op {
+    name: String,
+    checked: bool,
+    first: usize,
+    runs: Vec<Region>,
+}
+
+impl Op {
+    /// The index (within the op) of the first run whose hashes differ from the first run's.
+    fn first_difference(&self) -> Option<usize> {
+        let base = self.runs.first()?;
+        self.runs.iter().position(|r| r != base)
+    }
+
+    /// What differs: the instruction trace, the data trace, or both, with the counts' spread.
+    fn describe_difference(&self) -> String {
+        let (mut pcs, mut data) = (false, false);
+        let base = &self.runs[0];
+        for r in &self.runs[1..] {
+            pcs |= r.pc_hash != base.pc_hash;
+            data |= r.data_hash != base.data_hash;
+        }
+        let spread = |f: fn(&Region) -> u64| {
+            let (lo, hi) = self
+                .runs
+                .iter()
+                .map(f)
+                .fold((u64::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
+            if lo == hi {
+                lo.to_string()
+            } else {
+                format!("{lo}..{hi}")
+            }
+        };
+        let what = match (pcs, data) {
+            (true, true) => "instruction and data addresses",
+            (true, false) => "instruction addresses",
+            _ => "data addresses",
+        };
+        format!(
+            "{what} differ; {} instructions, {} accesses",
+            spread(|r| r.insns),
+            spread(|r| r.accesses)
+        )
+    }
+}
+
+/// Runs the `ct` firmware under the plugin (with `diff=A:B` if given); returns the firmware's
+/// output and the plugin's.
+fn run_qemu(diff: Option<(usize, usize)>) -> Result<(String, String), String> {
+    let elf = elf();
+    let start = symbol("nm", &elf, "bench_start")? & !1;
+    let end = symbol("nm", &elf, "bench_end")? & !1;
+    let out = target_dir().join(if diff.is_some() {
+        "ct-diff.txt"
+    } else {
+        "ct-hashes.txt"
+    });
+    let mut plugin = format!(
+        "{},start={start:#x},end={end:#x},out={}",
+        plugin_path().display(),
+        out.display()
+    );
+    if let Some((a, b)) = diff {
+        plugin.push_str(&format!(",diff={a}:{b}"));
+    }
+    let args: Vec<String> = [
+        QEMU_TIMEOUT_S,
+        "qemu-system-arm",
+        "-machine",
+        M0.1,
+        "-nographic",
+        "-semihosting-config",
+        "enable=on,target=native",
+        "-plugin",
+        &plugin,
+        "-kernel",
+        &elf.display().to_string(),
+    ]
+    .iter()
+    .map(|&s| s.to_owned())
+    .collect();
+    let (status, stdout, shown) = run_timed(&args)?;
+    let records = fs::read_to_string(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    if !status.success() && diff.is_none() {
+        print!("{stdout}");
+        return Err(format!(
+            "`{shown}` exited with {status}: a run's result was wrong, the firmware faulted or \
+             timed out"
+        ));
+    }
+    Ok((stdout, records))
+}
+
+/// Pairs the firmware's `ct NAME RUNS ok|FAIL` lines with the plugin's `region` records.
+fn parse(stdout: &str, records: &str) -> Result<Vec<Op>, String> {
+    let regions: Vec<Region> = records
+        .lines()
+        .filter_map(|l| {
+            let mut p = l.strip_prefix("region ")?.split_whitespace();
+            let _index = p.next()?;
+            Some(Region {
+                insns: p.next()?.parse().ok()?,
+                accesses: p.next()?.parse().ok()?,
+                pc_hash: p.next()?.to_owned(),
+                data_hash: p.next()?.to_owned(),
+            })
+        })
+        .collect();
+    let mut ops = Vec::new();
+    let mut next = 0;
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("ct ") else {
+            continue;
+        };
+        let parts: Vec<&str> = rest.split_whitespace().collect();
+        let [name, runs, verdict] = parts.as_slice() else {
+            return Err(format!("unexpected firmware line `{line}`"));
+        };
+        let runs: usize = runs
+            .parse()
+            .map_err(|_| format!("bad run count in `{line}`"))?;
+        let slice = regions
+            .get(next..next + runs)
+            .ok_or_else(|| format!("{name}: the plugin recorded too few regions"))?;
+        ops.push(Op {
+            name: (*name).to_owned(),
+            checked: *verdict == "ok",
+            first: next,
+            runs: slice.to_vec(),
+        });
+        next += runs;
+    }
+    if next != regions.len() {
+        return Err(format!(
+            "the firmware reported {next} runs but the plugin recorded {} regions",
+            regions.len()
+        ));
+    }
+    if ops.is_empty() {
+        return Err("the firmware reported no operation".into());
+    }
+    Ok(ops)
+}
+
+/// `function at file:line` for a code address (`addr2line`; inlined frames joined by `<-`).
+fn locate(pc: u64) -> String {
+    let output = Command::new("addr2line")
+        .args(["-f", "-C", "-i", "-e"])
+        .arg(elf())
+        .arg(format!("{pc:#x}"))
+        .output();
+    let Ok(output) = output else {
+        return format!("{pc:#x}");
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let frames: Vec<String> = lines
+        .chunks(2)
+        .map(|f| match f {
+            [func, place] => {
+                let place = place.rsplit('/').next().unwrap_or(place);
+                format!("{func} ({place})")
+            }
+            _ => f.join(" "),
+        })
+        .collect();
+    format!("{pc:#x} in {}", frames.join(" <- "))
+}
+
+/// Locates the first difference between the first run of `op` and its first differing run.
+fn where_it_differs(op: &Op) -> Result<String, String> {
+    let Some(k) = op.first_difference() else {
+        return Ok(String::new());
+    };
+    let (a, b) = (op.first, op.first + k);
+    let (_, records) = run_qemu(Some((a, b)))?;
+    let line = records
+        .lines()
+        .find(|l| l.starts_with("diff "))
+        .ok_or("the plugin located no difference")?;
+    // "diff A B at EVENT: pc 0xPC (previous pc 0xPREV): ..."
+    let pc = line
+        .split("pc 0x")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|h| u64::from_str_radix(h, 16).ok());
+    let detail = line.split_once(": ").map_or(line, |(_, rest)| rest);
+    Ok(match pc {
+        Some(pc) => format!("runs 0 and {k} first part at {}; {detail}", locate(pc)),
+        None => format!("runs 0 and {k}: {detail}"),
+    })
+}
+
+/// Runs the check: one QEMU run, the verdicts, and a second run per differing operation.
+fn check() -> Result<(), String> {
+    let (stdout, records) = run_qemu(None)?;
+    let ops = parse(&stdout, &records)?;
+    let mut failures = Vec::new();
+    for op in &ops {
+        let n = op.runs.len();
+        let selftest = SELF_TESTS.contains(&op.name.as_str());
+        if !op.checked {
+            failures.push(format!("{}: a run's result was wrong", op.name));
+        }
+        if n < 8 {
+            failures.push(format!("{}: only {n} secrets", op.name));
+        }
+        match (op.first_difference(), selftest) {
+            (None, false) => println!("ct {}: {n} secrets, identical", op.name),
+            (None, true) => {
+                println!(
+                    "ct {}: {n} secrets, identical (a deliberate leak!)",
+                    op.name
+                );
+                failures.push(format!(
+                    "{}: the deliberate leak was not detected: the check is broken",
+                    op.name
+                ));
+            }
+            (Some(_), true) => println!(
+                "ct {}: {n} secrets, DIFFERS as it must ({})",
+                op.name,
+                op.describe_difference()
+            ),
+            (Some(_), false) => {
+                let place = where_it_differs(op).unwrap_or_else(|e| format!("not located: {e}"));
+                println!(
+                    "ct {}: {n} secrets, DIFFERS ({}); {place}",
+                    op.name,
+                    op.describe_difference()
+                );
+                failures.push(format!("{}: not constant time", op.name));
+            }
+        }
+    }
+    for name in SELF_TESTS {
+        if !ops.iter().any(|op| op.name == *name) {
+            failures.push(format!("self-test {name} missing"));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("; "))
+    }
+}
+
+/// The steps of `cargo xtask ct-target` (and of CI, after the bench-target check).
+pub fn steps() -> Vec<Step> {
+    vec![
+        Step::new("ct-target toolchain", || {
+            ensure_targets(&[M0.0])?;
+            crate::firmware::install_qemu()
+        })
+        .hint("needs qemu-system-arm (apt-get install qemu-system-arm) and a C compiler"),
+        Step::new("ct-target plugin", build_plugin),
+        Step::new("ct-target build", || arm::build(M0.0)),
+        Step::new("ct-target check", check).hint(
+            "an operation's runs on different secrets executed different instructions or touched \
+             different addresses: the line names the operation and where the runs first part",
+        ),
+    ]
+}
