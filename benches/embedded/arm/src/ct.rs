@@ -140,9 +140,8 @@ fn fresh(prng: &mut Prng, len: usize) {
 }
 
 // The public inputs.
-const X25519_PEER: [u8; 32] = bulwark_bench_ops::h(
-    "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f",
-);
+const X25519_PEER: [u8; 32] =
+    bulwark_bench_ops::h("de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f");
 const P256_PEER: [u8; 65] = bulwark_bench_ops::h(concat!(
     "04",
     "700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287",
@@ -190,7 +189,10 @@ pub fn selftests(fails: &mut u32) {
     };
     // Both leaks need runs that disagree: secrets with both low bits and distinct bytes.
     for (name, op) in [
-        ("selftest-secret-branch", &mut branch as &mut dyn FnMut() -> Option<Digest>),
+        (
+            "selftest-secret-branch",
+            &mut branch as &mut dyn FnMut() -> Option<Digest>,
+        ),
         ("selftest-secret-index", &mut index),
     ] {
         if !measure(name, 0x5eed_0001, Expect::Ok, &mut |p| fresh(p, 1), op) {
@@ -204,104 +206,116 @@ pub fn compact(fails: &mut u32) {
     let Ok(x_peer) = KeyAgreement::<X25519>::import_public(&mut Compact, &X25519_PEER) else {
         return tally(fails, false);
     };
-    tally(fails, measure(
-        "x25519-compact",
-        1,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut c = Compact;
-            let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
-            let secret = KeyAgreement::<X25519>::import_static(&mut c, secret).ok()?;
-            let shared = KeyAgreement::<X25519>::agree_static(&mut c, &secret, &x_peer).ok()?;
-            Some(*expose_shared_secret(&shared))
-        },
-    ));
+    tally(
+        fails,
+        measure(
+            "x25519-compact",
+            1,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut c = Compact;
+                let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let secret = KeyAgreement::<X25519>::import_static(&mut c, secret).ok()?;
+                let shared = KeyAgreement::<X25519>::agree_static(&mut c, &secret, &x_peer).ok()?;
+                Some(*expose_shared_secret(&shared))
+            },
+        ),
+    );
     let Ok(p_peer) = KeyAgreement::<P256>::import_public(&mut Compact, &P256_PEER) else {
         return tally(fails, false);
     };
-    tally(fails, measure(
-        "p256-ecdh-static-compact",
-        2,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut c = Compact;
-            let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
-            let secret = KeyAgreement::<P256>::import_static(&mut c, secret).ok()?;
-            let shared = KeyAgreement::<P256>::agree_static(&mut c, &secret, &p_peer).ok()?;
-            Some(*expose_shared_secret(&shared))
-        },
-    ));
-    tally(fails, measure(
-        "p256-ecdh-ephemeral-compact",
-        3,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut c = Compact;
-            let secret = KeyAgreement::<P256>::generate_ephemeral(&mut c, &mut SlotRng).ok()?;
-            let public = KeyAgreement::<P256>::ephemeral_public(&mut c, &secret).ok()?;
-            let shared = KeyAgreement::<P256>::agree(&mut c, secret, &p_peer).ok()?;
-            let public = KeyAgreement::<P256>::export_public(&mut c, &public);
-            let mut d = *expose_shared_secret(&shared);
-            for (x, y) in d.iter_mut().zip(fold(public.as_ref()).iter()) {
-                *x ^= y;
-            }
-            Some(d)
-        },
-    ));
-    tally(fails, measure(
-        "ed25519-sign-compact",
-        4,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut c = Compact;
-            let seed = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
-            let key = Sign::<Ed25519>::import_signing_key(&mut c, seed).ok()?;
-            let sig = Sign::<Ed25519>::sign(&mut c, &key, MSG).ok()?;
-            Some(fold(sig.as_ref()))
-        },
-    ));
-    tally(fails, measure(
-        "ecdsa-p256-sign-compact",
-        5,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut c = Compact;
-            let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
-            let key = Sign::<EcdsaP256>::import_signing_key(&mut c, secret).ok()?;
-            let sig = Sign::<EcdsaP256>::sign(&mut c, &key, MSG).ok()?;
-            Some(fold(sig.as_ref()))
-        },
-    ));
+    tally(
+        fails,
+        measure(
+            "p256-ecdh-static-compact",
+            2,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut c = Compact;
+                let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let secret = KeyAgreement::<P256>::import_static(&mut c, secret).ok()?;
+                let shared = KeyAgreement::<P256>::agree_static(&mut c, &secret, &p_peer).ok()?;
+                Some(*expose_shared_secret(&shared))
+            },
+        ),
+    );
+    tally(
+        fails,
+        measure(
+            "p256-ecdh-ephemeral-compact",
+            3,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut c = Compact;
+                let secret = KeyAgreement::<P256>::generate_ephemeral(&mut c, &mut SlotRng).ok()?;
+                let public = KeyAgreement::<P256>::ephemeral_public(&mut c, &secret).ok()?;
+                let shared = KeyAgreement::<P256>::agree(&mut c, secret, &p_peer).ok()?;
+                let public = KeyAgreement::<P256>::export_public(&mut c, &public);
+                let mut d = *expose_shared_secret(&shared);
+                for (x, y) in d.iter_mut().zip(fold(public.as_ref()).iter()) {
+                    *x ^= y;
+                }
+                Some(d)
+            },
+        ),
+    );
+    tally(
+        fails,
+        measure(
+            "ed25519-sign-compact",
+            4,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut c = Compact;
+                let seed = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let key = Sign::<Ed25519>::import_signing_key(&mut c, seed).ok()?;
+                let sig = Sign::<Ed25519>::sign(&mut c, &key, MSG).ok()?;
+                Some(fold(sig.as_ref()))
+            },
+        ),
+    );
+    tally(
+        fails,
+        measure(
+            "ecdsa-p256-sign-compact",
+            5,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut c = Compact;
+                let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let key = Sign::<EcdsaP256>::import_signing_key(&mut c, secret).ok()?;
+                let sig = Sign::<EcdsaP256>::sign(&mut c, &key, MSG).ok()?;
+                Some(fold(sig.as_ref()))
+            },
+        ),
+    );
     // AES: the key and the block are both secret.
-    tally(fails, measure(
-        "aes128-block+key-compact",
-        6,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut block = slot::<16>(16);
-            let mut aes = CompactAes::new(&slot::<16>(0)).ok()?;
-            aes.encrypt_block(&mut block).ok()?;
-            Some(fold(&block))
-        },
-    ));
-    ccm_ops(
-        "compact",
-        10,
+    tally(
         fails,
-        &|key: &[u8; 16]| CompactAes::new(key).ok().map(CcmMode::new),
+        measure(
+            "aes128-block+key-compact",
+            6,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut block = slot::<16>(16);
+                let mut aes = CompactAes::new(&slot::<16>(0)).ok()?;
+                aes.encrypt_block(&mut block).ok()?;
+                Some(fold(&block))
+            },
+        ),
     );
-    ccm_ops(
-        "compact-paired",
-        20,
-        fails,
-        &|key: &[u8; 16]| CompactAes::new(key).ok(),
-    );
+    ccm_ops("compact", 10, fails, &|key: &[u8; 16]| {
+        CompactAes::new(key).ok().map(CcmMode::new)
+    });
+    ccm_ops("compact-paired", 20, fails, &|key: &[u8; 16]| {
+        CompactAes::new(key).ok()
+    });
 }
 
 /// CCM seal, open with the right tag and open with a wrong tag (up to the verdict) over the
@@ -314,7 +328,10 @@ fn ccm_ops<C: Ccm>(
 ) {
     let mut names = [[0u8; 48]; 3];
     let mut lens = [0usize; 3];
-    for (k, what) in ["ccm-seal-", "ccm-open-", "ccm-open-bad-tag-"].iter().enumerate() {
+    for (k, what) in ["ccm-seal-", "ccm-open-", "ccm-open-bad-tag-"]
+        .iter()
+        .enumerate()
+    {
         let mut n = 0;
         for b in what.bytes().chain(backend.bytes()) {
             if n < names[k].len() {
@@ -326,21 +343,25 @@ fn ccm_ops<C: Ccm>(
     }
     let name = |k: usize| core::str::from_utf8(&names[k][..lens[k]]).unwrap_or("ccm");
     // Seal: key at 0, message at 16.
-    tally(fails, measure(
-        name(0),
-        seed,
-        Expect::Distinct,
-        &mut |p| fresh(p, 16 + CCM_LEN),
-        &mut || {
-            let mut ccm = make(&slot::<16>(0))?;
-            let mut buf = slot::<CCM_LEN>(16);
-            let mut tag = [0u8; 8];
-            ccm.seal_detached(&NONCE, &[&AAD], &mut buf, &mut tag).ok()?;
-            let mut d = fold(&buf);
-            d[..8].iter_mut().zip(tag).for_each(|(x, t)| *x ^= t);
-            Some(d)
-        },
-    ));
+    tally(
+        fails,
+        measure(
+            name(0),
+            seed,
+            Expect::Distinct,
+            &mut |p| fresh(p, 16 + CCM_LEN),
+            &mut || {
+                let mut ccm = make(&slot::<16>(0))?;
+                let mut buf = slot::<CCM_LEN>(16);
+                let mut tag = [0u8; 8];
+                ccm.seal_detached(&NONCE, &[&AAD], &mut buf, &mut tag)
+                    .ok()?;
+                let mut d = fold(&buf);
+                d[..8].iter_mut().zip(tag).for_each(|(x, t)| *x ^= t);
+                Some(d)
+            },
+        ),
+    );
     // Open: key at 0, ciphertext at 16, tag at 16 + CCM_LEN, sealed between the runs.
     for (k, bad) in [(1, false), (2, true)] {
         let mut setup = |p: &mut Prng| {
@@ -348,8 +369,10 @@ fn ccm_ops<C: Ccm>(
             let key = slot::<16>(0);
             let mut buf = slot::<CCM_LEN>(16);
             let mut tag = [0u8; 8];
-            let sealed = make(&key)
-                .map(|mut ccm| ccm.seal_detached(&NONCE, &[&AAD], &mut buf, &mut tag).is_ok());
+            let sealed = make(&key).map(|mut ccm| {
+                ccm.seal_detached(&NONCE, &[&AAD], &mut buf, &mut tag)
+                    .is_ok()
+            });
             if sealed != Some(true) {
                 // An unsealed message makes every open fail: the run's check catches it.
                 tag = [0; 8];
@@ -361,64 +384,77 @@ fn ccm_ops<C: Ccm>(
             set_slot(16 + CCM_LEN, &tag);
         };
         let expect = if bad { Expect::Ok } else { Expect::Distinct };
-        tally(fails, measure(name(k), seed + k as u32, expect, &mut setup, &mut || {
-            let mut ccm = make(&slot::<16>(0))?;
-            let mut buf = slot::<CCM_LEN>(16);
-            let tag = slot::<8>(16 + CCM_LEN);
-            let verdict = ccm.open_detached(&NONCE, &[&AAD], &mut buf, &tag);
-            // The verdict is public: only its expected value counts as success.
-            match (verdict.is_ok(), bad) {
-                (true, false) => Some(fold(&buf)),
-                (false, true) => Some([0; 32]),
-                _ => None,
-            }
-        }));
+        tally(
+            fails,
+            measure(name(k), seed + k as u32, expect, &mut setup, &mut || {
+                let mut ccm = make(&slot::<16>(0))?;
+                let mut buf = slot::<CCM_LEN>(16);
+                let tag = slot::<8>(16 + CCM_LEN);
+                let verdict = ccm.open_detached(&NONCE, &[&AAD], &mut buf, &tag);
+                // The verdict is public: only its expected value counts as success.
+                match (verdict.is_ok(), bad) {
+                    (true, false) => Some(fold(&buf)),
+                    (false, true) => Some([0; 32]),
+                    _ => None,
+                }
+            }),
+        );
     }
 }
 
 /// The software backend's cheap operations on secrets: AES, CCM, HKDF, X25519.
 pub fn soft(fails: &mut u32) {
-    tally(fails, measure(
-        "aes128-block+key-soft",
-        30,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut block = slot::<16>(16);
-            let mut aes = SoftAes::new(&slot::<16>(0)).ok()?;
-            aes.encrypt_block(&mut block).ok()?;
-            Some(fold(&block))
-        },
-    ));
+    tally(
+        fails,
+        measure(
+            "aes128-block+key-soft",
+            30,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut block = slot::<16>(16);
+                let mut aes = SoftAes::new(&slot::<16>(0)).ok()?;
+                aes.encrypt_block(&mut block).ok()?;
+                Some(fold(&block))
+            },
+        ),
+    );
     ccm_ops("soft", 40, fails, &|key: &[u8; 16]| {
         SoftAes::new(key).ok().map(SoftCcm::new)
     });
     // HKDF: the input keying material is secret (salt and info public).
-    tally(fails, measure(
-        "hkdf-sha256-soft",
-        50,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let mut okm = [0u8; 32];
-            let prk = HkdfSha256::extract(&mut Soft, &HKDF_SALT, &[&slot::<32>(0)]).ok()?;
-            HkdfSha256::expand(&mut Soft, &prk, &[&HKDF_INFO], &mut okm).ok()?;
-            Some(okm)
-        },
-    ));
+    tally(
+        fails,
+        measure(
+            "hkdf-sha256-soft",
+            50,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut okm = [0u8; 32];
+                let prk = HkdfSha256::extract(&mut Soft, &HKDF_SALT, &[&slot::<32>(0)]).ok()?;
+                HkdfSha256::expand(&mut Soft, &prk, &[&HKDF_INFO], &mut okm).ok()?;
+                Some(okm)
+            },
+        ),
+    );
     let Ok(x_peer) = KeyAgreement::<X25519>::import_public(&mut Soft, &X25519_PEER) else {
         return tally(fails, false);
     };
-    tally(fails, measure(
-        "x25519-soft",
-        60,
-        Expect::Distinct,
-        &mut |p| fresh(p, 32),
-        &mut || {
-            let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
-            let secret = KeyAgreement::<X25519>::import_static(&mut Soft, secret).ok()?;
-            let shared = KeyAgreement::<X25519>::agree_static(&mut Soft, &secret, &x_peer).ok()?;
-            Some(*expose_shared_secret(&shared))
-        },
-    ));
+    tally(
+        fails,
+        measure(
+            "x25519-soft",
+            60,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let secret = KeyAgreement::<X25519>::import_static(&mut Soft, secret).ok()?;
+                let shared =
+                    KeyAgreement::<X25519>::agree_static(&mut Soft, &secret, &x_peer).ok()?;
+                Some(*expose_shared_secret(&shared))
+            },
+        ),
+    );
 }
