@@ -19,8 +19,9 @@
  *                  compared with it as it runs
  *
  * Output: one line per region, "region K INSNS ACCESSES PC_HASH DATA_HASH" (hashes in hex),
- * counted from the start marker's first instruction to the end marker's first instruction
- * (both marker bodies excluded). With diff=A:B, one more line: either
+ * counted after the start marker's first instruction (the rest of the start marker's body
+ * is in the region, the same in every run) up to the end marker's first instruction
+ * (excluded). With diff=A:B, one more line: either
  * "diff A B at EVENT: pc 0xPC (previous pc 0xPREV): A has KIND 0xX, B has KIND 0xY" (KIND is
  * pc, load or store; EVENT is the index in the region's merged event sequence), or
  * "diff A B none".

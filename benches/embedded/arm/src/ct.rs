@@ -402,7 +402,9 @@ fn ccm_ops<C: Ccm>(
     }
 }
 
-/// The software backend's cheap operations on secrets: AES, CCM, HKDF, X25519.
+/// The software backend's affordable operations on secrets: AES, CCM, HKDF, X25519, Ed25519
+/// signing, P-256 ECDH with a static key (ECDSA signing needs p256's basepoint tables, built in
+/// RAM: more than the micro:bit has).
 pub fn soft(fails: &mut u32) {
     tally(
         fails,
@@ -453,6 +455,40 @@ pub fn soft(fails: &mut u32) {
                 let secret = KeyAgreement::<X25519>::import_static(&mut Soft, secret).ok()?;
                 let shared =
                     KeyAgreement::<X25519>::agree_static(&mut Soft, &secret, &x_peer).ok()?;
+                Some(*expose_shared_secret(&shared))
+            },
+        ),
+    );
+    tally(
+        fails,
+        measure(
+            "ed25519-sign-soft",
+            61,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let seed = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let key = Sign::<Ed25519>::import_signing_key(&mut Soft, seed).ok()?;
+                let sig = Sign::<Ed25519>::sign(&mut Soft, &key, MSG).ok()?;
+                Some(fold(sig.as_ref()))
+            },
+        ),
+    );
+    let Ok(p_peer) = KeyAgreement::<P256>::import_public(&mut Soft, &P256_PEER) else {
+        return tally(fails, false);
+    };
+    tally(
+        fails,
+        measure(
+            "p256-ecdh-static-soft",
+            62,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
+                let secret = KeyAgreement::<P256>::import_static(&mut Soft, secret).ok()?;
+                let shared =
+                    KeyAgreement::<P256>::agree_static(&mut Soft, &secret, &p_peer).ok()?;
                 Some(*expose_shared_secret(&shared))
             },
         ),
