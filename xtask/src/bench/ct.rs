@@ -121,6 +121,12 @@ fn run_qemu(diff: Option<(usize, usize)>) -> Result<(String, String), String> {
     let elf = elf();
     let start = symbol("nm", &elf, "bench_start")? & !1;
     let end = symbol("nm", &elf, "bench_end")? & !1;
+    if start == end {
+        return Err(format!(
+            "bench_start and bench_end share the address {start:#x} (folded by the linker): \
+             the regions cannot be told apart"
+        ));
+    }
     let out = target_dir().join(if diff.is_some() {
         "ct-diff.txt"
     } else {
@@ -348,4 +354,50 @@ pub fn steps() -> Vec<Step> {
              different addresses: the line names the operation and where its runs first diverge",
         ),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(insns: u64, pc: &str, data: &str) -> String {
+        format!("region 0 {insns} 5 {pc} {data}\n")
+    }
+
+    #[test]
+    fn parse_pairs_runs_with_regions_and_finds_differences() {
+        let stdout = "ct same 2 ok\nother output\nct leaky 3 FAIL\n";
+        let records = [
+            region(10, "aa", "bb"),
+            region(10, "aa", "bb"),
+            region(12, "cc", "bb"),
+            region(12, "cc", "bb"),
+            region(12, "cc", "dd"),
+        ]
+        .concat()
+            + "regions 5\n";
+        let ops = parse(stdout, &records).unwrap();
+        assert_eq!(ops.len(), 2);
+        assert_eq!(
+            (ops[0].name.as_str(), ops[0].checked, ops[0].first),
+            ("same", true, 0)
+        );
+        assert_eq!(ops[0].first_difference(), None);
+        assert_eq!(
+            (ops[1].name.as_str(), ops[1].checked, ops[1].first),
+            ("leaky", false, 2)
+        );
+        assert_eq!(ops[1].first_difference(), Some(2));
+        assert_eq!(
+            ops[1].describe_difference(),
+            "data addresses differ; 12 instructions, 5 accesses"
+        );
+    }
+
+    #[test]
+    fn parse_refuses_a_region_count_mismatch() {
+        let records = region(10, "aa", "bb");
+        assert!(parse("ct op 2 ok\n", &records).is_err());
+        assert!(parse("", &records).is_err());
+    }
 }
