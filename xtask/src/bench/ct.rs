@@ -300,7 +300,12 @@ fn check() -> Result<(), String> {
                 op.describe_difference(),
                 known.unwrap_or_default()
             ),
-            (None, false) => println!("ct {}: {n} secrets, identical", op.name),
+            (None, false) => println!(
+                "ct {}: {n} secrets, identical ({} instructions, {} accesses each)",
+                op.name,
+                super::fmt_n(op.runs[0].insns),
+                super::fmt_n(op.runs[0].accesses)
+            ),
             (None, true) => {
                 println!(
                     "ct {}: {n} secrets, identical (a deliberate leak!)",
