@@ -199,7 +199,6 @@ impl Ed25519SigningKey {
 
 impl bulwark_api::sig::Sign<bulwark_api::sig::Ed25519> for crate::Compact {
     type SigningKey = Ed25519SigningKey;
-    type Signature = [u8; 64];
 
     fn generate_signing_key<R: bulwark_api::Rng + ?Sized>(
         &mut self,
@@ -226,8 +225,10 @@ impl bulwark_api::sig::Sign<bulwark_api::sig::Ed25519> for crate::Compact {
         &mut self,
         key: &Self::SigningKey,
         message: &[u8],
-    ) -> Result<Self::Signature, bulwark_api::Error> {
-        Ok(key.sign(message))
+    ) -> Result<bulwark_api::sig::Ed25519Signature, bulwark_api::Error> {
+        Ok(bulwark_api::sig::Ed25519Signature::from_bytes(
+            &key.sign(message),
+        ))
     }
 }
 
@@ -249,12 +250,9 @@ impl bulwark_api::sig::Verify<bulwark_api::sig::Ed25519> for crate::Compact {
         &mut self,
         key: &Self::PublicKey,
         message: &[u8],
-        signature: &[u8],
+        signature: &bulwark_api::sig::Ed25519Signature,
     ) -> Result<(), bulwark_api::Error> {
-        let signature: &[u8; 64] = signature
-            .try_into()
-            .map_err(|_| bulwark_api::Error::Verification)?;
-        if key.verify(message, signature) {
+        if key.verify(message, &signature.to_bytes()) {
             Ok(())
         } else {
             Err(bulwark_api::Error::Verification)

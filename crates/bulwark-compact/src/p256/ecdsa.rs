@@ -6,7 +6,7 @@ use super::point::{self};
 use super::scalar::Scalar;
 use bulwark_api::{
     Error, Rng, SecretBytes,
-    sig::{EcdsaP256, Sign, Verify, VerifyPrehash},
+    sig::{EcdsaP256, EcdsaP256Signature, Sign, Verify, VerifyPrehash},
 };
 use hmac::{KeyInit, Mac};
 use zeroize::Zeroize;
@@ -176,9 +176,9 @@ impl Verify<EcdsaP256> for CompactP256 {
         &mut self,
         key: &Self::PublicKey,
         message: &[u8],
-        signature: &[u8],
+        signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
-        verify_digest(key, &sha256(message), signature)
+        verify_digest(key, &sha256(message), &signature.to_fixed())
     }
 }
 
@@ -187,18 +187,17 @@ impl VerifyPrehash<EcdsaP256> for CompactP256 {
         &mut self,
         key: &Self::PublicKey,
         digest: &[u8],
-        signature: &[u8],
+        signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
         if digest.len() < 32 {
             return Err(Error::InvalidInput);
         }
-        verify_digest(key, digest, signature)
+        verify_digest(key, digest, &signature.to_fixed())
     }
 }
 
 impl Sign<EcdsaP256> for CompactP256 {
     type SigningKey = EcdsaP256SigningKey;
-    type Signature = [u8; 64];
 
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
@@ -215,7 +214,11 @@ impl Sign<EcdsaP256> for CompactP256 {
         key.0.public()
     }
 
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
-        sign_digest(&key.0.0, &sha256(message))
+    fn sign(
+        &mut self,
+        key: &Self::SigningKey,
+        message: &[u8],
+    ) -> Result<EcdsaP256Signature, Error> {
+        sign_digest(&key.0.0, &sha256(message)).map(|s| EcdsaP256Signature::from_fixed(&s))
     }
 }

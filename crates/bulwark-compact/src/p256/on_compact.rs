@@ -8,7 +8,7 @@ use crate::Compact;
 use bulwark_api::{
     Error, Rng, SecretBytes,
     kex::{KeyAgreement, P256, SharedSecret},
-    sig::{EcdsaP256, Sign, Verify, VerifyPrehash},
+    sig::{EcdsaP256, EcdsaP256Signature, Sign, Verify, VerifyPrehash},
 };
 
 impl KeyAgreement<P256> for Compact {
@@ -85,7 +85,7 @@ impl Verify<EcdsaP256> for Compact {
         &mut self,
         key: &Self::PublicKey,
         message: &[u8],
-        signature: &[u8],
+        signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
         Verify::<EcdsaP256>::verify(&mut CompactP256, key, message, signature)
     }
@@ -96,7 +96,7 @@ impl VerifyPrehash<EcdsaP256> for Compact {
         &mut self,
         key: &Self::PublicKey,
         digest: &[u8],
-        signature: &[u8],
+        signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
         VerifyPrehash::<EcdsaP256>::verify_prehash(&mut CompactP256, key, digest, signature)
     }
@@ -104,7 +104,6 @@ impl VerifyPrehash<EcdsaP256> for Compact {
 
 impl Sign<EcdsaP256> for Compact {
     type SigningKey = EcdsaP256SigningKey;
-    type Signature = [u8; 64];
 
     fn generate_signing_key<R: Rng + ?Sized>(
         &mut self,
@@ -121,7 +120,11 @@ impl Sign<EcdsaP256> for Compact {
         Sign::<EcdsaP256>::signing_public(&mut CompactP256, key)
     }
 
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Self::Signature, Error> {
+    fn sign(
+        &mut self,
+        key: &Self::SigningKey,
+        message: &[u8],
+    ) -> Result<EcdsaP256Signature, Error> {
         Sign::<EcdsaP256>::sign(&mut CompactP256, key, message)
     }
 }
