@@ -290,7 +290,7 @@ pub fn compact(fails: &mut u32) {
                 let secret = SecretBytes::try_from_slice(&slot::<32>(0)).ok()?;
                 let key = Sign::<EcdsaP256>::import_signing_key(&mut c, secret).ok()?;
                 let sig = Sign::<EcdsaP256>::sign(&mut c, &key, MSG).ok()?;
-                Some(fold(sig.as_ref()))
+                Some(fold(&sig.to_fixed()))
             },
         ),
     );

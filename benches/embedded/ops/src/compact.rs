@@ -7,7 +7,7 @@ use bulwark_api::{
     ccm::Ccm,
     hazmat::{BlockEncrypt, expose_shared_secret},
     kex::{KeyAgreement, P256, X25519},
-    sig::{EcdsaP256, Ed25519, Verify},
+    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Verify},
 };
 use bulwark_compact::{Compact, aes::CompactAes, p256::CompactP256};
 use bulwark_soft::CcmMode;
@@ -131,10 +131,11 @@ pub fn p256<R: Bench>(r: &mut R) {
     };
     let mut bad = ECDSA_SIG;
     bad[63] ^= 1;
+    let bad = EcdsaP256Signature::from_fixed(&bad);
     let refused = Verify::<EcdsaP256>::verify(&mut c, &key, &ECDSA_MSG, &bad).is_err();
     r.run(
         "ecdsa-p256-verify-compact",
-        (key, ECDSA_SIG),
+        (key, EcdsaP256Signature::from_fixed(&ECDSA_SIG)),
         |(key, sig)| Verify::<EcdsaP256>::verify(&mut CompactP256, &key, &ECDSA_MSG, &sig).is_ok(),
         |ok| ok && refused,
     );
@@ -220,10 +221,11 @@ pub fn ed25519_verify<R: Bench>(r: &mut R) {
     };
     let mut bad = case.sig;
     bad[5] ^= 1;
+    let bad = Ed25519Signature::from_bytes(&bad);
     let refused = Verify::<Ed25519>::verify(&mut compact, &key, case.msg, &bad).is_err();
     r.run(
         "ed25519-verify-compact",
-        (key, case.sig),
+        (key, Ed25519Signature::from_bytes(&case.sig)),
         |(key, sig)| Verify::<Ed25519>::verify(&mut Compact, &key, case.msg, &sig).is_ok(),
         |ok| ok && refused,
     );
