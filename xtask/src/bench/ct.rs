@@ -25,8 +25,15 @@ use crate::{Step, ensure_targets};
 
 /// Seconds one QEMU run may take (the whole check takes a few seconds).
 const QEMU_TIMEOUT_S: &str = "300";
-/// The operations that leak on purpose: each must differ.
-const SELF_TESTS: &[&str] = &["selftest-secret-branch", "selftest-secret-index"];
+/// The operations that leak on purpose: each must differ, in the trace it leaks through
+/// (`true`: the instruction addresses; `false`: the data addresses only), and the branch's
+/// first difference must be located in the self-test's own code (the locating run works).
+const SELF_TESTS: &[(&str, bool)] = &[
+    ("selftest-secret-branch", true),
+    ("selftest-secret-index", false),
+];
+/// Where the self-tests live (`addr2line` must name it for the branch's first difference).
+const SELF_TEST_FN: &str = "bulwark_bench_arm::ct::selftests";
 /// Known leaks outside bulwark's own code, each with where it is: reported on every run, not
 /// fatal, but each must still differ (an entry that became constant time fails the step until
 /// it is removed, so the list stays true).
@@ -263,7 +270,7 @@ fn where_it_differs(op: &Op) -> Result<String, String> {
         .and_then(|h| u64::from_str_radix(h, 16).ok());
     let detail = line.split_once(": ").map_or(line, |(_, rest)| rest);
     Ok(match pc {
-        Some(pc) => format!("runs 0 and {k} first part at {}; {detail}", locate(pc)),
+        Some(pc) => format!("runs 0 and {k} first diverge at {}; {detail}", locate(pc)),
         None => format!("runs 0 and {k}: {detail}"),
     })
 }
@@ -275,7 +282,7 @@ fn check() -> Result<(), String> {
     let mut failures = Vec::new();
     for op in &ops {
         let n = op.runs.len();
-        let selftest = SELF_TESTS.contains(&op.name.as_str());
+        let selftest = SELF_TESTS.iter().find(|(name, _)| *name == op.name);
         if !op.checked {
             failures.push(format!("{}: a run's result was wrong", op.name));
         }
@@ -286,7 +293,7 @@ fn check() -> Result<(), String> {
             .iter()
             .find(|(name, _)| *name == op.name)
             .map(|(_, why)| *why);
-        match (op.first_difference(), selftest) {
+        match (op.first_difference(), selftest.is_some()) {
             (None, false) if known.is_some() => {
                 println!("ct {}: {n} secrets, identical", op.name);
                 failures.push(format!(
@@ -316,11 +323,31 @@ fn check() -> Result<(), String> {
                     op.name
                 ));
             }
-            (Some(_), true) => println!(
-                "ct {}: {n} secrets, DIFFERS as it must ({})",
-                op.name,
-                op.describe_difference()
-            ),
+            (Some(_), true) => {
+                println!(
+                    "ct {}: {n} secrets, DIFFERS as it must ({})",
+                    op.name,
+                    op.describe_difference()
+                );
+                let pcs = op.runs.iter().any(|r| r.pc_hash != op.runs[0].pc_hash);
+                if selftest.is_some_and(|(_, by_pc)| *by_pc != pcs) {
+                    failures.push(format!(
+                        "{}: the leak showed in the wrong trace (instruction addresses \
+                         differ: {pcs})",
+                        op.name
+                    ));
+                }
+                if selftest.is_some_and(|(_, by_pc)| *by_pc) {
+                    let place = where_it_differs(op)?;
+                    println!("ct {}: {place}", op.name);
+                    if !place.contains(SELF_TEST_FN) {
+                        failures.push(format!(
+                            "{}: the first difference was not located in {SELF_TEST_FN}",
+                            op.name
+                        ));
+                    }
+                }
+            }
             (Some(_), false) => {
                 let place = where_it_differs(op).unwrap_or_else(|e| format!("not located: {e}"));
                 println!(
@@ -332,7 +359,7 @@ fn check() -> Result<(), String> {
             }
         }
     }
-    for name in SELF_TESTS {
+    for (name, _) in SELF_TESTS {
         if !ops.iter().any(|op| op.name == *name) {
             failures.push(format!("self-test {name} missing"));
         }
