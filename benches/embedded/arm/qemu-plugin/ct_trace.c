@@ -24,7 +24,7 @@
  * (excluded). With diff=A:B, one more line: either
  * "diff A B at EVENT: pc 0xPC (previous pc 0xPREV): A has KIND 0xX, B has KIND 0xY" (KIND is
  * pc, load or store; EVENT is the index in the region's merged event sequence), or
- * "diff A B none".
+ * "diff A B none"; the regions after B are then neither hashed nor listed.
  *
  * Build: cc -O2 -shared -fPIC -o ct_trace.so ct_trace.c
  */
@@ -147,6 +147,8 @@ static void on_insn(unsigned int vcpu, void *udata)
 {
     (void)vcpu;
     uint64_t pc = (uint64_t)(uintptr_t)udata;
+    /* With diff=A:B, nothing after region B matters: the rest of the run goes unhashed. */
+    if (diff_done) return;
     if (pc == start_addr) {
         region++;
         active = 1;
@@ -181,7 +183,7 @@ static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
 {
     (void)vcpu;
     (void)udata;
-    if (!active) return;
+    if (!active || diff_done) return;
     uint64_t ev = EV_DATA | (vaddr & 0xffffffffULL) | ((uint64_t)(qemu_plugin_mem_size_shift(info) & 0xf) << 56);
     if (qemu_plugin_mem_is_store(info)) ev |= EV_STORE;
     accesses++;
@@ -206,7 +208,7 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
     (void)id;
     (void)udata;
     if (diff_a >= 0 && !diff_done) fprintf(out, "diff %ld %ld incomplete\n", diff_a, diff_b);
-    fprintf(out, "regions %ld\n", region + 1);
+    else if (!diff_done) fprintf(out, "regions %ld\n", region + 1);
     fclose(out);
     free(kept);
 }
