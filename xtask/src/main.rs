@@ -13,6 +13,7 @@
 //!                       (with ARGS: only the host criterion benches, ARGS go to criterion)
 //! cargo xtask bench-target [--check]  on-target benches in QEMU (--check: CI smoke run)
 //! cargo xtask bench-avr [--check]     AVR benches in simavr (--check: CI smoke run)
+//! cargo xtask ct-target  constant-time check on the Cortex-M0 binary in QEMU
 //! cargo xtask fuzz [SECONDS]  every fuzz target for SECONDS each (CI runs 20)
 //! ```
 //!
@@ -77,6 +78,10 @@ commands:
   bench-target [--check]
                  build and run the on-target benches in QEMU (Cortex-M0, Cortex-M4);
                  --check: the fast CI mode (build, run once, checks pass, no report)
+  ct-target      the constant-time check on the target binary: every operation on
+                 secrets (Cortex-M0 in QEMU) with 8 secrets each must execute the same
+                 instruction and data addresses (a QEMU plugin hashes both); two
+                 deliberate leaks must be caught
   bench-avr [--check]
                  build and run the AVR benches in simavr (ATmega2560, and ATmega1284p for
                  Ed25519) at every opt-level; --check: the pinned level only, run once,
@@ -151,6 +156,7 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(firmware::qemu_steps());
     steps.extend(demo::steps());
     steps.extend(bench::arm::steps(true));
+    steps.extend(bench::ct::steps());
     steps.extend(bench::avr::steps(true));
     steps.extend(security::ci_steps());
     steps.push(Step::new("bench-build", || {
@@ -256,6 +262,12 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        "ct-target" => {
+            if let Err(code) = no_extra_args("ct-target") {
+                return code;
+            }
+            bench::ct::steps()
+        }
         "bench" => {
             let mut cargo_args = vec!["bench".to_owned(), "-p".into(), "bulwark-benches".into()];
             if !rest.is_empty() {

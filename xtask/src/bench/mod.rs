@@ -4,6 +4,7 @@
 //!   RISC-V RV32IMC in QEMU, exact instruction counts): `cargo xtask bench-target [--check]`.
 //! - [`avr`]: the AVR firmware in `benches/embedded/avr` (ATmega2560 and ATmega1284p in
 //!   simavr, exact cycles): `cargo xtask bench-avr [--check]`.
+//! - [`ct`]: the constant-time check on the Cortex-M0 binary (`cargo xtask ct-target`).
 //! - [`host`]: the host criterion benches (`benches/benches`), read back for the report.
 //! - [`report`]: `cargo xtask bench` (no arguments), every run above, then writes the report.
 //!
@@ -12,6 +13,7 @@
 
 pub mod arm;
 pub mod avr;
+pub mod ct;
 mod host;
 pub mod report;
 

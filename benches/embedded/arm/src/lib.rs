@@ -12,6 +12,7 @@
 
 #![no_std]
 
+pub mod ct;
 pub mod ops;
 mod platform;
 
@@ -59,6 +60,13 @@ pub extern "C" fn bench_end(id: u32) {
     ENDED.store(id.wrapping_add(0x8000_0000), Ordering::Relaxed);
 }
 
+/// Whether the markers of operation `id` both ran: reading their stores back keeps them (and
+/// so two distinct marker bodies that function merging cannot fold into one address).
+pub fn marked(id: u32) -> bool {
+    STARTED.load(Ordering::Relaxed) == id
+        && ENDED.load(Ordering::Relaxed) == id.wrapping_add(0x8000_0000)
+}
+
 /// Runs operations between the markers, checks them and keeps the tally.
 #[derive(Debug, Default)]
 pub struct Runner {
@@ -102,11 +110,7 @@ impl Bench for Runner {
         let output = black_box(op(black_box(input)));
         bench_end(id);
         let used = top.saturating_sub(platform::deepest_stack());
-        // Reading the markers' stores back keeps them (and so two distinct marker bodies
-        // that function merging cannot fold into one address).
-        let marked = STARTED.load(Ordering::Relaxed) == id
-            && ENDED.load(Ordering::Relaxed) == id.wrapping_add(0x8000_0000);
-        let ok = check(output) && marked;
+        let ok = check(output) && marked(id);
         if !ok {
             self.failed += 1;
         }

@@ -57,3 +57,7 @@ pub fn sha256(r: &mut Runner) {
 pub fn mcuboot_verify(r: &mut Runner) {
     bulwark_bench_ops::mcuboot_verify(r, &IMAGE.0[..], inputs::IMAGE_PUBKEY, inputs::IMAGE_BODY);
 }
+
+/// The compact backend's operations (`bulwark_bench_ops::compact`): X25519, AES-128 and CCM,
+/// P-256 ECDH and ECDSA verification with the P-256 unit costs, Ed25519 verification.
+pub use bulwark_bench_ops::compact;

@@ -132,6 +132,10 @@ mod io {
         hprintln!("step {} {}", name, if ok { "ok" } else { "FAIL" });
     }
 
+    pub fn print_ct(name: &str, runs: usize, ok: bool) {
+        hprintln!("ct {} {} {}", name, runs, if ok { "ok" } else { "FAIL" });
+    }
+
     pub fn print_summary(count: u32, failed: u32) {
         hprintln!("bench done: {} operations, {} failed", count, failed);
     }
@@ -182,6 +186,10 @@ mod io {
         println!("step {} {}", name, if ok { "ok" } else { "FAIL" });
     }
 
+    pub fn print_ct(name: &str, runs: usize, ok: bool) {
+        println!("ct {} {} {}", name, runs, if ok { "ok" } else { "FAIL" });
+    }
+
     pub fn print_summary(count: u32, failed: u32) {
         println!("bench done: {} operations, {} failed", count, failed);
     }
@@ -200,4 +208,4 @@ mod io {
     use riscv as _;
 }
 
-pub use io::{exit, print_result, print_step, print_summary};
+pub use io::{exit, print_ct, print_result, print_step, print_summary};

@@ -11,6 +11,8 @@
 
 #![no_std]
 
+#[cfg(feature = "compact")]
+pub mod compact;
 #[cfg(feature = "mcuboot")]
 mod mcuboot;
 #[cfg(feature = "p256")]

@@ -92,8 +92,17 @@ pub fn is_zero_mask(a: &U256) -> u32 {
     unroll8!(I => {
         acc |= a[I];
     });
-    // (acc | -acc) has its top bit set iff acc != 0.
-    ((acc | acc.wrapping_neg()) >> 31).wrapping_sub(1)
+    word_is_zero_mask(acc)
+}
+
+/// All ones if `x` is zero, else zero (constant time). The 0/1 bit goes through
+/// [`core::hint::black_box`] before it becomes a mask: knowing it is 0 or 1, LLVM turns
+/// `bit - 1` into a select, which Thumb-1 (no conditional move) lowers to a branch (found by
+/// the constant-time check on the target binary, `cargo xtask ct-target`).
+#[inline(always)]
+pub fn word_is_zero_mask(x: u32) -> u32 {
+    // (x | -x) has its top bit set iff x != 0.
+    core::hint::black_box((x | x.wrapping_neg()) >> 31).wrapping_sub(1)
 }
 
 /// All ones if `a < b`, else zero (constant time).

@@ -354,13 +354,13 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
         for (j, t) in table.iter().enumerate() {
             // All ones iff d == j + 1.
             let diff = d ^ (j as u32 + 1);
-            let mask = ((diff | diff.wrapping_neg()) >> 31).wrapping_sub(1);
+            let mask = limbs::word_is_zero_mask(diff);
             entry.x = Fe::select(mask, &t.x, &entry.x);
             entry.y = Fe::select(mask, &t.y, &entry.y);
         }
         let (sum, _, _) = acc.add_mixed_raw(&entry);
         let acc_is_identity = acc.z.is_zero_mask();
-        let d_is_zero = ((d | d.wrapping_neg()) >> 31).wrapping_sub(1);
+        let d_is_zero = limbs::word_is_zero_mask(d);
         let next = Jacobian::select(d_is_zero, &acc, &sum);
         acc = Jacobian::select(acc_is_identity & !d_is_zero, &entry.to_jacobian(), &next);
         entry.x.0.zeroize();

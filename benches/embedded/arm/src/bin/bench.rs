@@ -15,8 +15,13 @@ fn main() -> ! {
     ops::ccm(&mut r);
     ops::cmac(&mut r);
     ops::x25519(&mut r);
+    ops::compact::x25519(&mut r);
     ops::p256_ecdh(&mut r);
+    ops::compact::aes(&mut r);
+    ops::compact::p256(&mut r);
+    ops::compact::p256_field(&mut r);
     ops::ed25519_verify(&mut r);
+    ops::compact::ed25519_verify(&mut r);
     ops::ecdsa_verify(&mut r);
     ops::hkdf(&mut r);
     ops::sha256(&mut r);

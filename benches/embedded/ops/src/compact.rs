@@ -1,0 +1,229 @@
+//! The compact backend's (`bulwark-compact`) operations, with the same known answers as the
+//! software backend's: X25519 and Ed25519 verification, AES-128 and CCM over the compact AES,
+//! P-256 ECDH and ECDSA verification, and the P-256 unit costs.
+
+use bulwark_api::{
+    SecretBytes,
+    ccm::Ccm,
+    hazmat::{BlockEncrypt, expose_shared_secret},
+    kex::{KeyAgreement, P256, X25519},
+    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Verify},
+};
+use bulwark_compact::{Compact, CompactCcm, aes::CompactAes, p256::CompactP256};
+
+use crate::{Bench, ED25519_WYCHEPROOF_3, X25519_PEER, X25519_SECRET, X25519_SHARED, fill, h};
+
+// FIPS-197 appendix C.1 (AES-128).
+const AES_KEY: [u8; 16] = h("000102030405060708090a0b0c0d0e0f");
+const AES_PT: [u8; 16] = h("00112233445566778899aabbccddeeff");
+const AES_CT: [u8; 16] = h("69c4e0d86a7b0430d8cdb78070b4c55a");
+
+/// AES-128 on the compact engine: with the key schedule, one block with a scheduled key, and
+/// two blocks in one call (the bitsliced engine's native width).
+pub fn aes<R: Bench>(r: &mut R) {
+    r.run(
+        "aes128-block+key-compact",
+        (AES_KEY, AES_PT),
+        |(key, mut block)| {
+            let ok = CompactAes::new(&key)
+                .and_then(|mut aes| aes.encrypt_block(&mut block))
+                .is_ok();
+            (ok, block)
+        },
+        |(ok, block)| ok && block == AES_CT,
+    );
+    let Ok(aes) = CompactAes::new(&AES_KEY) else {
+        return r.fail("aes128-block-compact");
+    };
+    r.run(
+        "aes128-block-compact",
+        (&aes, AES_PT),
+        |(aes, mut block)| {
+            let mut spare = [0u8; 16];
+            aes.encrypt_pair(&mut block, &mut spare);
+            block
+        },
+        |block| block == AES_CT,
+    );
+    r.run(
+        "aes128-2blocks-compact",
+        (&aes, [AES_PT, AES_PT]),
+        |(aes, [mut b0, mut b1])| {
+            aes.encrypt_pair(&mut b0, &mut b1);
+            (b0, b1)
+        },
+        |(b0, b1)| b0 == AES_CT && b1 == AES_CT,
+    );
+    // CCM seal of 64 bytes with the backend's own CCM, which pairs each CBC-MAC block with its
+    // CTR block in one two-block call (round trip checked).
+    let key = h::<16>("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf");
+    let nonce = h::<13>("00000003020100a0a1a2a3a4a5");
+    let aad = h::<8>("0001020304050607");
+    let (Ok(seal), Ok(mut open)) = (CompactCcm::from_key(&key), CompactCcm::from_key(&key)) else {
+        return r.fail("ccm-seal-64-compact");
+    };
+    let mut msg = [0u8; 64];
+    fill(&mut msg);
+    let plain = msg;
+    r.run(
+        "ccm-seal-64-compact",
+        (seal, msg),
+        |(mut ccm, mut buf)| {
+            let mut tag = [0u8; 8];
+            let ok = ccm
+                .seal_detached(&nonce, &[&aad], &mut buf, &mut tag)
+                .is_ok();
+            (ok, buf, tag)
+        },
+        |(ok, mut buf, tag)| {
+            ok && open.open_detached(&nonce, &[&aad], &mut buf, &tag).is_ok() && buf == plain
+        },
+    );
+}
+
+// NIST CAVP ECC CDH P-256, COUNT = 0 (as in `ops::p256_ecdh`).
+const P256_PEER: [u8; 65] = h(concat!(
+    "04",
+    "700c48f77f56584c5cc632ca65640db91b6bacce3a4df6b42ce7cc838833d287",
+    "db71e509e3fd9b060ddb20ba5c51dcc5948d46fbf640dfe0441782cab85fa4ac"
+));
+const P256_SECRET: [u8; 32] = h("7d7dc5f71eb29ddaf80d6214632eeae03d9058af1fb6d22ed80badb62bc1a534");
+const P256_SHARED: [u8; 32] = h("46fc62106420ff012e54a434fbdd2d25ccc5852060561e68040dd7778997bd7b");
+
+// RFC 6979 appendix A.2.5, P-256 with SHA-256, message "sample" (as in `ops::ecdsa_verify`).
+const ECDSA_PUBLIC: [u8; 65] = h(concat!(
+    "04",
+    "60fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6",
+    "7903fe1008b8bc99a41ae9e95628bc64f2f1b20c2d7e9f5177a3c294d4462299"
+));
+const ECDSA_MSG: [u8; 6] = *b"sample";
+const ECDSA_SIG: [u8; 64] = h(concat!(
+    "efd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716",
+    "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8"
+));
+
+/// P-256 ECDH and ECDSA verification on the compact backend (key import outside the
+/// measurement).
+pub fn p256<R: Bench>(r: &mut R) {
+    let mut c = CompactP256;
+    let (Ok(secret), Ok(peer)) = (
+        SecretBytes::try_from_slice(&P256_SECRET)
+            .and_then(|s| KeyAgreement::<P256>::import_static(&mut c, s)),
+        KeyAgreement::<P256>::import_public(&mut c, &P256_PEER),
+    ) else {
+        return r.fail("p256-ecdh-compact");
+    };
+    r.run(
+        "p256-ecdh-compact",
+        (secret, peer),
+        |(secret, peer)| {
+            KeyAgreement::<P256>::agree_static(&mut CompactP256, &secret, &peer)
+                .ok()
+                .map(|s| *expose_shared_secret(&s))
+        },
+        |shared| shared == Some(P256_SHARED),
+    );
+    let Ok(key) = Verify::<EcdsaP256>::import_public(&mut c, &ECDSA_PUBLIC) else {
+        return r.fail("ecdsa-p256-verify-compact");
+    };
+    let mut bad = ECDSA_SIG;
+    bad[63] ^= 1;
+    let bad = EcdsaP256Signature::from_fixed(&bad);
+    let refused = Verify::<EcdsaP256>::verify(&mut c, &key, &ECDSA_MSG, &bad).is_err();
+    r.run(
+        "ecdsa-p256-verify-compact",
+        (key, EcdsaP256Signature::from_fixed(&ECDSA_SIG)),
+        |(key, sig)| Verify::<EcdsaP256>::verify(&mut CompactP256, &key, &ECDSA_MSG, &sig).is_ok(),
+        |ok| ok && refused,
+    );
+}
+
+/// One P-256 field multiplication and one squaring (the unit costs behind the curve
+/// operations).
+pub fn p256_field<R: Bench>(r: &mut R) {
+    use bulwark_compact::p256::{field::Fe, point::G};
+    r.run(
+        "p256-fe-mul-compact",
+        (G.x, G.y),
+        |(a, b)| a.mul(&b),
+        |p| p != Fe::ZERO,
+    );
+    r.run(
+        "p256-fe-sqr-compact",
+        G.x,
+        |a| a.square(),
+        |p| p != Fe::ZERO,
+    );
+    r.run(
+        "p256-fe-add-compact",
+        (G.x, G.y),
+        |(a, b)| a.add(&b),
+        |p| p != Fe::ZERO,
+    );
+    r.run(
+        "p256-fe-sub-compact",
+        (G.x, G.y),
+        |(a, b)| a.sub(&b),
+        |p| p != Fe::ZERO,
+    );
+    r.run(
+        "p256-fe-inv-compact",
+        G.x,
+        |a| a.invert(),
+        |p| p != Fe::ZERO,
+    );
+    r.run(
+        "p256-fe-inv-vartime-compact",
+        G.x,
+        |a| bulwark_compact::p256::scalar::invert_vartime(&a.0, &bulwark_compact::p256::field::P),
+        |p| p.is_some(),
+    );
+    r.run(
+        "p256-point-double-compact",
+        G.to_jacobian(),
+        |p| p.double(),
+        |p| !p.z.is_zero_vartime(),
+    );
+}
+
+/// The same X25519 known answer as [`crate::x25519`] on the compact backend.
+pub fn x25519<R: Bench>(r: &mut R) {
+    let mut compact = Compact;
+    let (Ok(secret), Ok(peer)) = (
+        SecretBytes::try_from_slice(&X25519_SECRET)
+            .and_then(|s| KeyAgreement::<X25519>::import_static(&mut compact, s)),
+        KeyAgreement::<X25519>::import_public(&mut compact, &X25519_PEER),
+    ) else {
+        return r.fail("x25519-compact");
+    };
+    r.run(
+        "x25519-compact",
+        (secret, peer),
+        |(secret, peer)| {
+            KeyAgreement::<X25519>::agree_static(&mut Compact, &secret, &peer)
+                .ok()
+                .map(|s| *expose_shared_secret(&s))
+        },
+        |shared| shared == Some(X25519_SHARED),
+    );
+}
+
+/// The same Ed25519 verification as the software backend's (Wycheproof tcId 3) on the compact
+/// backend; the same signature with one flipped bit must be refused.
+pub fn ed25519_verify<R: Bench>(r: &mut R) {
+    let case = ED25519_WYCHEPROOF_3;
+    let mut compact = Compact;
+    let Ok(key) = Verify::<Ed25519>::import_public(&mut compact, &case.public) else {
+        return r.fail("ed25519-verify-compact");
+    };
+    let mut bad = case.sig;
+    bad[5] ^= 1;
+    let bad = Ed25519Signature::from_bytes(&bad);
+    let refused = Verify::<Ed25519>::verify(&mut compact, &key, case.msg, &bad).is_err();
+    r.run(
+        "ed25519-verify-compact",
+        (key, Ed25519Signature::from_bytes(&case.sig)),
+        |(key, sig)| Verify::<Ed25519>::verify(&mut Compact, &key, case.msg, &sig).is_ok(),
+        |ok| ok && refused,
+    );
+}
