@@ -12,11 +12,11 @@
 //! The `compact-diff-*` binaries include the on-target differential's cases, which this script
 //! generates into `OUT_DIR` with the software backend on the host (`build/diffgen.rs`).
 
-#[path = "build/diffgen.rs"]
-mod diffgen;
 #[allow(dead_code)]
 #[path = "src/diff_ops.rs"]
 mod diff_ops;
+#[path = "build/diffgen.rs"]
+mod diffgen;
 
 use std::{env, fs, path::PathBuf};
 

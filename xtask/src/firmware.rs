@@ -557,7 +557,10 @@ mod tests {
         assert_eq!(Machine::of("b-mps2"), Machine::Mps2An385);
         assert_eq!(Machine::of("a"), Machine::Microbit);
         assert_eq!(Machine::of_build("a", TARGET), Machine::Microbit);
-        assert_eq!(Machine::of_build("compact-a", M4_TARGET), Machine::Mps2An386);
+        assert_eq!(
+            Machine::of_build("compact-a", M4_TARGET),
+            Machine::Mps2An386
+        );
         assert!(runs_on_m4("compact-a") && !runs_on_m4("a"));
         let bins = ["a".to_owned(), "compact-b".to_owned()];
         assert_eq!(

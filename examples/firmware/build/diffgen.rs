@@ -39,7 +39,8 @@ impl Writer {
 
     fn case(&mut self, fields: &[&[u8]]) -> Res<()> {
         for f in fields {
-            self.bytes.extend_from_slice(&u16::try_from(f.len())?.to_le_bytes());
+            self.bytes
+                .extend_from_slice(&u16::try_from(f.len())?.to_le_bytes());
             self.bytes.extend_from_slice(f);
         }
         self.cases += 1;
@@ -381,7 +382,13 @@ fn ecdsa(out: &Path) -> Res<()> {
     let mut s = [0u8; 32];
     s.copy_from_slice(&sig[32..]);
     // r or s out of 1..n, and the other half of the pair (n - s verifies as well).
-    let values = [[0u8; 32], n, add_le(&n, &[0; 32]), [0xff; 32], sub_be(&n, &one)];
+    let values = [
+        [0u8; 32],
+        n,
+        add_le(&n, &[0; 32]),
+        [0xff; 32],
+        sub_be(&n, &one),
+    ];
     for v in values {
         let mut bad = sig;
         bad[..32].copy_from_slice(&v);
@@ -442,12 +449,26 @@ fn ccm(out: &Path) -> Res<()> {
     let mut rng = DeterministicTestRng::new(0xd1ff_0cc3_5ea1_0006);
     let mut w = Writer::new();
     let make = |k: &[u8]| SoftAes::new(k).map(CcmMode::new);
-    let emit = |w: &mut Writer, key: &[u8], nonce: &[u8], aad: &[u8], pt: &[u8], tag_len: usize| -> Res<()> {
+    let emit = |w: &mut Writer,
+                key: &[u8],
+                nonce: &[u8],
+                aad: &[u8],
+                pt: &[u8],
+                tag_len: usize|
+     -> Res<()> {
         let mut buffer = pt.to_vec();
         let mut tag = vec![0u8; tag_len];
         let st = diff_ops::ccm_seal(make, key, nonce, aad, &mut buffer, &mut tag);
         buffer.extend_from_slice(&tag);
-        w.case(&[key, nonce, aad, pt, &[u8::try_from(tag_len)?], &[st], &buffer])
+        w.case(&[
+            key,
+            nonce,
+            aad,
+            pt,
+            &[u8::try_from(tag_len)?],
+            &[st],
+            &buffer,
+        ])
     };
     // Length edges: empty message and AAD, one- and two-block boundaries, every nonce and tag
     // length, and lengths the API refuses (nonce 6 and 14, tag 3, 5 and 18).

@@ -10,9 +10,9 @@
 
 #![no_std]
 
-mod fault;
 pub mod diff;
 pub mod diff_ops;
+mod fault;
 pub mod stack;
 pub mod trng;
 

@@ -14,7 +14,12 @@ use cortex_m_rt::entry;
 /// Working memory: the largest field these sets decode (C.4's AAD aside) is 32 bytes.
 type SmallScratch = Scratch<64, 64>;
 
-fn suite<C: Ccm>(t: &mut Tally, engine: &str, ccm: fn(&[u8]) -> Result<C, Error>, s: &mut SmallScratch) {
+fn suite<C: Ccm>(
+    t: &mut Tally,
+    engine: &str,
+    ccm: fn(&[u8]) -> Result<C, Error>,
+    s: &mut SmallScratch,
+) {
     t.check(engine, aes::ccm_rfc3610(ccm, s));
     t.check_skipping(
         engine,

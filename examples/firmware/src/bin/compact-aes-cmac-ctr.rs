@@ -17,6 +17,9 @@ fn main() -> ! {
     t.check(engine, aes::cmac_wycheproof(cmac));
     t.check(engine, aes::cmac_sp800_38b(cmac));
     t.check(engine, aes::cmac_parts(cmac));
-    t.check(engine, aes::ctr_vectors(|k: &[u8]| compact_aes(k).map(CtrMode::new)));
+    t.check(
+        engine,
+        aes::ctr_vectors(|k: &[u8]| compact_aes(k).map(CtrMode::new)),
+    );
     t.finish()
 }

@@ -17,7 +17,12 @@ fn generic_ccm(key: &[u8]) -> Result<CcmMode<CompactAes>, Error> {
     compact_aes(key).map(CcmMode::new)
 }
 
-fn suite<C: Ccm>(t: &mut Tally, engine: &str, ccm: fn(&[u8]) -> Result<C, Error>, s: &mut FullScratch) {
+fn suite<C: Ccm>(
+    t: &mut Tally,
+    engine: &str,
+    ccm: fn(&[u8]) -> Result<C, Error>,
+    s: &mut FullScratch,
+) {
     t.check(engine, aes::ccm_cavp(ccm, s));
     t.check(engine, aes::ccm_sp800_38c(ccm, s));
     t.check(engine, aes::ccm_size_rules(ccm, s));

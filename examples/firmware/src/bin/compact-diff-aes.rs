@@ -22,13 +22,18 @@ const MAX_SEALED: usize = 96;
 #[entry]
 fn main() -> ! {
     let mut t = Tally::new("compact-diff-aes", COMPACT_HERE);
-    let blocks = diff::run::<4>("AES block vs soft", AES_CASES, 2, |[key, block, status, out]| {
-        let Ok(mut b) = <[u8; 16]>::try_from(*block) else {
-            return false;
-        };
-        let st = diff::diff_ops::aes_block(compact_aes, key, &mut b);
-        *status == [st] && *out == b
-    });
+    let blocks = diff::run::<4>(
+        "AES block vs soft",
+        AES_CASES,
+        2,
+        |[key, block, status, out]| {
+            let Ok(mut b) = <[u8; 16]>::try_from(*block) else {
+                return false;
+            };
+            let st = diff::diff_ops::aes_block(compact_aes, key, &mut b);
+            *status == [st] && *out == b
+        },
+    );
     t.check("compact AES", blocks);
     let ccm = diff::run::<7>(
         "CCM seal vs soft",

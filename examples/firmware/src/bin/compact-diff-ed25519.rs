@@ -26,7 +26,8 @@ fn main() -> ! {
             let Ok(signature) = Ed25519Signature::from_slice(signature) else {
                 return false;
             };
-            let st = diff::diff_ops::verify::<Ed25519, _>(&mut Compact, public, message, &signature);
+            let st =
+                diff::diff_ops::verify::<Ed25519, _>(&mut Compact, public, message, &signature);
             *status == [st]
         },
     );
