@@ -182,7 +182,7 @@ fn device_in_qemu() -> Result<String, String> {
 
     let elf = target_dir.join(TARGET).join("release").join("device");
     let bytes = fs::read(&elf).map_err(|e| format!("cannot read {}: {e}", elf.display()))?;
-    let fp = firmware::footprint(&bytes)
+    let fp = crate::elf::footprint(&bytes)
         .ok_or_else(|| format!("{} is not a 32-bit little-endian ELF", elf.display()))?;
     let machine = Machine::Microbit;
 

@@ -6,6 +6,7 @@
 //! ```text
 //! cargo xtask ci        every check CI runs, fail-fast, with a timed summary
 //! cargo xtask cross     build the no_std library crates for every bare-metal target
+//! cargo xtask deps      check the dependency rules between our crates (`cargo metadata`)
 //! cargo xtask qemu      run the conformance firmware (examples/firmware) in QEMU (Cortex-M0)
 //! cargo xtask demo      the gateway (host) and the device (Cortex-M0 in QEMU) end to end
 //! cargo xtask bench     the benchmark report: on-target and host benches -> benches/REPORT.md
@@ -18,10 +19,12 @@
 //! To add a CI step, write a function returning `Result<(), String>` and add one
 //! [`Step`] to [`ci_steps`]. To add a no_std library crate, add it to [`NO_STD_CRATES`].
 
-mod bench_avr;
-mod bench_target;
+mod bench;
 mod demo;
+mod deps;
+mod elf;
 mod firmware;
+mod json;
 mod security;
 
 use std::env;
@@ -56,9 +59,13 @@ const USAGE: &str = "\
 usage: cargo xtask <command> [args]
 
 commands:
-  ci             run every check CI runs (toolchain setup, fmt, clippy, tests, docs,
-                 no_std cross builds, bench build), stopping at the first failure
+  ci             run every check CI runs (toolchain setup, fmt, dependency rules, clippy,
+                 tests, docs, no_std cross builds, bench build), stopping at the first
+                 failure
   cross          build the no_std library crates for every bare-metal target
+  deps           check the dependency rules between bulwark's crates (api on nothing of
+                 ours, modes on api, protocols never on a backend, backends never on a
+                 protocol, no test support in a runtime graph) from `cargo metadata`
   qemu           build the conformance firmware (examples/firmware) and run each binary in
                  QEMU: Cortex-M0 (micro:bit), and mps2-an385 for sets too big for it
   demo           the gateway (examples/gateway, host) commissions a device, signs its
@@ -112,6 +119,10 @@ fn ci_steps() -> Vec<Step> {
             .hint("the differential tests and benches link the system OpenSSL (libssl-dev, pkg-config)"),
         Step::new("fmt", || cargo(&["fmt", "--all", "--", "--check"], &[]))
             .hint("run `cargo fmt --all` and commit the result"),
+        Step::new("deps", deps::run).hint(
+            "a crate depends on one it may not: fix the edge, or the table in xtask/src/deps.rs \
+             if the rule itself changed (and ARCHITECTURE.md with it)",
+        ),
         Step::new("clippy", || {
             cargo(
                 &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
@@ -139,8 +150,8 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(firmware::lint_steps());
     steps.extend(firmware::qemu_steps());
     steps.extend(demo::steps());
-    steps.extend(bench_target::steps(true));
-    steps.extend(bench_avr::steps(true));
+    steps.extend(bench::arm::steps(true));
+    steps.extend(bench::avr::steps(true));
     steps.extend(security::ci_steps());
     steps.push(Step::new("bench-build", || {
         cargo(&["bench", "--workspace", "--no-run"], &[])
@@ -192,6 +203,12 @@ fn main() -> ExitCode {
             steps.extend(cross_steps());
             steps
         }
+        "deps" => {
+            if let Err(code) = no_extra_args("deps") {
+                return code;
+            }
+            vec![Step::new("deps", deps::run)]
+        }
         "qemu" => {
             if let Err(code) = no_extra_args("qemu") {
                 return code;
@@ -222,18 +239,18 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        "bench" if rest.is_empty() => bench_target::report_steps(),
+        "bench" if rest.is_empty() => bench::report::report_steps(),
         "bench-avr" => match rest {
-            [] => bench_avr::steps(false),
-            [flag] if flag == "--check" => bench_avr::steps(true),
+            [] => bench::avr::steps(false),
+            [flag] if flag == "--check" => bench::avr::steps(true),
             _ => {
                 eprintln!("error: `cargo xtask bench-avr` takes only --check\n\n{USAGE}");
                 return ExitCode::from(2);
             }
         },
         "bench-target" => match rest {
-            [] => bench_target::steps(false),
-            [flag] if flag == "--check" => bench_target::steps(true),
+            [] => bench::arm::steps(false),
+            [flag] if flag == "--check" => bench::arm::steps(true),
             _ => {
                 eprintln!("error: `cargo xtask bench-target` takes only --check\n\n{USAGE}");
                 return ExitCode::from(2);

@@ -153,7 +153,7 @@ impl<C: Ccm + ?Sized> Ccm for &mut C {
 /// ```
 ///
 /// Implemented for every [`Ccm`].
-pub trait AesCcm<const NONCE: usize, const TAG: usize>
+pub trait AesCcm<const NONCE: usize, const TAG: usize>: Ccm
 where
     NonceLen<NONCE>: ValidNonceLen,
     TagLen<TAG>: ValidTagLen,
@@ -165,7 +165,11 @@ where
         nonce: &[u8; NONCE],
         aad: &[u8],
         buffer: &mut [u8],
-    ) -> Result<[u8; TAG], Error>;
+    ) -> Result<[u8; TAG], Error> {
+        let mut tag = [0u8; TAG];
+        self.seal_detached(nonce, &[aad], buffer, &mut tag)?;
+        Ok(tag)
+    }
 
     /// Decrypts `buffer` in place if `tag` verifies; on [`Error::Verification`] the buffer is
     /// zeroed. See [`Ccm::open_detached`].
@@ -175,7 +179,9 @@ where
         aad: &[u8],
         buffer: &mut [u8],
         tag: &[u8; TAG],
-    ) -> Result<(), Error>;
+    ) -> Result<(), Error> {
+        self.open_detached(nonce, &[aad], buffer, tag)
+    }
 }
 
 impl<C: Ccm + ?Sized, const NONCE: usize, const TAG: usize> AesCcm<NONCE, TAG> for C
@@ -183,26 +189,6 @@ where
     NonceLen<NONCE>: ValidNonceLen,
     TagLen<TAG>: ValidTagLen,
 {
-    fn seal_in_place(
-        &mut self,
-        nonce: &[u8; NONCE],
-        aad: &[u8],
-        buffer: &mut [u8],
-    ) -> Result<[u8; TAG], Error> {
-        let mut tag = [0u8; TAG];
-        self.seal_detached(nonce, &[aad], buffer, &mut tag)?;
-        Ok(tag)
-    }
-
-    fn open_in_place(
-        &mut self,
-        nonce: &[u8; NONCE],
-        aad: &[u8],
-        buffer: &mut [u8],
-        tag: &[u8; TAG],
-    ) -> Result<(), Error> {
-        self.open_detached(nonce, &[aad], buffer, tag)
-    }
 }
 
 /// IEEE 802.15.4 security levels 1..=7 (level 0, no security, is not a cryptographic
@@ -308,44 +294,13 @@ pub const fn ieee802154_nonce(
 /// - Levels 1..=3 (MIC only): `header` and `payload` are authenticated, the payload stays clear.
 /// - Level 4 (ENC): the payload is encrypted, **nothing is authenticated**.
 /// - Levels 5..=7 (ENC-MIC): `header` is authenticated, the payload encrypted and authenticated.
-pub trait CcmStar {
+pub trait CcmStar: Ccm {
     /// Secures an outgoing frame in place and writes its MIC.
     ///
     /// - `nonce`: from [`ieee802154_nonce`]; its last byte must equal `level`.
     /// - `mic`: exactly `level.mic_len()` bytes (empty for [`SecurityLevel::Enc`]).
     ///
     /// Returns [`Error::InvalidInput`] on a length or level mismatch (nothing touched).
-    fn seal_frame(
-        &mut self,
-        level: SecurityLevel,
-        nonce: &[u8; 13],
-        header: &[u8],
-        payload: &mut [u8],
-        mic: &mut [u8],
-    ) -> Result<(), Error>;
-
-    /// Checks and unsecures an incoming frame in place.
-    ///
-    /// Returns [`Error::Verification`] with `payload` zeroed if the MIC does not verify.
-    /// At [`SecurityLevel::Enc`] there is no MIC and every frame "verifies".
-    fn open_frame(
-        &mut self,
-        level: SecurityLevel,
-        nonce: &[u8; 13],
-        header: &[u8],
-        payload: &mut [u8],
-        mic: &[u8],
-    ) -> Result<(), Error>;
-}
-
-fn check_frame(level: SecurityLevel, nonce: &[u8; 13], mic_len: usize) -> Result<(), Error> {
-    if nonce[12] != level.as_u8() || mic_len != level.mic_len() {
-        return Err(Error::InvalidInput);
-    }
-    Ok(())
-}
-
-impl<C: Ccm + ?Sized> CcmStar for C {
     fn seal_frame(
         &mut self,
         level: SecurityLevel,
@@ -364,6 +319,10 @@ impl<C: Ccm + ?Sized> CcmStar for C {
         }
     }
 
+    /// Checks and unsecures an incoming frame in place.
+    ///
+    /// Returns [`Error::Verification`] with `payload` zeroed if the MIC does not verify.
+    /// At [`SecurityLevel::Enc`] there is no MIC and every frame "verifies".
     fn open_frame(
         &mut self,
         level: SecurityLevel,
@@ -386,6 +345,15 @@ impl<C: Ccm + ?Sized> CcmStar for C {
         }
     }
 }
+
+fn check_frame(level: SecurityLevel, nonce: &[u8; 13], mic_len: usize) -> Result<(), Error> {
+    if nonce[12] != level.as_u8() || mic_len != level.mic_len() {
+        return Err(Error::InvalidInput);
+    }
+    Ok(())
+}
+
+impl<C: Ccm + ?Sized> CcmStar for C {}
 
 /// One packet of a [`CcmBatch::seal_batch`] call: what [`Ccm::seal_detached`] takes, plus the
 /// key it is sealed under and a slot for its own result.

@@ -55,11 +55,7 @@ impl SharedSecret {
     }
 }
 
-impl core::fmt::Debug for SharedSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("SharedSecret").finish_non_exhaustive()
-    }
-}
+crate::redacted_debug!(SharedSecret);
 
 /// Key agreement for algorithm `A`, implemented by a backend.
 pub trait KeyAgreement<A: Algorithm> {

@@ -96,3 +96,16 @@ impl<const N: usize> fmt::Debug for SecretBytes<N> {
 pub fn ct_eq_bytes(a: &[u8], b: &[u8]) -> bool {
     bool::from(a.ct_eq(b))
 }
+
+/// Implements `Debug` for types that hold secrets as their name only (`Name { .. }`), so that
+/// no key material is ever printed.
+#[macro_export]
+macro_rules! redacted_debug {
+    ($($name:ident),+ $(,)?) => {$(
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct(stringify!($name)).finish_non_exhaustive()
+            }
+        }
+    )+};
+}

@@ -57,6 +57,21 @@ pub fn decode_hex(arg: &str, hex: &str) -> CliResult<Zeroizing<Vec<u8>>> {
     Ok(out)
 }
 
+/// The `--secret` and `--peer` of a key-agreement command's agreement form (`CMD --secret HEX
+/// --peer HEX`), both required when the `pub` subcommand is not given.
+pub fn agreement_args(
+    cmd: &str,
+    secret: Option<String>,
+    peer: Option<String>,
+) -> CliResult<(String, String)> {
+    match (secret, peer) {
+        (Some(secret), Some(peer)) => Ok((secret, peer)),
+        _ => Err(CliError::Usage(format!(
+            "{cmd}: --secret and --peer are required (or use '{cmd} pub')"
+        ))),
+    }
+}
+
 /// Decodes a hex argument holding secret material and wipes the argument string afterwards
 /// (whether or not it decoded).
 pub fn take_secret_hex(arg: &str, hex: &mut String) -> CliResult<Zeroizing<Vec<u8>>> {

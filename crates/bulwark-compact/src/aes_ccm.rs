@@ -2,7 +2,7 @@
 //! and the CTR block of each step in one two-block call.
 //!
 //! [`CompactCcm`] implements [`Ccm`] itself (a block engine hands back blocks, never a whole
-//! AEAD), formatting with `bulwark-modes`' [`ccm_format`] functions so its bytes are those of
+//! AEAD), formatting with `bulwark-modes`' [`ccm_format`](bulwark_modes::ccm_format) functions so its bytes are those of
 //! the generic [`CcmMode`](bulwark_modes::CcmMode). Sealing pairs `B_0` with `A_0`, then each
 //! payload block's MAC step with its keystream block; opening computes `S_1` ahead, then pairs
 //! each MAC step with the next keystream block. Associated data is MAC-only, one block per

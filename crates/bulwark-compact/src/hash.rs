@@ -21,11 +21,7 @@ type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 #[derive(Clone, Default)]
 pub struct Sha256State(sha2::Sha256);
 
-impl core::fmt::Debug for Sha256State {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Sha256State").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Sha256State);
 
 impl Sha256State {
     /// A fresh computation.
@@ -49,11 +45,7 @@ impl Sha256State {
 #[derive(Clone, Default)]
 pub struct Sha512State(crate::sha512::Sha512);
 
-impl core::fmt::Debug for Sha512State {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Sha512State").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Sha512State);
 
 /// SHA-256 of `message`.
 pub(crate) fn sha256(message: &[u8]) -> [u8; SHA256_LEN] {

@@ -5,8 +5,8 @@
 //! [`Error::InvalidInput`] for it, which fails the check for any valid record.
 
 use crate::{
-    Failure, Report, Scratch, expect_count,
-    vectors::{Verdict, data, records},
+    Failure, Report, Scratch, expect_count, mismatch, parse_failure,
+    vectors::{Record, Verdict, data, records},
 };
 use bulwark_api::{
     Error,
@@ -35,10 +35,6 @@ pub mod counts {
     pub const CTR: usize = 15;
 }
 
-fn mismatch(set: &'static str, line: usize, what: &'static str) -> Failure {
-    Failure::Mismatch { set, line, what }
-}
-
 /// The error a CCM open of this record must give, for records expected to fail.
 fn expected_ccm_error(nonce_len: usize, tag_len: usize) -> Error {
     if is_valid_nonce_len(nonce_len) && is_valid_tag_len(tag_len) {
@@ -46,6 +42,51 @@ fn expected_ccm_error(nonce_len: usize, tag_len: usize) -> Error {
     } else {
         Error::InvalidInput
     }
+}
+
+/// A fresh report for `set` and the mode under `key`.
+fn keyed_start<T>(
+    set: &'static str,
+    make: &mut impl FnMut(&[u8]) -> Result<T, Error>,
+    key: &[u8],
+) -> Result<(Report, T), Failure> {
+    let mode = make(key).map_err(|_| mismatch(set, 0, "key import failed"))?;
+    Ok((Report::new(set), mode))
+}
+
+/// The fields of one CCM record, decoded into a key buffer and the scratch buffers; `out` is
+/// a working buffer of the ciphertext's length.
+struct CcmFields<'s> {
+    key: &'s mut [u8],
+    nonce: &'s mut [u8],
+    aad: &'s mut [u8],
+    pt: &'s mut [u8],
+    ct: &'s mut [u8],
+    tag: &'s mut [u8],
+    out: &'s mut [u8],
+}
+
+/// Decodes a CCM record's `key`, `nonce`, `aad`, `pt`, `ct` and `tag` (a parse failure if any
+/// is missing or does not fit).
+fn ccm_fields<'s, const BIG: usize, const MSG: usize>(
+    set: &'static str,
+    r: &Record<'_>,
+    key_buf: &'s mut [u8; 64],
+    s: &'s mut Scratch<BIG, MSG>,
+) -> Result<CcmFields<'s>, Failure> {
+    let parse = parse_failure(set, r.line);
+    let Scratch { big, a, b, c, d, e } = s;
+    let ct = r.hex("ct", b).ok_or(parse)?;
+    let out = c.get_mut(..ct.len()).ok_or(parse)?;
+    Ok(CcmFields {
+        key: r.hex("key", key_buf).ok_or(parse)?,
+        nonce: r.hex("nonce", d).ok_or(parse)?,
+        aad: r.hex("aad", big).ok_or(parse)?,
+        pt: r.hex("pt", a).ok_or(parse)?,
+        ct,
+        tag: r.hex("tag", e).ok_or(parse)?,
+        out,
+    })
 }
 
 fn ccm_file<C: Ccm, const BIG: usize, const MSG: usize>(
@@ -56,10 +97,9 @@ fn ccm_file<C: Ccm, const BIG: usize, const MSG: usize>(
     s: &mut Scratch<BIG, MSG>,
 ) -> Result<Report, Failure> {
     let mut report = Report::new(set);
-    let Scratch { big, a, b, c, d, e } = s;
     for r in records(file) {
         report.checked += 1;
-        let parse = Failure::Parse { set, line: r.line };
+        let parse = parse_failure(set, r.line);
         let fits = ["key", "nonce", "pt", "ct", "tag"]
             .iter()
             .all(|f| r.hex_len(f).is_some_and(|n| n <= MSG))
@@ -69,13 +109,15 @@ fn ccm_file<C: Ccm, const BIG: usize, const MSG: usize>(
             continue;
         }
         let mut key_buf = [0u8; 64];
-        let key = r.hex("key", &mut key_buf).ok_or(parse)?;
-        let nonce = r.hex("nonce", d).ok_or(parse)?;
-        let aad = r.hex("aad", big).ok_or(parse)?;
-        let pt = r.hex("pt", a).ok_or(parse)?;
-        let ct = r.hex("ct", b).ok_or(parse)?;
-        let tag = r.hex("tag", e).ok_or(parse)?;
-        let buf = c.get_mut(..ct.len()).ok_or(parse)?;
+        let CcmFields {
+            key,
+            nonce,
+            aad,
+            pt,
+            ct,
+            tag,
+            out: buf,
+        } = ccm_fields(set, &r, &mut key_buf, s)?;
         match r.verdict().ok_or(parse)? {
             Verdict::Valid => {
                 report.valid += 1;
@@ -145,56 +187,44 @@ fn ccm_file<C: Ccm, const BIG: usize, const MSG: usize>(
     expect_count(report, expected)
 }
 
-/// NIST CAVP CCM (all 2,880 records: DVPT Pass/Fail, VADT, VNT, VPT, VTT, three key sizes).
-pub fn ccm_cavp<C: Ccm, const BIG: usize, const MSG: usize>(
-    mut make: impl FnMut(&[u8]) -> Result<C, Error>,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ccm_file("CAVP CCM", data::CCM_CAVP, counts::CCM_CAVP, &mut make, s)
+/// Defines a public check that runs one CCM vector file through [`ccm_file`].
+macro_rules! ccm_set {
+    ($(#[$doc:meta])* $name:ident, $set:literal, $file:ident) => {
+        $(#[$doc])*
+        pub fn $name<C: Ccm, const BIG: usize, const MSG: usize>(
+            mut make: impl FnMut(&[u8]) -> Result<C, Error>,
+            s: &mut Scratch<BIG, MSG>,
+        ) -> Result<Report, Failure> {
+            ccm_file($set, data::$file, counts::$file, &mut make, s)
+        }
+    };
 }
 
-/// RFC 3610 packets #1-#24.
-pub fn ccm_rfc3610<C: Ccm, const BIG: usize, const MSG: usize>(
-    mut make: impl FnMut(&[u8]) -> Result<C, Error>,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ccm_file(
-        "RFC 3610",
-        data::CCM_RFC3610,
-        counts::CCM_RFC3610,
-        &mut make,
-        s,
-    )
-}
-
-/// SP 800-38C C.1-C.4 (C.4: 65,536 bytes of AAD, the 6-byte AAD-length encoding).
-pub fn ccm_sp800_38c<C: Ccm, const BIG: usize, const MSG: usize>(
-    mut make: impl FnMut(&[u8]) -> Result<C, Error>,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ccm_file(
-        "SP 800-38C",
-        data::CCM_SP800_38C,
-        counts::CCM_SP800_38C,
-        &mut make,
-        s,
-    )
-}
-
-/// Wycheproof AES-CCM: valid records round-trip; invalid ones (modified tags, nonce sizes
-/// 0..=268, odd or 2-byte tags) are rejected with `Verification` or `InvalidInput` exactly.
-pub fn ccm_wycheproof<C: Ccm, const BIG: usize, const MSG: usize>(
-    mut make: impl FnMut(&[u8]) -> Result<C, Error>,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ccm_file(
-        "Wycheproof AES-CCM",
-        data::CCM_WYCHEPROOF,
-        counts::CCM_WYCHEPROOF,
-        &mut make,
-        s,
-    )
-}
+ccm_set!(
+    /// NIST CAVP CCM (all 2,880 records: DVPT Pass/Fail, VADT, VNT, VPT, VTT, three key sizes).
+    ccm_cavp,
+    "CAVP CCM",
+    CCM_CAVP
+);
+ccm_set!(
+    /// RFC 3610 packets #1-#24.
+    ccm_rfc3610,
+    "RFC 3610",
+    CCM_RFC3610
+);
+ccm_set!(
+    /// SP 800-38C C.1-C.4 (C.4: 65,536 bytes of AAD, the 6-byte AAD-length encoding).
+    ccm_sp800_38c,
+    "SP 800-38C",
+    CCM_SP800_38C
+);
+ccm_set!(
+    /// Wycheproof AES-CCM: valid records round-trip; invalid ones (modified tags, nonce sizes
+    /// 0..=268, odd or 2-byte tags) are rejected with `Verification` or `InvalidInput` exactly.
+    ccm_wycheproof,
+    "Wycheproof AES-CCM",
+    CCM_WYCHEPROOF
+);
 
 /// Every single-bit change of nonce, AAD, ciphertext and tag of every RFC 3610 packet gives
 /// `Verification` with the buffer zeroed. Returns the number of tampered frames tried.
@@ -204,27 +234,18 @@ pub fn ccm_tamper<C: Ccm, const BIG: usize, const MSG: usize>(
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM single-bit tampering";
     let mut report = Report::new(SET);
-    let Scratch {
-        big,
-        a: _,
-        b,
-        c,
-        d,
-        e,
-    } = s;
     for r in records(data::CCM_RFC3610) {
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
-        let mut key_buf = [0u8; 32];
-        let key = r.hex("key", &mut key_buf).ok_or(parse)?;
-        let nonce = r.hex("nonce", d).ok_or(parse)?;
-        let aad = r.hex("aad", big).ok_or(parse)?;
-        let ct = r.hex("ct", b).ok_or(parse)?;
-        let tag = r.hex("tag", e).ok_or(parse)?;
+        let mut key_buf = [0u8; 64];
+        let CcmFields {
+            key,
+            nonce,
+            aad,
+            ct,
+            tag,
+            out: buf,
+            ..
+        } = ccm_fields(SET, &r, &mut key_buf, s)?;
         let mut ccm = make(key).map_err(|_| mismatch(SET, r.line, "key import failed"))?;
-        let buf = c.get_mut(..ct.len()).ok_or(parse)?;
         // field 0 nonce, 1 aad, 2 ciphertext, 3 tag
         for field in 0..4 {
             let len = [nonce.len(), aad.len(), ct.len(), tag.len()][field];
@@ -277,8 +298,7 @@ pub fn ccm_size_rules<C: Ccm, const BIG: usize, const MSG: usize>(
     s: &mut Scratch<BIG, MSG>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM size rules";
-    let mut report = Report::new(SET);
-    let mut ccm = make(&[0x42; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut ccm) = keyed_start(SET, &mut make, &[0x42; 16])?;
     let nonce = [7u8; 32];
     let msg = *b"size rules check";
     for nonce_len in 0..=nonce.len() {
@@ -353,8 +373,7 @@ pub fn ccm_typed_sizes<C: Ccm>(
     mut make: impl FnMut(&[u8]) -> Result<C, Error>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM typed sizes";
-    let mut report = Report::new(SET);
-    let mut ccm = make(&[0x24; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut ccm) = keyed_start(SET, &mut make, &[0x24; 16])?;
     macro_rules! one {
         ($n:literal, $($t:literal),*) => {$({
             let nonce = [0x11u8; $n];
@@ -402,8 +421,7 @@ pub fn ccm_star<C: Ccm, const BIG: usize, const MSG: usize>(
     s: &mut Scratch<BIG, MSG>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CCM* security levels";
-    let mut report = Report::new(SET);
-    let mut ccm = make(&[0xc0; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut ccm) = keyed_start(SET, &mut make, &[0xc0; 16])?;
     let header = [
         0x69u8, 0xdc, 0x84, 0x21, 0x43, 0x02, 0x00, 0x00, 0x00, 0x00, 0x48, 0xde, 0xac,
     ];
@@ -493,25 +511,11 @@ pub fn ccm_star<C: Ccm, const BIG: usize, const MSG: usize>(
         }
     }
     // Level 4 keystream equals CCM's (RFC 3610 packets all use 13-byte nonces).
-    let Scratch {
-        big,
-        a,
-        b,
-        c: _,
-        d,
-        e: _,
-    } = s;
     for r in records(data::CCM_RFC3610) {
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
-        let mut key_buf = [0u8; 32];
-        let key = r.hex("key", &mut key_buf).ok_or(parse)?;
-        let nonce = r.hex("nonce", d).ok_or(parse)?;
-        let pt = r.hex("pt", a).ok_or(parse)?;
-        let ct = r.hex("ct", b).ok_or(parse)?;
-        let _ = r.hex("aad", big).ok_or(parse)?;
+        let mut key_buf = [0u8; 64];
+        let CcmFields {
+            key, nonce, pt, ct, ..
+        } = ccm_fields(SET, &r, &mut key_buf, s)?;
         let mut k = make(key).map_err(|_| mismatch(SET, r.line, "key import failed"))?;
         k.crypt_unauthenticated(nonce, pt)
             .map_err(|_| mismatch(SET, r.line, "ccm* encrypt failed"))?;
@@ -528,30 +532,31 @@ pub fn ccm_star<C: Ccm, const BIG: usize, const MSG: usize>(
     Ok(report)
 }
 
-/// Wycheproof AES-CMAC: valid tags verify and are computed exactly; modified tags are
-/// `Verification`; invalid key sizes (0, 1, 8, 20, 40 bytes) are refused at import.
-pub fn cmac_wycheproof<M: Cmac>(
-    mut make: impl FnMut(&[u8]) -> Result<M, Error>,
-) -> Result<Report, Failure> {
-    cmac_file(
-        "Wycheproof AES-CMAC",
-        data::CMAC_WYCHEPROOF,
-        counts::CMAC_WYCHEPROOF,
-        &mut make,
-    )
+/// Defines a public check that runs one CMAC vector file through [`cmac_file`].
+macro_rules! cmac_set {
+    ($(#[$doc:meta])* $name:ident, $set:literal, $file:ident) => {
+        $(#[$doc])*
+        pub fn $name<M: Cmac>(
+            mut make: impl FnMut(&[u8]) -> Result<M, Error>,
+        ) -> Result<Report, Failure> {
+            cmac_file($set, data::$file, counts::$file, &mut make)
+        }
+    };
 }
 
-/// NIST SP 800-38B CMAC examples (AES-128/192/256, 4 each).
-pub fn cmac_sp800_38b<M: Cmac>(
-    mut make: impl FnMut(&[u8]) -> Result<M, Error>,
-) -> Result<Report, Failure> {
-    cmac_file(
-        "SP 800-38B CMAC",
-        data::CMAC_SP800_38B,
-        counts::CMAC_SP800_38B,
-        &mut make,
-    )
-}
+cmac_set!(
+    /// Wycheproof AES-CMAC: valid tags verify and are computed exactly; modified tags are
+    /// `Verification`; invalid key sizes (0, 1, 8, 20, 40 bytes) are refused at import.
+    cmac_wycheproof,
+    "Wycheproof AES-CMAC",
+    CMAC_WYCHEPROOF
+);
+cmac_set!(
+    /// NIST SP 800-38B CMAC examples (AES-128/192/256, 4 each).
+    cmac_sp800_38b,
+    "SP 800-38B CMAC",
+    CMAC_SP800_38B
+);
 
 fn cmac_file<M: Cmac>(
     set: &'static str,
@@ -562,7 +567,7 @@ fn cmac_file<M: Cmac>(
     let mut report = Report::new(set);
     for r in records(file) {
         report.checked += 1;
-        let parse = Failure::Parse { set, line: r.line };
+        let parse = parse_failure(set, r.line);
         let (mut kb, mut mb, mut tb) = ([0u8; 64], [0u8; 128], [0u8; 32]);
         let key = r.hex("key", &mut kb).ok_or(parse)?;
         let msg = r.hex("msg", &mut mb).ok_or(parse)?;
@@ -613,8 +618,7 @@ pub fn cmac_parts<M: Cmac>(
     mut make: impl FnMut(&[u8]) -> Result<M, Error>,
 ) -> Result<Report, Failure> {
     const SET: &str = "CMAC parts and truncation";
-    let mut report = Report::new(SET);
-    let mut mac = make(&[0x33; 16]).map_err(|_| mismatch(SET, 0, "key import failed"))?;
+    let (mut report, mut mac) = keyed_start(SET, &mut make, &[0x33; 16])?;
     let mut msg = [0u8; 48];
     for (i, m) in msg.iter_mut().enumerate() {
         *m = i as u8;
@@ -666,10 +670,7 @@ pub fn ctr_vectors<X: Ctr>(
     for r in records(data::CTR) {
         report.checked += 1;
         report.valid += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let (mut kb, mut ib, mut pb, mut cb) = ([0u8; 32], [0u8; 16], [0u8; 64], [0u8; 64]);
         let key = r.hex("key", &mut kb).ok_or(parse)?;
         r.hex("iv", &mut ib)

@@ -4,14 +4,15 @@
 //! where `S: Sha256` (SHA-512: `S: Sha512`).
 
 use crate::{
-    Failure, Report, Scratch, expect_count, hex_array, mismatch,
+    Failure, Report, Scratch, expect_count, hex_array, mismatch, parse_failure,
     vectors::{Verdict, data, records},
 };
 use bulwark_api::{
     Error, SecretBytes,
-    hash::{Sha256, Sha512},
+    hash::{SHA256_LEN, SHA512_LEN, Sha256, Sha512},
     kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk},
 };
+use bulwark_testkit::hex;
 
 /// Published record counts: a check fails if its file holds any other number.
 pub mod counts {
@@ -49,10 +50,7 @@ pub fn hkdf_wycheproof<H: HkdfSha256, const BIG: usize, const MSG: usize>(
     } = s;
     for r in records(data::HKDF_SHA256_WYCHEPROOF) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let size = usize::try_from(r.number("size").ok_or(parse)?).map_err(|_| parse)?;
         let fits = ["ikm", "salt", "info"]
             .iter()
@@ -151,10 +149,7 @@ pub fn hkdf_rfc5869<H: HkdfSha256>(h: &mut H) -> Result<Report, Failure> {
     let mut report = Report::new(SET);
     for r in records(data::HKDF_SHA256_RFC5869) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let (mut ib, mut sb, mut nb, mut ob) = ([0u8; 80], [0u8; 80], [0u8; 80], [0u8; 82]);
         let ikm = r.hex("ikm", &mut ib).ok_or(parse)?;
         let salt = r.hex("salt", &mut sb).ok_or(parse)?;
@@ -268,192 +263,147 @@ pub fn hkdf_lengths<H: HkdfSha256, const BIG: usize, const MSG: usize>(
     Ok(report)
 }
 
+/// The known-answer messages: `""`, `"abc"`, the 448-bit and the 896-bit message.
+const KAT_MESSAGES: [&[u8]; 4] = [
+    b"",
+    b"abc",
+    b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+    b"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu",
+];
+
+/// SHA-256 of each of [`KAT_MESSAGES`], then of one million `'a'`.
+const SHA256_DIGESTS: [[u8; SHA256_LEN]; 5] = [
+    hex::array("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+    hex::array("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+    hex::array("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    hex::array("cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"),
+    hex::array("cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+];
+
+/// SHA-512 of each of [`KAT_MESSAGES`], then of one million `'a'`.
+const SHA512_DIGESTS: [[u8; SHA512_LEN]; 5] = [
+    hex::array(
+        "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318d2877eec2f63b931bd47417a81a538327af927da3e",
+    ),
+    hex::array(
+        "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+    ),
+    hex::array(
+        "204a8fc6dda82f0a0ced7beb8e08a41657c16ef468b228a8279be331a703c33596fd15c13b1b07f9aa1d3bea57789ca031ad85c7a71dd70354ec631238ca3445",
+    ),
+    hex::array(
+        "8e959b75dae313da8cf4f72814fc143f8f7779c6eb9f7fa17299aeadb6889018501d289e4900f7e4331b99dec4b5433ac7d329eeb6dd26545e96e55b874be909",
+    ),
+    hex::array(
+        "e718483d0ce769644e2e42c7bc15b4638e1f98b13b2044285632a803afa973ebde0ff244877ea60a4cb0432ce577c31beb009c5c2c49aa2e4eadb217ad8cc09b",
+    ),
+];
+
 /// SHA-256 known answers (FIPS 180-2 / NIST examples): `""`, `"abc"`, the 448-bit and 896-bit
 /// messages, and one million `'a'` through 1,000 streaming updates of 1,000 bytes; the
 /// 896-bit message hashed in two updates split at every position, and through `digest` with
 /// several (some empty) parts, gives the same digest.
 pub fn sha256_kats<S: Sha256>(sha: &mut S) -> Result<Report, Failure> {
-    const SET: &str = "SHA-256 known answers";
-    const M448: &[u8] = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    const M896: &[u8] = b"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
-    const KATS: [(&[u8], [u8; 32]); 4] = [
-        (
-            b"",
-            [
-                0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f,
-                0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b,
-                0x78, 0x52, 0xb8, 0x55,
-            ],
-        ),
-        (
-            b"abc",
-            [
-                0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40, 0xde, 0x5d, 0xae,
-                0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17, 0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61,
-                0xf2, 0x00, 0x15, 0xad,
-            ],
-        ),
-        (
-            M448,
-            [
-                0x24, 0x8d, 0x6a, 0x61, 0xd2, 0x06, 0x38, 0xb8, 0xe5, 0xc0, 0x26, 0x93, 0x0c, 0x3e,
-                0x60, 0x39, 0xa3, 0x3c, 0xe4, 0x59, 0x64, 0xff, 0x21, 0x67, 0xf6, 0xec, 0xed, 0xd4,
-                0x19, 0xdb, 0x06, 0xc1,
-            ],
-        ),
-        (
-            M896,
-            [
-                0xcf, 0x5b, 0x16, 0xa7, 0x78, 0xaf, 0x83, 0x80, 0x03, 0x6c, 0xe5, 0x9e, 0x7b, 0x04,
-                0x92, 0x37, 0x0b, 0x24, 0x9b, 0x11, 0xe8, 0xf0, 0x7a, 0x51, 0xaf, 0xac, 0x45, 0x03,
-                0x7a, 0xfe, 0xe9, 0xd1,
-            ],
-        ),
-    ];
-    const MILLION_A: [u8; 32] = [
-        0xcd, 0xc7, 0x6e, 0x5c, 0x99, 0x14, 0xfb, 0x92, 0x81, 0xa1, 0xc7, 0xe2, 0x84, 0xd7, 0x3e,
-        0x67, 0xf1, 0x80, 0x9a, 0x48, 0xa4, 0x97, 0x20, 0x0e, 0x04, 0x6d, 0x39, 0xcc, 0xc7, 0x11,
-        0x2c, 0xd0,
-    ];
-    let mut report = Report::new(SET);
-    let fail = |case, what| mismatch(SET, case, what);
-    for (i, (msg, want)) in KATS.iter().enumerate() {
-        report.checked += 2;
-        if sha.digest(&[msg]) != Ok(*want) {
-            return Err(fail(i, "digest differs"));
-        }
-        let mut state = sha.start().map_err(|_| fail(i, "start failed"))?;
-        for byte in msg.chunks(1) {
-            sha.update(&mut state, byte)
-                .map_err(|_| fail(i, "update failed"))?;
-        }
-        if sha.finish(state) != Ok(*want) {
-            return Err(fail(i, "byte-by-byte digest differs"));
-        }
-        report.valid += 2;
-    }
-    report.checked += 1;
-    let chunk = [b'a'; 1_000];
-    let mut state = sha.start().map_err(|_| fail(10, "start failed"))?;
-    for _ in 0..1_000 {
-        sha.update(&mut state, &chunk)
-            .map_err(|_| fail(10, "update failed"))?;
-    }
-    if sha.finish(state) != Ok(MILLION_A) {
-        return Err(fail(10, "one million 'a' differs"));
-    }
-    report.valid += 1;
-    let (_, want) = KATS[3];
-    for split in 0..=M896.len() {
-        report.checked += 2;
-        let (x, y) = M896.split_at(split);
-        let mut state = sha.start().map_err(|_| fail(100 + split, "start failed"))?;
-        sha.update(&mut state, x)
-            .and_then(|()| sha.update(&mut state, y))
-            .map_err(|_| fail(100 + split, "update failed"))?;
-        if sha.finish(state) != Ok(want) {
-            return Err(fail(100 + split, "split digest differs"));
-        }
-        if sha.digest(&[&[], x, &[], y]) != Ok(want) {
-            return Err(fail(100 + split, "multi-part digest differs"));
-        }
-        report.valid += 2;
-    }
-    Ok(report)
+    hash_kats(sha, "SHA-256 known answers", &SHA256_DIGESTS, true)
 }
 
 /// SHA-512 known answers (FIPS 180-4 examples): `""`, `"abc"`, the 448-bit and 896-bit
 /// messages (one-shot and byte by byte), one million `'a'` through 1,000 updates of 1,000
 /// bytes, and the 896-bit message split in two at every position.
 pub fn sha512_kats<S: Sha512>(sha: &mut S) -> Result<Report, Failure> {
-    const SET: &str = "SHA-512 known answers";
-    const M448: &[u8] = b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
-    const M896: &[u8] = b"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
-    const KATS: [(&[u8], [u8; 64]); 4] = [
-        (
-            b"",
-            [
-                0xcf, 0x83, 0xe1, 0x35, 0x7e, 0xef, 0xb8, 0xbd, 0xf1, 0x54, 0x28, 0x50, 0xd6, 0x6d,
-                0x80, 0x07, 0xd6, 0x20, 0xe4, 0x05, 0x0b, 0x57, 0x15, 0xdc, 0x83, 0xf4, 0xa9, 0x21,
-                0xd3, 0x6c, 0xe9, 0xce, 0x47, 0xd0, 0xd1, 0x3c, 0x5d, 0x85, 0xf2, 0xb0, 0xff, 0x83,
-                0x18, 0xd2, 0x87, 0x7e, 0xec, 0x2f, 0x63, 0xb9, 0x31, 0xbd, 0x47, 0x41, 0x7a, 0x81,
-                0xa5, 0x38, 0x32, 0x7a, 0xf9, 0x27, 0xda, 0x3e,
-            ],
-        ),
-        (
-            b"abc",
-            [
-                0xdd, 0xaf, 0x35, 0xa1, 0x93, 0x61, 0x7a, 0xba, 0xcc, 0x41, 0x73, 0x49, 0xae, 0x20,
-                0x41, 0x31, 0x12, 0xe6, 0xfa, 0x4e, 0x89, 0xa9, 0x7e, 0xa2, 0x0a, 0x9e, 0xee, 0xe6,
-                0x4b, 0x55, 0xd3, 0x9a, 0x21, 0x92, 0x99, 0x2a, 0x27, 0x4f, 0xc1, 0xa8, 0x36, 0xba,
-                0x3c, 0x23, 0xa3, 0xfe, 0xeb, 0xbd, 0x45, 0x4d, 0x44, 0x23, 0x64, 0x3c, 0xe8, 0x0e,
-                0x2a, 0x9a, 0xc9, 0x4f, 0xa5, 0x4c, 0xa4, 0x9f,
-            ],
-        ),
-        (
-            M448,
-            [
-                0x20, 0x4a, 0x8f, 0xc6, 0xdd, 0xa8, 0x2f, 0x0a, 0x0c, 0xed, 0x7b, 0xeb, 0x8e, 0x08,
-                0xa4, 0x16, 0x57, 0xc1, 0x6e, 0xf4, 0x68, 0xb2, 0x28, 0xa8, 0x27, 0x9b, 0xe3, 0x31,
-                0xa7, 0x03, 0xc3, 0x35, 0x96, 0xfd, 0x15, 0xc1, 0x3b, 0x1b, 0x07, 0xf9, 0xaa, 0x1d,
-                0x3b, 0xea, 0x57, 0x78, 0x9c, 0xa0, 0x31, 0xad, 0x85, 0xc7, 0xa7, 0x1d, 0xd7, 0x03,
-                0x54, 0xec, 0x63, 0x12, 0x38, 0xca, 0x34, 0x45,
-            ],
-        ),
-        (
-            M896,
-            [
-                0x8e, 0x95, 0x9b, 0x75, 0xda, 0xe3, 0x13, 0xda, 0x8c, 0xf4, 0xf7, 0x28, 0x14, 0xfc,
-                0x14, 0x3f, 0x8f, 0x77, 0x79, 0xc6, 0xeb, 0x9f, 0x7f, 0xa1, 0x72, 0x99, 0xae, 0xad,
-                0xb6, 0x88, 0x90, 0x18, 0x50, 0x1d, 0x28, 0x9e, 0x49, 0x00, 0xf7, 0xe4, 0x33, 0x1b,
-                0x99, 0xde, 0xc4, 0xb5, 0x43, 0x3a, 0xc7, 0xd3, 0x29, 0xee, 0xb6, 0xdd, 0x26, 0x54,
-                0x5e, 0x96, 0xe5, 0x5b, 0x87, 0x4b, 0xe9, 0x09,
-            ],
-        ),
-    ];
-    const MILLION_A: [u8; 64] = [
-        0xe7, 0x18, 0x48, 0x3d, 0x0c, 0xe7, 0x69, 0x64, 0x4e, 0x2e, 0x42, 0xc7, 0xbc, 0x15, 0xb4,
-        0x63, 0x8e, 0x1f, 0x98, 0xb1, 0x3b, 0x20, 0x44, 0x28, 0x56, 0x32, 0xa8, 0x03, 0xaf, 0xa9,
-        0x73, 0xeb, 0xde, 0x0f, 0xf2, 0x44, 0x87, 0x7e, 0xa6, 0x0a, 0x4c, 0xb0, 0x43, 0x2c, 0xe5,
-        0x77, 0xc3, 0x1b, 0xeb, 0x00, 0x9c, 0x5c, 0x2c, 0x49, 0xaa, 0x2e, 0x4e, 0xad, 0xb2, 0x17,
-        0xad, 0x8c, 0xc0, 0x9b,
-    ];
-    let mut report = Report::new(SET);
-    let fail = |case, what| mismatch(SET, case, what);
-    for (i, (msg, want)) in KATS.iter().enumerate() {
+    hash_kats(sha, "SHA-512 known answers", &SHA512_DIGESTS, false)
+}
+
+/// SHA-256 and SHA-512 through one interface, so that one known-answer runner serves both.
+trait HashKat<const N: usize> {
+    /// `start`, one `update` per part, `finish`: `Err` names a failed `start` or `update`,
+    /// the inner result is `finish`'s.
+    fn streamed<'p>(
+        &mut self,
+        parts: impl Iterator<Item = &'p [u8]>,
+    ) -> Result<Result<[u8; N], Error>, &'static str>;
+
+    /// The one-shot `digest`.
+    fn one_shot(&mut self, parts: &[&[u8]]) -> Result<[u8; N], Error>;
+}
+
+/// Implements [`HashKat`] for every implementation of one hash trait.
+macro_rules! hash_kat {
+    ($hash:ident, $len:ident) => {
+        impl<S: $hash> HashKat<$len> for S {
+            fn streamed<'p>(
+                &mut self,
+                parts: impl Iterator<Item = &'p [u8]>,
+            ) -> Result<Result<[u8; $len], Error>, &'static str> {
+                let mut state = $hash::start(self).map_err(|_| "start failed")?;
+                for part in parts {
+                    $hash::update(self, &mut state, part).map_err(|_| "update failed")?;
+                }
+                Ok($hash::finish(self, state))
+            }
+
+            fn one_shot(&mut self, parts: &[&[u8]]) -> Result<[u8; $len], Error> {
+                $hash::digest(self, parts)
+            }
+        }
+    };
+}
+hash_kat!(Sha256, SHA256_LEN);
+hash_kat!(Sha512, SHA512_LEN);
+
+/// The shared known-answer run: each `(message, digest)` one-shot and byte by byte, one
+/// million `'a'` in 1,000 updates of 1,000 bytes, and the last message split in two at every
+/// position (with `split_streamed`, also streamed in two updates and digested with empty
+/// parts between).
+fn hash_kats<const N: usize>(
+    sha: &mut impl HashKat<N>,
+    set: &'static str,
+    digests: &[[u8; N]; 5],
+    split_streamed: bool,
+) -> Result<Report, Failure> {
+    let mut report = Report::new(set);
+    let fail = |case, what| mismatch(set, case, what);
+    let [kats @ .., million_a] = digests;
+    for (i, (msg, want)) in KAT_MESSAGES.iter().zip(kats).enumerate() {
         report.checked += 2;
-        if sha.digest(&[msg]) != Ok(*want) {
+        if sha.one_shot(&[msg]) != Ok(*want) {
             return Err(fail(i, "digest differs"));
         }
-        let mut state = sha.start().map_err(|_| fail(i, "start failed"))?;
-        for byte in msg.chunks(1) {
-            sha.update(&mut state, byte)
-                .map_err(|_| fail(i, "update failed"))?;
-        }
-        if sha.finish(state) != Ok(*want) {
+        if sha.streamed(msg.chunks(1)).map_err(|e| fail(i, e))? != Ok(*want) {
             return Err(fail(i, "byte-by-byte digest differs"));
         }
         report.valid += 2;
     }
     report.checked += 1;
     let chunk = [b'a'; 1_000];
-    let mut state = sha.start().map_err(|_| fail(10, "start failed"))?;
-    for _ in 0..1_000 {
-        sha.update(&mut state, &chunk)
-            .map_err(|_| fail(10, "update failed"))?;
-    }
-    if sha.finish(state) != Ok(MILLION_A) {
+    let million = core::iter::repeat_n(&chunk[..], 1_000);
+    if sha.streamed(million).map_err(|e| fail(10, e))? != Ok(*million_a) {
         return Err(fail(10, "one million 'a' differs"));
     }
     report.valid += 1;
-    let (_, want) = KATS[3];
-    for split in 0..=M896.len() {
-        report.checked += 1;
-        let (x, y) = M896.split_at(split);
-        if sha.digest(&[x, y]) != Ok(want) {
-            return Err(fail(100 + split, "split digest differs"));
+    let (last, want) = (KAT_MESSAGES[3], kats[3]);
+    for split in 0..=last.len() {
+        let (x, y) = last.split_at(split);
+        if split_streamed {
+            report.checked += 2;
+            if sha
+                .streamed([x, y].into_iter())
+                .map_err(|e| fail(100 + split, e))?
+                != Ok(want)
+            {
+                return Err(fail(100 + split, "split digest differs"));
+            }
+            if sha.one_shot(&[&[], x, &[], y]) != Ok(want) {
+                return Err(fail(100 + split, "multi-part digest differs"));
+            }
+            report.valid += 2;
+        } else {
+            report.checked += 1;
+            if sha.one_shot(&[x, y]) != Ok(want) {
+                return Err(fail(100 + split, "split digest differs"));
+            }
+            report.valid += 1;
         }
-        report.valid += 1;
     }
     Ok(report)
 }

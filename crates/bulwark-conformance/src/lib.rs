@@ -138,6 +138,27 @@ pub(crate) const fn mismatch(set: &'static str, line: usize, what: &'static str)
     Failure::Mismatch { set, line, what }
 }
 
+/// A [`Failure::Parse`].
+pub(crate) const fn parse_failure(set: &'static str, line: usize) -> Failure {
+    Failure::Parse { set, line }
+}
+
+/// Counts one invalid public-key encoding, whose import must have failed with
+/// [`Error::InvalidInput`](bulwark_api::Error::InvalidInput) (`error` is the import's error).
+pub(crate) fn refuse_public(
+    report: &mut Report,
+    set: &'static str,
+    case: usize,
+    error: Option<bulwark_api::Error>,
+) -> Result<(), Failure> {
+    report.checked += 1;
+    if error != Some(bulwark_api::Error::InvalidInput) {
+        return Err(mismatch(set, case, "invalid public key not refused"));
+    }
+    report.rejected += 1;
+    Ok(())
+}
+
 /// Decodes hex field `name` of `r`, which must be exactly `N` bytes.
 pub(crate) fn hex_array<const N: usize>(
     r: &vectors::Record<'_>,
@@ -145,7 +166,7 @@ pub(crate) fn hex_array<const N: usize>(
     set: &'static str,
 ) -> Result<[u8; N], Failure> {
     let mut out = [0u8; N];
-    let parse = Failure::Parse { set, line: r.line };
+    let parse = parse_failure(set, r.line);
     if r.hex_len(name) != Some(N) {
         return Err(parse);
     }

@@ -13,7 +13,7 @@ use bulwark_api::hazmat::BlockEncrypt;
 use bulwark_api::kdf::HkdfSha256;
 use bulwark_api::kex::{KeyAgreement, P256, X25519};
 use bulwark_api::mac::Cmac;
-use bulwark_api::sig::{EcdsaP256, Ed25519, Sign, Verify};
+use bulwark_api::sig::{Algorithm, EcdsaP256, Ed25519, Sign, Verify};
 use bulwark_api::{Error, SecretBytes};
 use bulwark_psk::{DeviceRoot, OobCode, parse_code_into};
 use bulwark_soft::{CmacMode, Soft, SoftAes, SoftCcm};
@@ -248,28 +248,35 @@ fn hkdf() -> Result<(), String> {
     Ok(())
 }
 
-fn ed25519_sign() -> Result<(), String> {
+/// Imports a signing key from `secret`, signs [`MESSAGE`] and verifies: the signature and the
+/// public key are public. With `import_is_verdict`, whether the import succeeds is a public
+/// verdict (ECDSA refuses scalars outside `1..n`; every Ed25519 seed is a key).
+fn sign_case<A: Algorithm>(secret: [u8; 32], import_is_verdict: bool) -> Result<(), String>
+where
+    Soft: Sign<A>,
+{
     let mut soft = Soft;
-    let seed = SecretBytes::take_from(&mut secret_array([0x9d; 32]));
-    let key = (Sign::<Ed25519>::import_signing_key(&mut soft, seed)).map_err(err)?;
-    let mut signature =
-        public_result(Sign::<Ed25519>::sign(&mut soft, &key, MESSAGE)).map_err(err)?;
+    let seed = SecretBytes::take_from(&mut secret_array(secret));
+    let imported = Sign::<A>::import_signing_key(&mut soft, seed);
+    let key = if import_is_verdict {
+        verdict(imported)
+    } else {
+        imported
+    }
+    .map_err(err)?;
+    let mut signature = public_result(Sign::<A>::sign(&mut soft, &key, MESSAGE)).map_err(err)?;
     public(&mut signature);
-    let mut pk = public_result(Sign::<Ed25519>::signing_public(&mut soft, &key)).map_err(err)?;
+    let mut pk = public_result(Sign::<A>::signing_public(&mut soft, &key)).map_err(err)?;
     public(&mut pk);
-    Verify::<Ed25519>::verify(&mut soft, &pk, MESSAGE, &signature).map_err(err)
+    Verify::<A>::verify(&mut soft, &pk, MESSAGE, &signature).map_err(err)
+}
+
+fn ed25519_sign() -> Result<(), String> {
+    sign_case::<Ed25519>([0x9d; 32], false)
 }
 
 fn ecdsa_p256_sign() -> Result<(), String> {
-    let mut soft = Soft;
-    let scalar = SecretBytes::take_from(&mut secret_array([0xc9; 32]));
-    let key = verdict(Sign::<EcdsaP256>::import_signing_key(&mut soft, scalar)).map_err(err)?;
-    let mut signature =
-        public_result(Sign::<EcdsaP256>::sign(&mut soft, &key, MESSAGE)).map_err(err)?;
-    public(&mut signature);
-    let mut pk = public_result(Sign::<EcdsaP256>::signing_public(&mut soft, &key)).map_err(err)?;
-    public(&mut pk);
-    Verify::<EcdsaP256>::verify(&mut soft, &pk, MESSAGE, &signature).map_err(err)
+    sign_case::<EcdsaP256>([0xc9; 32], true)
 }
 
 fn psk_device_root() -> Result<(), String> {

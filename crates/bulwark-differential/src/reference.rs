@@ -47,6 +47,46 @@ fn aes_cbc(key_len: usize) -> Cipher {
     }
 }
 
+/// The tag step of a CCM context: the tag length to produce, or the tag to check.
+enum Tag<'t> {
+    Seal(usize),
+    Open(&'t [u8]),
+}
+
+/// A CCM context keyed with `key` and `nonce`, told the message length and fed the AAD.
+fn ccm_ctx(
+    key: &[u8],
+    nonce: &[u8],
+    aad: &[u8],
+    msg_len: usize,
+    tag: Tag<'_>,
+) -> Result<openssl::cipher_ctx::CipherCtx, ErrorStack> {
+    let cipher = ccm_cipher(key.len());
+    let mut ctx = openssl::cipher_ctx::CipherCtx::new()?;
+    let seal = matches!(tag, Tag::Seal(_));
+    if seal {
+        ctx.encrypt_init(Some(cipher), None, None)?;
+    } else {
+        ctx.decrypt_init(Some(cipher), None, None)?;
+    }
+    ctx.set_iv_length(nonce.len())?;
+    match tag {
+        Tag::Seal(len) => ctx.set_tag_length(len)?,
+        // Setting the expected tag also sets the tag length; both before the key.
+        Tag::Open(expected) => ctx.set_tag(expected)?,
+    }
+    if seal {
+        ctx.encrypt_init(None, Some(key), Some(nonce))?;
+    } else {
+        ctx.decrypt_init(None, Some(key), Some(nonce))?;
+    }
+    ctx.set_data_len(msg_len)?;
+    if !aad.is_empty() {
+        ctx.cipher_update(aad, None)?;
+    }
+    Ok(ctx)
+}
+
 /// AES-CCM encryption (key 16/24/32 bytes, any nonce 7..=13, tag 4..=16 even). Returns
 /// `(ciphertext, tag)`.
 ///
@@ -59,16 +99,7 @@ pub fn ccm_seal(
     plaintext: &[u8],
     tag_len: usize,
 ) -> Result<(Vec<u8>, Vec<u8>), ErrorStack> {
-    let cipher = ccm_cipher(key.len());
-    let mut ctx = openssl::cipher_ctx::CipherCtx::new()?;
-    ctx.encrypt_init(Some(cipher), None, None)?;
-    ctx.set_iv_length(nonce.len())?;
-    ctx.set_tag_length(tag_len)?;
-    ctx.encrypt_init(None, Some(key), Some(nonce))?;
-    ctx.set_data_len(plaintext.len())?;
-    if !aad.is_empty() {
-        ctx.cipher_update(aad, None)?;
-    }
+    let mut ctx = ccm_ctx(key, nonce, aad, plaintext.len(), Tag::Seal(tag_len))?;
     let mut out = vec![0u8; plaintext.len()];
     let n = ctx.cipher_update(plaintext, Some(&mut out))?;
     out.truncate(n);
@@ -89,17 +120,7 @@ pub fn ccm_open(
     ciphertext: &[u8],
     tag: &[u8],
 ) -> Result<Vec<u8>, ErrorStack> {
-    let cipher = ccm_cipher(key.len());
-    let mut ctx = openssl::cipher_ctx::CipherCtx::new()?;
-    ctx.decrypt_init(Some(cipher), None, None)?;
-    ctx.set_iv_length(nonce.len())?;
-    // Setting the expected tag also sets the tag length; both before the key.
-    ctx.set_tag(tag)?;
-    ctx.decrypt_init(None, Some(key), Some(nonce))?;
-    ctx.set_data_len(ciphertext.len())?;
-    if !aad.is_empty() {
-        ctx.cipher_update(aad, None)?;
-    }
+    let mut ctx = ccm_ctx(key, nonce, aad, ciphertext.len(), Tag::Open(tag))?;
     let mut out = vec![0u8; ciphertext.len()];
     // In CCM the tag is checked by this (single) update call: a bad tag is an error here.
     let n = ctx.cipher_update(ciphertext, Some(&mut out))?;
@@ -137,36 +158,45 @@ pub fn hkdf_derive(
     info: &[u8],
     okm_len: usize,
 ) -> Result<Vec<u8>, ErrorStack> {
-    let mut ctx = hkdf_ctx(HkdfMode::EXTRACT_THEN_EXPAND)?;
-    ctx.set_hkdf_salt(salt)?;
-    ctx.set_hkdf_key(ikm)?;
-    ctx.add_hkdf_info(info)?;
-    let mut okm = vec![0u8; okm_len];
-    let n = ctx.derive(Some(&mut okm))?;
-    okm.truncate(n);
-    Ok(okm)
+    hkdf_run(
+        HkdfMode::EXTRACT_THEN_EXPAND,
+        Some(salt),
+        ikm,
+        Some(info),
+        okm_len,
+    )
+}
+
+/// One HKDF run in `mode`: the salt and info only where given, `len` bytes out.
+fn hkdf_run(
+    mode: HkdfMode,
+    salt: Option<&[u8]>,
+    key: &[u8],
+    info: Option<&[u8]>,
+    len: usize,
+) -> Result<Vec<u8>, ErrorStack> {
+    let mut ctx = hkdf_ctx(mode)?;
+    if let Some(salt) = salt {
+        ctx.set_hkdf_salt(salt)?;
+    }
+    ctx.set_hkdf_key(key)?;
+    if let Some(info) = info {
+        ctx.add_hkdf_info(info)?;
+    }
+    let mut out = vec![0u8; len];
+    let n = ctx.derive(Some(&mut out))?;
+    out.truncate(n);
+    Ok(out)
 }
 
 /// HKDF-SHA256 extract only: the 32-byte PRK.
 pub fn hkdf_extract(salt: &[u8], ikm: &[u8]) -> Result<Vec<u8>, ErrorStack> {
-    let mut ctx = hkdf_ctx(HkdfMode::EXTRACT_ONLY)?;
-    ctx.set_hkdf_salt(salt)?;
-    ctx.set_hkdf_key(ikm)?;
-    let mut prk = vec![0u8; 32];
-    let n = ctx.derive(Some(&mut prk))?;
-    prk.truncate(n);
-    Ok(prk)
+    hkdf_run(HkdfMode::EXTRACT_ONLY, Some(salt), ikm, None, 32)
 }
 
 /// HKDF-SHA256 expand only, from a PRK.
 pub fn hkdf_expand(prk: &[u8], info: &[u8], okm_len: usize) -> Result<Vec<u8>, ErrorStack> {
-    let mut ctx = hkdf_ctx(HkdfMode::EXPAND_ONLY)?;
-    ctx.set_hkdf_key(prk)?;
-    ctx.add_hkdf_info(info)?;
-    let mut okm = vec![0u8; okm_len];
-    let n = ctx.derive(Some(&mut okm))?;
-    okm.truncate(n);
-    Ok(okm)
+    hkdf_run(HkdfMode::EXPAND_ONLY, None, prk, Some(info), okm_len)
 }
 
 /// The X25519 public key of a 32-byte scalar (clamped by OpenSSL per RFC 7748).

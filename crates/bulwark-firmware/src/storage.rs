@@ -50,20 +50,17 @@ impl ReadStorage for SliceStorage<'_> {
     }
 }
 
+/// What [`Source::pieces`] hands each piece of a range to.
+pub(crate) type Piece<'f> = dyn FnMut(&[u8]) -> Result<(), ImageError> + 'f;
+
 /// What the verifier reads from. Offsets are relative to the image start.
 pub(crate) trait Source {
     /// The slot length.
     fn len(&self) -> u32;
     /// Fills `out` from `offset`. Callers bounds-check first; this checks again.
     fn read(&mut self, offset: u32, out: &mut [u8]) -> Result<(), ImageError>;
-    /// Absorbs `[start, start + len)` into `state`.
-    fn hash<P: ?Sized, H: HashSupport<P>>(
-        &mut self,
-        p: &mut P,
-        state: &mut H::State,
-        start: u32,
-        len: u32,
-    ) -> Result<(), ImageError>;
+    /// Hands `[start, start + len)` to `f`, in one piece or in consecutive chunks.
+    fn pieces(&mut self, start: u32, len: u32, f: &mut Piece<'_>) -> Result<(), ImageError>;
     /// The whole range as a slice, where the image is addressable.
     fn region(&self, start: u32, len: u32) -> Option<&[u8]>;
 }
@@ -73,6 +70,22 @@ fn end_of(start: u32, len: u32, slot: u32) -> Result<u32, ImageError> {
         Some(end) if end <= slot => Ok(end),
         _ => Err(ImageError::ImageOutOfBounds),
     }
+}
+
+/// Reads `out.len()` bytes at `offset` into `slot`, a range the caller has checked against the
+/// slot's size.
+fn read_slot<F: ReadStorage + ?Sized>(
+    flash: &mut F,
+    slot: &Slot,
+    offset: u32,
+    out: &mut [u8],
+) -> Result<(), ImageError> {
+    // Cannot overflow: offset + len <= slot.size and slot.offset + slot.size was checked.
+    let at = slot
+        .offset
+        .checked_add(offset)
+        .ok_or(ImageError::SlotOutOfRange)?;
+    flash.read(at, out).map_err(|_| ImageError::Flash)
 }
 
 pub(crate) struct FlashSource<'a, F: ?Sized> {
@@ -106,37 +119,18 @@ impl<F: ReadStorage + ?Sized> Source for FlashSource<'_, F> {
     fn read(&mut self, offset: u32, out: &mut [u8]) -> Result<(), ImageError> {
         let len = u32::try_from(out.len()).map_err(|_| ImageError::ImageOutOfBounds)?;
         end_of(offset, len, self.slot.size)?;
-        // Cannot overflow: offset + len <= slot.size and slot.offset + slot.size was checked.
-        let at = self
-            .slot
-            .offset
-            .checked_add(offset)
-            .ok_or(ImageError::SlotOutOfRange)?;
-        self.flash.read(at, out).map_err(|_| ImageError::Flash)
+        read_slot(self.flash, &self.slot, offset, out)
     }
 
-    fn hash<P: ?Sized, H: HashSupport<P>>(
-        &mut self,
-        p: &mut P,
-        state: &mut H::State,
-        start: u32,
-        len: u32,
-    ) -> Result<(), ImageError> {
+    fn pieces(&mut self, start: u32, len: u32, f: &mut Piece<'_>) -> Result<(), ImageError> {
         let end = end_of(start, len, self.slot.size)?;
         let mut at = start;
         while at < end {
             let left = usize::try_from(end - at).unwrap_or(usize::MAX);
             let n = left.min(self.buf.len());
             let chunk = self.buf.get_mut(..n).ok_or(ImageError::BufferTooSmall)?;
-            let flash_at = self
-                .slot
-                .offset
-                .checked_add(at)
-                .ok_or(ImageError::SlotOutOfRange)?;
-            self.flash
-                .read(flash_at, chunk)
-                .map_err(|_| ImageError::Flash)?;
-            H::update(p, state, chunk)?;
+            read_slot(self.flash, &self.slot, at, chunk)?;
+            f(chunk)?;
             // n <= end - at, which fits in u32.
             at += u32::try_from(n).map_err(|_| ImageError::ImageOutOfBounds)?;
         }
@@ -178,14 +172,8 @@ impl Source for SliceSource<'_> {
         Ok(())
     }
 
-    fn hash<P: ?Sized, H: HashSupport<P>>(
-        &mut self,
-        p: &mut P,
-        state: &mut H::State,
-        start: u32,
-        len: u32,
-    ) -> Result<(), ImageError> {
-        H::update(p, state, self.range(start, len)?)
+    fn pieces(&mut self, start: u32, len: u32, f: &mut Piece<'_>) -> Result<(), ImageError> {
+        f(self.range(start, len)?)
     }
 
     fn region(&self, start: u32, len: u32) -> Option<&[u8]> {
@@ -202,6 +190,6 @@ pub(crate) fn hash_range<P: ?Sized, H: HashSupport<P>, S: Source>(
     len: u32,
 ) -> Result<ImageDigest, ImageError> {
     let mut state = H::start(p, alg)?;
-    src.hash::<P, H>(p, &mut state, start, len)?;
+    src.pieces(start, len, &mut |piece| H::update(p, &mut state, piece))?;
     H::finish(p, state)
 }

@@ -22,34 +22,25 @@ impl HkdfSha256 for Server {
     }
 }
 
-impl Sha256 for Server {
-    type State = Sha256State;
+/// Implements a hash trait for [`Server`] by handing every call to `Soft`.
+macro_rules! soft_hash {
+    ($name:ident, $state:ident, $len:ident) => {
+        impl $name for Server {
+            type State = $state;
 
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Sha256::start(&mut Soft)
-    }
+            fn start(&mut self) -> Result<Self::State, Error> {
+                $name::start(&mut Soft)
+            }
 
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        Sha256::update(&mut Soft, state, data)
-    }
+            fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+                $name::update(&mut Soft, state, data)
+            }
 
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
-        Sha256::finish(&mut Soft, state)
-    }
+            fn finish(&mut self, state: Self::State) -> Result<[u8; $len], Error> {
+                $name::finish(&mut Soft, state)
+            }
+        }
+    };
 }
-
-impl Sha512 for Server {
-    type State = Sha512State;
-
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Sha512::start(&mut Soft)
-    }
-
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        Sha512::update(&mut Soft, state, data)
-    }
-
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error> {
-        Sha512::finish(&mut Soft, state)
-    }
-}
+soft_hash!(Sha256, Sha256State, SHA256_LEN);
+soft_hash!(Sha512, Sha512State, SHA512_LEN);

@@ -38,11 +38,7 @@ macro_rules! secret_type {
         #[doc = $doc]
         pub struct $name(AwsKey);
 
-        impl core::fmt::Debug for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.debug_struct(stringify!($name)).finish_non_exhaustive()
-            }
-        }
+        bulwark_api::redacted_debug!($name);
     };
 }
 

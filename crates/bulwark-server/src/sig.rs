@@ -137,11 +137,7 @@ fn ed25519_import(bytes: &[u8]) -> Result<Ed25519PublicKey, Error> {
 /// seed and expanded key live in AWS-LC's heap, wiped by its allocator when freed.
 pub struct Ed25519SigningKey(Ed25519KeyPair);
 
-impl core::fmt::Debug for Ed25519SigningKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Ed25519SigningKey").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Ed25519SigningKey);
 
 impl Verify<Ed25519> for Server {
     type PublicKey = Ed25519PublicKey;

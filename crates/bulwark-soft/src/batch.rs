@@ -42,35 +42,66 @@ fn goes_fused(key: &SoftAes, nonce: &[u8], aad: &[&[u8]], msg_len: usize, tag_le
         && bulwark_modes::ccm_format::total_aad_len(aad).is_ok()
 }
 
+/// A batch packet's portable path: the single-packet [`CcmMode`] for a packet that does not go
+/// fused, `Err(Error::Unsupported)` ("not processed") for one that does, which the fused batch
+/// engine then processes.
+trait PortablePacket {
+    fn run_portable(&mut self);
+    fn result(&self) -> &Result<(), Error>;
+}
+
+/// Implements [`PortablePacket`] for a packet type with its [`Ccm`] method.
+macro_rules! portable_packet {
+    ($packet:ident, $method:ident) => {
+        impl PortablePacket for $packet<'_, SoftAes> {
+            fn run_portable(&mut self) {
+                let (key, nonce, aad) = (self.key, self.nonce, self.aad);
+                self.result = if goes_fused(key, nonce, aad, self.buffer.len(), self.tag.len()) {
+                    Err(Error::Unsupported) // set by the batch engine
+                } else {
+                    CcmMode::new(SharedAes(key)).$method(nonce, aad, self.buffer, self.tag)
+                };
+            }
+
+            fn result(&self) -> &Result<(), Error> {
+                &self.result
+            }
+        }
+    };
+}
+portable_packet!(SealPacket, seal_detached);
+portable_packet!(OpenPacket, open_detached);
+
+#[cfg(target_arch = "x86_64")]
+use crate::x86_ccm::{open_batch as fused_open, seal_batch as fused_seal};
+
+/// Without AES-NI there is no fused batch engine and no packet goes fused.
+#[cfg(not(target_arch = "x86_64"))]
+fn fused_seal<P>(_: &mut [P]) {}
+
+/// Without AES-NI there is no fused batch engine and no packet goes fused.
+#[cfg(not(target_arch = "x86_64"))]
+fn fused_open<P>(_: &mut [P]) {}
+
+/// Every packet through its portable path, then the fused ones through `fused`; the first error.
+fn run_batch<P: PortablePacket>(
+    packets: &mut [P],
+    fused: impl FnOnce(&mut [P]),
+) -> Result<(), Error> {
+    packets.iter_mut().for_each(P::run_portable);
+    fused(packets);
+    first_error(packets.iter().map(P::result))
+}
+
 impl CcmBatch for Soft {
     type Key = SoftAes;
 
     fn seal_batch(&mut self, packets: &mut [SealPacket<'_, SoftAes>]) -> Result<(), Error> {
-        for p in packets.iter_mut() {
-            if goes_fused(p.key, p.nonce, p.aad, p.buffer.len(), p.tag.len()) {
-                p.result = Err(Error::Unsupported); // set by the batch engine below
-                continue;
-            }
-            p.result =
-                CcmMode::new(SharedAes(p.key)).seal_detached(p.nonce, p.aad, p.buffer, p.tag);
-        }
-        #[cfg(target_arch = "x86_64")]
-        crate::x86_ccm::seal_batch(packets);
-        first_error(packets.iter().map(|p| &p.result))
+        run_batch(packets, fused_seal)
     }
 
     fn open_batch(&mut self, packets: &mut [OpenPacket<'_, SoftAes>]) -> Result<(), Error> {
-        for p in packets.iter_mut() {
-            if goes_fused(p.key, p.nonce, p.aad, p.buffer.len(), p.tag.len()) {
-                p.result = Err(Error::Unsupported); // set by the batch engine below
-                continue;
-            }
-            p.result =
-                CcmMode::new(SharedAes(p.key)).open_detached(p.nonce, p.aad, p.buffer, p.tag);
-        }
-        #[cfg(target_arch = "x86_64")]
-        crate::x86_ccm::open_batch(packets);
-        first_error(packets.iter().map(|p| &p.result))
+        run_batch(packets, fused_open)
     }
 }
 
@@ -86,68 +117,56 @@ mod fused {
     };
     use zeroize::Zeroize;
 
-    impl<'k> BatchPacket<'k> for SealPacket<'k, SoftAes> {
-        fn fused_key(&self) -> Option<&'k AesNiCcm> {
-            let key: &'k SoftAes = self.key;
-            goes_fused(key, self.nonce, self.aad, self.buffer.len(), self.tag.len())
-                .then(|| key.fused())
-                .flatten()
-        }
-        fn nonce(&self) -> &'k [u8] {
-            self.nonce
-        }
-        fn aad(&self) -> &'k [&'k [u8]] {
-            self.aad
-        }
-        fn tag_len(&self) -> usize {
-            self.tag.len()
-        }
-        fn buffer(&self) -> &[u8] {
-            self.buffer
-        }
-        fn buffer_mut(&mut self) -> &mut [u8] {
-            self.buffer
-        }
-        fn finish(&mut self, full_tag: &mut Block) {
-            let n = self.tag.len();
-            self.tag.copy_from_slice(&full_tag[..n]);
-            full_tag.zeroize();
-            self.result = Ok(());
-        }
+    /// Implements [`BatchPacket`] for a packet type: the accessors are the same for both
+    /// packet types, only `finish` (write the tag, or compare it) differs.
+    macro_rules! batch_packet {
+        ($packet:ident, |$this:ident, $full_tag:ident| $finish:block) => {
+            impl<'k> BatchPacket<'k> for $packet<'k, SoftAes> {
+                fn fused_key(&self) -> Option<&'k AesNiCcm> {
+                    let key: &'k SoftAes = self.key;
+                    goes_fused(key, self.nonce, self.aad, self.buffer.len(), self.tag.len())
+                        .then(|| key.fused())
+                        .flatten()
+                }
+                fn nonce(&self) -> &'k [u8] {
+                    self.nonce
+                }
+                fn aad(&self) -> &'k [&'k [u8]] {
+                    self.aad
+                }
+                fn tag_len(&self) -> usize {
+                    self.tag.len()
+                }
+                fn buffer(&self) -> &[u8] {
+                    self.buffer
+                }
+                fn buffer_mut(&mut self) -> &mut [u8] {
+                    self.buffer
+                }
+                fn finish(&mut self, $full_tag: &mut Block) {
+                    let $this = self;
+                    $finish
+                }
+            }
+        };
     }
 
-    impl<'k> BatchPacket<'k> for OpenPacket<'k, SoftAes> {
-        fn fused_key(&self) -> Option<&'k AesNiCcm> {
-            let key: &'k SoftAes = self.key;
-            goes_fused(key, self.nonce, self.aad, self.buffer.len(), self.tag.len())
-                .then(|| key.fused())
-                .flatten()
-        }
-        fn nonce(&self) -> &'k [u8] {
-            self.nonce
-        }
-        fn aad(&self) -> &'k [&'k [u8]] {
-            self.aad
-        }
-        fn tag_len(&self) -> usize {
-            self.tag.len()
-        }
-        fn buffer(&self) -> &[u8] {
-            self.buffer
-        }
-        fn buffer_mut(&mut self) -> &mut [u8] {
-            self.buffer
-        }
-        fn finish(&mut self, full_tag: &mut Block) {
-            let n = self.tag.len();
-            let verdict = ct_eq_bytes(&full_tag[..n], self.tag);
-            full_tag.zeroize();
-            self.result = if verdict {
-                Ok(())
-            } else {
-                self.buffer.zeroize();
-                Err(Error::Verification)
-            };
-        }
-    }
+    batch_packet!(SealPacket, |this, full_tag| {
+        let n = this.tag.len();
+        this.tag.copy_from_slice(&full_tag[..n]);
+        full_tag.zeroize();
+        this.result = Ok(());
+    });
+
+    batch_packet!(OpenPacket, |this, full_tag| {
+        let n = this.tag.len();
+        let verdict = ct_eq_bytes(&full_tag[..n], this.tag);
+        full_tag.zeroize();
+        this.result = if verdict {
+            Ok(())
+        } else {
+            this.buffer.zeroize();
+            Err(Error::Verification)
+        };
+    });
 }

@@ -38,18 +38,7 @@ pub struct P256EphemeralSecret(p256::SecretKey);
 /// not `Clone`, never printed.
 pub struct P256StaticSecret(p256::SecretKey);
 
-impl core::fmt::Debug for P256EphemeralSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("P256EphemeralSecret")
-            .finish_non_exhaustive()
-    }
-}
-
-impl core::fmt::Debug for P256StaticSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("P256StaticSecret").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(P256EphemeralSecret, P256StaticSecret);
 
 impl zeroize::ZeroizeOnDrop for P256EphemeralSecret {}
 impl zeroize::ZeroizeOnDrop for P256StaticSecret {}

@@ -31,12 +31,7 @@ impl EcdsaP256PublicKey {
 /// printed.
 pub struct EcdsaP256SigningKey(p256::ecdsa::SigningKey);
 
-impl core::fmt::Debug for EcdsaP256SigningKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("EcdsaP256SigningKey")
-            .finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(EcdsaP256SigningKey);
 
 impl zeroize::ZeroizeOnDrop for EcdsaP256SigningKey {}
 

@@ -25,11 +25,7 @@ impl Ed25519PublicKey {
 /// not `Clone`, never printed.
 pub struct Ed25519SigningKey(ed25519_dalek::SigningKey);
 
-impl core::fmt::Debug for Ed25519SigningKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Ed25519SigningKey").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Ed25519SigningKey);
 
 impl zeroize::ZeroizeOnDrop for Ed25519SigningKey {}
 

@@ -15,22 +15,14 @@ use crate::Soft;
 #[derive(Clone, Default)]
 pub struct Sha256State(sha2::Sha256);
 
-impl core::fmt::Debug for Sha256State {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Sha256State").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Sha256State);
 
 /// An in-progress SHA-512 computation owned by the caller (e.g. an MCUboot image hashed with
 /// `--sha 512`). Wiped on drop like [`Sha256State`]; never printed.
 #[derive(Clone, Default)]
 pub struct Sha512State(sha2::Sha512);
 
-impl core::fmt::Debug for Sha512State {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Sha512State").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Sha512State);
 
 impl HkdfSha256 for Soft {
     fn extract(&mut self, salt: &[u8], ikm: &[&[u8]]) -> Result<Prk, Error> {
@@ -59,36 +51,26 @@ impl HkdfSha256 for Soft {
     }
 }
 
-impl Sha256 for Soft {
-    type State = Sha256State;
+/// Implements a hash trait for [`Soft`] on its `sha2` counterpart.
+macro_rules! soft_hash {
+    ($name:ident, $state:ident, $len:ident) => {
+        impl $name for Soft {
+            type State = $state;
 
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Ok(Sha256State(sha2::Sha256::new()))
-    }
+            fn start(&mut self) -> Result<Self::State, Error> {
+                Ok($state(sha2::$name::new()))
+            }
 
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        state.0.update(data);
-        Ok(())
-    }
+            fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
+                state.0.update(data);
+                Ok(())
+            }
 
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA256_LEN], Error> {
-        Ok(state.0.finalize().into())
-    }
+            fn finish(&mut self, state: Self::State) -> Result<[u8; $len], Error> {
+                Ok(state.0.finalize().into())
+            }
+        }
+    };
 }
-
-impl Sha512 for Soft {
-    type State = Sha512State;
-
-    fn start(&mut self) -> Result<Self::State, Error> {
-        Ok(Sha512State(sha2::Sha512::new()))
-    }
-
-    fn update(&mut self, state: &mut Self::State, data: &[u8]) -> Result<(), Error> {
-        state.0.update(data);
-        Ok(())
-    }
-
-    fn finish(&mut self, state: Self::State) -> Result<[u8; SHA512_LEN], Error> {
-        Ok(state.0.finalize().into())
-    }
-}
+soft_hash!(Sha256, Sha256State, SHA256_LEN);
+soft_hash!(Sha512, Sha512State, SHA512_LEN);

@@ -28,18 +28,7 @@ pub struct X25519EphemeralSecret(StaticSecret);
 /// never printed.
 pub struct X25519StaticSecret(StaticSecret);
 
-impl core::fmt::Debug for X25519EphemeralSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("X25519EphemeralSecret")
-            .finish_non_exhaustive()
-    }
-}
-
-impl core::fmt::Debug for X25519StaticSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("X25519StaticSecret").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(X25519EphemeralSecret, X25519StaticSecret);
 
 impl zeroize::ZeroizeOnDrop for X25519EphemeralSecret {}
 impl zeroize::ZeroizeOnDrop for X25519StaticSecret {}

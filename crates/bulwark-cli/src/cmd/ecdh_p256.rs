@@ -1,7 +1,7 @@
 //! `bulwark ecdh-p256 [pub]`: ECDH on NIST P-256 (SP 800-56A): SEC1 public keys and the raw
 //! shared x-coordinate.
 
-use crate::args::{AFTER_HELP, decode_hex, print_hex, take_secret_array};
+use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
 use crate::error::{CliError, CliResult};
 use bulwark_api::hazmat::expose_shared_secret;
 use bulwark_api::kex::{KeyAgreement, P256};
@@ -103,12 +103,8 @@ impl EcdhP256Args {
                 }
             }
             None => {
-                let (Some(mut secret_hex), Some(peer_hex)) = (self.secret, self.peer) else {
-                    return Err(CliError::Usage(
-                        "ecdh-p256: --secret and --peer are required (or use 'ecdh-p256 pub')"
-                            .to_owned(),
-                    ));
-                };
+                let (mut secret_hex, peer_hex) =
+                    agreement_args("ecdh-p256", self.secret, self.peer)?;
                 let secret = import_secret(&mut soft, &mut secret_hex)?;
                 let peer = decode_hex("--peer", &peer_hex)?;
                 check_peer_encoding(&peer)?;

@@ -1,6 +1,6 @@
 //! `bulwark x25519 [pub]`: X25519 (RFC 7748) public keys and raw shared secrets.
 
-use crate::args::{AFTER_HELP, decode_hex, print_hex, take_secret_array};
+use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
 use crate::error::{CliError, CliResult};
 use bulwark_api::hazmat::expose_shared_secret;
 use bulwark_api::kex::{KeyAgreement, X25519};
@@ -72,11 +72,7 @@ impl X25519Args {
                 print_hex(&KeyAgreement::<X25519>::export_public(&mut soft, &public))
             }
             None => {
-                let (Some(mut secret_hex), Some(peer_hex)) = (self.secret, self.peer) else {
-                    return Err(CliError::Usage(
-                        "x25519: --secret and --peer are required (or use 'x25519 pub')".to_owned(),
-                    ));
-                };
+                let (mut secret_hex, peer_hex) = agreement_args("x25519", self.secret, self.peer)?;
                 let secret = import_secret(&mut soft, &mut secret_hex)?;
                 let peer = decode_hex("--peer", &peer_hex)?;
                 if peer.len() != 32 {

@@ -109,11 +109,7 @@ pub struct Ed25519SigningKey {
     public: Ed25519PublicKey,
 }
 
-impl core::fmt::Debug for Ed25519SigningKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Ed25519SigningKey").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(Ed25519SigningKey);
 
 impl zeroize::ZeroizeOnDrop for Ed25519SigningKey {}
 

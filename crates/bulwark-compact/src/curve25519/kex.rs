@@ -30,18 +30,9 @@ pub struct X25519EphemeralSecret(SecretBytes<32>);
 /// printed.
 pub struct X25519StaticSecret(SecretBytes<32>);
 
-impl core::fmt::Debug for X25519EphemeralSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("X25519EphemeralSecret")
-            .finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(X25519EphemeralSecret);
 
-impl core::fmt::Debug for X25519StaticSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("X25519StaticSecret").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(X25519StaticSecret);
 
 impl zeroize::ZeroizeOnDrop for X25519EphemeralSecret {}
 impl zeroize::ZeroizeOnDrop for X25519StaticSecret {}

@@ -110,18 +110,9 @@ pub struct P256EphemeralSecret(SecretScalar);
 /// A long-term P-256 secret scalar in `1..n`: zeroized on drop, not `Clone`, never printed.
 pub struct P256StaticSecret(SecretScalar);
 
-impl core::fmt::Debug for P256EphemeralSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("P256EphemeralSecret")
-            .finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(P256EphemeralSecret);
 
-impl core::fmt::Debug for P256StaticSecret {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("P256StaticSecret").finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(P256StaticSecret);
 
 impl zeroize::ZeroizeOnDrop for P256EphemeralSecret {}
 impl zeroize::ZeroizeOnDrop for P256StaticSecret {}

@@ -15,12 +15,7 @@ use zeroize::Zeroize;
 /// printed.
 pub struct EcdsaP256SigningKey(SecretScalar);
 
-impl core::fmt::Debug for EcdsaP256SigningKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("EcdsaP256SigningKey")
-            .finish_non_exhaustive()
-    }
-}
+bulwark_api::redacted_debug!(EcdsaP256SigningKey);
 
 impl zeroize::ZeroizeOnDrop for EcdsaP256SigningKey {}
 

@@ -5,7 +5,7 @@ use super::{counts, sign_round_trip, signing_key};
 use crate::{
     DeterministicTestRng, Failure, Report, Scratch, StuckTestRng, expect_count, hex_array,
     kex::{P256_G, P256_N, P256_P},
-    mismatch,
+    mismatch, parse_failure,
     vectors::{Record, Verdict, data, records},
 };
 use bulwark_api::{
@@ -59,10 +59,15 @@ fn refused(result: Result<(), Error>) -> bool {
 
 /// `n - x` for a big-endian 32-byte `x < n`.
 pub(super) fn n_minus(x: &[u8; 32]) -> [u8; 32] {
+    sub_be(&P256_N, x)
+}
+
+/// `m - x` for big-endian 32-byte `x < m`.
+fn sub_be(m: &[u8; 32], x: &[u8; 32]) -> [u8; 32] {
     let mut out = [0u8; 32];
     let mut borrow = 0i16;
     for i in (0..32).rev() {
-        let mut d = i16::from(P256_N[i]) - i16::from(x[i]) - borrow;
+        let mut d = i16::from(m[i]) - i16::from(x[i]) - borrow;
         borrow = 0;
         if d < 0 {
             d += 256;
@@ -127,7 +132,7 @@ fn ecdsa_wycheproof<K: VerifyPrehash<EcdsaP256> + Sha256, const BIG: usize, cons
     let Scratch { big, a, .. } = s;
     for r in records(file) {
         report.checked += 1;
-        let parse = Failure::Parse { set, line: r.line };
+        let parse = parse_failure(set, r.line);
         if r.hex_len("msg").is_none_or(|n| n > MSG) || r.hex_len("sig").is_none_or(|n| n > BIG) {
             report.skipped += 1;
             continue;
@@ -177,51 +182,42 @@ fn ecdsa_wycheproof<K: VerifyPrehash<EcdsaP256> + Sha256, const BIG: usize, cons
     expect_count(report, expected)
 }
 
-/// Wycheproof ECDSA P-256/SHA-256 with DER signatures (484 records: 174 valid, 310 invalid;
-/// no acceptable ones). The invalid records include BER encodings (long-form and indefinite
-/// lengths, padded integers), wrong tags, trailing data, negative and out-of-range `r` and
-/// `s`: all must be refused, by [`EcdsaP256Signature::from_der`] or with
-/// [`Error::Verification`]. Valid ones include high-`s` signatures.
-/// Signatures (up to 4,172 bytes) go in `BIG`, messages in `MSG`.
-pub fn ecdsa_p256_wycheproof_der<
-    K: VerifyPrehash<EcdsaP256> + Sha256,
-    const BIG: usize,
-    const MSG: usize,
->(
-    k: &mut K,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ecdsa_wycheproof(
-        k,
-        s,
-        "Wycheproof ECDSA P-256/SHA-256 (DER)",
-        data::ECDSA_P256_WYCHEPROOF_DER,
-        false,
-        counts::ECDSA_P256_WYCHEPROOF_DER,
-    )
+/// Defines a public check that runs one Wycheproof ECDSA file through [`ecdsa_wycheproof`]
+/// (`$fixed`: signatures are `r || s`, else DER).
+macro_rules! ecdsa_wycheproof_set {
+    ($(#[$doc:meta])* $name:ident, $set:literal, $file:ident, $fixed:literal) => {
+        $(#[$doc])*
+        pub fn $name<K: VerifyPrehash<EcdsaP256> + Sha256, const BIG: usize, const MSG: usize>(
+            k: &mut K,
+            s: &mut Scratch<BIG, MSG>,
+        ) -> Result<Report, Failure> {
+            ecdsa_wycheproof(k, s, $set, data::$file, $fixed, counts::$file)
+        }
+    };
 }
 
-/// Wycheproof ECDSA P-256/SHA-256 with `r || s` signatures (262 records: 173 valid, 89
-/// invalid). Invalid signatures of other lengths are refused by
-/// [`EcdsaP256Signature::from_fixed_slice`]. Every valid signature must also verify
-/// re-encoded as DER.
-pub fn ecdsa_p256_wycheproof_p1363<
-    K: VerifyPrehash<EcdsaP256> + Sha256,
-    const BIG: usize,
-    const MSG: usize,
->(
-    k: &mut K,
-    s: &mut Scratch<BIG, MSG>,
-) -> Result<Report, Failure> {
-    ecdsa_wycheproof(
-        k,
-        s,
-        "Wycheproof ECDSA P-256/SHA-256 (P1363)",
-        data::ECDSA_P256_WYCHEPROOF_P1363,
-        true,
-        counts::ECDSA_P256_WYCHEPROOF_P1363,
-    )
-}
+ecdsa_wycheproof_set!(
+    /// Wycheproof ECDSA P-256/SHA-256 with DER signatures (484 records: 174 valid, 310 invalid;
+    /// no acceptable ones). The invalid records include BER encodings (long-form and indefinite
+    /// lengths, padded integers), wrong tags, trailing data, negative and out-of-range `r` and
+    /// `s`: all must be refused, by [`EcdsaP256Signature::from_der`] or with
+    /// [`Error::Verification`]. Valid ones include high-`s` signatures.
+    /// Signatures (up to 4,172 bytes) go in `BIG`, messages in `MSG`.
+    ecdsa_p256_wycheproof_der,
+    "Wycheproof ECDSA P-256/SHA-256 (DER)",
+    ECDSA_P256_WYCHEPROOF_DER,
+    false
+);
+ecdsa_wycheproof_set!(
+    /// Wycheproof ECDSA P-256/SHA-256 with `r || s` signatures (262 records: 173 valid, 89
+    /// invalid). Invalid signatures of other lengths are refused by
+    /// [`EcdsaP256Signature::from_fixed_slice`]. Every valid signature must also verify
+    /// re-encoded as DER.
+    ecdsa_p256_wycheproof_p1363,
+    "Wycheproof ECDSA P-256/SHA-256 (P1363)",
+    ECDSA_P256_WYCHEPROOF_P1363,
+    true
+);
 
 /// NIST CAVP SigVer `[P-256,SHA-256]` (15 records: 3 valid, 12 invalid: message, `r`, `s`
 /// or `Q` changed). Each signature is checked as `r || s` and as DER, through `verify` and
@@ -239,10 +235,7 @@ pub fn ecdsa_p256_cavp_sigver<
     let mut report = Report::new(SET);
     for r in records(data::ECDSA_P256_CAVP_SIGVER) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         if r.hex_len("msg").is_none_or(|n| n > MSG) {
             report.skipped += 1;
             continue;
@@ -286,10 +279,7 @@ pub fn ecdsa_p256_rfc6979<K: Sign<EcdsaP256> + VerifyPrehash<EcdsaP256> + Sha256
     let mut report = Report::new(SET);
     for r in records(data::ECDSA_P256_RFC6979) {
         report.checked += 1;
-        let parse = Failure::Parse {
-            set: SET,
-            line: r.line,
-        };
+        let parse = parse_failure(SET, r.line);
         let public: [u8; 65] = hex_array(&r, "public", SET)?;
         let raw = raw_signature(&r, SET)?;
         let mut msg_buf = [0u8; 16];
@@ -389,21 +379,9 @@ pub fn ecdsa_p256_round_trip<K: Sign<EcdsaP256> + VerifyPrehash<EcdsaP256> + Sha
     let mut n_minus_1 = P256_N;
     n_minus_1[31] -= 1;
     let mut minus_g = P256_G;
-    let neg_y = {
-        // p - y(G)
-        let mut out = [0u8; 32];
-        let mut borrow = 0i16;
-        for i in (0..32).rev() {
-            let mut d = i16::from(P256_P[i]) - i16::from(P256_G[33 + i]) - borrow;
-            borrow = 0;
-            if d < 0 {
-                d += 256;
-                borrow = 1;
-            }
-            out[i] = d as u8;
-        }
-        out
-    };
+    let mut g_y = [0u8; 32];
+    g_y.copy_from_slice(&P256_G[33..]);
+    let neg_y = sub_be(&P256_P, &g_y);
     minus_g[33..].copy_from_slice(&neg_y);
     for (i, (mut scalar, point)) in [(one, P256_G), (n_minus_1, minus_g)]
         .into_iter()

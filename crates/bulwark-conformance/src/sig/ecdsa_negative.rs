@@ -7,7 +7,7 @@ use super::{
 use crate::{
     Failure, Report, hex_array,
     kex::{P256_G, P256_N, P256_P},
-    mismatch,
+    mismatch, parse_failure, refuse_public,
     vectors::{data, records},
 };
 use bulwark_api::{
@@ -41,11 +41,8 @@ pub fn ecdsa_p256_negative<K: VerifyPrehash<EcdsaP256> + Sha256>(
     let mut report = Report::new(SET);
     let r = records(data::ECDSA_P256_RFC6979)
         .next()
-        .ok_or(Failure::Parse { set: SET, line: 0 })?;
-    let parse = Failure::Parse {
-        set: SET,
-        line: r.line,
-    };
+        .ok_or(parse_failure(SET, 0))?;
+    let parse = parse_failure(SET, r.line);
     let public: [u8; 65] = hex_array(&r, "public", SET)?;
     let raw = raw_signature(&r, SET)?;
     let mut msg_buf = [0u8; 16];
@@ -54,12 +51,7 @@ pub fn ecdsa_p256_negative<K: VerifyPrehash<EcdsaP256> + Sha256>(
 
     // Public keys.
     let refuse_key = |k: &mut K, report: &mut Report, case: usize, bytes: &[u8]| {
-        report.checked += 1;
-        if k.import_public(bytes).err() != Some(Error::InvalidInput) {
-            return Err(mismatch(SET, case, "invalid public key not refused"));
-        }
-        report.rejected += 1;
-        Ok(())
+        refuse_public(report, SET, case, k.import_public(bytes).err())
     };
     let mut long = [0u8; 71];
     long[..65].copy_from_slice(&P256_G);

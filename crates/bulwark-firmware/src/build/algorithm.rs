@@ -1,6 +1,6 @@
 //! The signature algorithms the builder signs with.
 
-use bulwark_api::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign, Verify};
+use bulwark_api::sig::{Algorithm, AlgorithmId, EcdsaP256, Ed25519, Sign, Verify};
 
 use super::BuildError;
 use crate::format::MAX_SIG_LEN;
@@ -38,17 +38,43 @@ pub trait SignAlgorithm<P: ?Sized>: sealed::Sealed {
     ) -> Result<usize, BuildError>;
 }
 
+/// The raw public key of `key` into the front of `out`; returns its length.
+fn public_of<A: Algorithm, P: Sign<A> + ?Sized>(
+    p: &mut P,
+    key: &P::SigningKey,
+    out: &mut [u8],
+) -> Result<usize, BuildError> {
+    let public = Sign::<A>::signing_public(p, key).map_err(BuildError::Backend)?;
+    let raw = Verify::<A>::export_public(p, &public);
+    put(out, raw.as_ref(), BuildError::TooLarge)
+}
+
+/// Signs `message` and checks that the signature verifies under the key's public key.
+fn sign_checked<A: Algorithm, P: Sign<A> + ?Sized>(
+    p: &mut P,
+    key: &P::SigningKey,
+    message: &[u8],
+) -> Result<A::Signature, BuildError> {
+    let sig = Sign::<A>::sign(p, key, message).map_err(BuildError::Backend)?;
+    let public = Sign::<A>::signing_public(p, key).map_err(BuildError::Backend)?;
+    Verify::<A>::verify(p, &public, message, &sig).map_err(|_| BuildError::SelfCheck)?;
+    Ok(sig)
+}
+
+/// Copies `bytes` into the front of `out` (`too_long` if they do not fit); returns their length.
+fn put(out: &mut [u8], bytes: &[u8], too_long: BuildError) -> Result<usize, BuildError> {
+    out.get_mut(..bytes.len())
+        .ok_or(too_long)?
+        .copy_from_slice(bytes);
+    Ok(bytes.len())
+}
+
 impl<P: Sign<Ed25519> + ?Sized> SignAlgorithm<P> for Ed25519 {
     type Key = <P as Sign<Ed25519>>::SigningKey;
     const ID: AlgorithmId = AlgorithmId::Ed25519;
 
     fn public_key(p: &mut P, key: &Self::Key, out: &mut [u8; 65]) -> Result<usize, BuildError> {
-        let public = <P as Sign<Ed25519>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        let raw = <P as Verify<Ed25519>>::export_public(p, &public);
-        out.get_mut(..32)
-            .ok_or(BuildError::TooLarge)?
-            .copy_from_slice(&raw);
-        Ok(32)
+        public_of::<Ed25519, P>(p, key, out)
     }
 
     fn sign(
@@ -58,14 +84,8 @@ impl<P: Sign<Ed25519> + ?Sized> SignAlgorithm<P> for Ed25519 {
         _region: &[u8],
         out: &mut [u8; MAX_SIG_LEN],
     ) -> Result<usize, BuildError> {
-        let sig = <P as Sign<Ed25519>>::sign(p, key, digest).map_err(BuildError::Backend)?;
-        let public = <P as Sign<Ed25519>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        <P as Verify<Ed25519>>::verify(p, &public, digest, &sig)
-            .map_err(|_| BuildError::SelfCheck)?;
-        let sig = sig.as_ref();
-        let dst = out.get_mut(..sig.len()).ok_or(BuildError::SelfCheck)?;
-        dst.copy_from_slice(sig);
-        Ok(sig.len())
+        let sig = sign_checked::<Ed25519, P>(p, key, digest)?;
+        put(out, sig.as_ref(), BuildError::SelfCheck)
     }
 }
 
@@ -74,9 +94,7 @@ impl<P: Sign<EcdsaP256> + ?Sized> SignAlgorithm<P> for EcdsaP256 {
     const ID: AlgorithmId = AlgorithmId::EcdsaP256;
 
     fn public_key(p: &mut P, key: &Self::Key, out: &mut [u8; 65]) -> Result<usize, BuildError> {
-        let public = <P as Sign<EcdsaP256>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        *out = <P as Verify<EcdsaP256>>::export_public(p, &public);
-        Ok(65)
+        public_of::<EcdsaP256, P>(p, key, out)
     }
 
     fn sign(
@@ -86,18 +104,12 @@ impl<P: Sign<EcdsaP256> + ?Sized> SignAlgorithm<P> for EcdsaP256 {
         region: &[u8],
         out: &mut [u8; MAX_SIG_LEN],
     ) -> Result<usize, BuildError> {
-        let sig = <P as Sign<EcdsaP256>>::sign(p, key, region).map_err(BuildError::Backend)?;
-        let public = <P as Sign<EcdsaP256>>::signing_public(p, key).map_err(BuildError::Backend)?;
-        <P as Verify<EcdsaP256>>::verify(p, &public, region, &sig)
-            .map_err(|_| BuildError::SelfCheck)?;
+        let sig = sign_checked::<EcdsaP256, P>(p, key, region)?;
         // The DER form goes into the image: it must decode back to the signature.
         let der = sig.to_der();
-        let der = der.as_ref();
-        if bulwark_api::sig::EcdsaP256Signature::from_der(der) != Ok(sig) {
+        if bulwark_api::sig::EcdsaP256Signature::from_der(der.as_ref()) != Ok(sig) {
             return Err(BuildError::SelfCheck);
         }
-        let dst = out.get_mut(..der.len()).ok_or(BuildError::SelfCheck)?;
-        dst.copy_from_slice(der);
-        Ok(der.len())
+        put(out, der.as_ref(), BuildError::SelfCheck)
     }
 }

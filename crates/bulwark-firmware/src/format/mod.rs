@@ -1,6 +1,6 @@
 //! The MCUboot image format: header, TLV types, versions, and the one TLV reader and writer
-//! (the verifier parses images with [`parse`]; the builder writes TLV areas with
-//! [`TlvWriter`] and parses its own output again as a self-check).
+//! (the verifier parses images with `parse`; the builder writes TLV areas with
+//! `TlvWriter` and parses its own output again as a self-check).
 //!
 //! All multi-byte fields are little-endian (imgtool's default, and what MCUboot on every
 //! supported target reads).

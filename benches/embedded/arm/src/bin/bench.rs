@@ -1,0 +1,25 @@
+//! Every benchmarked operation, in a fixed order (see `bulwark_bench_arm::ops`).
+#![no_std]
+#![no_main]
+
+use bulwark_bench_arm::{Runner, ops};
+
+#[cfg_attr(target_arch = "arm", cortex_m_rt::entry)]
+#[cfg_attr(target_arch = "riscv32", riscv_rt::entry)]
+/// The entry point: runs the operations, then exits over semihosting.
+fn main() -> ! {
+    let mut r = Runner::new();
+    ops::empty(&mut r);
+    ops::calibration(&mut r);
+    ops::aes(&mut r);
+    ops::ccm(&mut r);
+    ops::cmac(&mut r);
+    ops::x25519(&mut r);
+    ops::p256_ecdh(&mut r);
+    ops::ed25519_verify(&mut r);
+    ops::ecdsa_verify(&mut r);
+    ops::hkdf(&mut r);
+    ops::sha256(&mut r);
+    ops::mcuboot_verify(&mut r);
+    r.finish()
+}
