@@ -634,8 +634,7 @@ fn comparison_section(r: &Results) -> String {
          the software backend's P-256 cannot be built for AVR, its Ed25519 runs on the \
          ATmega1284p, the compact backend's operations all run on the ATmega1284p), RV32IMC \
          instructions (QEMU). \"-\" = not measured. Best published figures are Cortex-M0/M0+ \
-         cycles on real hardware (table of `/work/shared/docs/EMBEDDED.md`, issue 12, and the \
-         References). Flash per primitive of the compact backend is not yet measured (no \
+         cycles on real hardware (see the References). Flash per primitive of the compact backend is not yet measured (no \
          `size-*-compact` probes). Chart (log scale): `{CHART}`.\n"
     );
     let _ = writeln!(
