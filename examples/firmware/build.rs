@@ -8,6 +8,15 @@
 //! `update.img`, `old.img`) from the directory `BULWARK_DEVICE_DATA` names (`cargo xtask demo`
 //! sets it to a freshly generated one), or, when it is unset, from the committed demo data in
 //! `device-data/`. The directory reaches the code as `BULWARK_DEVICE_DATA_DIR`.
+//!
+//! The `compact-diff-*` binaries include the on-target differential's cases, which this script
+//! generates into `OUT_DIR` with the software backend on the host (`build/diffgen.rs`).
+
+#[allow(dead_code)]
+#[path = "src/diff_ops.rs"]
+mod diff_ops;
+#[path = "build/diffgen.rs"]
+mod diffgen;
 
 use std::{env, fs, path::PathBuf};
 
@@ -17,7 +26,14 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=memory");
     println!("cargo:rerun-if-changed={}", bins.display());
+    println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=src/diff_ops.rs");
     device_data(&root);
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
+    if let Err(e) = diffgen::generate(&out) {
+        println!("cargo:warning=cannot generate the differential cases: {e}");
+        std::process::exit(1);
+    }
     let Ok(entries) = fs::read_dir(&bins) else {
         println!("cargo:warning=no src/bin directory at {}", bins.display());
         return;

@@ -6,6 +6,11 @@
 //! cannot fit a micro:bit); every other binary on `microbit` (a real Cortex-M0 with the
 //! nRF51's 256 KiB of flash and 16 KiB of RAM). The same rule picks the memory map in
 //! `examples/firmware/build.rs`.
+//!
+//! Binaries named `compact-*` (the compact backend's conformance and on-target differential)
+//! are built a second time for [`M4_TARGET`] and run on QEMU's `mps2-an386`, a Cortex-M4, where
+//! the compact backend takes its 32x32 -> 64-bit product paths; they keep the memory map their
+//! name picks (the AN386 has the AN385's memory, so the micro:bit's map fits inside it).
 
 use std::env;
 use std::fs;
@@ -20,6 +25,14 @@ use crate::{Step, describe, run, workspace_root};
 /// The firmware's target (the micro:bit's Cortex-M0; the MPS2 runs the same code).
 pub const TARGET: &str = "thumbv6m-none-eabi";
 
+/// The second target for the `compact-*` binaries: the Cortex-M4 (ARMv7E-M, hardware float).
+pub const M4_TARGET: &str = "thumbv7em-none-eabihf";
+
+/// Whether `bin` is also built for [`M4_TARGET`] and run on the Cortex-M4.
+pub fn runs_on_m4(bin: &str) -> bool {
+    bin.starts_with("compact-")
+}
+
 /// How long one binary may run in QEMU before it counts as hung.
 const QEMU_TIMEOUT: Duration = Duration::from_secs(300);
 
@@ -30,6 +43,8 @@ pub enum Machine {
     Microbit,
     /// ARM MPS2 AN385 (Cortex-M3) as QEMU models it: 4 MiB for code, 4 MiB for data.
     Mps2An385,
+    /// ARM MPS2 AN386 (Cortex-M4), the AN385's memory map: runs the [`M4_TARGET`] builds.
+    Mps2An386,
 }
 
 impl Machine {
@@ -42,24 +57,34 @@ impl Machine {
         }
     }
 
+    /// The machine the build of `bin` for `target` runs on.
+    pub fn of_build(bin: &str, target: &str) -> Self {
+        if target == M4_TARGET {
+            Self::Mps2An386
+        } else {
+            Self::of(bin)
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Self::Microbit => "microbit",
             Self::Mps2An385 => "mps2-an385",
+            Self::Mps2An386 => "mps2-an386",
         }
     }
 
     pub(crate) fn flash_limit(self) -> u64 {
         match self {
             Self::Microbit => 256 * 1024,
-            Self::Mps2An385 => 4 * 1024 * 1024,
+            Self::Mps2An385 | Self::Mps2An386 => 4 * 1024 * 1024,
         }
     }
 
     pub(crate) fn ram_limit(self) -> u64 {
         match self {
             Self::Microbit => 16 * 1024,
-            Self::Mps2An385 => 4 * 1024 * 1024,
+            Self::Mps2An385 | Self::Mps2An386 => 4 * 1024 * 1024,
         }
     }
 
@@ -91,6 +116,14 @@ impl Machine {
                 COMMON[2],
                 COMMON[3],
             ],
+            Self::Mps2An386 => &[
+                "-machine",
+                "mps2-an386",
+                COMMON[0],
+                COMMON[1],
+                COMMON[2],
+                COMMON[3],
+            ],
         }
     }
 }
@@ -106,8 +139,20 @@ pub(crate) fn target_dir() -> PathBuf {
     firmware_dir().join("target")
 }
 
-fn elf_path(bin: &str) -> PathBuf {
-    target_dir().join(TARGET).join("release").join(bin)
+fn elf_path(bin: &str, target: &str) -> PathBuf {
+    target_dir().join(target).join("release").join(bin)
+}
+
+/// Every (binary, target) pair that is built: each binary for [`TARGET`], the `compact-*` ones
+/// also for [`M4_TARGET`].
+fn builds(bins: &[String]) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = bins.iter().map(|b| (b.clone(), TARGET)).collect();
+    out.extend(
+        bins.iter()
+            .filter(|b| runs_on_m4(b))
+            .map(|b| (b.clone(), M4_TARGET)),
+    );
+    out
 }
 
 /// The `[[bin]]` names declared in `manifest` (the firmware's `Cargo.toml`), in order.
@@ -246,19 +291,22 @@ fn warn_skip(message: &str) {
 
 /// Prints each binary's flash and static RAM and fails if one exceeds its machine.
 fn check_sizes() -> Result<(), String> {
-    let bins = binaries()?;
-    let width = bins.iter().map(String::len).max().unwrap_or(0);
+    let bins = builds(&binaries()?);
+    let width = bins.iter().map(|(b, _)| b.len()).max().unwrap_or(0);
     eprintln!(
         "{:<width$}  {:<10}  {:>8} {:>8} {:>9}  {:>7}",
         "binary", "machine", ".text", ".rodata", "flash", "RAM"
     );
     let mut over = Vec::new();
-    for bin in &bins {
-        let path = elf_path(bin);
+    for (bin, target) in &bins {
+        let path = elf_path(bin, target);
         let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let fp = crate::elf::footprint(&bytes)
             .ok_or_else(|| format!("{} is not a 32-bit little-endian ELF", path.display()))?;
-        let machine = Machine::of(bin);
+        // The limits are the memory map's (picked by the name); the M4 builds run on the
+        // AN386, whose memory holds either map.
+        let limits = Machine::of(bin);
+        let machine = Machine::of_build(bin, target);
         eprintln!(
             "{bin:<width$}  {:<10}  {:>8} {:>8} {:>9}  {:>7}   {:5.1}% of {} KiB flash, RAM {} KiB",
             machine.name(),
@@ -266,12 +314,12 @@ fn check_sizes() -> Result<(), String> {
             fp.rodata,
             fp.flash,
             fp.ram,
-            fp.flash as f64 * 100.0 / machine.flash_limit() as f64,
-            machine.flash_limit() / 1024,
-            machine.ram_limit() / 1024,
+            fp.flash as f64 * 100.0 / limits.flash_limit() as f64,
+            limits.flash_limit() / 1024,
+            limits.ram_limit() / 1024,
         );
-        if fp.flash > machine.flash_limit() || fp.ram > machine.ram_limit() {
-            over.push(bin.clone());
+        if fp.flash > limits.flash_limit() || fp.ram > limits.ram_limit() {
+            over.push(format!("{bin} ({target})"));
         }
     }
     if over.is_empty() {
@@ -284,7 +332,7 @@ fn check_sizes() -> Result<(), String> {
 /// Runs one binary in QEMU with [`QEMU_TIMEOUT`], echoing its output. Passes only if QEMU
 /// exits 0 (the firmware's semihosting exit status) and the firmware printed its summary line
 /// with no failed check.
-fn run_in_qemu(bin: &str) -> Result<(), String> {
+fn run_in_qemu(bin: &str, target: &str) -> Result<(), String> {
     if !qemu_present() {
         let message = "qemu-system-arm is not installed";
         if in_ci() {
@@ -293,8 +341,8 @@ fn run_in_qemu(bin: &str) -> Result<(), String> {
         warn_skip(message);
         return Ok(());
     }
-    let machine = Machine::of(bin);
-    let elf = elf_path(bin);
+    let machine = Machine::of_build(bin, target);
+    let elf = elf_path(bin, target);
     let mut args: Vec<String> = machine.qemu_args().iter().map(|&a| a.to_owned()).collect();
     args.push(elf.display().to_string());
     let shown = describe("qemu-system-arm", &args, &[]);
@@ -374,13 +422,32 @@ pub fn lint_steps() -> Vec<Step> {
     ]
 }
 
+/// Builds the `compact-*` binaries for [`M4_TARGET`].
+fn build_m4() -> Result<(), String> {
+    let dir = target_dir().display().to_string();
+    let bins: Vec<String> = binaries()?.into_iter().filter(|b| runs_on_m4(b)).collect();
+    let mut args = vec![
+        "build",
+        "--release",
+        "--target",
+        M4_TARGET,
+        "--target-dir",
+        &dir,
+    ];
+    for bin in &bins {
+        args.push("--bin");
+        args.push(bin);
+    }
+    firmware_cargo(&args)
+}
+
 /// Installing QEMU and the target, the release build, the size check, and one QEMU run per
 /// binary. The binaries are read from the firmware's manifest when the steps are made; if it
 /// cannot be read, one failing step says why.
 pub fn qemu_steps() -> Vec<Step> {
     let mut steps = vec![
         Step::new("qemu setup", || {
-            crate::ensure_targets(&[TARGET])?;
+            crate::ensure_targets(&[TARGET, M4_TARGET])?;
             qemu_setup()
         })
         .hint("install QEMU's ARM emulator: `sudo apt-get install qemu-system-arm`"),
@@ -389,13 +456,21 @@ pub fn qemu_steps() -> Vec<Step> {
             firmware_cargo(&["build", "--release", "--target-dir", &dir])
         })
         .hint("a binary that overflows FLASH or RAM fails to link: split its vector sets"),
+        Step::new("firmware build (Cortex-M4)", build_m4)
+            .hint("the compact-* binaries are also built for thumbv7em-none-eabihf"),
         Step::new("firmware size", check_sizes),
     ];
     match binaries() {
-        Ok(bins) => steps.extend(bins.into_iter().map(|bin| {
-            Step::new(format!("qemu {bin}"), move || run_in_qemu(&bin)).hint(
+        Ok(bins) => steps.extend(builds(&bins).into_iter().map(|(bin, target)| {
+            let name = if target == M4_TARGET {
+                format!("qemu {bin} (Cortex-M4)")
+            } else {
+                format!("qemu {bin}")
+            };
+            Step::new(name, move || run_in_qemu(&bin, target)).hint(
                 "run it alone: `cd examples/firmware && cargo run --release --bin NAME` \
-                 (binaries named *-mps2: `cargo xtask qemu`)",
+                 (add `--target thumbv7em-none-eabihf` for the Cortex-M4; binaries named \
+                 *-mps2: `cargo xtask qemu`)",
             )
         })),
         Err(message) => steps.push(Step::new("qemu binaries", move || Err(message.clone()))),
@@ -414,6 +489,21 @@ mod tests {
         assert_eq!(bin_names(manifest), ["a", "b-mps2"]);
         assert_eq!(Machine::of("b-mps2"), Machine::Mps2An385);
         assert_eq!(Machine::of("a"), Machine::Microbit);
+        assert_eq!(Machine::of_build("a", TARGET), Machine::Microbit);
+        assert_eq!(
+            Machine::of_build("compact-a", M4_TARGET),
+            Machine::Mps2An386
+        );
+        assert!(runs_on_m4("compact-a") && !runs_on_m4("a"));
+        let bins = ["a".to_owned(), "compact-b".to_owned()];
+        assert_eq!(
+            builds(&bins),
+            [
+                ("a".to_owned(), TARGET),
+                ("compact-b".to_owned(), TARGET),
+                ("compact-b".to_owned(), M4_TARGET)
+            ]
+        );
     }
 
     #[test]

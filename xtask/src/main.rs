@@ -151,6 +151,29 @@ fn ci_steps() -> Vec<Step> {
             )
         }),
     ];
+    steps.push(
+        Step::new("compact differential", || {
+            // The compact backend against the software one: 100,000 seeded cases per
+            // operation in release (X25519 per field strategy, P-256 ECDH and ECDSA; Ed25519
+            // verify and sign 5,000 each), plus the edge values.
+            cargo(
+                &[
+                    "test",
+                    "--release",
+                    "-p",
+                    "bulwark-compact",
+                    "--test",
+                    "x25519",
+                    "--test",
+                    "ed25519",
+                    "--test",
+                    "p256",
+                ],
+                &[],
+            )
+        })
+        .hint("rerun one set with `cargo test -p bulwark-compact --release --test NAME`; crates/bulwark-compact/README.md says how to change the case count"),
+    );
     steps.extend(cross_steps());
     steps.extend(firmware::lint_steps());
     steps.extend(firmware::qemu_steps());

@@ -10,11 +10,14 @@
 
 #![no_std]
 
+pub mod diff;
+pub mod diff_ops;
 mod fault;
 pub mod stack;
 pub mod trng;
 
 use bulwark_api::Error;
+use bulwark_compact::{CompactAes, CompactCcm};
 use bulwark_conformance::{Failure, Report};
 use bulwark_soft::SoftAes;
 use bulwark_testkit::peripheral::{PeripheralAes, SimulatedAesPeripheral};
@@ -29,6 +32,32 @@ pub const MICROBIT: &str = "Cortex-M0";
 /// QEMU's MPS2 AN385 (Cortex-M3, 4 MiB): only for sets that cannot fit a micro:bit. The code
 /// is the same thumbv6m (Cortex-M0) build.
 pub const MPS2: &str = "Cortex-M0 code on mps2-an385";
+
+/// Where a `compact-*` binary runs: the same sources are built for thumbv6m (Cortex-M0, the
+/// micro:bit) and for thumbv7em-none-eabihf (Cortex-M4, QEMU's `mps2-an386`), where the compact
+/// backend takes its 32x32 -> 64-bit product paths.
+pub const COMPACT_HERE: &str = if cfg!(target_abi = "eabihf") {
+    "Cortex-M4 on mps2-an386"
+} else {
+    MICROBIT
+};
+/// Where a `compact-*-mps2` binary runs (4 MiB): the thumbv6m build on `mps2-an385`, the
+/// thumbv7em build on `mps2-an386`.
+pub const COMPACT_MPS2: &str = if cfg!(target_abi = "eabihf") {
+    "Cortex-M4 on mps2-an386"
+} else {
+    MPS2
+};
+
+/// The compact backend's bitsliced AES engine, as a `make` closure for the AES checks.
+pub fn compact_aes(key: &[u8]) -> Result<CompactAes, Error> {
+    CompactAes::new(key)
+}
+
+/// The compact backend's own CCM (each CBC-MAC block paired with its CTR block).
+pub fn compact_ccm(key: &[u8]) -> Result<CompactCcm, Error> {
+    CompactCcm::from_key(key)
+}
 
 /// The software AES engine, as a `make` closure for the AES checks.
 pub fn soft_aes(key: &[u8]) -> Result<SoftAes, Error> {

@@ -3,7 +3,8 @@
 //! - `cargo xtask bench-avr --check` (CI): installs what is missing (the nightly pinned in
 //!   `fuzz/rust-toolchain.toml` with rust-src; `gcc-avr avr-libc simavr libsimavr-dev` with
 //!   apt), builds the libsimavr harness and the firmware at the pinned opt-level (`bench` for
-//!   the ATmega2560, `bench-ed25519` for the ATmega1284p), runs each once and fails unless
+//!   the ATmega2560, `bench-ed25519` and the compact backend's `bench-compact` and
+//!   `bench-compact-p256` for the ATmega1284p), runs each once and fails unless
 //!   every known-answer check passes, the firmware stops by itself with status 0 and its stack
 //!   never reached its static data.
 //! - `cargo xtask bench-avr`: the same, then every opt-level the workspace has a profile for,
@@ -65,6 +66,9 @@ const SIZE_BINS: &[&str] = &[
     "size-x25519",
     "size-ed25519-verify",
 ];
+/// The compact backend's binaries (ATmega1284p; together they overflow its 128 KiB of flash,
+/// so the P-256 operations have their own).
+pub(super) const COMPACT_BINS: &[&str] = &["bench-compact", "bench-compact-p256"];
 /// The cfg the AVR builds need (see `benches/embedded/avr/.cargo/config.toml`).
 pub(super) const SHA2_CFG: &str = "sha2_backend_soft=\"compact\"";
 /// The apt packages: the AVR linker and C library, and simavr with its library and headers.
@@ -387,6 +391,7 @@ fn steps_into(check: bool, results: &Rc<RefCell<Results>>) -> Vec<Step> {
         // build: Ed25519 (plus, in the full run at the pinned level, the rest, to compare).
         let mut m2560: Vec<&'static str> = vec!["bench"];
         let mut m1284: Vec<&'static str> = vec!["bench-ed25519"];
+        m1284.extend(COMPACT_BINS);
         if !check && pinned {
             m2560.push("bench-ed25519");
             m2560.extend(SIZE_BINS);
@@ -447,6 +452,8 @@ fn steps_into(check: bool, results: &Rc<RefCell<Results>>) -> Vec<Step> {
                 (MEGA2560, "bench"),
                 (MEGA1284P, "bench"),
                 (MEGA1284P, "bench-ed25519"),
+                (MEGA1284P, COMPACT_BINS[0]),
+                (MEGA1284P, COMPACT_BINS[1]),
             ] {
                 let s = sizes(&elf(mcu, PINNED.name, bin))?;
                 r.bench_sizes.push((format!("{bin} ({mcu})"), s));
@@ -468,9 +475,10 @@ pub fn steps(check: bool) -> Vec<Step> {
     steps_into(check, &Rc::new(RefCell::new(Results::default())))
 }
 
-/// The report section's body (`cargo xtask bench`): runs the full AVR benchmark and formats
-/// it; if a step fails, says which and why instead.
-pub fn run() -> String {
+/// The report section's body (`cargo xtask bench`) and the pinned level's cycles per
+/// operation: runs the full AVR benchmark and formats it; if a step fails, says which and why
+/// instead (and gives no cycles).
+pub fn run() -> (String, Vec<(String, u64)>) {
     let results = Rc::new(RefCell::new(Results::default()));
     for step in steps_into(false, &results) {
         if step.name == "bench-avr table" {
@@ -478,14 +486,33 @@ pub fn run() -> String {
         }
         eprintln!("\n==> [bench] {}", step.name);
         if let Err(e) = (step.run)() {
-            return format!(
-                "**Not measured in this report:** step `{}` failed: {e}. Run `cargo xtask \
-                 bench-avr` to see the whole output.",
-                step.name
+            return (
+                format!(
+                    "**Not measured in this report:** step `{}` failed: {e}. Run `cargo xtask \
+                     bench-avr` to see the whole output.",
+                    step.name
+                ),
+                Vec::new(),
             );
         }
     }
-    avr_section(&results.borrow())
+    let r = results.borrow();
+    (avr_section(&r), pinned_cycles(&r))
+}
+
+/// The checked operations' cycles at the pinned opt-level, each from the first MCU that ran it
+/// (the ATmega2560's `bench` first, then the ATmega1284p's binaries).
+pub(super) fn pinned_cycles(r: &Results) -> Vec<(String, u64)> {
+    let mut out: Vec<(String, u64)> = Vec::new();
+    for (_, _, _, run) in r.runs.iter().filter(|(l, ..)| *l == PINNED.level) {
+        let Ok(run) = run else { continue };
+        for op in run.ops.iter().filter(|o| o.ok) {
+            if !out.iter().any(|(n, _)| *n == op.name) {
+                out.push((op.name.clone(), op.cycles));
+            }
+        }
+    }
+    out
 }
 
 /// `TC (rustc X.Y.Z-nightly (HASH DATE))`.

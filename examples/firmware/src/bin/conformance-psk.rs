@@ -6,7 +6,10 @@
 #![no_std]
 #![no_main]
 
-use bulwark_api::{Error, SecretBytes, kdf::{HkdfSha256, Prk}};
+use bulwark_api::{
+    Error, SecretBytes,
+    kdf::{HkdfSha256, Prk},
+};
 use bulwark_conformance::{
     Failure, Report,
     vectors::{Record, records},
