@@ -13,6 +13,7 @@
 
 pub mod arm;
 pub mod avr;
+mod compare;
 pub mod ct;
 mod host;
 pub mod report;
