@@ -107,7 +107,9 @@ fuzz_target!(|data: &[u8]| {
                 Some(rest)
             );
             let mut h = hex.clone();
-            let key = args::aes_key("--key", &mut h);
+            let key = args::aes_key("--key", &mut h, |provider, key| {
+                bulwark::Provider::ccm(provider, key)
+            });
             assert_eq!(key.is_ok(), matches!(rest.len(), 16 | 24 | 32));
         }
     }
