@@ -128,15 +128,25 @@ fn xor_into(block: &mut Block, x: &[u8]) {
     }
 }
 
+/// Checks the tag, nonce and message sizes once per call; returns `L` (the length-field
+/// size), which the inner functions take instead of checking again.
+fn checked_l(nonce: &[u8], tag_len: usize, msg_len: usize) -> Result<usize, Error> {
+    if !is_valid_tag_len(tag_len) {
+        return Err(Error::InvalidInput);
+    }
+    check_lengths(nonce, msg_len)
+}
+
 impl CompactCcm {
+    /// Seals with the sizes already checked by [`checked_l`] (`l` is its result).
     fn seal_inner(
         &self,
         nonce: &[u8],
+        l: usize,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), Error> {
-        let l = check_lengths(nonce, buffer.len())?;
         let (mut mac, mut s0) = start(&self.aes, nonce, l, tag.len(), aad, buffer.len())?;
         for (i, chunk) in buffer.chunks_mut(16).enumerate() {
             // MAC step on the plaintext and keystream block A_{i+1}, in one call.
@@ -155,14 +165,15 @@ impl CompactCcm {
         Ok(())
     }
 
+    /// Opens with the sizes already checked by [`checked_l`] (`l` is its result).
     fn open_inner(
         &self,
         nonce: &[u8],
+        l: usize,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
-        let l = check_lengths(nonce, buffer.len())?;
         let (mut mac, mut s0) = start(&self.aes, nonce, l, tag.len(), aad, buffer.len())?;
         // S_1 first; then each MAC step is paired with the next keystream block.
         let mut s = counter_block(nonce, l, 1);
@@ -204,11 +215,8 @@ impl Ccm for CompactCcm {
         buffer: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), Error> {
-        if !is_valid_tag_len(tag.len()) {
-            return Err(Error::InvalidInput);
-        }
-        check_lengths(nonce, buffer.len())?;
-        self.seal_inner(nonce, aad, buffer, tag)
+        let l = checked_l(nonce, tag.len(), buffer.len())?;
+        self.seal_inner(nonce, l, aad, buffer, tag)
     }
 
     fn open_detached(
@@ -218,11 +226,8 @@ impl Ccm for CompactCcm {
         buffer: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
-        if !is_valid_tag_len(tag.len()) {
-            return Err(Error::InvalidInput);
-        }
-        check_lengths(nonce, buffer.len())?;
-        let result = self.open_inner(nonce, aad, buffer, tag);
+        let l = checked_l(nonce, tag.len(), buffer.len())?;
+        let result = self.open_inner(nonce, l, aad, buffer, tag);
         if result.is_err() {
             buffer.zeroize();
         }
