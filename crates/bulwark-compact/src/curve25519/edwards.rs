@@ -174,42 +174,26 @@ impl<F: Field> Point<F> {
 
     /// P + Q or P - Q; T only if `need_t` (as in [`Point::double_t`]).
     pub(super) fn add_cached_t(&self, q: &Cached<F>, negate: bool, need_t: bool) -> Self {
-        let (qp, qm) = if negate {
-            (&q.ymx, &q.ypx)
-        } else {
-            (&q.ypx, &q.ymx)
-        };
-        let a = self.y.sub(&self.x).mul(qm);
-        let b = self.y.add(&self.x).mul(qp);
-        let c = self.t.mul(&q.t2d);
         let d = self.z.mul(&q.z2);
-        let (f, g) = if negate {
-            (d.add(&c), d.sub(&c))
-        } else {
-            (d.sub(&c), d.add(&c))
-        };
-        let e = b.sub(&a);
-        let h = b.add(&a);
-        Self {
-            x: e.mul(&f),
-            y: g.mul(&h),
-            z: f.mul(&g),
-            t: if need_t { e.mul(&h) } else { F::ZERO },
-        }
+        self.add_with_d(&q.ypx, &q.ymx, &q.t2d, &d, negate, need_t)
     }
 
     /// P + Q or P - Q for an affine Q (Z = 1, so `2 Z1 Z2` is an addition): 7
     /// multiplications, 6 without T.
     pub(super) fn add_affine_t(&self, q: &AffineCached<F>, negate: bool, need_t: bool) -> Self {
-        let (qp, qm) = if negate {
-            (&q.ymx, &q.ypx)
-        } else {
-            (&q.ypx, &q.ymx)
-        };
+        let d = self.z.add(&self.z);
+        self.add_with_d(&q.ypx, &q.ymx, &q.t2d, &d, negate, need_t)
+    }
+
+    /// The addition both forms share, given Q's `Y + X`, `Y - X`, `2 d T` and `d = 2 Z1 Z2`
+    /// (which is where the cached and the affine forms differ). Subtraction swaps `Y + X` with
+    /// `Y - X` and negates `2 d T`, both by selecting, not by extra field operations.
+    #[inline(always)]
+    fn add_with_d(&self, ypx: &F, ymx: &F, t2d: &F, d: &F, negate: bool, need_t: bool) -> Self {
+        let (qp, qm) = if negate { (ymx, ypx) } else { (ypx, ymx) };
         let a = self.y.sub(&self.x).mul(qm);
         let b = self.y.add(&self.x).mul(qp);
-        let c = self.t.mul(&q.t2d);
-        let d = self.z.add(&self.z);
+        let c = self.t.mul(t2d);
         let (f, g) = if negate {
             (d.add(&c), d.sub(&c))
         } else {
