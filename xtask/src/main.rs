@@ -134,8 +134,10 @@ fn ci_steps() -> Vec<Step> {
                 &[],
             )
         }),
-        Step::new("python tools (imgtool)", security::install_imgtool)
-            .hint("the CLI's interop tests sign and verify images with imgtool from PyPI"),
+        Step::new("python tools", security::install_python_tools).hint(
+            "the interop tests drive imgtool, cbor2, cryptography and aiocoap from PyPI \
+             (xtask/src/security.rs lists them); tests find them first on PATH",
+        ),
         Step::new("test", || {
             // The differential crate runs in release in its own step (10,000 cases each).
             let path = security::path_with_tools();

@@ -9,8 +9,15 @@ use std::process::{Command, Stdio};
 /// Seconds each fuzz target runs in CI (`cargo xtask fuzz SECONDS` for longer local runs).
 pub(crate) const CI_FUZZ_SECONDS: u32 = 20;
 
-/// The imgtool release the interop tests are written against.
-const IMGTOOL: &str = "imgtool==2.5.0";
+/// The Python packages the interop tests drive, pinned: one line per tool. `imgtool` signs and
+/// verifies MCUboot images; `cbor2` and `cryptography` are the independent COSE/CBOR and
+/// primitive implementations; `aiocoap` (with OSCORE) is the CoAP peer.
+const PYTHON_TOOLS: &[&str] = &[
+    "imgtool==2.5.0",
+    "cryptography==50.0.2",
+    "cbor2==6.3.0",
+    "aiocoap[oscore]==0.4.17",
+];
 
 /// Where the CI's Python tools live: a virtualenv under `target/`, rebuilt on demand.
 fn tools_venv() -> PathBuf {
@@ -38,13 +45,17 @@ pub(crate) fn path_with_tools() -> String {
     }
 }
 
-/// Installs `imgtool` into the tools virtualenv (Python's `venv` + pip from PyPI), unless the
-/// virtualenv already has it.
-pub(crate) fn install_imgtool() -> Result<(), String> {
+/// Installs [`PYTHON_TOOLS`] into the tools virtualenv (Python's `venv` + pip from PyPI), unless
+/// the virtualenv already holds exactly that list (recorded in `requirements.txt` beside it).
+pub(crate) fn install_python_tools() -> Result<(), String> {
     let venv = tools_venv();
+    let record = venv.join("requirements.txt");
+    let wanted = PYTHON_TOOLS.join("\n");
     let imgtool = venv.join("bin").join("imgtool");
-    if works(&imgtool.to_string_lossy(), &["version"]) {
-        eprintln!("imgtool already installed in {}", venv.display());
+    if std::fs::read_to_string(&record).is_ok_and(|had| had == wanted)
+        && works(&imgtool.to_string_lossy(), &["version"])
+    {
+        eprintln!("Python tools already installed in {}", venv.display());
         return Ok(());
     }
     let venv_str = venv.to_string_lossy().into_owned();
@@ -62,15 +73,15 @@ pub(crate) fn install_imgtool() -> Result<(), String> {
         ));
     }
     let pip = venv.join("bin").join("pip").to_string_lossy().into_owned();
-    let args = ["install", "--quiet", "--disable-pip-version-check", IMGTOOL];
+    let mut args = vec!["install", "--quiet", "--disable-pip-version-check"];
+    args.extend_from_slice(PYTHON_TOOLS);
     let mut install = Command::new(&pip);
-    install.args(args);
+    install.args(&args);
     run(install, &describe(&pip, &args, &[]))?;
-    if works(&imgtool.to_string_lossy(), &["version"]) {
-        Ok(())
-    } else {
-        Err("pip finished but `imgtool version` fails".to_owned())
+    if !works(&imgtool.to_string_lossy(), &["version"]) {
+        return Err("pip finished but `imgtool version` fails".to_owned());
     }
+    std::fs::write(&record, wanted).map_err(|e| format!("cannot write {}: {e}", record.display()))
 }
 
 /// Makes sure OpenSSL's headers and `pkg-config` are there for the `openssl` crate (the
