@@ -9,14 +9,10 @@
 //! call.
 
 use crate::aes::CompactAes;
-use bulwark_api::{
-    Error,
-    ccm::{Ccm, is_valid_tag_len},
-    hazmat::Block,
-    secret::ct_eq_bytes,
-};
+use bulwark_api::{Error, ccm::Ccm, hazmat::Block};
 use bulwark_modes::ccm_format::{
-    aad_len_prefix, b0_block, check_lengths, counter_block as counter_prefix, total_aad_len,
+    aad_len_prefix, b0_block, check_lengths, check_sizes, counter_block as counter_prefix,
+    tag_verdict, total_aad_len, wipe_on_error,
 };
 use zeroize::Zeroize;
 
@@ -128,17 +124,8 @@ fn xor_into(block: &mut Block, x: &[u8]) {
     }
 }
 
-/// Checks the tag, nonce and message sizes once per call; returns `L` (the length-field
-/// size), which the inner functions take instead of checking again.
-fn checked_l(nonce: &[u8], tag_len: usize, msg_len: usize) -> Result<usize, Error> {
-    if !is_valid_tag_len(tag_len) {
-        return Err(Error::InvalidInput);
-    }
-    check_lengths(nonce, msg_len)
-}
-
 impl CompactCcm {
-    /// Seals with the sizes already checked by [`checked_l`] (`l` is its result).
+    /// Seals with the sizes already checked by [`check_sizes`] (`l` is its result).
     fn seal_inner(
         &self,
         nonce: &[u8],
@@ -165,7 +152,7 @@ impl CompactCcm {
         Ok(())
     }
 
-    /// Opens with the sizes already checked by [`checked_l`] (`l` is its result).
+    /// Opens with the sizes already checked by [`check_sizes`] (`l` is its result).
     fn open_inner(
         &self,
         nonce: &[u8],
@@ -197,13 +184,7 @@ impl CompactCcm {
             *e = x ^ k;
         }
         s0.zeroize();
-        let verdict = ct_eq_bytes(&expected[..tag.len()], tag);
-        expected.zeroize();
-        if verdict {
-            Ok(())
-        } else {
-            Err(Error::Verification)
-        }
+        tag_verdict(&mut expected, tag)
     }
 }
 
@@ -215,7 +196,7 @@ impl Ccm for CompactCcm {
         buffer: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), Error> {
-        let l = checked_l(nonce, tag.len(), buffer.len())?;
+        let l = check_sizes(nonce, tag.len(), buffer.len())?;
         self.seal_inner(nonce, l, aad, buffer, tag)
     }
 
@@ -226,12 +207,9 @@ impl Ccm for CompactCcm {
         buffer: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
-        let l = checked_l(nonce, tag.len(), buffer.len())?;
+        let l = check_sizes(nonce, tag.len(), buffer.len())?;
         let result = self.open_inner(nonce, l, aad, buffer, tag);
-        if result.is_err() {
-            buffer.zeroize();
-        }
-        result
+        wipe_on_error(result, buffer)
     }
 
     fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {

@@ -1,10 +1,12 @@
-use crate::ccm_format::{aad_len_prefix, b0_block, check_lengths, counter_block, total_aad_len};
+use crate::ccm_format::{
+    aad_len_prefix, b0_block, check_lengths, check_sizes, counter_block, tag_verdict,
+    total_aad_len, wipe_on_error,
+};
 use crate::{MacChain, xor_keystream};
 use bulwark_api::{
     Error,
-    ccm::{Ccm, is_valid_tag_len},
+    ccm::Ccm,
     hazmat::{Block, BlockEncrypt},
-    secret::ct_eq_bytes,
 };
 use zeroize::Zeroize;
 
@@ -127,15 +129,10 @@ impl<E: BlockEncrypt> CcmMode<E> {
         self.crypt(nonce, l, buffer)?;
         let t = self.mac(nonce, l, tag.len(), aad, buffer)?;
         let mut expected = [0u8; 16];
-        let expected_tag = &mut expected[..tag.len()];
-        self.encrypted_tag(nonce, l, &t, expected_tag)?;
-        let verdict = ct_eq_bytes(expected_tag, tag);
-        expected.zeroize();
-        if verdict {
-            Ok(())
-        } else {
-            Err(Error::Verification)
-        }
+        let computed = self.encrypted_tag(nonce, l, &t, &mut expected[..tag.len()]);
+        // `tag_verdict` zeroes `expected` whether or not the tag was computed.
+        let verdict = tag_verdict(&mut expected, tag);
+        computed.and(verdict)
     }
 }
 
@@ -147,16 +144,9 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         buffer: &mut [u8],
         tag: &mut [u8],
     ) -> Result<(), Error> {
-        if !is_valid_tag_len(tag.len()) {
-            return Err(Error::InvalidInput);
-        }
-        let l = check_lengths(nonce, buffer.len())?;
+        let l = check_sizes(nonce, tag.len(), buffer.len())?;
         let result = self.seal_inner(nonce, l, aad, buffer, tag);
-        if result.is_err() {
-            buffer.fill(0);
-            tag.fill(0);
-        }
-        result
+        wipe_on_error(wipe_on_error(result, tag), buffer)
     }
 
     fn open_detached(
@@ -166,23 +156,14 @@ impl<E: BlockEncrypt> Ccm for CcmMode<E> {
         buffer: &mut [u8],
         tag: &[u8],
     ) -> Result<(), Error> {
-        if !is_valid_tag_len(tag.len()) {
-            return Err(Error::InvalidInput);
-        }
-        let l = check_lengths(nonce, buffer.len())?;
+        let l = check_sizes(nonce, tag.len(), buffer.len())?;
         let result = self.open_inner(nonce, l, aad, buffer, tag);
-        if result.is_err() {
-            buffer.zeroize();
-        }
-        result
+        wipe_on_error(result, buffer)
     }
 
     fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
         let l = check_lengths(nonce, buffer.len())?;
         let result = self.crypt(nonce, l, buffer);
-        if result.is_err() {
-            buffer.fill(0);
-        }
-        result
+        wipe_on_error(result, buffer)
     }
 }

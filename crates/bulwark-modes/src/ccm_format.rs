@@ -4,9 +4,45 @@
 
 use bulwark_api::{
     Error,
-    ccm::{is_valid_nonce_len, max_message_len},
+    ccm::{is_valid_nonce_len, is_valid_tag_len, max_message_len},
     hazmat::Block,
+    secret::ct_eq_bytes,
 };
+use zeroize::Zeroize;
+
+/// Checks every size of a seal or open: the tag length (4, 6, ..., 16), then as
+/// [`check_lengths`]. Returns `L`.
+pub fn check_sizes(nonce: &[u8], tag_len: usize, msg_len: usize) -> Result<usize, Error> {
+    if !is_valid_tag_len(tag_len) {
+        return Err(Error::InvalidInput);
+    }
+    check_lengths(nonce, msg_len)
+}
+
+/// The verdict of an open: the first `tag.len()` bytes of `expected` against the received
+/// `tag`, compared in constant time; `expected` is zeroed either way. The one branch (in the
+/// caller, on the result) is on this public verdict.
+pub fn tag_verdict(expected: &mut [u8; 16], tag: &[u8]) -> Result<(), Error> {
+    let verdict = match expected.get(..tag.len()) {
+        Some(computed) => ct_eq_bytes(computed, tag),
+        None => false,
+    };
+    expected.zeroize();
+    if verdict {
+        Ok(())
+    } else {
+        Err(Error::Verification)
+    }
+}
+
+/// Zeroes `output` when `result` is an error, so a failed call leaves no partial output
+/// (for an open: no unauthenticated plaintext).
+pub fn wipe_on_error(result: Result<(), Error>, output: &mut [u8]) -> Result<(), Error> {
+    if result.is_err() {
+        output.zeroize();
+    }
+    result
+}
 
 /// Checks the nonce length and the message length against the nonce's length field.
 /// Returns `L`, the length-field size in bytes.

@@ -71,6 +71,14 @@ pub trait Field: Copy + zeroize::Zeroize {
     /// `self^(p - 2)`, the inverse for nonzero `self` (0 for 0): Fermat, a fixed chain of 254
     /// squarings and 11 multiplications.
     fn invert(&self) -> Self {
+        let (z_250_0, z11) = self.pow_2_250_1();
+        // 2^255 - 32 + 11 = p - 2.
+        z_250_0.square_n(5).mul(&z11)
+    }
+
+    /// `(self^(2^250 - 1), self^11)`: the addition chain [`Self::invert`] and
+    /// [`Self::pow_p58`] share (11 multiplications, 249 squarings).
+    fn pow_2_250_1(&self) -> (Self, Self) {
         let z = *self;
         let z2 = z.square();
         let z9 = z2.square_n(2).mul(&z);
@@ -82,27 +90,14 @@ pub trait Field: Copy + zeroize::Zeroize {
         let z_50_0 = z_40_0.square_n(10).mul(&z_10_0);
         let z_100_0 = z_50_0.square_n(50).mul(&z_50_0);
         let z_200_0 = z_100_0.square_n(100).mul(&z_100_0);
-        let z_250_0 = z_200_0.square_n(50).mul(&z_50_0);
-        // 2^255 - 32 + 11 = p - 2.
-        z_250_0.square_n(5).mul(&z11)
+        (z_200_0.square_n(50).mul(&z_50_0), z11)
     }
 
     /// `self^((p - 5) / 8) = self^(2^252 - 3)`, for square roots.
     fn pow_p58(&self) -> Self {
-        let z = *self;
-        let z2 = z.square();
-        let z9 = z2.square_n(2).mul(&z);
-        let z11 = z9.mul(&z2);
-        let z_5_0 = z11.square().mul(&z9);
-        let z_10_0 = z_5_0.square_n(5).mul(&z_5_0);
-        let z_20_0 = z_10_0.square_n(10).mul(&z_10_0);
-        let z_40_0 = z_20_0.square_n(20).mul(&z_20_0);
-        let z_50_0 = z_40_0.square_n(10).mul(&z_10_0);
-        let z_100_0 = z_50_0.square_n(50).mul(&z_50_0);
-        let z_200_0 = z_100_0.square_n(100).mul(&z_100_0);
-        let z_250_0 = z_200_0.square_n(50).mul(&z_50_0);
+        let (z_250_0, _) = self.pow_2_250_1();
         // 2^252 - 4 + 1.
-        z_250_0.square_n(2).mul(&z)
+        z_250_0.square_n(2).mul(self)
     }
 
     /// `-self`.

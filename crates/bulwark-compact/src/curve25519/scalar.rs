@@ -35,12 +35,7 @@ const L32: [u32; 8] = {
 pub(super) fn reduce_wide(h: &[u8; 64]) -> [u8; 32] {
     let mut r = [0u32; 8];
     for bit in (0..512).rev() {
-        let mut carry = u32::from((h[bit >> 3] >> (bit & 7)) & 1);
-        for x in r.iter_mut() {
-            let top = *x >> 31;
-            *x = (*x << 1) | carry;
-            carry = top;
-        }
+        shift_in(&mut r, h, bit);
         if !less_than_l(&r) {
             let mut borrow = 0u64;
             for (x, l) in r.iter_mut().zip(L32) {
@@ -52,6 +47,21 @@ pub(super) fn reduce_wide(h: &[u8; 64]) -> [u8; 32] {
             }
         }
     }
+    to_bytes(&r)
+}
+
+/// `r = 2r + bit` of `h` (bit `bit`, little-endian), the step of both reductions.
+fn shift_in(r: &mut [u32; 8], h: &[u8; 64], bit: usize) {
+    let mut carry = u32::from((h[bit >> 3] >> (bit & 7)) & 1);
+    for x in r.iter_mut() {
+        let top = *x >> 31;
+        *x = (*x << 1) | carry;
+        carry = top;
+    }
+}
+
+/// Eight little-endian limbs as 32 little-endian bytes.
+fn to_bytes(r: &[u32; 8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     for (o, x) in out.chunks_exact_mut(4).zip(r) {
         o.copy_from_slice(&x.to_le_bytes());
@@ -73,12 +83,7 @@ fn less_than_l(r: &[u32; 8]) -> bool {
 pub(super) fn reduce_wide_ct(h: &[u8; 64]) -> [u8; 32] {
     let mut r = [0u32; 8];
     for bit in (0..512).rev() {
-        let mut carry = u32::from((h[bit >> 3] >> (bit & 7)) & 1);
-        for x in r.iter_mut() {
-            let top = *x >> 31;
-            *x = (*x << 1) | carry;
-            carry = top;
-        }
+        shift_in(&mut r, h, bit);
         let mut t = [0u32; 8];
         let mut borrow = 0u32;
         for ((d, x), l) in t.iter_mut().zip(r).zip(L32) {
@@ -96,11 +101,7 @@ pub(super) fn reduce_wide_ct(h: &[u8; 64]) -> [u8; 32] {
             *x = (d & keep) | (*x & !keep);
         }
     }
-    let mut out = [0u8; 32];
-    for (o, x) in out.chunks_exact_mut(4).zip(r) {
-        o.copy_from_slice(&x.to_le_bytes());
-    }
-    out
+    to_bytes(&r)
 }
 
 /// `(k a + r) mod L` in constant time (for `S = r + k a` in signing): a 16-bit-digit product

@@ -136,9 +136,7 @@ impl VerifyPrehash<EcdsaP256> for CompactP256 {
         digest: &[u8],
         signature: &EcdsaP256Signature,
     ) -> Result<(), Error> {
-        if digest.len() < 32 {
-            return Err(Error::InvalidInput);
-        }
+        // `verify_digest` takes the leftmost 32 bytes and refuses a shorter digest.
         verify_digest(key, digest, signature)
     }
 }

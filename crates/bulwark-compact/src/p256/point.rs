@@ -176,6 +176,12 @@ impl Jacobian {
             return *self;
         }
         let (sum, h, r) = self.add_raw(q);
+        self.sum_or_exception(sum, &h, &r)
+    }
+
+    /// The sum from an addition formula, or its exceptional cases (variable time): `H = 0`
+    /// means equal x, so `self = q` (`R = 0`, double) or `self = -q` (the identity).
+    fn sum_or_exception(&self, sum: Jacobian, h: &Fe, r: &Fe) -> Jacobian {
         if h.is_zero_vartime() {
             return if r.is_zero_vartime() {
                 self.double()
@@ -217,14 +223,7 @@ impl Jacobian {
             return q.to_jacobian();
         }
         let (sum, h, r) = self.add_mixed_raw(q);
-        if h.is_zero_vartime() {
-            return if r.is_zero_vartime() {
-                self.double()
-            } else {
-                Jacobian::IDENTITY
-            };
-        }
-        sum
+        self.sum_or_exception(sum, &h, &r)
     }
 
     /// `-self`.

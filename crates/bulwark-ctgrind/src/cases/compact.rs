@@ -41,22 +41,7 @@ pub(super) fn compact_ccm_forged() -> Result<(), String> {
 }
 
 pub(super) fn compact_p256_ecdh() -> Result<(), String> {
-    let mut c = bulwark_compact::p256::CompactP256;
-    let scalar = SecretBytes::take_from(&mut secret_array([0x5a; 32]));
-    let me = verdict(KeyAgreement::<P256>::import_static(&mut c, scalar)).map_err(err)?;
-    let mut my_public =
-        public_result(KeyAgreement::<P256>::static_public(&mut c, &me)).map_err(err)?;
-    public(&mut my_public);
-    let peer_secret =
-        KeyAgreement::<P256>::import_static(&mut c, SecretBytes::take_from(&mut [0x33; 32]))
-            .map_err(err)?;
-    let peer = KeyAgreement::<P256>::static_public(&mut c, &peer_secret).map_err(err)?;
-    let shared = verdict(KeyAgreement::<P256>::agree_static(&mut c, &me, &peer)).map_err(err)?;
-    let prk = (Soft.extract_shared(b"salt", shared)).map_err(err)?;
-    black_box(&prk);
-    let mut encoded = KeyAgreement::<P256>::export_public(&mut c, &my_public);
-    public(&mut encoded);
-    check(encoded[0] == 4, "bad SEC1 encoding")
+    p256_ecdh_on(&mut bulwark_compact::p256::CompactP256)
 }
 
 pub(super) fn compact_ecdsa_sign() -> Result<(), String> {

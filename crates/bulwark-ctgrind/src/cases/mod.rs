@@ -261,3 +261,24 @@ mod soft;
 
 use compact::*;
 use soft::*;
+
+/// P-256 static ECDH on `backend`: import the secret scalar, compute its public key, agree
+/// with a peer computed from public data, extract with HKDF (on `Soft`).
+fn p256_ecdh_on<B: KeyAgreement<P256>>(backend: &mut B) -> Result<(), String> {
+    let scalar = SecretBytes::take_from(&mut secret_array([0x5a; 32]));
+    let me = verdict(KeyAgreement::<P256>::import_static(backend, scalar)).map_err(err)?;
+    let mut my_public =
+        public_result(KeyAgreement::<P256>::static_public(backend, &me)).map_err(err)?;
+    public(&mut my_public);
+    // The peer: the public key of scalar 0x33..33, computed with public data.
+    let peer_secret =
+        KeyAgreement::<P256>::import_static(backend, SecretBytes::take_from(&mut [0x33; 32]))
+            .map_err(err)?;
+    let peer = KeyAgreement::<P256>::static_public(backend, &peer_secret).map_err(err)?;
+    let shared = verdict(KeyAgreement::<P256>::agree_static(backend, &me, &peer)).map_err(err)?;
+    let prk = (Soft.extract_shared(b"salt", shared)).map_err(err)?;
+    black_box(&prk);
+    let mut encoded = KeyAgreement::<P256>::export_public(backend, &my_public);
+    public(&mut encoded);
+    check(encoded[0] == 4, "bad SEC1 encoding")
+}

@@ -147,23 +147,7 @@ pub(super) fn x25519_ephemeral() -> Result<(), String> {
 }
 
 pub(super) fn p256_ecdh() -> Result<(), String> {
-    let mut soft = Soft;
-    let scalar = SecretBytes::take_from(&mut secret_array([0x5a; 32]));
-    let me = verdict(KeyAgreement::<P256>::import_static(&mut soft, scalar)).map_err(err)?;
-    let mut my_public =
-        public_result(KeyAgreement::<P256>::static_public(&mut soft, &me)).map_err(err)?;
-    public(&mut my_public);
-    // The peer: the public key of scalar 0x33..33, computed with public data.
-    let peer_secret =
-        KeyAgreement::<P256>::import_static(&mut soft, SecretBytes::take_from(&mut [0x33; 32]))
-            .map_err(err)?;
-    let peer = KeyAgreement::<P256>::static_public(&mut soft, &peer_secret).map_err(err)?;
-    let shared = verdict(KeyAgreement::<P256>::agree_static(&mut soft, &me, &peer)).map_err(err)?;
-    let prk = (soft.extract_shared(b"salt", shared)).map_err(err)?;
-    black_box(&prk);
-    let mut encoded = KeyAgreement::<P256>::export_public(&mut soft, &my_public);
-    public(&mut encoded);
-    check(encoded[0] == 4, "bad SEC1 encoding")
+    p256_ecdh_on(&mut Soft)
 }
 
 pub(super) fn hkdf() -> Result<(), String> {

@@ -3,14 +3,10 @@
 
 use super::key_schedule::{Keys, RoundKeys, encrypt_n, encrypt1, expand, load_keys};
 use super::{available, ctr_block, decrypt_payload, load, load_payload, store, store_payload};
-use bulwark_api::{
-    Error,
-    ccm::{Ccm, is_valid_tag_len},
-    hazmat::Block,
-    secret::ct_eq_bytes,
-};
+use bulwark_api::{Error, ccm::Ccm, hazmat::Block};
 use bulwark_modes::ccm_format::{
-    aad_len_prefix, b0_block, check_lengths, counter_block, total_aad_len,
+    aad_len_prefix, b0_block, check_lengths, check_sizes, counter_block, tag_verdict,
+    total_aad_len, wipe_on_error,
 };
 use core::arch::x86_64::{
     __m128i, _mm_aesenc_si128, _mm_aesenclast_si128, _mm_setzero_si128, _mm_xor_si128,
@@ -211,10 +207,7 @@ impl Header {
         msg_len: usize,
         tag_len: usize,
     ) -> Result<Self, Error> {
-        if !is_valid_tag_len(tag_len) {
-            return Err(Error::InvalidInput);
-        }
-        let l = check_lengths(nonce, msg_len)?;
+        let l = check_sizes(nonce, tag_len, msg_len)?;
         let aad_len = total_aad_len(aad)?;
         let mut prefix = [0u8; 10];
         let prefix_len = if aad_len > 0 {
@@ -313,14 +306,7 @@ impl Ccm for AesNiCcm {
     ) -> Result<(), Error> {
         let h = Header::new(nonce, aad, buffer.len(), tag.len())?;
         let mut expected = self.open_full(&h, aad, buffer);
-        let verdict = ct_eq_bytes(&expected[..tag.len()], tag);
-        expected.zeroize();
-        if verdict {
-            Ok(())
-        } else {
-            buffer.zeroize();
-            Err(Error::Verification)
-        }
+        wipe_on_error(tag_verdict(&mut expected, tag), buffer)
     }
 
     fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
