@@ -8,6 +8,7 @@ use clap::Subcommand;
 
 pub mod ccm;
 pub mod cmac;
+pub mod coap;
 pub mod ctr;
 pub mod ecdh_p256;
 pub mod getpub;
@@ -147,6 +148,9 @@ pub enum Command {
     /// Run 'bulwark verify ed25519 --help' or 'bulwark verify ecdsa-p256 --help' for details.
     #[command(after_help = AFTER_HELP)]
     Verify(verify::VerifyArgs),
+    /// One CoAP request over UDP, plain or OSCORE-protected: prints the response payload
+    #[command(after_help = AFTER_HELP)]
+    Coap(coap::CoapArgs),
 }
 
 impl Command {
@@ -165,6 +169,7 @@ impl Command {
             Command::Getpub(args) => args.run(),
             Command::Image(args) => args.run(),
             Command::Verify(args) => args.run(),
+            Command::Coap(args) => args.run(),
         }
     }
 }
