@@ -4,6 +4,7 @@
 mod common;
 
 mod ccm;
+mod coap;
 mod cmac_ctr;
 mod derive;
 mod help;
