@@ -119,7 +119,11 @@ fn assert_payload(run: &Run, expected: &[u8]) {
 fn assert_code(run: &Run, exit: i32, needle: &str) {
     assert_eq!(run.code, Some(exit), "stderr: {}", run.stderr);
     assert!(run.stdout.is_empty(), "stdout: {:?}", run.stdout);
-    assert!(run.stderr.contains(needle), "stderr {:?} lacks {needle:?}", run.stderr);
+    assert!(
+        run.stderr.contains(needle),
+        "stderr {:?} lacks {needle:?}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -149,7 +153,11 @@ fn coap_oscore_against_aiocoap() -> TestResult {
 
     assert_payload(&coap("delete", &server.uri("echo"), &o)?, b"");
     // Another response code inside the protection: exit 1, the code on stderr.
-    assert_code(&coap("get", &server.uri("missing"), &o)?, 1, "4.04 Not Found");
+    assert_code(
+        &coap("get", &server.uri("missing"), &o)?,
+        1,
+        "4.04 Not Found",
+    );
     assert_eq!(fs::read_to_string(&seq)?, "5\n");
 
     // A wrong secret: the server cannot decrypt and says so unprotected.
@@ -160,13 +168,21 @@ fn coap_oscore_against_aiocoap() -> TestResult {
         "4.00 Bad Request",
     );
     // An unprotected request to a protected resource.
-    assert_code(&coap("get", &server.uri("hello"), &[])?, 1, "4.01 Unauthorized");
+    assert_code(
+        &coap("get", &server.uri("hello"), &[])?,
+        1,
+        "4.01 Unauthorized",
+    );
     // Plain CoAP to an open resource.
     assert_payload(&coap("get", &server.uri("plain"), &[])?, b"plain");
 
     // A replayed sequence number (the file set back) is refused by the server.
     fs::write(&seq, "2\n")?;
-    assert_code(&coap("get", &server.uri("hello"), &o)?, 1, "4.01 Unauthorized");
+    assert_code(
+        &coap("get", &server.uri("hello"), &o)?,
+        1,
+        "4.01 Unauthorized",
+    );
     Ok(())
 }
 
@@ -235,7 +251,13 @@ fn coap_usage_errors_are_exit_2() -> TestResult {
     assert_fails(&["coap", "get", "coap://127.0.0.1:99999/x"], 2, "port")?;
     // Some OSCORE arguments without the others.
     assert_fails(
-        &["coap", "get", "coap://127.0.0.1/x", "--oscore-secret", SECRET],
+        &[
+            "coap",
+            "get",
+            "coap://127.0.0.1/x",
+            "--oscore-secret",
+            SECRET,
+        ],
         2,
         "--seq-file",
     )?;

@@ -4,8 +4,8 @@
 mod common;
 
 mod ccm;
-mod coap;
 mod cmac_ctr;
+mod coap;
 mod derive;
 mod help;
 mod image;
