@@ -55,13 +55,19 @@ impl ReplayWindow {
     }
 
     /// Records `sequence` as accepted (after the message verified). From
-    /// [`ReplayWindow::Unknown`] this (re)starts the window at `sequence`: call it only for a
-    /// request whose Echo proved it fresh.
+    /// [`ReplayWindow::Unknown`] this (re)starts the window at `sequence`, with every lower
+    /// number counted as seen: call it only for a request whose Echo proved it fresh.
     pub fn accept(&mut self, sequence: u64) {
         *self = match *self {
-            ReplayWindow::Empty | ReplayWindow::Unknown => ReplayWindow::Known {
+            ReplayWindow::Empty => ReplayWindow::Known {
                 highest: sequence,
                 seen: 1,
+            },
+            // RFC 8613 Appendix B.1.2: the Echo-verified number becomes the lower bound; every
+            // number at or below it may have been received before the state was lost.
+            ReplayWindow::Unknown => ReplayWindow::Known {
+                highest: sequence,
+                seen: u64::MAX,
             },
             ReplayWindow::Known { highest, seen } => {
                 if sequence > highest {
@@ -106,5 +112,15 @@ mod tests {
         assert_eq!(w.check(8), Check::Fresh);
         assert_eq!(w.check(71), Check::Fresh);
         assert_eq!(ReplayWindow::Unknown.check(0), Check::Unknown);
+    }
+
+    #[test]
+    fn recovery_from_unknown_refuses_everything_older() {
+        let mut w = ReplayWindow::Unknown;
+        w.accept(100);
+        for s in [0u64, 36, 37, 99, 100] {
+            assert_eq!(w.check(s), Check::Replay, "{s}");
+        }
+        assert_eq!(w.check(101), Check::Fresh);
     }
 }
