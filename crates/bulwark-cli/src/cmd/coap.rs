@@ -462,13 +462,14 @@ impl CoapArgs {
             let body = msg
                 .payload()
                 .map_err(|_| CliError::Rejected("coap: malformed response".to_owned()))?;
-            if msg.code == code::UNAUTHORIZED && !retried {
-                if let Ok(Some(e)) = msg.option(number::ECHO) {
-                    // RFC 9175 / RFC 8613 Appendix B.1.2: repeat once with the Echo value.
-                    echo = Some(e.to_vec());
-                    retried = true;
-                    continue;
-                }
+            if msg.code == code::UNAUTHORIZED
+                && !retried
+                && let Ok(Some(e)) = msg.option(number::ECHO)
+            {
+                // RFC 9175 / RFC 8613 Appendix B.1.2: repeat once with the Echo value.
+                echo = Some(e.to_vec());
+                retried = true;
+                continue;
             }
             if code::is_response(msg.code) && msg.code >> 5 == 2 {
                 let mut out = io::stdout().lock();
