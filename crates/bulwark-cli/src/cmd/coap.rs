@@ -16,13 +16,21 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
-/// Text appended to `coap --help`.
-const COAP_AFTER_HELP: &str = "\
+/// Text appended to `coap --help`: formats and exit codes.
+pub const COAP_AFTER_HELP: &str = "\
+Formats:
+  HEX   hex digits, case-insensitive, no prefix or separators; '' (empty) is zero bytes
+  KEY   a secret in the forms the other secret arguments take (HEX)
+  FILE  a path; '-' is standard input (--payload-file)
+
 Exit codes:
   0  a 2.xx response: its payload, raw, on stdout
-  1  any other response code ('error: 4.04 Not Found' on stderr, nothing on stdout), or a
-     protected response that does not verify
-  2  timeout, unreachable host, reset by the peer, usage, format or I/O error";
+  1  any other response code (e.g. 'error: 4.04 Not Found' on stderr, nothing on stdout), an
+     unprotected error response to a protected request, or a protected response that does
+     not verify
+  2  timeout, unreachable host, a reset from the server, usage, format or I/O error (bad URI,
+     bad hex, some OSCORE arguments without the others, an unreadable or unwritable
+     --seq-file)";
 
 /// The request methods.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -46,7 +54,6 @@ impl Method {
 
 /// Arguments of `coap`.
 #[derive(clap::Args)]
-#[command(after_help = COAP_AFTER_HELP)]
 pub struct CoapArgs {
     /// The request method
     #[arg(value_enum)]

@@ -276,3 +276,29 @@ fn coap_usage_errors_are_exit_2() -> TestResult {
     assert_eq!(run.code, Some(2));
     Ok(())
 }
+
+#[test]
+fn coap_help_documents_the_contract() -> TestResult {
+    let run = bulwark(&["coap", "--help"])?;
+    assert_eq!(run.code, Some(0));
+    let text = String::from_utf8(run.stdout)?;
+    for needle in [
+        "Exit codes:",
+        "case-insensitive",
+        "get, post, put, delete",
+        "--payload",
+        "--payload-file",
+        "--timeout",
+        "--oscore-secret",
+        "--oscore-salt",
+        "--sender-id",
+        "--recipient-id",
+        "--id-context",
+        "--seq-file",
+        "4.04 Not Found",
+        "Echo",
+    ] {
+        assert!(text.contains(needle), "coap --help lacks {needle}");
+    }
+    Ok(())
+}
