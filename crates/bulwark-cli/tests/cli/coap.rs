@@ -50,12 +50,24 @@ impl Server {
     /// 01, client Sender ID empty, RFC 8613 C.1's secret and salt). `lost_replay_window`
     /// starts it as after a reboot that lost its replay window (Echo recovery).
     fn start(dir: &std::path::Path, lost_replay_window: bool) -> Result<Server, Box<dyn Error>> {
+        Self::start_with(dir, lost_replay_window, None)
+    }
+
+    /// As [`Server::start`], with an ID Context (hex) if given.
+    fn start_with(
+        dir: &std::path::Path,
+        lost_replay_window: bool,
+        id_context: Option<&str>,
+    ) -> Result<Server, Box<dyn Error>> {
         let ctx = dir.join("server-context");
         fs::create_dir_all(&ctx)?;
+        let id_context = id_context
+            .map(|c| format!(r#", "id-context_hex": "{c}""#))
+            .unwrap_or_default();
         fs::write(
             ctx.join("settings.json"),
             format!(
-                r#"{{"sender-id_hex": "01", "recipient-id_hex": "", "secret_hex": "{SECRET}", "salt_hex": "{SALT}"}}"#
+                r#"{{"sender-id_hex": "01", "recipient-id_hex": "", "secret_hex": "{SECRET}", "salt_hex": "{SALT}"{id_context}}}"#
             ),
         )?;
         if lost_replay_window {
@@ -205,6 +217,31 @@ fn coap_oscore_echo_recovery_against_aiocoap() -> TestResult {
     post.extend_from_slice(&["--payload", "6869"]);
     assert_payload(&coap("post", &server.uri("echo"), &post)?, b"got:hi");
     assert_eq!(fs::read_to_string(&seq)?, "43\n");
+    Ok(())
+}
+
+#[test]
+fn coap_oscore_id_context_against_aiocoap() -> TestResult {
+    if !have_aiocoap("coap_oscore_id_context_against_aiocoap") {
+        return Ok(());
+    }
+    let dir = scratch_dir("coap-aiocoap-idctx")?;
+    let server = Server::start_with(&dir, false, Some("37cbf3210017a2d3"))?;
+    let seq = dir.join("seq");
+    let mut o = oscore_args(SECRET, path_str(&seq)?);
+    o.extend_from_slice(&["--id-context", "37cbf3210017a2d3"]);
+    assert_payload(&coap("get", &server.uri("hello"), &o)?, b"Hello World!");
+    // Another ID Context derives other keys: the server finds no context for it.
+    let mut other = oscore_args(SECRET, path_str(&seq)?);
+    other.extend_from_slice(&["--id-context", "37cbf3210017a2d4"]);
+    let run = coap("get", &server.uri("hello"), &other)?;
+    assert_eq!(run.code, Some(1), "stderr: {}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("4.01 Unauthorized"),
+        "stderr: {}",
+        run.stderr
+    );
     Ok(())
 }
 
