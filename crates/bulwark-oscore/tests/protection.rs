@@ -541,7 +541,9 @@ fn oscore_option_values() {
 }
 
 /// The code, the class E options and the payload of a message.
-fn protected_part(msg: &[u8]) -> (u8, Vec<(u16, Vec<u8>)>, Vec<u8>) {
+type ProtectedPart = (u8, Vec<(u16, Vec<u8>)>, Vec<u8>);
+
+fn protected_part(msg: &[u8]) -> ProtectedPart {
     let m = UdpMessage::parse(msg).unwrap();
     let opts = m
         .options()
