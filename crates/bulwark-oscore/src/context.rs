@@ -447,7 +447,9 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
     /// - `rng`: draws the [`ECHO_LEN`]-byte Echo value, remembered until a request returns it.
     /// - `request`, `plain_request`: the request as returned by [`Context::unprotect_request`]
     ///   (its type, message ID and token are answered).
-    /// - `out`: receives the protected response, which carries this endpoint's own Partial IV.
+    /// - `out`: receives the protected response, which carries this endpoint's own Partial IV:
+    ///   an ACK with the request's message ID for a confirmable request, otherwise a NON that
+    ///   reuses it too (give it a fresh message ID, bytes 2 and 3, if the transport needs one).
     pub fn echo_response<R: Rng + ?Sized>(
         &mut self,
         rng: &mut R,

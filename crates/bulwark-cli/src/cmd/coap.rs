@@ -137,8 +137,21 @@ impl SeqFile {
 
 impl SequenceStore for SeqFile {
     fn persist(&mut self, limit: u64) -> Result<(), bulwark::Error> {
+        // Temporary file, fsync, rename over the old one; then fsync the directory so the
+        // rename itself survives a power loss.
         write_file("--seq-file", &self.path, format!("{limit}\n").as_bytes())
-            .map_err(|_| bulwark::Error::Hardware)
+            .map_err(|_| bulwark::Error::Hardware)?;
+        #[cfg(unix)]
+        {
+            let dir = match self.path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            std::fs::File::open(dir)
+                .and_then(|d| d.sync_all())
+                .map_err(|_| bulwark::Error::Hardware)?;
+        }
+        Ok(())
     }
 }
 
