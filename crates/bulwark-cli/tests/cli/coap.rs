@@ -339,3 +339,53 @@ fn coap_help_documents_the_contract() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn coap_retransmits_and_takes_a_separate_response() -> TestResult {
+    use std::time::{Duration, Instant};
+    let server = UdpSocket::bind("127.0.0.1:0")?;
+    server.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let uri = format!(
+        "coap://127.0.0.1:{}/a/b%20c?x=1",
+        server.local_addr()?.port()
+    );
+    let peer = std::thread::spawn(move || -> Result<(Vec<u8>, Duration, Vec<u8>), String> {
+        let e = |e: std::io::Error| e.to_string();
+        let mut buf = [0u8; 1500];
+        // Drop the first transmission; answer the retransmission with an empty ACK, then
+        // send the response separately, confirmable.
+        let (n, from) = server.recv_from(&mut buf).map_err(e)?;
+        let first = buf[..n].to_vec();
+        let t0 = Instant::now();
+        let (m, _) = server.recv_from(&mut buf).map_err(e)?;
+        let waited = t0.elapsed();
+        if buf[..m] != first[..] {
+            return Err("the retransmission differs".into());
+        }
+        let tkl = usize::from(first[0] & 0x0f);
+        server
+            .send_to(&[0x60, 0x00, first[2], first[3]], from)
+            .map_err(e)?;
+        let mut resp = vec![0x40 | first[0] & 0x0f, 0x45, 0xbe, 0xef];
+        resp.extend_from_slice(&first[4..4 + tkl]);
+        resp.extend_from_slice(b"\xffseparate");
+        server.send_to(&resp, from).map_err(e)?;
+        let (k, _) = server.recv_from(&mut buf).map_err(e)?;
+        Ok((first, waited, buf[..k].to_vec()))
+    });
+    let run = bulwark(&["coap", "get", &uri, "--timeout", "8"])?;
+    assert_payload(&run, b"separate");
+    let (first, waited, ack) = peer.join().map_err(|_| "peer panicked")??;
+    // CON GET, 2-byte message ID, 4-byte token; Uri-Path "a", "b c"; Uri-Query "x=1".
+    assert_eq!(first[0], 0x44);
+    assert_eq!(first[1], 0x01);
+    assert_eq!(&first[8..], b"\xb1a\x03b c\x43x=1");
+    // RFC 7252 section 4.8: the first retransmission after 2 to 3 seconds.
+    assert!(
+        waited >= Duration::from_millis(1900) && waited <= Duration::from_millis(3300),
+        "{waited:?}"
+    );
+    // The separate response was acknowledged.
+    assert_eq!(ack, [0x60, 0x00, 0xbe, 0xef]);
+    Ok(())
+}
