@@ -25,7 +25,7 @@ async def main(context_dir, port):
         (aiocoap.GET, "missing", b""),
     ]:
         request = aiocoap.Message(code=code, uri=base + path, payload=payload)
-        response = await asyncio.wait_for(ctx.request(request).response, 20)
+        response = await asyncio.wait_for(ctx.request(request).response, 10)
         print("%s %r" % (response.code, response.payload), flush=True)
     await ctx.shutdown()
 

@@ -83,14 +83,22 @@ impl Server {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()?;
-        let mut line = String::new();
+        // Wait for `ready PORT` at most 30 s (a hung interpreter fails the test, never hangs it).
+        let (tx, rx) = std::sync::mpsc::channel();
         if let Some(out) = child.stdout.take() {
-            BufReader::new(out).read_line(&mut line)?;
+            std::thread::spawn(move || {
+                let mut line = String::new();
+                let _ = BufReader::new(out).read_line(&mut line);
+                let _ = tx.send(line);
+            });
         }
+        let mut server = Server { child, port: 0 };
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap_or_default();
         let port = line
             .strip_prefix("ready ")
             .and_then(|p| p.trim().parse().ok());
-        let mut server = Server { child, port: 0 };
         server.port = port.ok_or_else(|| format!("aiocoap server did not start: {line:?}"))?;
         Ok(server)
     }
