@@ -5,7 +5,8 @@
 //!
 //! - **Layers** ([`CRATES`], [`MAY_USE`]): a crate's normal and build dependencies on crates
 //!   of ours (path packages) must be of a role its role may use. The API depends on nothing of
-//!   ours; the modes on the API only; protocol crates on the API and modes only, never on a
+//!   ours; the modes on the API only; protocol crates on the API, modes and other protocol
+//!   crates (OSCORE message protection on the PSK crate's context derivation), never on a
 //!   backend; backends on the API, the modes and other backends, never on a protocol crate;
 //!   the facade on what it re-exports (API, modes, backends); applications (the CLI, the
 //!   examples, the host benches' library) on the facade, protocol crates and each other, never
@@ -78,7 +79,7 @@ pub const CRATES: &[(&str, Role)] = &[
 pub const MAY_USE: &[(Role, &[Role])] = &[
     (Role::Api, &[]),
     (Role::Modes, &[Role::Api]),
-    (Role::Protocol, &[Role::Api, Role::Modes]),
+    (Role::Protocol, &[Role::Api, Role::Modes, Role::Protocol]),
     (Role::Backend, &[Role::Api, Role::Modes, Role::Backend]),
     (Role::Facade, &[Role::Api, Role::Modes, Role::Backend]),
     (
@@ -380,7 +381,7 @@ mod tests {
             report.violations,
             [
                 "bulwark-psk -> bulwark-soft (normal dependency): bulwark-psk is Protocol and \
-                 may use [Api, Modes] only; bulwark-soft is Backend",
+                 may use [Api, Modes, Protocol] only; bulwark-soft is Backend",
                 "device's runtime graph reaches bulwark-conformance (test support): device -> \
                  bulwark-conformance",
                 "gateway's runtime graph reaches bulwark-conformance (test support): gateway -> \

@@ -43,6 +43,7 @@ const NO_STD_CRATES: &[&str] = &[
     "bulwark-compact",
     "bulwark-conformance",
     "bulwark-psk",
+    "bulwark-oscore",
     "bulwark-firmware",
 ];
 

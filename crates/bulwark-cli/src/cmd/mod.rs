@@ -8,6 +8,7 @@ use clap::Subcommand;
 
 pub mod ccm;
 pub mod cmac;
+pub mod coap;
 pub mod ctr;
 pub mod ecdh_p256;
 pub mod getpub;
@@ -147,6 +148,22 @@ pub enum Command {
     /// Run 'bulwark verify ed25519 --help' or 'bulwark verify ecdsa-p256 --help' for details.
     #[command(after_help = AFTER_HELP)]
     Verify(verify::VerifyArgs),
+    /// One CoAP request over UDP, plain or OSCORE-protected: prints the response payload
+    ///
+    /// Sends one confirmable request (retransmitted as RFC 7252 says, until --timeout) to
+    /// coap://HOST[:PORT]/PATH[?QUERY]. With the OSCORE arguments (all of --oscore-secret,
+    /// --oscore-salt, --sender-id, --recipient-id and --seq-file; --id-context optional) the
+    /// request is protected with OSCORE (RFC 8613, AES-CCM-16-64-128) and the response must
+    /// verify. --seq-file holds the next sender sequence number as decimal text (a missing
+    /// file is 0); it is advanced and written (atomically) before the request is sent, so a
+    /// crash can skip numbers but never reuse one. A 4.01 Unauthorized with an Echo option is
+    /// answered by repeating the request once with that Echo value (RFC 9175).
+    ///
+    /// Example (OSCORE GET):
+    ///   bulwark coap get coap://[2001:db8::1]/temp --oscore-secret 0102030405060708090a0b0c0d0e0f10 \
+    ///       --oscore-salt 9e7ca92223786340 --sender-id '' --recipient-id 01 --seq-file temp.seq
+    #[command(verbatim_doc_comment, after_help = coap::COAP_AFTER_HELP)]
+    Coap(coap::CoapArgs),
 }
 
 impl Command {
@@ -165,6 +182,7 @@ impl Command {
             Command::Getpub(args) => args.run(),
             Command::Image(args) => args.run(),
             Command::Verify(args) => args.run(),
+            Command::Coap(args) => args.run(),
         }
     }
 }

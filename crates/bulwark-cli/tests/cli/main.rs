@@ -5,6 +5,7 @@ mod common;
 
 mod ccm;
 mod cmac_ctr;
+mod coap;
 mod derive;
 mod help;
 mod image;
