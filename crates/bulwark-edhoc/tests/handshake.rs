@@ -43,7 +43,7 @@ fn handshake<I: CryptoTrait, R: CryptoTrait>(
     let cred_r = Credential::parse_ccs(&t.get("cred_r")).unwrap();
 
     let initiator = EdhocInitiator::new(ci, EDHOCMethod::StatStat, EDHOCSuite::CipherSuite2);
-    let responder = EdhocResponder::new(cr, EDHOCMethod::StatStat, t.array("sk_r"), cred_r.clone());
+    let responder = EdhocResponder::new(cr, EDHOCMethod::StatStat, t.array("sk_r"), cred_r);
 
     let (initiator, message_1) = initiator.prepare_message_1(Some(c_i), &None).unwrap();
     let (responder, got_c_i, ead_1) = responder.process_message_1(&message_1).unwrap();
@@ -57,9 +57,7 @@ fn handshake<I: CryptoTrait, R: CryptoTrait>(
         initiator.parse_message_2(&message_2).unwrap();
     assert_eq!(got_c_r, c_r);
     let valid_cred_r = credential_check_or_fetch(Some(cred_r), id_cred_r).unwrap();
-    initiator
-        .set_identity(t.array("sk_i"), cred_i.clone())
-        .unwrap();
+    initiator.set_identity(t.array("sk_i"), cred_i).unwrap();
     let initiator = initiator.verify_message_2(valid_cred_r).unwrap();
     let (initiator, message_3, i_prk_out) = initiator.prepare_message_3(transfer, &None).unwrap();
 
