@@ -155,3 +155,17 @@ fn ccm_matches_rustcrypto() {
     }
     crypto.check().unwrap();
 }
+
+/// lakers' own RustCrypto backend (lakers-crypto-rustcrypto 0.8.0) panics on the same
+/// off-curve G_X (`expect("Public key is not a good point")`): a responder built on it can be
+/// stopped by one message_1. Ours records the failure instead (above). Kept as a record of the
+/// peer's behaviour in the pinned version.
+#[test]
+fn rustcrypto_backend_panics_on_an_off_curve_g_x() {
+    let t = Trace::load();
+    let result = std::panic::catch_unwind(|| {
+        let mut theirs = common::theirs(9);
+        theirs.p256_ecdh(&t.array("x"), &OFF_CURVE_X)
+    });
+    assert!(result.is_err());
+}
