@@ -194,6 +194,31 @@ fn bulwark_on_both_sides() {
     check_agreement(&outcome);
 }
 
+/// The microcontroller backend as initiator against RustCrypto, and as responder against the
+/// software backend.
+#[test]
+fn compact_backend() {
+    let mut compact = common::ours_compact(11);
+    let mut theirs = theirs(111);
+    let (c_i, c_r) = connection_ids(&mut &mut compact, &mut theirs);
+    let outcome = handshake(c_i, c_r, &mut compact, theirs, CredentialTransfer::ByValue);
+    compact.check().unwrap();
+    check_agreement(&outcome);
+
+    let (mut soft, mut compact) = (ours(12), common::ours_compact(13));
+    let (c_i, c_r) = connection_ids(&mut &mut soft, &mut &mut compact);
+    let outcome = handshake(
+        c_i,
+        c_r,
+        &mut soft,
+        &mut compact,
+        CredentialTransfer::ByReference,
+    );
+    soft.check().unwrap();
+    compact.check().unwrap();
+    check_agreement(&outcome);
+}
+
 /// Our ephemeral keys are on the curve and agree with RustCrypto's ECDH in both roles.
 #[test]
 fn key_pairs_agree_with_rustcrypto() {

@@ -74,8 +74,18 @@ fn ecdh() {
 
 #[test]
 fn initiator_side() {
+    initiator_side_on(ours(2));
+    initiator_side_on(common::ours_compact(2));
+}
+
+fn initiator_side_on<
+    B: bulwark_edhoc::EdhocBackend,
+    K: bulwark_edhoc::CcmKeys,
+    R: bulwark_api::Rng,
+>(
+    mut crypto: bulwark_edhoc::EdhocCrypto<B, K, R>,
+) {
     let t = Trace::load();
-    let mut crypto = ours(2);
     let start = InitiatorStart {
         suites_i: EdhocBuffer::new_from_slice(&t.get("suites_i")).unwrap(),
         method: t.get("method")[0],

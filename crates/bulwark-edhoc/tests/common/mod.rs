@@ -11,6 +11,27 @@ use bulwark_testkit::vectors;
 /// Our adapter: the software backend, its CCM engines, a seeded test generator.
 pub type Ours = EdhocCrypto<Soft, fn(&[u8; 16]) -> Result<SoftCcm, Error>, DeterministicTestRng>;
 
+/// Our adapter on the microcontroller backend (the facade's default on ARM, RISC-V, AVR).
+pub type OursCompact = EdhocCrypto<
+    bulwark_compact::Compact,
+    fn(&[u8; 16]) -> Result<bulwark_compact::CompactCcm, Error>,
+    DeterministicTestRng,
+>;
+
+fn compact_ccm(key: &[u8; 16]) -> Result<bulwark_compact::CompactCcm, Error> {
+    bulwark_compact::CompactCcm::from_key(key)
+}
+
+/// Our adapter on the compact backend with the generator seeded by `seed`.
+pub fn ours_compact(seed: u64) -> OursCompact {
+    EdhocCrypto::new(
+        bulwark_compact::Compact,
+        compact_ccm as fn(&[u8; 16]) -> Result<_, Error>,
+        DeterministicTestRng::new(seed),
+    )
+    .unwrap()
+}
+
 /// lakers' own RustCrypto crypto with a seeded test generator.
 pub type Theirs = lakers_crypto_rustcrypto::Crypto<Rng06>;
 
