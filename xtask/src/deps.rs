@@ -60,6 +60,7 @@ pub const CRATES: &[(&str, Role)] = &[
     ("bulwark-vault", Role::Protocol),
     ("bulwark-oscore", Role::Protocol),
     ("bulwark-links", Role::Protocol),
+    ("bulwark-edhoc", Role::Protocol),
     ("bulwark-soft", Role::Backend),
     ("bulwark-server", Role::Backend),
     ("bulwark-compact", Role::Backend),

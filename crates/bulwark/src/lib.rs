@@ -2,6 +2,8 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "interop")]
+pub mod interop;
 mod provider;
 
 #[cfg(feature = "hazmat")]
