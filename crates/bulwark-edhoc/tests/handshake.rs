@@ -1,7 +1,8 @@
 //! lakers' full EDHOC handshake (method 3, cipher suite 2) with bulwark's crypto on one side and
 //! lakers' RustCrypto crypto on the other, in both directions and with both credential
 //! transfers; then the OSCORE context (RFC 9528 Appendix A.1) derived on both sides with
-//! bulwark-psk from the EDHOC exporter.
+//! bulwark-psk from the EDHOC exporter, and one OSCORE-protected request and response
+//! exchanged with bulwark-oscore over it.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -11,6 +12,8 @@ use bulwark_edhoc::{
     EXPORTER_LABEL_MASTER_SALT, EXPORTER_LABEL_MASTER_SECRET, OSCORE_MASTER_SALT_LEN,
     OSCORE_MASTER_SECRET_LEN, Role, oscore_ids,
 };
+use bulwark_oscore::message::{self, MessageType, code, number};
+use bulwark_oscore::{Context, Freshness, ReplayWindow, SenderSequence, VolatileStore};
 use bulwark_psk::oscore::{self, OscoreKeys, OscoreParams};
 use bulwark_soft::{Soft, SoftAes, SoftCcm};
 use common::{Trace, ours, theirs};
@@ -152,6 +155,82 @@ fn check_agreement(o: &Outcome) {
     assert_ne!(&message, b"GET /temperature");
     AesCcm::<13, 8>::open_in_place(&mut opener, &n_r, b"aad", &mut message, &tag).unwrap();
     assert_eq!(&message, b"GET /temperature");
+
+    exchange_oscore(o);
+}
+
+/// An OSCORE context (bulwark-oscore) for `role` from the EDHOC exporter outputs.
+fn oscore_context(o: &Outcome, role: Role) -> Context<SoftCcm, VolatileStore> {
+    let (secret, salt) = match role {
+        Role::Initiator => (&o.master_secret.0, &o.master_salt.0),
+        Role::Responder => (&o.master_secret.1, &o.master_salt.1),
+    };
+    let (sender_id, recipient_id) = oscore_ids(role, &o.c_i, &o.c_r);
+    let params = OscoreParams {
+        master_secret: secret,
+        master_salt: salt,
+        sender_id,
+        recipient_id,
+        id_context: None,
+    };
+    Context::new(
+        &mut Soft,
+        &params,
+        |k| Ok(SoftCcm::new(SoftAes::new(k)?)),
+        SenderSequence::resume(0, 1, VolatileStore),
+        ReplayWindow::Empty,
+    )
+    .unwrap()
+}
+
+/// The Initiator (CoAP client) sends a protected GET /temperature; the Responder (server)
+/// unprotects it, answers 2.05 "21.5 C" protected, and the Initiator unprotects the answer.
+/// A replay of the request is refused.
+fn exchange_oscore(o: &Outcome) {
+    let mut client = oscore_context(o, Role::Initiator);
+    let mut server = oscore_context(o, Role::Responder);
+    let mut plain = [0u8; 64];
+    let n = message::build(
+        &mut plain,
+        MessageType::Confirmable,
+        code::GET,
+        0x0101,
+        &[0xe0],
+        &[(number::URI_PATH, b"temperature")],
+        b"",
+    )
+    .unwrap();
+    let request = &plain[..n];
+    let mut wire = [0u8; 128];
+    let (len, id) = client.protect_request(request, None, &mut wire).unwrap();
+    assert!(!wire[..len].windows(11).any(|w| w == b"temperature"));
+    let mut received = wire[..len].to_vec();
+    let mut inner = [0u8; 128];
+    let (m, server_id, fresh) = server.unprotect_request(&mut received, &mut inner).unwrap();
+    assert_eq!(&inner[..m], request);
+    assert_eq!(fresh, Freshness::Fresh);
+    let mut replay = wire[..len].to_vec();
+    assert!(server.unprotect_request(&mut replay, &mut inner).is_err());
+
+    let mut answer = [0u8; 64];
+    let n = message::build(
+        &mut answer,
+        MessageType::Acknowledgement,
+        code::CONTENT,
+        0x0101,
+        &[0xe0],
+        &[],
+        b"21.5 C",
+    )
+    .unwrap();
+    let mut protected = [0u8; 128];
+    let len = server
+        .protect_response(&server_id, &answer[..n], false, &mut protected)
+        .unwrap();
+    let mut back = protected[..len].to_vec();
+    let mut out = [0u8; 128];
+    let m = client.unprotect_response(&id, &mut back, &mut out).unwrap();
+    assert_eq!(&out[..m], &answer[..n]);
 }
 
 #[test]
