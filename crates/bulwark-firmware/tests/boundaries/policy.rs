@@ -203,6 +203,30 @@ fn confirm_counter() {
 }
 
 #[test]
+fn confirm_without_a_counter_refuses_once_the_device_counter_moved() {
+    let img = Build::new(vec![3; 100], None).build(|_| {});
+    let image = verify_counter(&img, 0, true).unwrap();
+    assert_eq!(image.security_counter(), None);
+    // Still at 0: nothing to raise.
+    let mut c = TestCounter::default();
+    assert_eq!(confirm(&image, &mut c), Ok(0));
+    assert_eq!(c.writes, 0);
+    // The counter moved since verification: the image counts as 0, below it.
+    for moved in [1, 5, u32::MAX] {
+        let mut c = TestCounter {
+            value: moved,
+            writes: 0,
+        };
+        assert_eq!(
+            confirm(&image, &mut c),
+            Err(ImageError::Rollback),
+            "{moved}"
+        );
+        assert_eq!((c.value, c.writes), (moved, 0));
+    }
+}
+
+#[test]
 fn api_error_mapping_of_boundary_errors() {
     use bulwark_api::Error;
     let rows = [
