@@ -12,7 +12,7 @@ use crate::{
     HashAlg, ImageDigest, ImageError, MonotonicCounter,
     algorithm::{AnyAlgorithm, AnyKey, TrustedKey, VerifyAlgorithms, spki_hash, trusted},
     fih::{self, Verdict},
-    format::{Dependency, ImageVersion, KeyTlv, Layout, MAX_DEPENDENCIES, parse},
+    format::{Dependency, HEADER_LEN, ImageVersion, KeyTlv, Layout, MAX_DEPENDENCIES, parse},
     hash::{HashSupport, Sha256Only, Sha256OrSha512},
     storage::{FlashSource, SliceSource, Slot, Source, hash_range},
 };
@@ -435,8 +435,10 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
             return Err(ImageError::KeyRevoked);
         }
 
-        // 4. Hash the region [0, header + body + protected area) in chunks.
-        let digest = hash_range::<P, H, Src>(p, src, hash_alg, 0, layout.hashed_len)?;
+        // 4. Hash the region [0, header + body + protected area): the fixed header and the
+        //    protected area from the RAM copies the checks above used, only the header's
+        //    padding and the body streamed from the slot (one read per byte).
+        let digest = hash_image::<P, H, Src>(p, src, &layout)?;
         let expected = layout.expected_hash()?;
         let hash_verdict = fih::ct_equal(digest.as_bytes(), expected);
         if !hash_verdict.is_pass() && !glitch(Check::Hash) {
@@ -479,7 +481,8 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
                 | !black_box(self.require_security_counter))
             & (black_box(image_counter) >= black_box(device_counter))
             & fih::version_at_least(black_box(version), black_box(self.min_version))
-            & !fih::any_xor_equal(&key_id, black_box(self.revoked));
+            & !fih::any_xor_equal(&key_id, black_box(self.revoked))
+            & (!layout.pure || signed_region_matches(src, &layout));
         if !black_box(again) {
             return Err(ImageError::FaultDetected);
         }
@@ -501,6 +504,44 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
             seal,
         })
     }
+}
+
+/// For a pure signature (over the region in memory, not over the digest): whether the region's
+/// fixed header and protected area are the copies the checks used and the hash covered.
+fn signed_region_matches<Src: Source>(src: &Src, layout: &Layout) -> bool {
+    let Some(region) = src.region(0, layout.hashed_len) else {
+        return false;
+    };
+    let header = region.get(..HEADER_LEN);
+    let protected = usize::try_from(layout.prot_off)
+        .ok()
+        .and_then(|at| region.get(at..));
+    match (header, protected, layout.protected_area()) {
+        (Some(h), Some(p), Ok(copy)) => fih::xor_equal(h, &layout.header_raw) & (p == copy),
+        _ => false,
+    }
+}
+
+/// The digest of the hashed region: the fixed header and the protected area from `layout`'s
+/// RAM copies (the bytes the structural checks and the policy read), everything between them
+/// (header padding and body) from `src`.
+fn hash_image<P: ?Sized, H: HashSupport<P>, Src: Source>(
+    p: &mut P,
+    src: &mut Src,
+    layout: &Layout,
+) -> Result<ImageDigest, ImageError> {
+    let mut state = H::start(p, layout.hash_alg)?;
+    H::update(p, &mut state, &layout.header_raw)?;
+    // prot_off = hdr_size + img_size >= hdr_size >= HEADER_LEN.
+    let middle = layout
+        .prot_off
+        .checked_sub(HEADER_LEN as u32)
+        .ok_or(ImageError::HeaderTooSmall)?;
+    src.pieces(HEADER_LEN as u32, middle, &mut |piece| {
+        H::update(p, &mut state, piece)
+    })?;
+    H::update(p, &mut state, layout.protected_area()?)?;
+    H::finish(p, state)
 }
 
 /// The size of the verifier's parsed state, for RAM budgeting (the chunk buffer and the
