@@ -645,7 +645,14 @@ mod tests {
         bad_sig[last] ^= 1;
 
         // (check skipped, verifier, image, device counter, refusal without the fault)
-        let rows: [(Check, Verifier<'_, Soft, Ed25519>, &[u8], u32, ImageError); 6] = [
+        type Row<'a> = (
+            Check,
+            Verifier<'a, Soft, Ed25519>,
+            &'a [u8],
+            u32,
+            ImageError,
+        );
+        let rows: [Row<'_>; 6] = [
             (
                 Check::MissingCounter,
                 base.clone(),
