@@ -610,10 +610,7 @@ mod tests {
         GLITCH.with(|g| g.set(skip));
         let slice = v.verify_slice(&mut Soft, img, &mut Counter(device));
         let mut flash = SliceStorage::new(img);
-        let slot = Slot {
-            offset: 0,
-            size: img.len() as u32,
-        };
+        let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
         let streamed = v.verify_flash(
             &mut Soft,
             &mut flash,

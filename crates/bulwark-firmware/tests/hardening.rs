@@ -6,7 +6,8 @@
 mod common;
 
 use bulwark_firmware::{
-    ImageError, ImageVersion, OutOfBounds, Slot, VerifiedImage, Verifier, format::flags,
+    ImageError, ImageVersion, OutOfBounds, SliceStorage, Slot, VerifiedImage, Verifier,
+    format::flags, trailer_size,
 };
 use common::*;
 use embedded_storage::ReadStorage;
@@ -59,8 +60,12 @@ impl ReadStorage for TwoFaced {
 
 /// A slot of `size` bytes at 0, for flash write size `align`, with MCUboot's default trailer
 /// (`trailer: None`) or `trailer` bytes.
-fn slot(size: u32, _align: u8, _trailer: Option<u32>) -> Slot {
-    Slot { offset: 0, size }
+fn slot(size: u32, align: u8, trailer: Option<u32>) -> Slot {
+    let slot = Slot::new(0, size, align);
+    match trailer {
+        Some(bytes) => slot.with_trailer_size(bytes),
+        None => slot,
+    }
 }
 
 /// A slot covering the whole flash, without a trailer.
@@ -214,5 +219,153 @@ fn every_byte_is_read_from_flash_at_most_once() {
                 "{name}, chunk {chunk}: byte {first_twice:?} read twice"
             );
         }
+    }
+}
+
+// ---------------------------------------------------------------- trailer
+
+/// An image signed for a slot of `slot_size` bytes (no padding), filled to `len` bytes with a
+/// vendor TLV.
+fn image_of_len(len: usize) -> Vec<u8> {
+    let plain = Build::new(body(1000), Some(1)).build(|_| {});
+    let extra = len - plain.len() - 4;
+    let img = Build::new(body(1000), Some(1)).build(|u| u.push((0x00A0, vec![0xEE; extra])));
+    assert_eq!(img.len(), len);
+    img
+}
+
+#[test]
+fn the_image_may_not_reach_into_the_trailer() {
+    let keys = [synthetic_public()];
+    let v = verifier(&keys);
+    let slot_size = 0x4000u32;
+    for align in [1u8, 4, 8, 32] {
+        let trailer = trailer_size(align).unwrap();
+        let room = slot_size as usize - trailer;
+        for (len, expected) in [
+            (room - 1, Ok(())),
+            (room, Ok(())),
+            (room + 1, Err(ImageError::TlvAreaOutOfBounds)),
+            (slot_size as usize - 16, Err(ImageError::TlvAreaOutOfBounds)),
+            (slot_size as usize, Err(ImageError::TlvAreaOutOfBounds)),
+        ] {
+            let mut flash = image_of_len(len);
+            flash.resize(slot_size as usize, 0xFF);
+            let mut storage = SliceStorage::new(&flash);
+            let mut buf = [0u8; 64];
+            let slot = slot(slot_size, align, None);
+            let r = v
+                .verify_flash(
+                    &mut TestBackend,
+                    &mut storage,
+                    slot,
+                    &mut buf,
+                    &mut TestCounter::default(),
+                )
+                .map(|_| ());
+            assert_eq!(r, expected, "align {align}, image {len} of {slot_size}");
+        }
+    }
+}
+
+#[test]
+fn slot_trailer_configuration() {
+    let keys = [synthetic_public()];
+    let v = verifier(&keys);
+    let img = image_of_len(2000);
+    let mut flash = img.clone();
+    flash.resize(0x4000, 0xFF);
+    let run = |slot: Slot| {
+        let mut storage = SliceStorage::new(&flash);
+        let mut buf = [0u8; 64];
+        v.verify_flash(
+            &mut TestBackend,
+            &mut storage,
+            slot,
+            &mut buf,
+            &mut TestCounter::default(),
+        )
+        .map(|_| ())
+    };
+    let rows = [
+        // An alignment MCUboot has no trailer for, unless the size is given.
+        (slot(0x4000, 3, None), Err(ImageError::SlotTrailer)),
+        (slot(0x4000, 0, None), Err(ImageError::SlotTrailer)),
+        (slot(0x4000, 64, None), Err(ImageError::SlotTrailer)),
+        (slot(0x4000, 3, Some(0x100)), Ok(())),
+        // A trailer larger than the slot.
+        (slot(0x4000, 1, Some(0x4001)), Err(ImageError::SlotTrailer)),
+        (slot(3000, 8, None), Err(ImageError::SlotTrailer)),
+        // Explicit sizes around the image's end (2000 bytes).
+        (slot(0x4000, 1, Some(0x4000 - 2000)), Ok(())),
+        (
+            slot(0x4000, 1, Some(0x4000 - 1999)),
+            Err(ImageError::TlvAreaOutOfBounds),
+        ),
+        // The body itself reaching into the trailer.
+        (
+            slot(0x4000, 1, Some(0x4000 - 600)),
+            Err(ImageError::ImageOutOfBounds),
+        ),
+        (slot(0x4000, 1, Some(0x4000)), Err(ImageError::BadMagic)),
+    ];
+    for (s, expected) in rows {
+        assert_eq!(run(s), expected, "{s:?}");
+    }
+    assert_eq!(slot(0x4000, 8, None).image_limit(), Ok(0x4000 - 3120));
+    assert_eq!(slot(0x4000, 32, None).image_limit(), Ok(0x4000 - 12448));
+    assert_eq!(
+        bulwark_api::Error::from(ImageError::SlotTrailer),
+        bulwark_api::Error::InvalidInput
+    );
+}
+
+/// The builder and the verifier agree on the room a slot leaves: the largest image
+/// `ImageBuilder` signs for `--slot-size S --align A` verifies in `Slot::new(_, S, A)`.
+#[test]
+fn the_builders_largest_image_fits_the_verifiers_slot() {
+    use bulwark_api::{SecretBytes, sig::Sign};
+    use bulwark_firmware::{AlgorithmId, ImageBuilder};
+    let keys = [synthetic_public()];
+    let v = verifier(&keys);
+    let mut seed = TEST_SEED;
+    let key = Sign::<bulwark_firmware::Ed25519>::import_signing_key(
+        &mut TestBackend,
+        SecretBytes::take_from(&mut seed),
+    )
+    .unwrap();
+    let slot_size = 0x8000u32;
+    for align in [1u8, 2, 4, 8, 16, 32] {
+        let builder = ImageBuilder::new(ImageVersion::new(1, 0, 0, 0))
+            .header_size(0x200)
+            .pad_header(true)
+            .security_counter(Some(1))
+            .align(align)
+            .slot_size(slot_size);
+        // header 0x200 + payload + protected area 12 + unprotected area 144.
+        let room = slot_size as usize - trailer_size(align).unwrap() - 0x200 - 12 - 144;
+        let mut out = vec![0u8; slot_size as usize];
+        assert!(
+            builder
+                .sign_ed25519(&mut TestBackend, &key, &body(room + 1), &mut out)
+                .is_err(),
+            "align {align}"
+        );
+        let n = builder
+            .sign_ed25519(&mut TestBackend, &key, &body(room), &mut out)
+            .unwrap();
+        assert_eq!(n, slot_size as usize - trailer_size(align).unwrap());
+        assert!(builder.max_image_len(AlgorithmId::Ed25519, room).is_ok());
+        out.iter_mut().skip(n).for_each(|b| *b = 0xFF);
+        let mut storage = SliceStorage::new(&out);
+        let mut buf = [0u8; 256];
+        v.verify_flash(
+            &mut TestBackend,
+            &mut storage,
+            Slot::new(0, slot_size, align),
+            &mut buf,
+            &mut TestCounter::default(),
+        )
+        .unwrap();
     }
 }
