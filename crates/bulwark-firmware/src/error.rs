@@ -71,7 +71,8 @@ pub enum ImageError {
     /// More dependency TLVs than [`crate::MAX_DEPENDENCIES`].
     TooManyDependencies,
     /// A SHA-512 image, and the verifier was not built with SHA-512 support
-    /// ([`crate::Verifier::with_sha512`]).
+    /// ([`crate::Verifier::with_sha512`]) or the image is not signed with Ed25519 (ECDSA P-256
+    /// images are hashed with SHA-256, as MCUboot and imgtool have them).
     UnsupportedHash,
     /// The image is signed with an algorithm this verifier does not accept.
     AlgorithmNotAccepted,

@@ -397,7 +397,9 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
         if !S::accepts(layout.algorithm) {
             return Err(ImageError::AlgorithmNotAccepted);
         }
-        if hash_alg == HashAlg::Sha512 && !H::SHA512 {
+        // SHA-512 only where the verifier supports it, and only with Ed25519: MCUboot and
+        // imgtool pair P-256 with SHA-256 (a P-256 prehash would keep only half the digest).
+        if hash_alg == HashAlg::Sha512 && (!H::SHA512 || layout.algorithm != AlgorithmId::Ed25519) {
             return Err(ImageError::UnsupportedHash);
         }
         if layout.pure && src.region(0, layout.hashed_len).is_none() {

@@ -369,3 +369,56 @@ fn the_builders_largest_image_fits_the_verifiers_slot() {
         .unwrap();
     }
 }
+
+// ---------------------------------------------------------------- hash and curve
+
+/// An ECDSA P-256 image hashed with SHA-512 (which neither imgtool nor MCUboot make: P-256
+/// goes with SHA-256), correctly signed over the SHA-512 digest truncated to 256 bits, is
+/// refused before any crypto.
+#[test]
+fn ecdsa_p256_with_a_sha512_hash_is_refused() {
+    use bulwark_api::{
+        encoding::spki_der,
+        hash::Sha512,
+        sig::{AlgorithmId, EcdsaP256Signature, Sign, Verify},
+    };
+    use p256::ecdsa::signature::hazmat::PrehashSigner;
+    let scalar = [0x11u8; 32];
+    let mut soft = TestBackend;
+    let key = Sign::<bulwark_api::sig::EcdsaP256>::import_signing_key(
+        &mut soft,
+        bulwark_api::SecretBytes::try_from_slice(&scalar).unwrap(),
+    )
+    .unwrap();
+    let public = Sign::<bulwark_api::sig::EcdsaP256>::signing_public(&mut soft, &key).unwrap();
+    let raw: [u8; 65] = Verify::<bulwark_api::sig::EcdsaP256>::export_public(&mut soft, &public)
+        .as_ref()
+        .try_into()
+        .unwrap();
+    let spki = spki_der(AlgorithmId::EcdsaP256, &raw).unwrap();
+
+    let signed = Build::new(body(400), Some(1)).build(|_| {});
+    let region = &signed[..prot_off(&signed) + 12];
+    let digest: [u8; 64] = Sha512::digest(&mut soft, &[region]).unwrap();
+    let key_hash: [u8; 64] = Sha512::digest(&mut soft, &[spki.as_ref()]).unwrap();
+    let p256_key = p256::ecdsa::SigningKey::from_slice(&scalar).unwrap();
+    let sig: p256::ecdsa::Signature = p256_key.sign_prehash(&digest).unwrap();
+    let fixed: [u8; 64] = sig.to_bytes().as_slice().try_into().unwrap();
+    let der = EcdsaP256Signature::from_fixed(&fixed).to_der();
+    let mut img = region.to_vec();
+    img.extend_from_slice(&tlv_area(
+        0x6907,
+        &[
+            (0x12, digest.to_vec()),
+            (0x01, key_hash.to_vec()),
+            (0x22, der.as_ref().to_vec()),
+        ],
+    ));
+    let keys = [raw];
+    let v = Verifier::ecdsa_p256(&mut soft, &keys)
+        .unwrap()
+        .with_sha512(&mut soft)
+        .unwrap();
+    let r = v.verify_slice(&mut soft, &img, &mut TestCounter::default());
+    assert_eq!(r.map(|_| ()), Err(ImageError::UnsupportedHash));
+}
