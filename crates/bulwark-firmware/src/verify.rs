@@ -103,7 +103,10 @@ impl VerifiedImage {
         self.flags
     }
 
-    /// The header's load address (meaningful with `RAM_LOAD` or `ROM_FIXED`).
+    /// The header's load address (meaningful with `RAM_LOAD` or `ROM_FIXED`). Checking it is
+    /// the caller's job: a `ROM_FIXED` image runs only from the slot it was linked for (MCUboot
+    /// compares this address with the slot's before booting it), and a `RAM_LOAD` image's
+    /// destination must lie in RAM the caller allows.
     pub fn load_addr(&self) -> u32 {
         self.load_addr
     }
