@@ -17,9 +17,12 @@ pub(crate) const MAX_SIG_LEN: usize = bulwark_api::sig::ECDSA_P256_DER_MAX_LEN;
 /// The shortest DER `SEQUENCE { INTEGER, INTEGER }` with one-byte integers.
 const MIN_ECDSA_SIG_LEN: usize = 8;
 /// The longest protected area this verifier accepts: its 4-byte info header, one security
-/// counter (4 + 4 bytes) and [`MAX_DEPENDENCIES`] dependencies (4 + 12 bytes each). The whole
-/// area is copied to RAM, parsed there and hashed from there.
+/// counter (4 + 4 bytes) and [`MAX_DEPENDENCIES`] dependencies (4 + 12 bytes each). The area
+/// is copied to RAM, parsed there and hashed from there.
 pub(crate) const MAX_PROTECTED_LEN: usize = 4 + (4 + 4) + MAX_DEPENDENCIES * (4 + 12);
+/// The RAM copy of the protected area: the longest accepted area plus one entry header, so
+/// that a longer area's refusal is found in the copy too (see [`parse_protected`]).
+pub(crate) const PROTECTED_COPY_LEN: usize = MAX_PROTECTED_LEN + 4;
 
 /// One TLV entry: its type, and where its value lies in the image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,7 +162,7 @@ pub(crate) struct Layout {
     pub prot_off: u32,
     /// The protected area as read (once) from flash, `header.prot_size` bytes: what the
     /// security counter and dependencies were parsed from, and what is hashed.
-    pub protected: [u8; MAX_PROTECTED_LEN],
+    pub protected: [u8; PROTECTED_COPY_LEN],
     /// Header + body + protected area: the hashed (and, pure, signed) region.
     pub hashed_len: u32,
     pub security_counter: Option<u32>,
@@ -203,13 +206,18 @@ struct Protected {
     dependency_count: u8,
 }
 
-/// Parses the protected area `[start, start + size)` of `src` (`size >= 4`, the header's
-/// value).
-fn parse_protected<Src: Source>(
-    src: &mut Src,
-    start: u32,
-    size: u16,
-) -> Result<Protected, ImageError> {
+/// Parses a protected area of `size` bytes (`size >= 4`, the header's value) from its RAM
+/// copy, which holds its first `min(size, PROTECTED_COPY_LEN)` bytes.
+///
+/// The copy is enough to find every refusal of a longer area: accepted entries (one counter,
+/// at most [`MAX_DEPENDENCIES`] dependencies) end by byte [`MAX_PROTECTED_LEN`], and the entry
+/// after them is refused from its 4-byte header alone (a second counter, a dependency of the
+/// wrong length or one too many, an unknown type, or a header crossing the area's end), before
+/// its value would be read.
+fn parse_protected(copy: &[u8], size: u16) -> Result<Protected, ImageError> {
+    let mut src = SliceSource::new(copy)?;
+    let src = &mut src;
+    let start = 0;
     let mut out = Protected {
         security_counter: None,
         dependencies: [Dependency {
@@ -239,12 +247,16 @@ fn parse_protected<Src: Source>(
                 out.security_counter = Some(u32::from_le_bytes(t.read_exact::<_, 4>(src)?));
             }
             tlv::DEPENDENCY => {
-                let b = t.read_exact::<_, 12>(src)?;
+                // Length, then count, then the value (see above: a refused entry's value is
+                // never read).
+                if t.len != 12 {
+                    return Err(ImageError::BadTlvLength);
+                }
                 let slot = out
                     .dependencies
                     .get_mut(usize::from(out.dependency_count))
                     .ok_or(ImageError::TooManyDependencies)?;
-                *slot = Dependency::from_le(&b);
+                *slot = Dependency::from_le(&t.read_exact::<_, 12>(src)?);
                 out.dependency_count += 1;
             }
             _ => return Err(ImageError::UnknownProtectedTlv),
@@ -278,7 +290,7 @@ pub(crate) fn parse<Src: Source>(src: &mut Src) -> Result<Layout, ImageError> {
     // Protected area: declared size 0 (absent) or >= 4 and equal to the area's own total.
     // It is read from the slot once, into RAM, and parsed and later hashed from that copy, so
     // the values the verdict reports are the bytes that were hashed.
-    let mut protected = [0u8; MAX_PROTECTED_LEN];
+    let mut protected = [0u8; PROTECTED_COPY_LEN];
     let parsed = if header.prot_size == 0 {
         Protected {
             security_counter: None,
@@ -290,15 +302,18 @@ pub(crate) fn parse<Src: Source>(src: &mut Src) -> Result<Layout, ImageError> {
         }
     } else if header.prot_size < 4 {
         return Err(ImageError::ProtectedSizeMismatch);
-    } else if let Some(copy) = protected.get_mut(..usize::from(header.prot_size)) {
-        src.read(prot_off, copy)?;
-        parse_protected(&mut SliceSource::new(copy)?, 0, header.prot_size)?
     } else {
-        // Longer than any area of accepted TLVs can be (a counter and MAX_DEPENDENCIES
-        // dependencies): parsed in place only to name the refusal (each entry is 8 or 16 bytes
-        // and each kind is limited, so the entries cannot tile the area).
-        parse_protected(src, prot_off, header.prot_size)?;
-        return Err(ImageError::TooManyDependencies);
+        let n = usize::from(header.prot_size).min(PROTECTED_COPY_LEN);
+        let copy = protected
+            .get_mut(..n)
+            .ok_or(ImageError::ProtectedSizeMismatch)?;
+        src.read(prot_off, copy)?;
+        let parsed = parse_protected(copy, header.prot_size)?;
+        // Accepted entries cannot fill more (parse_protected's note).
+        if usize::from(header.prot_size) > MAX_PROTECTED_LEN {
+            return Err(ImageError::TooManyDependencies);
+        }
+        parsed
     };
 
     // Unprotected area.
