@@ -206,6 +206,18 @@ struct Protected {
     dependency_count: u8,
 }
 
+impl Protected {
+    /// No protected area: no counter, no dependencies.
+    const EMPTY: Protected = Protected {
+        security_counter: None,
+        dependencies: [Dependency {
+            image_id: 0,
+            min_version: ImageVersion::new(0, 0, 0, 0),
+        }; MAX_DEPENDENCIES],
+        dependency_count: 0,
+    };
+}
+
 /// Parses a protected area of `size` bytes (`size >= 4`, the header's value) from its RAM
 /// copy, which holds its first `min(size, PROTECTED_COPY_LEN)` bytes.
 ///
@@ -215,29 +227,16 @@ struct Protected {
 /// wrong length or one too many, an unknown type, or a header crossing the area's end), before
 /// its value would be read.
 fn parse_protected(copy: &[u8], size: u16) -> Result<Protected, ImageError> {
-    let mut src = SliceSource::new(copy)?;
-    let src = &mut src;
-    let start = 0;
-    let mut out = Protected {
-        security_counter: None,
-        dependencies: [Dependency {
-            image_id: 0,
-            min_version: ImageVersion::new(0, 0, 0, 0),
-        }; MAX_DEPENDENCIES],
-        dependency_count: 0,
-    };
-    let (magic, total) = read_u16_pair(src, start)?;
+    let src = &mut SliceSource::new(copy)?;
+    let mut out = Protected::EMPTY;
+    let (magic, total) = read_u16_pair(src, 0)?;
     if magic != TLV_PROT_INFO_MAGIC {
         return Err(ImageError::BadTlvInfoMagic);
     }
     if total != size {
         return Err(ImageError::ProtectedSizeMismatch);
     }
-    let end = start
-        .checked_add(u32::from(size))
-        .ok_or(ImageError::ImageOutOfBounds)?;
-    let first = start.checked_add(4).ok_or(ImageError::ImageOutOfBounds)?;
-    let mut tlvs = TlvCursor::new(first, end);
+    let mut tlvs = TlvCursor::new(4, u32::from(size));
     while let Some(t) = tlvs.next(src)? {
         match t.kind {
             tlv::SEC_CNT => {
@@ -292,14 +291,7 @@ pub(crate) fn parse<Src: Source>(src: &mut Src) -> Result<Layout, ImageError> {
     // the values the verdict reports are the bytes that were hashed.
     let mut protected = [0u8; PROTECTED_COPY_LEN];
     let parsed = if header.prot_size == 0 {
-        Protected {
-            security_counter: None,
-            dependencies: [Dependency {
-                image_id: 0,
-                min_version: ImageVersion::new(0, 0, 0, 0),
-            }; MAX_DEPENDENCIES],
-            dependency_count: 0,
-        }
+        Protected::EMPTY
     } else if header.prot_size < 4 {
         return Err(ImageError::ProtectedSizeMismatch);
     } else {
