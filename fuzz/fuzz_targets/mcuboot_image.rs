@@ -350,10 +350,7 @@ fuzz_target!(|input: Input| {
         let mut flash_bytes = vec![0xA5u8; 16];
         flash_bytes.extend_from_slice(&slot_bytes);
         let mut flash = SliceStorage::new(&flash_bytes);
-        let slot = Slot {
-            offset: 16,
-            size: slot_bytes.len() as u32,
-        };
+        let slot = Slot::new(16, slot_bytes.len() as u32, 1).with_trailer_size(0);
         let mut buf = vec![0u8; chunk];
         let flash_result = verifier.verify_flash(
             &mut SigBackend::default(),

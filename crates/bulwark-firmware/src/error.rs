@@ -17,6 +17,9 @@ pub enum ImageError {
     /// The slot does not fit in the flash (offset + size beyond the capacity or overflowing
     /// `u32`), or an in-memory image is longer than `u32::MAX`.
     SlotOutOfRange,
+    /// The slot's trailer is undefined (no `trailer_size` and an `align` other than 1, 2, 4,
+    /// 8, 16 or 32) or larger than the slot: a configuration error.
+    SlotTrailer,
     /// The flash returned an error while reading.
     Flash,
     /// The header's magic is not `0x96F3B83D`, or the slot is shorter than a header.
@@ -28,14 +31,15 @@ pub enum ImageError {
     UnsupportedFlags,
     /// The header's reserved field (`pad`, bytes 28..32) is not zero.
     ReservedNotZero,
-    /// Header + body (+ protected area) overflows or extends beyond the slot.
+    /// Header + body (+ protected area) overflows or extends beyond the slot (less its
+    /// trailer).
     ImageOutOfBounds,
     /// The protected-area size in the header disagrees with the protected area found after the
     /// body (size 1..=3, a different total, or a protected area the header does not declare).
     ProtectedSizeMismatch,
     /// A TLV area does not start with its magic (`0x6908` protected, `0x6907` unprotected).
     BadTlvInfoMagic,
-    /// The unprotected TLV area extends beyond the slot.
+    /// The unprotected TLV area extends beyond the slot (less its trailer).
     TlvAreaOutOfBounds,
     /// A TLV entry crosses the end of its area, or the entries do not fill the area exactly.
     TlvTruncated,
@@ -67,7 +71,8 @@ pub enum ImageError {
     /// More dependency TLVs than [`crate::MAX_DEPENDENCIES`].
     TooManyDependencies,
     /// A SHA-512 image, and the verifier was not built with SHA-512 support
-    /// ([`crate::Verifier::with_sha512`]).
+    /// ([`crate::Verifier::with_sha512`]) or the image is not signed with Ed25519 (ECDSA P-256
+    /// images are hashed with SHA-256, as MCUboot and imgtool have them).
     UnsupportedHash,
     /// The image is signed with an algorithm this verifier does not accept.
     AlgorithmNotAccepted,
@@ -107,6 +112,7 @@ impl ImageError {
         match self {
             ImageError::BufferTooSmall => "chunk buffer is empty",
             ImageError::SlotOutOfRange => "slot outside the flash",
+            ImageError::SlotTrailer => "slot trailer undefined or larger than the slot",
             ImageError::Flash => "flash read failed",
             ImageError::BadMagic => "bad image magic",
             ImageError::HeaderTooSmall => "header size below 32",

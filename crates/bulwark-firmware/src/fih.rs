@@ -11,6 +11,8 @@
 //! [`core::hint::black_box`] so the compiler cannot merge the two checks into one.
 
 use core::hint::black_box;
+
+use crate::ImageVersion;
 use subtle::{Choice, ConstantTimeEq};
 
 const PASS: u32 = 0x3CA5_5AC3;
@@ -43,6 +45,11 @@ impl Verdict {
         }
     }
 
+    /// A verdict from a condition, through [`Verdict::from_choice`].
+    pub(crate) fn from_bool(ok: bool) -> Self {
+        Self::from_choice(Choice::from(u8::from(black_box(ok))))
+    }
+
     /// Whether this is exactly the pass pattern, with a consistent mirror.
     #[inline(never)]
     pub(crate) fn is_pass(self) -> bool {
@@ -72,4 +79,38 @@ pub(crate) fn xor_equal(a: &[u8], b: &[u8]) -> bool {
         acc |= black_box(x ^ y);
     }
     black_box(acc) == 0 && !a.is_empty()
+}
+
+/// First revocation check: pass when `id` is none of `list`, every entry compared in constant
+/// time (`subtle`), without an early exit.
+pub(crate) fn not_listed(id: &[u8; 32], list: &[[u8; 32]]) -> Verdict {
+    let mut hit = Choice::from(0u8);
+    for entry in list {
+        hit |= entry.ct_eq(id);
+    }
+    Verdict::from_choice(!hit)
+}
+
+/// Second revocation check, coded differently: whether `id` is one of `list`, by
+/// [`xor_equal`] per entry, walking the list backwards.
+#[inline(never)]
+pub(crate) fn any_xor_equal(id: &[u8; 32], list: &[[u8; 32]]) -> bool {
+    let mut hit = false;
+    for entry in list.iter().rev() {
+        hit |= xor_equal(entry, id);
+    }
+    black_box(hit)
+}
+
+/// Second version-floor check, coded differently from the packed comparison: field by field
+/// (`major`, then `minor`, then `revision`; the build number is ignored).
+#[inline(never)]
+pub(crate) fn version_at_least(v: ImageVersion, min: Option<ImageVersion>) -> bool {
+    let Some(m) = min else {
+        return true;
+    };
+    let above = (v.major > m.major)
+        | ((v.major == m.major) & (v.minor > m.minor))
+        | ((v.major == m.major) & (v.minor == m.minor) & (v.revision >= m.revision));
+    black_box(above)
 }

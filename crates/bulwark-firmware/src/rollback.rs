@@ -36,9 +36,10 @@ impl<C: MonotonicCounter + ?Sized> MonotonicCounter for &mut C {
 /// - `image`: only a successful verification makes one.
 /// - `counter`: the device's counter.
 ///
-/// Returns the counter's value afterwards. Does nothing for an image without a security
-/// counter. Errors: [`ImageError::Rollback`] if the counter is already above the image's (it
-/// moved since verification), [`ImageError::Counter`] if it cannot be read or written or does
+/// Returns the counter's value afterwards. An image without a security counter counts as 0
+/// (as in verification): nothing is written, and it is refused once the device counter is
+/// above 0. Errors: [`ImageError::Rollback`] if the counter is already above the image's (it
+/// moved since verification: the image no longer describes the device's state), [`ImageError::Counter`] if it cannot be read or written or does
 /// not read back the new value, [`ImageError::FaultDetected`] if the image's seal is damaged.
 pub fn confirm<C: MonotonicCounter + ?Sized>(
     image: &VerifiedImage,
@@ -48,9 +49,7 @@ pub fn confirm<C: MonotonicCounter + ?Sized>(
         return Err(ImageError::FaultDetected);
     }
     let current = counter.read().map_err(|_| ImageError::Counter)?;
-    let Some(target) = image.security_counter else {
-        return Ok(current);
-    };
+    let target = image.security_counter.unwrap_or(0);
     if target < current {
         return Err(ImageError::Rollback);
     }

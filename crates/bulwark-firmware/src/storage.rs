@@ -6,14 +6,64 @@ use crate::{
 };
 use embedded_storage::ReadStorage;
 
-/// A slot: the flash region an image may occupy (MCUboot's primary or secondary slot).
-/// Every offset and length in the image is checked against `size`.
+/// A slot: the flash region an image may occupy (MCUboot's primary or secondary slot), and the
+/// trailer MCUboot keeps at its end. The image and its TLVs must lie in the first
+/// `size - trailer` bytes ([`Slot::image_limit`]), so that later trailer writes (swap status,
+/// `image_ok`, magic) can never overlap verified bytes; every offset and length in the image
+/// is checked against that limit, and the trailer is never read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Slot {
     /// The slot's first byte, as a `ReadStorage` offset.
     pub offset: u32,
-    /// The slot's length in bytes.
+    /// The slot's length in bytes, trailer included.
     pub size: u32,
+    /// The flash write size in bytes (MCUboot's `flash_area_align`, imgtool's `--align`): 1,
+    /// 2, 4, 8, 16 or 32. It sizes the default trailer.
+    pub align: u8,
+    /// The bytes at the end of the slot kept for MCUboot's image trailer. `None`: MCUboot's
+    /// swap trailer for `align`, [`crate::trailer_size`] (see the crate README, "Slots and
+    /// trailers"); `Some(0)`: no trailer (an image in a RAM buffer, a slot nothing writes a
+    /// trailer into).
+    pub trailer_size: Option<u32>,
+}
+
+impl Slot {
+    /// A slot of `size` bytes at `offset` on flash with write size `align`, with MCUboot's
+    /// swap trailer for that write size.
+    pub const fn new(offset: u32, size: u32, align: u8) -> Self {
+        Self {
+            offset,
+            size,
+            align,
+            trailer_size: None,
+        }
+    }
+
+    /// The same slot with an explicit trailer of `bytes` (0: none). For MCUboot builds whose
+    /// trailer differs from the default: overwrite-only, more than 128 sectors, encrypted
+    /// images, a larger `BOOT_MAX_ALIGN`, swap-move's extra sector.
+    pub const fn with_trailer_size(mut self, bytes: u32) -> Self {
+        self.trailer_size = Some(bytes);
+        self
+    }
+
+    /// The bytes an image and its TLVs may occupy: `size` minus the trailer.
+    /// [`ImageError::SlotTrailer`] if the trailer is undefined (no `trailer_size` and an
+    /// `align` MCUboot does not support) or larger than the slot.
+    pub const fn image_limit(&self) -> Result<u32, ImageError> {
+        let trailer = match self.trailer_size {
+            Some(bytes) => bytes,
+            None => match crate::build::trailer_size(self.align) {
+                // At most 12,448 bytes (align 32).
+                Some(bytes) => bytes as u32,
+                None => return Err(ImageError::SlotTrailer),
+            },
+        };
+        match self.size.checked_sub(trailer) {
+            Some(limit) => Ok(limit),
+            None => Err(ImageError::SlotTrailer),
+        }
+    }
 }
 
 /// A byte slice as read-only storage, e.g. an image received into RAM, or memory-mapped flash
@@ -91,6 +141,8 @@ fn read_slot<F: ReadStorage + ?Sized>(
 pub(crate) struct FlashSource<'a, F: ?Sized> {
     flash: &'a mut F,
     slot: Slot,
+    /// The slot's size minus its trailer: the source's length.
+    limit: u32,
     buf: &'a mut [u8],
 }
 
@@ -107,23 +159,29 @@ impl<'a, F: ReadStorage + ?Sized> FlashSource<'a, F> {
         if end > flash.capacity() {
             return Err(ImageError::SlotOutOfRange);
         }
-        Ok(Self { flash, slot, buf })
+        let limit = slot.image_limit()?;
+        Ok(Self {
+            flash,
+            slot,
+            limit,
+            buf,
+        })
     }
 }
 
 impl<F: ReadStorage + ?Sized> Source for FlashSource<'_, F> {
     fn len(&self) -> u32 {
-        self.slot.size
+        self.limit
     }
 
     fn read(&mut self, offset: u32, out: &mut [u8]) -> Result<(), ImageError> {
         let len = u32::try_from(out.len()).map_err(|_| ImageError::ImageOutOfBounds)?;
-        end_of(offset, len, self.slot.size)?;
+        end_of(offset, len, self.limit)?;
         read_slot(self.flash, &self.slot, offset, out)
     }
 
     fn pieces(&mut self, start: u32, len: u32, f: &mut Piece<'_>) -> Result<(), ImageError> {
-        let end = end_of(start, len, self.slot.size)?;
+        let end = end_of(start, len, self.limit)?;
         let mut at = start;
         while at < end {
             let left = usize::try_from(end - at).unwrap_or(usize::MAX);

@@ -12,10 +12,35 @@ use crate::{
     HashAlg, ImageDigest, ImageError, MonotonicCounter,
     algorithm::{AnyAlgorithm, AnyKey, TrustedKey, VerifyAlgorithms, spki_hash, trusted},
     fih::{self, Verdict},
-    format::{Dependency, ImageVersion, KeyTlv, Layout, MAX_DEPENDENCIES, parse},
+    format::{Dependency, HEADER_LEN, ImageVersion, KeyTlv, Layout, MAX_DEPENDENCIES, parse},
     hash::{HashSupport, Sha256Only, Sha256OrSha512},
     storage::{FlashSource, SliceSource, Slot, Source, hash_range},
 };
+
+/// The first-line checks a single fault could skip. The unit tests skip each in turn (a model of
+/// a glitch that jumps over one refusal) and check that the redundant checks still refuse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    MissingCounter,
+    Rollback,
+    Downgrade,
+    Revoked,
+    Hash,
+    Signature,
+}
+
+/// Whether the first-line check `c` is skipped: never, outside the unit tests (a constant the
+/// compiler folds away).
+#[cfg(not(test))]
+#[inline(always)]
+const fn glitch(_c: Check) -> bool {
+    false
+}
+
+#[cfg(test)]
+fn glitch(c: Check) -> bool {
+    tests::GLITCH.with(|g| g.get() == Some(c))
+}
 
 /// The most trusted keys one verifier holds (imported keys live in the verifier, without a
 /// heap).
@@ -78,7 +103,10 @@ impl VerifiedImage {
         self.flags
     }
 
-    /// The header's load address (meaningful with `RAM_LOAD` or `ROM_FIXED`).
+    /// The header's load address (meaningful with `RAM_LOAD` or `ROM_FIXED`). Checking it is
+    /// the caller's job: a `ROM_FIXED` image runs only from the slot it was linked for (MCUboot
+    /// compares this address with the slot's before booting it), and a `RAM_LOAD` image's
+    /// destination must lie in RAM the caller allows.
     pub fn load_addr(&self) -> u32 {
         self.load_addr
     }
@@ -372,45 +400,53 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
         if !S::accepts(layout.algorithm) {
             return Err(ImageError::AlgorithmNotAccepted);
         }
-        if hash_alg == HashAlg::Sha512 && !H::SHA512 {
+        // SHA-512 only where the verifier supports it, and only with Ed25519: MCUboot and
+        // imgtool pair P-256 with SHA-256 (a P-256 prehash would keep only half the digest).
+        if hash_alg == HashAlg::Sha512 && (!H::SHA512 || layout.algorithm != AlgorithmId::Ed25519) {
             return Err(ImageError::UnsupportedHash);
         }
         if layout.pure && src.region(0, layout.hashed_len).is_none() {
             return Err(ImageError::PureNeedsSlice);
         }
 
-        // 2. Policy: security counter (read only) and minimum version, before any crypto.
-        let image_counter = match layout.security_counter {
-            Some(c) => c,
-            None if self.require_security_counter => {
-                return Err(ImageError::MissingSecurityCounter);
-            }
-            None => 0,
-        };
+        // 2. Policy: security counter (read only) and minimum version, before any crypto. Each
+        //    outcome is kept as a verdict for the redundant checks in step 6.
+        let present =
+            Verdict::from_bool(layout.security_counter.is_some() || !self.require_security_counter);
+        if !present.is_pass() && !glitch(Check::MissingCounter) {
+            return Err(ImageError::MissingSecurityCounter);
+        }
+        let image_counter = layout.security_counter.unwrap_or(0);
         let device_counter = counter.read().map_err(|_| ImageError::Counter)?;
-        if image_counter < device_counter {
+        let counter_verdict = Verdict::from_bool(image_counter >= device_counter);
+        if !counter_verdict.is_pass() && !glitch(Check::Rollback) {
             return Err(ImageError::Rollback);
         }
-        if let Some(min) = self.min_version
-            && layout.header.version.packed() < min.packed()
-        {
+        let version = layout.header.version;
+        let version_verdict = Verdict::from_bool(
+            self.min_version
+                .is_none_or(|min| version.packed() >= min.packed()),
+        );
+        if !version_verdict.is_pass() && !glitch(Check::Downgrade) {
             return Err(ImageError::Downgrade);
         }
 
-        // 3. Key: find the trusted key the image names; refuse revoked keys.
+        // 3. Key: find the trusted key the image names; refuse revoked keys (every entry
+        //    compared, in constant time).
         let trusted = self.find_key(p, src, &layout)?;
         let key_id = trusted.id;
-        for revoked in self.revoked {
-            if fih::xor_equal(revoked, &key_id) {
-                return Err(ImageError::KeyRevoked);
-            }
+        let revoked_verdict = fih::not_listed(&key_id, self.revoked);
+        if !revoked_verdict.is_pass() && !glitch(Check::Revoked) {
+            return Err(ImageError::KeyRevoked);
         }
 
-        // 4. Hash the region [0, header + body + protected area) in chunks.
-        let digest = hash_range::<P, H, Src>(p, src, hash_alg, 0, layout.hashed_len)?;
+        // 4. Hash the region [0, header + body + protected area): the fixed header and the
+        //    protected area from the RAM copies the checks above used, only the header's
+        //    padding and the body streamed from the slot (one read per byte).
+        let digest = hash_image::<P, H, Src>(p, src, &layout)?;
         let expected = layout.expected_hash()?;
         let hash_verdict = fih::ct_equal(digest.as_bytes(), expected);
-        if !hash_verdict.is_pass() {
+        if !hash_verdict.is_pass() && !glitch(Check::Hash) {
             return Err(ImageError::HashMismatch);
         }
 
@@ -428,17 +464,30 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
             Ok(()) => Verdict::PASS,
             Err(_) => Verdict::FAIL,
         };
-        result?;
-        if !sig_verdict.is_pass() {
+        if !glitch(Check::Signature) {
+            result?;
+        }
+        if !sig_verdict.is_pass() && !glitch(Check::Signature) {
             return Err(ImageError::Signature);
         }
 
-        // 6. Redundant checks (fault-injection hardening): every verdict again, the digest
-        //    compared a second time by other code, the counter compared again.
-        let again = black_box(hash_verdict).is_pass()
+        // 6. Redundant checks (fault-injection hardening): every verdict again, and each
+        //    condition evaluated a second time by differently coded logic from the inputs:
+        //    the digest (OR of XORs, walked backwards), the counter's presence and value, the
+        //    version field by field, the revocation list (OR of XORs per entry).
+        let again = black_box(present).is_pass()
+            & black_box(counter_verdict).is_pass()
+            & black_box(version_verdict).is_pass()
+            & black_box(revoked_verdict).is_pass()
+            & black_box(hash_verdict).is_pass()
             & black_box(sig_verdict).is_pass()
             & fih::xor_equal(digest.as_bytes(), expected)
-            & (black_box(image_counter) >= black_box(device_counter));
+            & (black_box(layout.security_counter).is_some()
+                | !black_box(self.require_security_counter))
+            & (black_box(image_counter) >= black_box(device_counter))
+            & fih::version_at_least(black_box(version), black_box(self.min_version))
+            & !fih::any_xor_equal(&key_id, black_box(self.revoked))
+            & (!layout.pure || signed_region_matches(src, &layout));
         if !black_box(again) {
             return Err(ImageError::FaultDetected);
         }
@@ -462,6 +511,203 @@ impl<'a, P: ?Sized, S: VerifyAlgorithms<P>, H> Verifier<'a, P, S, H> {
     }
 }
 
+/// For a pure signature (over the region in memory, not over the digest): whether the region's
+/// fixed header and protected area are the copies the checks used and the hash covered.
+fn signed_region_matches<Src: Source>(src: &Src, layout: &Layout) -> bool {
+    let Some(region) = src.region(0, layout.hashed_len) else {
+        return false;
+    };
+    let header = region.get(..HEADER_LEN);
+    let protected = usize::try_from(layout.prot_off)
+        .ok()
+        .and_then(|at| region.get(at..));
+    match (header, protected, layout.protected_area()) {
+        (Some(h), Some(p), Ok(copy)) => fih::xor_equal(h, &layout.header_raw) & (p == copy),
+        _ => false,
+    }
+}
+
+/// The digest of the hashed region: the fixed header and the protected area from `layout`'s
+/// RAM copies (the bytes the structural checks and the policy read), everything between them
+/// (header padding and body) from `src`.
+fn hash_image<P: ?Sized, H: HashSupport<P>, Src: Source>(
+    p: &mut P,
+    src: &mut Src,
+    layout: &Layout,
+) -> Result<ImageDigest, ImageError> {
+    let mut state = H::start(p, layout.hash_alg)?;
+    H::update(p, &mut state, &layout.header_raw)?;
+    // prot_off = hdr_size + img_size >= hdr_size >= HEADER_LEN.
+    let middle = layout
+        .prot_off
+        .checked_sub(HEADER_LEN as u32)
+        .ok_or(ImageError::HeaderTooSmall)?;
+    src.pieces(HEADER_LEN as u32, middle, &mut |piece| {
+        H::update(p, &mut state, piece)
+    })?;
+    H::update(p, &mut state, layout.protected_area()?)?;
+    H::finish(p, state)
+}
+
 /// The size of the verifier's parsed state, for RAM budgeting (the chunk buffer and the
 /// backend's hash state come on top).
 pub const LAYOUT_SIZE: usize = core::mem::size_of::<Layout>();
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    extern crate std;
+
+    use super::*;
+    use crate::{ImageBuilder, SliceStorage, Slot};
+    use bulwark_api::{Error, SecretBytes, sig::Sign};
+    use bulwark_soft::Soft;
+    use core::cell::Cell;
+    use std::{vec, vec::Vec};
+
+    std::thread_local! {
+        /// The first-line check the running test skips.
+        pub(super) static GLITCH: Cell<Option<Check>> = const { Cell::new(None) };
+    }
+
+    struct Counter(u32);
+
+    impl MonotonicCounter for Counter {
+        fn read(&mut self) -> Result<u32, Error> {
+            Ok(self.0)
+        }
+        fn advance_to(&mut self, value: u32) -> Result<(), Error> {
+            self.0 = self.0.max(value);
+            Ok(())
+        }
+    }
+
+    /// A signed image: version 1.2.3, security counter `counter`, 300-byte body.
+    fn image(counter: Option<u32>) -> (Vec<u8>, [u8; 32]) {
+        let mut p = Soft;
+        let key = Sign::<Ed25519>::import_signing_key(
+            &mut p,
+            SecretBytes::try_from_slice(&[0x42; 32]).unwrap(),
+        )
+        .unwrap();
+        let public = Sign::<Ed25519>::signing_public(&mut p, &key).unwrap();
+        let raw = Verify::<Ed25519>::export_public(&mut p, &public);
+        let payload = [0x5a; 300];
+        let builder = ImageBuilder::new(ImageVersion::new(1, 2, 3, 0))
+            .header_size(0x80)
+            .pad_header(true)
+            .security_counter(counter);
+        let mut out = vec![0u8; builder.max_image_len(AlgorithmId::Ed25519, 300).unwrap()];
+        let n = builder
+            .sign_ed25519(&mut p, &key, &payload, &mut out)
+            .unwrap();
+        out.truncate(n);
+        (out, raw)
+    }
+
+    /// Verifies `img` from a slice and by streaming with `skip` skipped; both must agree.
+    fn verify(
+        v: &Verifier<'_, Soft, Ed25519>,
+        img: &[u8],
+        device: u32,
+        skip: Option<Check>,
+    ) -> Result<VerifiedImage, ImageError> {
+        GLITCH.with(|g| g.set(skip));
+        let slice = v.verify_slice(&mut Soft, img, &mut Counter(device));
+        let mut flash = SliceStorage::new(img);
+        let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
+        let streamed = v.verify_flash(
+            &mut Soft,
+            &mut flash,
+            slot,
+            &mut [0u8; 64],
+            &mut Counter(device),
+        );
+        GLITCH.with(|g| g.set(None));
+        assert_eq!(slice.as_ref().err(), streamed.as_ref().err(), "{skip:?}");
+        slice
+    }
+
+    #[test]
+    fn skipping_any_single_check_still_builds_no_token() {
+        let (img, raw) = image(Some(5));
+        let (no_counter, _) = image(None);
+        let img_ok = img.clone();
+        let keys = [raw];
+        let base = Verifier::ed25519(&mut Soft, &keys).unwrap();
+        let key_id = *verify(&base, &img, 0, None).unwrap().key_id();
+        let revoked = [key_id];
+        // The hash TLV's first byte flipped: the signature (over the computed digest) still
+        // verifies, so only the hash check refuses.
+        let mut bad_hash = img.clone();
+        let tlv = img.len() - (4 + 36 + 36 + 68);
+        bad_hash[tlv + 8] ^= 1;
+        let mut bad_sig = img.clone();
+        let last = bad_sig.len() - 1;
+        bad_sig[last] ^= 1;
+
+        // (check skipped, verifier, image, device counter, refusal without the fault)
+        type Row<'a> = (
+            Check,
+            Verifier<'a, Soft, Ed25519>,
+            &'a [u8],
+            u32,
+            ImageError,
+        );
+        let rows: [Row<'_>; 6] = [
+            (
+                Check::MissingCounter,
+                base.clone(),
+                &no_counter,
+                0,
+                ImageError::MissingSecurityCounter,
+            ),
+            (Check::Rollback, base.clone(), &img, 6, ImageError::Rollback),
+            (
+                Check::Downgrade,
+                base.clone().min_version(ImageVersion::new(1, 2, 4, 0)),
+                &img,
+                0,
+                ImageError::Downgrade,
+            ),
+            (
+                Check::Revoked,
+                base.clone().revoked(&revoked),
+                &img,
+                0,
+                ImageError::KeyRevoked,
+            ),
+            (
+                Check::Hash,
+                base.clone(),
+                &bad_hash,
+                0,
+                ImageError::HashMismatch,
+            ),
+            (
+                Check::Signature,
+                base.clone(),
+                &bad_sig,
+                0,
+                ImageError::Signature,
+            ),
+        ];
+        let mut outcomes = Vec::new();
+        for (check, v, img, device, refusal) in rows {
+            assert_eq!(
+                verify(&v, img, device, None).err(),
+                Some(refusal),
+                "{check:?}"
+            );
+            let skipped = verify(&v, img, device, Some(check)).map(|i| i.security_counter());
+            outcomes.push((check, skipped));
+            // Skipping a check that has nothing to refuse changes nothing.
+            assert!(verify(&base, &img_ok, 0, Some(check)).is_ok(), "{check:?}");
+        }
+        let expected = outcomes
+            .iter()
+            .map(|(c, _)| (*c, Err(ImageError::FaultDetected)))
+            .collect::<Vec<_>>();
+        assert_eq!(outcomes, expected);
+    }
+}

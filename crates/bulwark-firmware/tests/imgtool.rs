@@ -62,10 +62,9 @@ fn verify_flash_any(
     flash_bytes.extend_from_slice(img);
     flash_bytes.resize(flash_bytes.len() + 0x800, 0xFF);
     let mut flash = SliceStorage::new(&flash_bytes);
-    let slot = Slot {
-        offset: 0x1000,
-        size: (img.len() + 0x800) as u32,
-    };
+    // The slot ends 0x800 bytes after the image: room for MCUboot's swap trailer for write
+    // size 1 (432 bytes), which the verifier keeps clear by default.
+    let slot = Slot::new(0x1000, (img.len() + 0x800) as u32, 1);
     let mut buf = vec![0u8; chunk];
     let v = Verifier::any(&mut TestBackend, ed, ec)
         .unwrap()
@@ -242,10 +241,7 @@ fn every_single_bit_flip_of_the_small_ecdsa_image_is_rejected_streaming() {
     let (tried, accepted) = flip_all_bits("ecdsa-p256-small-sc.img", &e.image, |img| {
         let mut buf = [0u8; 64];
         let mut flash = SliceStorage::new(img);
-        let slot = Slot {
-            offset: 0,
-            size: img.len() as u32,
-        };
+        let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
         v.verify_flash(
             &mut TestBackend,
             &mut flash,

@@ -20,10 +20,7 @@ fn check(img: &[u8]) -> Result<VerifiedImage, ImageError> {
     // The streaming path must agree, whatever the outcome.
     let mut flash = SliceStorage::new(img);
     let mut buf = [0u8; 64];
-    let slot = Slot {
-        offset: 0,
-        size: img.len() as u32,
-    };
+    let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
     let streamed = v.verify_flash(
         &mut TestBackend,
         &mut flash,
@@ -52,10 +49,7 @@ fn one_mebibyte_image_verifies_by_streaming() {
     let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
     let mut flash = SliceStorage::new(&img);
     let mut buf = [0u8; 64];
-    let slot = Slot {
-        offset: 0,
-        size: img.len() as u32,
-    };
+    let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
     let r = v
         .verify_flash(
             &mut TestBackend,
@@ -329,10 +323,7 @@ fn sizes_and_offsets_are_bounds_checked() {
     let keys = keys();
     let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
     let mut flash = SliceStorage::new(&img);
-    let slot = Slot {
-        offset: 1,
-        size: img.len() as u32,
-    };
+    let slot = Slot::new(1, img.len() as u32, 1).with_trailer_size(0);
     let mut buf = [0u8; 64];
     assert_eq!(
         v.verify_flash(
@@ -345,10 +336,7 @@ fn sizes_and_offsets_are_bounds_checked() {
         .unwrap_err(),
         ImageError::SlotOutOfRange
     );
-    let slot = Slot {
-        offset: u32::MAX,
-        size: 2,
-    };
+    let slot = Slot::new(u32::MAX, 2, 1).with_trailer_size(0);
     assert_eq!(
         v.verify_flash(
             &mut TestBackend,
@@ -360,10 +348,7 @@ fn sizes_and_offsets_are_bounds_checked() {
         .unwrap_err(),
         ImageError::SlotOutOfRange
     );
-    let slot = Slot {
-        offset: 0,
-        size: img.len() as u32,
-    };
+    let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
     assert_eq!(
         v.verify_flash(
             &mut TestBackend,

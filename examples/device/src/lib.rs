@@ -490,7 +490,8 @@ fn update<W: Write, P: Provider>(r: &mut Run<'_, W, P>, p: &Provisioning<'_>) ->
     let Ok(size) = u32::try_from(p.update.len()) else {
         return r.error("update", "image larger than 4 GiB");
     };
-    let slot = Slot { offset: 0, size };
+    // The update sits in a RAM buffer sized to the image: no MCUboot trailer follows it.
+    let slot = Slot::new(0, size, 1).with_trailer_size(0);
     writeln!(
         r.out,
         "update: {} bytes in flash, streamed in {CHUNK_LEN}-byte chunks; trusted key {}; \
@@ -556,10 +557,7 @@ fn update<W: Write, P: Provider>(r: &mut Run<'_, W, P>, p: &Provisioning<'_>) ->
         return r.error("old image", "too large");
     };
     let mut old = SliceStorage::new(p.old_image);
-    let old_slot = Slot {
-        offset: 0,
-        size: old_size,
-    };
+    let old_slot = Slot::new(0, old_size, 1).with_trailer_size(0);
     let verdict = verifier.verify_flash(r.provider, &mut old, old_slot, &mut chunk, &mut counter);
     writeln!(
         r.out,

@@ -37,10 +37,7 @@ pub fn mcuboot_verify<R: Bench>(r: &mut R, image: &[u8], public: [u8; 32], body_
         image,
         |image| {
             let mut flash = SliceStorage::new(image);
-            let slot = Slot {
-                offset: 0,
-                size: image.len() as u32,
-            };
+            let slot = Slot::new(0, image.len() as u32, 1).with_trailer_size(0);
             let mut buf = [0u8; MCUBOOT_CHUNK];
             verifier
                 .verify_flash(&mut Soft, &mut flash, slot, &mut buf, &mut Counter(0))

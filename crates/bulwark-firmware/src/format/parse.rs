@@ -7,12 +7,22 @@ use super::{
     Dependency, HEADER_LEN, Header, ImageVersion, MAX_DEPENDENCIES, TLV_INFO_MAGIC,
     TLV_PROT_INFO_MAGIC, tlv,
 };
-use crate::{HashAlg, ImageError, storage::Source};
+use crate::{
+    HashAlg, ImageError,
+    storage::{SliceSource, Source},
+};
 
 /// The longest ECDSA P-256 DER signature (two 33-byte integers with headers).
 pub(crate) const MAX_SIG_LEN: usize = bulwark_api::sig::ECDSA_P256_DER_MAX_LEN;
 /// The shortest DER `SEQUENCE { INTEGER, INTEGER }` with one-byte integers.
 const MIN_ECDSA_SIG_LEN: usize = 8;
+/// The longest protected area this verifier accepts: its 4-byte info header, one security
+/// counter (4 + 4 bytes) and [`MAX_DEPENDENCIES`] dependencies (4 + 12 bytes each). The area
+/// is copied to RAM, parsed there and hashed from there.
+pub(crate) const MAX_PROTECTED_LEN: usize = 4 + (4 + 4) + MAX_DEPENDENCIES * (4 + 12);
+/// The RAM copy of the protected area: the longest accepted area plus one entry header, so
+/// that a longer area's refusal is found in the copy too (see [`parse_protected`]).
+pub(crate) const PROTECTED_COPY_LEN: usize = MAX_PROTECTED_LEN + 4;
 
 /// One TLV entry: its type, and where its value lies in the image.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -145,6 +155,14 @@ pub(crate) enum KeyTlv {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Layout {
     pub header: Header,
+    /// The fixed header as read (once) from flash: what `header` was parsed from, and what is
+    /// hashed.
+    pub header_raw: [u8; HEADER_LEN],
+    /// Start of the protected area (header + body).
+    pub prot_off: u32,
+    /// The protected area as read (once) from flash, `header.prot_size` bytes: what the
+    /// security counter and dependencies were parsed from, and what is hashed.
+    pub protected: [u8; PROTECTED_COPY_LEN],
     /// Header + body + protected area: the hashed (and, pure, signed) region.
     pub hashed_len: u32,
     pub security_counter: Option<u32>,
@@ -172,6 +190,78 @@ impl Layout {
     pub(crate) fn signature(&self) -> Result<&[u8], ImageError> {
         self.sig.get(..self.sig_len).ok_or(ImageError::BadTlvLength)
     }
+
+    /// The protected area's bytes (empty without one).
+    pub(crate) fn protected_area(&self) -> Result<&[u8], ImageError> {
+        self.protected
+            .get(..usize::from(self.header.prot_size))
+            .ok_or(ImageError::ProtectedSizeMismatch)
+    }
+}
+
+/// What a protected area holds.
+struct Protected {
+    security_counter: Option<u32>,
+    dependencies: [Dependency; MAX_DEPENDENCIES],
+    dependency_count: u8,
+}
+
+impl Protected {
+    /// No protected area: no counter, no dependencies.
+    const EMPTY: Protected = Protected {
+        security_counter: None,
+        dependencies: [Dependency {
+            image_id: 0,
+            min_version: ImageVersion::new(0, 0, 0, 0),
+        }; MAX_DEPENDENCIES],
+        dependency_count: 0,
+    };
+}
+
+/// Parses a protected area of `size` bytes (`size >= 4`, the header's value) from its RAM
+/// copy, which holds its first `min(size, PROTECTED_COPY_LEN)` bytes.
+///
+/// The copy is enough to find every refusal of a longer area: accepted entries (one counter,
+/// at most [`MAX_DEPENDENCIES`] dependencies) end by byte [`MAX_PROTECTED_LEN`], and the entry
+/// after them is refused from its 4-byte header alone (a second counter, a dependency of the
+/// wrong length or one too many, an unknown type, or a header crossing the area's end), before
+/// its value would be read.
+fn parse_protected(copy: &[u8], size: u16) -> Result<Protected, ImageError> {
+    let src = &mut SliceSource::new(copy)?;
+    let mut out = Protected::EMPTY;
+    let (magic, total) = read_u16_pair(src, 0)?;
+    if magic != TLV_PROT_INFO_MAGIC {
+        return Err(ImageError::BadTlvInfoMagic);
+    }
+    if total != size {
+        return Err(ImageError::ProtectedSizeMismatch);
+    }
+    let mut tlvs = TlvCursor::new(4, u32::from(size));
+    while let Some(t) = tlvs.next(src)? {
+        match t.kind {
+            tlv::SEC_CNT => {
+                if out.security_counter.is_some() {
+                    return Err(ImageError::DuplicateTlv);
+                }
+                out.security_counter = Some(u32::from_le_bytes(t.read_exact::<_, 4>(src)?));
+            }
+            tlv::DEPENDENCY => {
+                // Length, then count, then the value (see above: a refused entry's value is
+                // never read).
+                if t.len != 12 {
+                    return Err(ImageError::BadTlvLength);
+                }
+                let slot = out
+                    .dependencies
+                    .get_mut(usize::from(out.dependency_count))
+                    .ok_or(ImageError::TooManyDependencies)?;
+                *slot = Dependency::from_le(&t.read_exact::<_, 12>(src)?);
+                out.dependency_count += 1;
+            }
+            _ => return Err(ImageError::UnknownProtectedTlv),
+        }
+    }
+    Ok(out)
 }
 
 /// Parses an image's structure (header and both TLV areas, every offset checked against the
@@ -196,46 +286,27 @@ pub(crate) fn parse<Src: Source>(src: &mut Src) -> Result<Layout, ImageError> {
         return Err(ImageError::ImageOutOfBounds);
     }
 
-    let mut security_counter = None;
-    let mut dependencies = [Dependency {
-        image_id: 0,
-        min_version: ImageVersion::new(0, 0, 0, 0),
-    }; MAX_DEPENDENCIES];
-    let mut dependency_count = 0u8;
-
     // Protected area: declared size 0 (absent) or >= 4 and equal to the area's own total.
-    if header.prot_size != 0 {
-        if header.prot_size < 4 {
-            return Err(ImageError::ProtectedSizeMismatch);
+    // It is read from the slot once, into RAM, and parsed and later hashed from that copy, so
+    // the values the verdict reports are the bytes that were hashed.
+    let mut protected = [0u8; PROTECTED_COPY_LEN];
+    let parsed = if header.prot_size == 0 {
+        Protected::EMPTY
+    } else if header.prot_size < 4 {
+        return Err(ImageError::ProtectedSizeMismatch);
+    } else {
+        let n = usize::from(header.prot_size).min(PROTECTED_COPY_LEN);
+        let copy = protected
+            .get_mut(..n)
+            .ok_or(ImageError::ProtectedSizeMismatch)?;
+        src.read(prot_off, copy)?;
+        let parsed = parse_protected(copy, header.prot_size)?;
+        // Accepted entries cannot fill more (parse_protected's note).
+        if usize::from(header.prot_size) > MAX_PROTECTED_LEN {
+            return Err(ImageError::TooManyDependencies);
         }
-        let (magic, total) = read_u16_pair(src, prot_off)?;
-        if magic != TLV_PROT_INFO_MAGIC {
-            return Err(ImageError::BadTlvInfoMagic);
-        }
-        if total != header.prot_size {
-            return Err(ImageError::ProtectedSizeMismatch);
-        }
-        let mut tlvs = TlvCursor::new(prot_off + 4, tlv_off);
-        while let Some(t) = tlvs.next(src)? {
-            match t.kind {
-                tlv::SEC_CNT => {
-                    if security_counter.is_some() {
-                        return Err(ImageError::DuplicateTlv);
-                    }
-                    security_counter = Some(u32::from_le_bytes(t.read_exact::<_, 4>(src)?));
-                }
-                tlv::DEPENDENCY => {
-                    let b = t.read_exact::<_, 12>(src)?;
-                    let slot = dependencies
-                        .get_mut(usize::from(dependency_count))
-                        .ok_or(ImageError::TooManyDependencies)?;
-                    *slot = Dependency::from_le(&b);
-                    dependency_count += 1;
-                }
-                _ => return Err(ImageError::UnknownProtectedTlv),
-            }
-        }
-    }
+        parsed
+    };
 
     // Unprotected area.
     if tlv_off.checked_add(4).is_none_or(|end| end > slot) {
@@ -359,10 +430,13 @@ pub(crate) fn parse<Src: Source>(src: &mut Src) -> Result<Layout, ImageError> {
 
     Ok(Layout {
         header,
+        header_raw: raw,
+        prot_off,
+        protected,
         hashed_len: tlv_off,
-        security_counter,
-        dependencies,
-        dependency_count,
+        security_counter: parsed.security_counter,
+        dependencies: parsed.dependencies,
+        dependency_count: parsed.dependency_count,
         hash_alg,
         hash,
         key,

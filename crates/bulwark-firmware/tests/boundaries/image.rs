@@ -82,10 +82,7 @@ fn verify_flash(img_in_flash: &[u8], slot: Slot, buf_len: usize, key: [u8; 32]) 
 fn verify_flash_buffer_len() {
     let e = entry("ed25519-hash-sc.img");
     let flash = flash_with(&e.image);
-    let slot = Slot {
-        offset: 0x1000,
-        size: e.image.len() as u32,
-    };
+    let slot = Slot::new(0x1000, e.image.len() as u32, 1).with_trailer_size(0);
     let rows = [
         (0, Err(ImageError::BufferTooSmall)),
         (1, Ok(())),
@@ -128,7 +125,12 @@ fn verify_flash_slot() {
     let rows: Vec<(usize, R)> = slots.iter().enumerate().map(|(i, s)| (i, s.2)).collect();
     table("Verifier::verify_flash slot (offset, size)", &rows, |i| {
         let (offset, size, _) = slots[i];
-        verify_flash(&flash, Slot { offset, size }, 64, ed_key(&e))
+        verify_flash(
+            &flash,
+            Slot::new(offset, size, 1).with_trailer_size(0),
+            64,
+            ed_key(&e),
+        )
     });
 }
 

@@ -53,10 +53,7 @@ fn check_any(ed: &[[u8; 32]], ec: &[[u8; 65]], img: &[u8], counter: u32) -> R {
     };
     let slice = v.verify_slice(&mut TestBackend, img, &mut c).map(|_| ());
     let mut flash = SliceStorage::new(img);
-    let slot = Slot {
-        offset: 0,
-        size: img.len() as u32,
-    };
+    let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
     let mut buf = [0u8; 64];
     let streamed = v
         .verify_flash(&mut TestBackend, &mut flash, slot, &mut buf, &mut c)

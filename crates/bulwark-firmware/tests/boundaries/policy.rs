@@ -49,6 +49,38 @@ fn dependency_count() {
     });
 }
 
+#[test]
+fn protected_area_longer_than_any_accepted_one() {
+    // A counter and four dependencies: 76 bytes, the longest accepted area; then one more
+    // entry. The area is parsed from an 80-byte RAM copy: each refusal must be the one the
+    // entry's header calls for.
+    let key = [synthetic_public()];
+    let full = || {
+        let mut entries = vec![(0x50, 7u32.to_le_bytes().to_vec())];
+        entries.extend((0..4).map(|i| (0x40, vec![i as u8; 12])));
+        entries
+    };
+    assert_eq!(check_any(&key, &[], &signed(full()), 0), Ok(()));
+    let rows: [(usize, (u16, Vec<u8>), R); 6] = [
+        (0, (0x50, vec![1; 4]), Err(ImageError::DuplicateTlv)),
+        (1, (0x40, vec![9; 12]), Err(ImageError::TooManyDependencies)),
+        (2, (0x40, vec![9; 11]), Err(ImageError::BadTlvLength)),
+        (3, (0x40, vec![9; 200]), Err(ImageError::BadTlvLength)),
+        (4, (0x00A0, vec![]), Err(ImageError::UnknownProtectedTlv)),
+        (5, (0x10, vec![0; 32]), Err(ImageError::UnknownProtectedTlv)),
+    ];
+    let table_rows: Vec<(usize, R)> = rows.iter().map(|r| (r.0, r.2)).collect();
+    table(
+        "protected area: one entry past 76 bytes",
+        &table_rows,
+        |i| {
+            let mut entries = full();
+            entries.push(rows[i].1.clone());
+            check_any(&key, &[], &signed(entries), 0)
+        },
+    );
+}
+
 // ---------------------------------------------------------------- policy values
 
 fn verify_counter(
@@ -200,6 +232,30 @@ fn confirm_counter() {
     let mut c = TestCounter::default();
     assert_eq!(confirm(&verified, &mut c), Ok(0));
     assert_eq!(c.writes, 0);
+}
+
+#[test]
+fn confirm_without_a_counter_refuses_once_the_device_counter_moved() {
+    let img = Build::new(vec![3; 100], None).build(|_| {});
+    let image = verify_counter(&img, 0, true).unwrap();
+    assert_eq!(image.security_counter(), None);
+    // Still at 0: nothing to raise.
+    let mut c = TestCounter::default();
+    assert_eq!(confirm(&image, &mut c), Ok(0));
+    assert_eq!(c.writes, 0);
+    // The counter moved since verification: the image counts as 0, below it.
+    for moved in [1, 5, u32::MAX] {
+        let mut c = TestCounter {
+            value: moved,
+            writes: 0,
+        };
+        assert_eq!(
+            confirm(&image, &mut c),
+            Err(ImageError::Rollback),
+            "{moved}"
+        );
+        assert_eq!((c.value, c.writes), (moved, 0));
+    }
 }
 
 #[test]
