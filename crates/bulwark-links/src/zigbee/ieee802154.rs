@@ -73,12 +73,17 @@ pub fn seal_data_frame<C: CcmEngines + ?Sized>(
 
 /// Checks and unsecures a frame written by [`seal_data_frame`] in place.
 ///
+/// `level` is the level the receiver's policy requires for this key: 802.15.4 sends the level
+/// in the frame, and a frame claiming another one (say level 4, no MIC) is refused rather than
+/// believed.
+///
 /// Returns the frame's fields and the payload's range in `frame`, or
 /// [`Error::Verification`] (MIC mismatch; payload zeroed), or [`Error::InvalidInput`] for a
-/// frame of another layout.
+/// frame of another layout or level.
 pub fn open_data_frame<C: CcmEngines + ?Sized>(
     engines: &mut C,
     key: &SecretBytes<16>,
+    level: SecurityLevel,
     frame: &mut [u8],
 ) -> Result<(FrameInfo, core::ops::Range<usize>), Error> {
     let start = HEADER_LEN + AUX_LEN;
@@ -88,7 +93,9 @@ pub fn open_data_frame<C: CcmEngines + ?Sized>(
     if frame[15] & 0xf8 != 0x08 {
         return Err(Error::InvalidInput);
     }
-    let level = SecurityLevel::from_u8(frame[15] & 7)?;
+    if SecurityLevel::from_u8(frame[15] & 7)? != level {
+        return Err(Error::InvalidInput);
+    }
     let mut source = [0u8; 8];
     source.copy_from_slice(&frame[7..15]);
     let info = FrameInfo {
