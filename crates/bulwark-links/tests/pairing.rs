@@ -1,6 +1,13 @@
 //! LE Secure Connections pairing between two state machines: every association model in both
 //! roles, and a negative test for every check.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::type_complexity
+)]
+
 use IoCapability::*;
 use bulwark_links::ModeEngines;
 use bulwark_links::ble::pairing::{

@@ -1,6 +1,13 @@
 //! Known answers: the Bluetooth Core Specification's Appendix D sample data for every toolbox
 //! function, and the Zigbee install-code example.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::type_complexity
+)]
+
 use bulwark_api::{
     SecretBytes,
     hazmat::expose_shared_secret,

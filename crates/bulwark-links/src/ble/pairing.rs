@@ -728,12 +728,10 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         let shared = kex.agree(secret, &peer)?;
         self.dhkey = Some(SecretBytes::try_from_slice(expose_shared_secret(&shared))?);
         self.peer_x = *x;
-        if self.method == Method::OutOfBand {
-            if let Some((r, c)) = self.peer_oob {
-                let expected = f4(engines, x, x, &r, 0)?;
-                if !ct_eq_bytes(&expected, &c) {
-                    return Err(PairingError::ConfirmFailed);
-                }
+        if let (Method::OutOfBand, Some((r, c))) = (self.method, self.peer_oob) {
+            let expected = f4(engines, x, x, &r, 0)?;
+            if !ct_eq_bytes(&expected, &c) {
+                return Err(PairingError::ConfirmFailed);
             }
         }
         Ok(())

@@ -163,7 +163,7 @@ impl AuxHeader {
 }
 
 /// A sender's frame counter: every frame gets a new value; after 2^32 - 2 the key must be
-/// replaced ([`OutgoingCounter::next`] refuses). Persist it across resets.
+/// replaced ([`OutgoingCounter::take`] refuses). Persist it across resets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct OutgoingCounter {
     next: u32,
@@ -179,7 +179,7 @@ impl OutgoingCounter {
     ///
     /// Returns [`Error::InvalidInput`] once the counter is exhausted (the value 2^32 - 1 is
     /// never used): rekey.
-    pub fn next(&mut self) -> Result<u32, Error> {
+    pub fn take(&mut self) -> Result<u32, Error> {
         if self.next == u32::MAX {
             return Err(Error::InvalidInput);
         }
