@@ -6,6 +6,7 @@ use crate::args::AFTER_HELP;
 use crate::error::CliResult;
 use clap::Subcommand;
 
+pub mod ble;
 pub mod ccm;
 pub mod cmac;
 pub mod ctr;
@@ -18,6 +19,7 @@ pub mod oscore;
 pub mod psk;
 pub mod verify;
 pub mod x25519;
+pub mod zigbee;
 
 /// The subcommands.
 #[derive(Subcommand)]
@@ -147,6 +149,15 @@ pub enum Command {
     /// Run 'bulwark verify ed25519 --help' or 'bulwark verify ecdsa-p256 --help' for details.
     #[command(after_help = AFTER_HELP)]
     Verify(verify::VerifyArgs),
+    /// BLE LE Secure Connections: the toolbox functions (f4, f5, f6, g2, h6, h7, ah) and
+    /// resolvable private addresses
+    ///
+    /// Run 'bulwark ble <function> --help' for each function's sizes and an example.
+    #[command(after_help = AFTER_HELP)]
+    Ble(ble::BleArgs),
+    /// Zigbee: 'zigbee link-key' derives the link key of an install code
+    #[command(after_help = AFTER_HELP)]
+    Zigbee(zigbee::ZigbeeArgs),
 }
 
 impl Command {
@@ -165,6 +176,8 @@ impl Command {
             Command::Getpub(args) => args.run(),
             Command::Image(args) => args.run(),
             Command::Verify(args) => args.run(),
+            Command::Ble(args) => args.run(),
+            Command::Zigbee(args) => args.run(),
         }
     }
 }

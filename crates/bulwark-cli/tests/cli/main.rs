@@ -11,5 +11,6 @@ mod image;
 mod interop;
 mod kex;
 mod keys;
+mod links;
 mod psk;
 mod verify;
