@@ -19,6 +19,7 @@ use bulwark_links::ModeEngines;
 use bulwark_links::zigbee::ieee802154::{self, FrameInfo};
 use bulwark_links::zigbee::security::{self, AuxHeader, KeyId};
 use bulwark_soft::SoftAes;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -51,7 +52,9 @@ fn tshark_available() -> bool {
             "tshark is required (BULWARK_REQUIRE_IMGTOOL is set) but was not found; \
              install it with `apt-get install tshark`"
         );
-        eprintln!(
+        // Straight to the process's stderr, so the note shows though the harness captures output.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED: tshark not found (install the Debian package `tshark`); set BULWARK_REQUIRE_IMGTOOL to make this a failure"
         );
     }
