@@ -26,7 +26,10 @@ fn provisioned(name: &str) -> (PathBuf, String) {
         "  [ok] the private address resolves under the device's IRK, and not under another",
         "  [ok] Zigbee link key from the install code matches the specification's example; a typo fails the CRC",
     ] {
-        assert!(device_output.contains(line), "device lacks {line:?}:\n{device_output}");
+        assert!(
+            device_output.contains(line),
+            "device lacks {line:?}:\n{device_output}"
+        );
     }
     (dir, device_output)
 }

@@ -1032,6 +1032,17 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
     }
 }
 
+impl<K: KeyAgreement<P256>> Drop for Pairing<K> {
+    /// Wipes the values that are secret until revealed (our nonce and out-of-band random, the
+    /// passkey); the ephemeral secret and the DHKey wipe themselves.
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.local_nonce.zeroize();
+        self.local_oob_r.zeroize();
+        self.passkey.zeroize();
+    }
+}
+
 fn random_passkey<R: Rng + ?Sized>(rng: &mut R) -> Result<u32, PairingError> {
     // Rejection sampling over 20 bits: uniform over 0..=999999. Each draw succeeds with
     // probability 0.95; 64 failures in a row mean a broken generator.
