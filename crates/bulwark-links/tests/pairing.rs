@@ -579,6 +579,20 @@ fn debug_key_refused_unless_allowed() {
         )
         .unwrap_err();
     assert_eq!(err, PairingError::DebugKey);
+    // Its negation (x, p - y) is a valid point with an equally public private key (n - d).
+    let negated_y = bulwark_testkit::hex::decode(
+        "237f63b59ad514939ccd6540a5adeaa3899cba3e7012cfdb8be3712fea762d74",
+    );
+    let mut r = responder_after_features();
+    let err = r
+        .receive(
+            &mut Soft,
+            &mut engines(),
+            &mut DeterministicTestRng::new(1),
+            &Pdu::PublicKey(DEBUG_PUBLIC_X, negated_y.try_into().unwrap()),
+        )
+        .unwrap_err();
+    assert_eq!(err, PairingError::DebugKey);
     let mut r = responder_with(
         Options {
             allow_debug_key: true,

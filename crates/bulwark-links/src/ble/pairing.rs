@@ -718,7 +718,9 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         let peer = kex
             .import_public(&sec1)
             .map_err(|_| PairingError::InvalidPublicKey)?;
-        if !self.options.allow_debug_key && x == &DEBUG_PUBLIC_X && y == &DEBUG_PUBLIC_Y {
+        // The x-coordinate alone: (x, -y) is the debug key's negation, whose private key
+        // (n - d) is just as public.
+        if !self.options.allow_debug_key && x == &DEBUG_PUBLIC_X {
             return Err(PairingError::DebugKey);
         }
         if x == &self.local_x {
