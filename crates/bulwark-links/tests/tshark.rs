@@ -1,4 +1,5 @@
-//! Wireshark's own dissectors decrypt what bulwark seals: Zigbee NWK frames and IEEE 802.15.4
+//! Wireshark's own dissectors decrypt what bulwark seals: Zigbee NWK frames (some carrying APS
+//! frames secured with a link key or the key-transport key derived from it) and IEEE 802.15.4
 //! MAC frames are written to pcap files, and `tshark`, given the keys in its preferences,
 //! must decode every frame to the payload we sealed and report every frame with a flipped bit
 //! as failing its MIC.
@@ -17,6 +18,7 @@
 use bulwark_api::{SecretBytes, ccm::SecurityLevel};
 use bulwark_links::ModeEngines;
 use bulwark_links::zigbee::ieee802154::{self, FrameInfo};
+use bulwark_links::zigbee::mmo;
 use bulwark_links::zigbee::security::{self, AuxHeader, KeyId};
 use bulwark_soft::SoftAes;
 use std::io::Write;
@@ -412,6 +414,176 @@ fn tshark_decrypts_ieee802154_frames() {
             assert!(
                 refused && !verified,
                 "frame {}: a flipped bit was accepted:\n{block}",
+                n + 1
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+const LINK_KEY: [u8; 16] = [
+    0x5a, 0x69, 0x67, 0x42, 0x65, 0x65, 0x41, 0x6c, 0x6c, 0x69, 0x61, 0x6e, 0x63, 0x65, 0x30, 0x39,
+];
+/// APS-secured frames (inside NWK security), and as many with a flipped APS MIC bit.
+const APS_FRAMES: usize = 12;
+
+/// The bytes of every hex dump of data source `name` in a frame block, in order.
+fn data_sources(block: &str, name: &str) -> Vec<Vec<u8>> {
+    let mut found = Vec::new();
+    let mut rest = block;
+    while let Some(at) = rest.find(&format!("{name} (")) {
+        found.extend(data_source(&rest[at..], name));
+        rest = &rest[at + name.len()..];
+    }
+    found
+}
+
+/// An APS data frame secured with the link key (even `i`) or the key-transport key derived
+/// from it with AES-MMO's keyed hash (odd `i`), then a NWK frame carrying it secured with the
+/// network key. With `flip_aps_mic`, one bit of the APS MIC is flipped before the NWK layer
+/// seals the frame.
+fn aps_secured_frame(i: usize, aps_payload: &[u8], flip_aps_mic: bool) -> (Vec<u8>, Vec<u8>) {
+    let mut e = engines();
+    let link = key(LINK_KEY);
+    let (key_id, aps_key) = if i % 2 == 0 {
+        (KeyId::Data, key(LINK_KEY))
+    } else {
+        (
+            KeyId::KeyTransport,
+            mmo::key_transport_key(&mut e, &link).unwrap(),
+        )
+    };
+    // APS header: data frame with the security bit; endpoints, cluster, profile, counter.
+    let mut aps = vec![0x20, 0x0a, 0x06, 0x00, 0x04, 0x01, 0x0a, i as u8];
+    let header_len = aps.len();
+    aps.extend_from_slice(aps_payload);
+    aps.resize(header_len + aps_payload.len() + 13 + 4, 0);
+    let aux = AuxHeader {
+        key_id,
+        frame_counter: 500 + i as u32,
+        source: Some(SOURCE),
+        key_sequence: None,
+    };
+    let n = security::seal(
+        &mut e,
+        &aps_key,
+        SecurityLevel::EncMic32,
+        SOURCE,
+        &aux,
+        &mut aps,
+        header_len,
+        aps_payload.len(),
+    )
+    .unwrap();
+    aps.truncate(n);
+    if flip_aps_mic {
+        aps[n - 1] ^= 0x80;
+    }
+    let mut frame = vec![0x41, 0x88, i as u8];
+    frame.extend_from_slice(&PAN.to_le_bytes());
+    frame.extend_from_slice(&0x0000u16.to_le_bytes());
+    frame.extend_from_slice(&0x1234u16.to_le_bytes());
+    let mut nwk = vec![0x08, 0x02, 0x00, 0x00, 0x34, 0x12, 0x1e, i as u8];
+    let nwk_header = nwk.len();
+    nwk.extend_from_slice(&aps);
+    nwk.resize(nwk_header + aps.len() + 14 + 4, 0);
+    let aux = AuxHeader {
+        key_id: KeyId::Network,
+        frame_counter: 2000 + i as u32,
+        source: Some(SOURCE),
+        key_sequence: Some(0),
+    };
+    let n = security::seal(
+        &mut e,
+        &key(NETWORK_KEY),
+        SecurityLevel::EncMic32,
+        SOURCE,
+        &aux,
+        &mut nwk,
+        nwk_header,
+        aps.len(),
+    )
+    .unwrap();
+    frame.extend_from_slice(&nwk[..n]);
+    (frame, aps)
+}
+
+#[test]
+fn tshark_decrypts_zigbee_aps_frames() {
+    if !tshark_available() {
+        return;
+    }
+    let dir = work_dir("aps");
+    let mut frames = Vec::new();
+    let mut expected = Vec::new();
+    for flip in [false, true] {
+        for i in 0..APS_FRAMES {
+            let p = payload(i + 100, 2 + (i * 7) % 40);
+            let (frame, aps) = aps_secured_frame(i, &p, flip);
+            frames.push(frame);
+            expected.push((aps, p));
+        }
+    }
+    let pcap = dir.join("aps.pcap");
+    write_pcap(&pcap, &frames);
+    // Both keys in the table; Wireshark derives the key-transport key from the link key itself.
+    let prefs = [
+        format!(
+            "uat:zigbee_pc_keys:\"{}\",\"Normal\",\"network\"",
+            hex(&NETWORK_KEY)
+        ),
+        format!(
+            "uat:zigbee_pc_keys:\"{}\",\"Normal\",\"link\"",
+            hex(&LINK_KEY)
+        ),
+        "zbee_nwk.seclevel:AES-128 Encryption, 32-bit Integrity Protection".to_string(),
+    ];
+    let out = tshark(&pcap, &prefs, &["-V", "-x"]);
+    let blocks = frame_blocks(&out);
+    assert_eq!(blocks.len(), 2 * APS_FRAMES, "tshark read every frame");
+    for (n, block) in blocks.iter().enumerate() {
+        let (aps, p) = &expected[n];
+        let decrypted = data_sources(block, "Decrypted ZigBee Payload");
+        assert!(
+            block.contains("ZigBee Application Support Layer"),
+            "frame {}:\n{block}",
+            n + 1
+        );
+        // The NWK layer always authenticates: its plaintext is the secured APS frame.
+        assert_eq!(
+            decrypted.first(),
+            Some(aps),
+            "frame {}: NWK plaintext:\n{block}",
+            n + 1
+        );
+        if n < APS_FRAMES {
+            assert_eq!(
+                decrypted.len(),
+                2,
+                "frame {}: APS not decrypted:\n{block}",
+                n + 1
+            );
+            assert_eq!(&decrypted[1], p, "frame {}: APS plaintext:\n{block}", n + 1);
+            let key_id = if n % 2 == 0 {
+                "Key Id: Link Key (0x0)"
+            } else {
+                "Key Id: Key-Transport Key (0x2)"
+            };
+            assert!(
+                block.contains(key_id),
+                "frame {}: expected {key_id}:\n{block}",
+                n + 1
+            );
+        } else {
+            assert_eq!(
+                decrypted.len(),
+                1,
+                "frame {}: a flipped APS MIC bit was accepted:\n{block}",
+                n + 1
+            );
+            assert!(
+                block.contains("[Expert Info (Warning/Undecoded): Encrypted Payload]"),
+                "frame {}:\n{block}",
                 n + 1
             );
         }
