@@ -445,7 +445,7 @@ fn data_sources(block: &str, name: &str) -> Vec<Vec<u8>> {
 fn aps_secured_frame(i: usize, aps_payload: &[u8], flip_aps_mic: bool) -> (Vec<u8>, Vec<u8>) {
     let mut e = engines();
     let link = key(LINK_KEY);
-    let (key_id, aps_key) = if i % 2 == 0 {
+    let (key_id, aps_key) = if i.is_multiple_of(2) {
         (KeyId::Data, key(LINK_KEY))
     } else {
         (
