@@ -620,10 +620,8 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         if self.state != State::NeedPasskey {
             return Ok(Output::default());
         }
-        let result = match self.role {
-            Role::Initiator => self.send_passkey_confirm(engines, rng),
-            Role::Responder => self.send_passkey_confirm(engines, rng),
-        };
+        // Both roles were waiting to send their round-1 confirm value.
+        let result = self.send_passkey_confirm(engines, rng);
         result.map_err(|e| self.fail(e))
     }
 
