@@ -293,8 +293,8 @@ pub struct Opened {
 ///   counter is not greater is refused before any decryption, and the counter only advances
 ///   when the frame authenticated.
 ///
-/// Returns where the payload is, or [`Error::Verification`] (MIC mismatch or replay; the
-/// payload is zeroed), or [`Error::InvalidInput`] (malformed, no source known, a level
+/// Returns where the payload is, or [`Error::Verification`] (a replay, refused before any
+/// decryption; or a MIC mismatch, with the payload zeroed), or [`Error::InvalidInput`] (malformed, no source known, a level
 /// without encryption and MIC).
 #[allow(clippy::too_many_arguments)]
 pub fn open<C: CcmEngines + ?Sized>(
