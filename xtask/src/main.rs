@@ -139,6 +139,10 @@ fn ci_steps() -> Vec<Step> {
             "the interop tests drive imgtool, cbor2, cryptography and aiocoap from PyPI \
              (xtask/src/security.rs lists them); tests find them first on PATH",
         ),
+        Step::new("tshark", security::ensure_tshark).hint(
+            "bulwark-links checks its Zigbee and IEEE 802.15.4 frames with Wireshark's dissectors: \
+             `apt-get install tshark` (as root or with passwordless sudo)",
+        ),
         Step::new("test", || {
             // The differential crate runs in release in its own step (10,000 cases each).
             let path = security::path_with_tools();

@@ -109,6 +109,27 @@ pub(crate) fn ensure_openssl_dev() -> Result<(), String> {
     }
 }
 
+/// Makes sure `tshark` (Wireshark's dissectors, Debian package `tshark`) is there for the
+/// bulwark-links check that Wireshark decrypts the Zigbee and IEEE 802.15.4 frames bulwark
+/// seals, installing it with apt if not (non-interactive: debconf keeps its defaults, so
+/// packet capture stays root-only; the test only reads a pcap file).
+pub(crate) fn ensure_tshark() -> Result<(), String> {
+    if works("tshark", &["--version"]) {
+        eprintln!("tshark already installed");
+        return Ok(());
+    }
+    let install = ["install", "-y", "--no-install-recommends", "tshark"];
+    if crate::firmware::apt_get(&install).is_err() {
+        crate::firmware::apt_get(&["update"])?;
+        crate::firmware::apt_get(&install)?;
+    }
+    if works("tshark", &["--version"]) {
+        Ok(())
+    } else {
+        Err("apt-get finished but `tshark --version` still fails".to_owned())
+    }
+}
+
 /// The OpenSSL differential run, in release (10,000 seeded cases per primitive).
 fn differential() -> Result<(), String> {
     cargo(

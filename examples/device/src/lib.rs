@@ -3,7 +3,9 @@
 //! [`run`] is everything the device does in one boot: it derives its keys from its
 //! out-of-band code, seals sensor readings as IEEE 802.15.4 frames with CCM*, completes an
 //! X25519 exchange with the gateway and proves it holds the session key, verifies a signed
-//! MCUboot update streamed from flash (and refuses a tampered and a rolled-back one). It
+//! MCUboot update streamed from flash (and refuses a tampered and a rolled-back one), and, for
+//! its non-IP links (bulwark-links), resolves a BLE resolvable private address made from its
+//! identity resolving key and derives a Zigbee link key from an install code. It
 //! prints what it did to any [`core::fmt::Write`], with `@tag hex` lines the gateway reads (see [`protocol::tag`]).
 //!
 //! It links no test code: the PSK derivation vectors are checked on the same target by the
@@ -24,7 +26,7 @@
 pub mod protocol;
 
 use bulwark::{
-    DefaultProvider, Error, Provider, Rng, SecretBytes,
+    DefaultProvider, Error, HazmatProvider, Provider, Rng, SecretBytes,
     ccm::{CcmStar, SecurityLevel, ieee802154_nonce},
     kdf::{HkdfSha256, Prk},
     kex::{KeyAgreement, X25519},
@@ -34,6 +36,54 @@ use bulwark_psk::{DeviceRoot, parse_code_into};
 use core::fmt::Write;
 use embedded_storage::ReadStorage;
 use protocol::{Hex, Reading, decode_hex, lines, tag};
+
+/// The purpose label of the device's BLE identity resolving key (bulwark-psk purpose key).
+pub const IRK_PURPOSE: &[u8] = b"demo ble irk";
+
+/// The Zigbee install code on the device's label (the Zigbee specification's example: 16
+/// octets and their CRC-16) and the link key it gives.
+pub const INSTALL_CODE: [u8; 18] = [
+    0x83, 0xfe, 0xd3, 0x40, 0x7a, 0x93, 0x97, 0x23, 0xa5, 0xc6, 0x39, 0xb2, 0x69, 0x16, 0xd5, 0x05,
+    0xc3, 0xb5,
+];
+/// The link key of [`INSTALL_CODE`].
+pub const INSTALL_CODE_LINK_KEY: [u8; 16] = [
+    0x66, 0xb6, 0x90, 0x09, 0x81, 0xe1, 0xee, 0x3c, 0xa4, 0x20, 0x6b, 0x6b, 0x86, 0x1c, 0x02, 0xbb,
+];
+
+/// The AES engines bulwark-links takes, over a backend: CMAC and CCM from the provider, the
+/// block function as one AES-CTR block over zeros.
+pub struct LinkEngines<'p, P>(pub &'p mut P);
+
+impl<P: HazmatProvider> bulwark_links::CmacEngines for LinkEngines<'_, P> {
+    type Cmac = P::Cmac;
+    fn cmac(&mut self, key: &[u8; 16]) -> Result<P::Cmac, Error> {
+        self.0.cmac(key)
+    }
+}
+
+impl<P: HazmatProvider> bulwark_links::CcmEngines for LinkEngines<'_, P> {
+    type Ccm = P::Ccm;
+    fn ccm(&mut self, key: &[u8; 16]) -> Result<P::Ccm, Error> {
+        self.0.ccm(key)
+    }
+}
+
+impl<P: HazmatProvider> bulwark_links::BlockEngines for LinkEngines<'_, P> {
+    fn encrypt_block(&mut self, key: &[u8; 16], block: &mut [u8; 16]) -> Result<(), Error> {
+        use bulwark::hazmat::Ctr;
+        let counter = *block;
+        block.fill(0);
+        let result = self
+            .0
+            .ctr(key)
+            .and_then(|mut ctr| ctr.apply_keystream(&counter, block));
+        if result.is_err() {
+            block.fill(0);
+        }
+        result
+    }
+}
 
 /// The chunk buffer the update is streamed through.
 pub const CHUNK_LEN: usize = 64;
@@ -240,6 +290,7 @@ impl<W: Write, P: Provider> Run<'_, W, P> {
 struct DeviceKeys {
     link: SecretBytes<16>,
     session_salt: SecretBytes<32>,
+    irk: SecretBytes<16>,
 }
 
 /// Everything the device does in one boot; see the crate documentation. `rng` provides the
@@ -258,7 +309,7 @@ pub fn run<W: Write, R: Rng + ?Sized>(
 }
 
 /// [`run`] on the backend `provider`.
-pub fn run_with<P: Provider, W: Write, R: Rng + ?Sized>(
+pub fn run_with<P: HazmatProvider, W: Write, R: Rng + ?Sized>(
     provider: &mut P,
     p: &Provisioning<'_>,
     rng: &mut R,
@@ -319,10 +370,67 @@ pub fn run_with<P: Provider, W: Write, R: Rng + ?Sized>(
     )?;
     update(&mut r, p)?;
 
+    writeln!(
+        r.out,
+        "\n== device: non-IP links (bulwark-links): BLE private address, Zigbee install code"
+    )?;
+    links(&mut r, &keys, rng)?;
+
     finish(r)
 }
 
-fn finish<W: Write, P: Provider>(r: Run<'_, W, P>) -> Result<Outcome, core::fmt::Error> {
+fn links<W: Write, P: HazmatProvider, R: Rng + ?Sized>(
+    r: &mut Run<'_, W, P>,
+    keys: &DeviceKeys,
+    rng: &mut R,
+) -> core::fmt::Result {
+    use bulwark_links::ble::rpa;
+    use bulwark_links::zigbee::install_code::{self, InstallCodeError};
+    let mut e = LinkEngines(&mut *r.provider);
+    let address = rpa::generate(&mut e, rng, &keys.irk);
+    let resolved = address.and_then(|a| Ok((a, rpa::resolve(&mut e, &keys.irk, &a)?)));
+    let mut foreign = [0u8; 16];
+    foreign[0] = 1;
+    let other = SecretBytes::take_from(&mut foreign);
+    match resolved {
+        Ok((a, resolves)) => {
+            let by_other = rpa::resolve(&mut e, &other, &a);
+            writeln!(
+                r.out,
+                "BLE resolvable private address {} (prand {}, hash {}) from the IRK (a purpose key of the code)",
+                Hex(&a),
+                Hex(&a[..3]),
+                Hex(&a[3..])
+            )?;
+            r.check(
+                resolves && by_other == Ok(false),
+                "the private address resolves under the device's IRK, and not under another",
+            )?;
+        }
+        Err(err) => r.error("resolvable private address", err)?,
+    }
+    let mut e = LinkEngines(&mut *r.provider);
+    let key = install_code::link_key(&mut e, &INSTALL_CODE);
+    let mut typo = INSTALL_CODE;
+    typo[3] ^= 0x10;
+    let refused = install_code::link_key(&mut e, &typo).err() == Some(InstallCodeError::Crc);
+    match key {
+        Ok(key) => {
+            writeln!(
+                r.out,
+                "Zigbee install code {} -> link key by AES-MMO (not printed)",
+                Hex(&INSTALL_CODE)
+            )?;
+            r.check(
+                key.expose_secret() == &INSTALL_CODE_LINK_KEY && refused,
+                "Zigbee link key from the install code matches the specification's example; a typo fails the CRC",
+            )
+        }
+        Err(err) => r.error("install code", err),
+    }
+}
+
+fn finish<W: Write, P: HazmatProvider>(r: Run<'_, W, P>) -> Result<Outcome, core::fmt::Error> {
     let o = r.outcome;
     let verdict = if o.success() { "ok" } else { "failed" };
     writeln!(
@@ -354,6 +462,7 @@ fn derive_keys<W: Write, P: Provider>(
     let mut keys = DeviceKeys {
         link: SecretBytes::zeroed(),
         session_salt: SecretBytes::zeroed(),
+        irk: SecretBytes::zeroed(),
     };
     let identity = root.identity(r.provider);
     let link = root.link_key(r.provider, &mut keys.link);
@@ -368,11 +477,12 @@ fn derive_keys<W: Write, P: Provider>(
         Hex(&p.eui64),
         p.epoch
     )?;
-    match (identity, link, salt) {
-        (Ok(identity), Ok(()), Ok(())) => {
+    let irk = root.purpose_key(r.provider, IRK_PURPOSE, &mut keys.irk);
+    match (identity, link, salt, irk) {
+        (Ok(identity), Ok(()), Ok(()), Ok(())) => {
             writeln!(
                 r.out,
-                "derived: device root -> identity, link key (AES-128), session salt"
+                "derived: device root -> identity, link key (AES-128), session salt, BLE IRK"
             )?;
             writeln!(r.out, "{} {}", tag::IDENTITY, Hex(identity.as_bytes()))?;
             r.check(

@@ -20,7 +20,17 @@ fn provisioned(name: &str) -> (PathBuf, String) {
     provision(&dir, &mut OsRandom, &mut out).unwrap();
     let (device_output, outcome) = device_on_host(&dir.join("device")).unwrap();
     assert!(outcome.success(), "device:\n{device_output}");
-    assert_eq!(outcome.passed, 8, "device:\n{device_output}");
+    // 8 checks of the IP side, 2 of the non-IP links (private address, install code).
+    assert_eq!(outcome.passed, 10, "device:\n{device_output}");
+    for line in [
+        "  [ok] the private address resolves under the device's IRK, and not under another",
+        "  [ok] Zigbee link key from the install code matches the specification's example; a typo fails the CRC",
+    ] {
+        assert!(
+            device_output.contains(line),
+            "device lacks {line:?}:\n{device_output}"
+        );
+    }
     (dir, device_output)
 }
 

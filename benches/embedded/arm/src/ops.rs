@@ -58,6 +58,12 @@ pub fn mcuboot_verify(r: &mut Runner) {
     bulwark_bench_ops::mcuboot_verify(r, &IMAGE.0[..], inputs::IMAGE_PUBKEY, inputs::IMAGE_BODY);
 }
 
+/// One side (the responder) of a full BLE LE Secure Connections numeric-comparison pairing on
+/// the compact backend, P-256 key generation and DHKey included.
+pub fn ble_pairing(r: &mut Runner) {
+    bulwark_bench_ops::ble_pairing(r);
+}
+
 /// The compact backend's operations (`bulwark_bench_ops::compact`): X25519, AES-128 and CCM,
 /// P-256 ECDH and ECDSA verification with the P-256 unit costs, Ed25519 verification.
 pub use bulwark_bench_ops::compact;

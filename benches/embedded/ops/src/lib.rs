@@ -13,11 +13,15 @@
 
 #[cfg(feature = "compact")]
 pub mod compact;
+#[cfg(feature = "links")]
+mod links;
 #[cfg(feature = "mcuboot")]
 mod mcuboot;
 #[cfg(feature = "p256")]
 mod p256;
 
+#[cfg(feature = "links")]
+pub use links::ble_pairing;
 #[cfg(feature = "mcuboot")]
 pub use mcuboot::{MCUBOOT_CHUNK, mcuboot_verify};
 #[cfg(feature = "p256")]

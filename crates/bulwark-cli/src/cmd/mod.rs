@@ -6,6 +6,7 @@ use crate::args::AFTER_HELP;
 use crate::error::CliResult;
 use clap::Subcommand;
 
+pub mod ble;
 pub mod ccm;
 pub mod cmac;
 pub mod coap;
@@ -19,6 +20,7 @@ pub mod oscore;
 pub mod psk;
 pub mod verify;
 pub mod x25519;
+pub mod zigbee;
 
 /// The subcommands.
 #[derive(Subcommand)]
@@ -164,6 +166,15 @@ pub enum Command {
     ///       --oscore-salt 9e7ca92223786340 --sender-id '' --recipient-id 01 --seq-file temp.seq
     #[command(verbatim_doc_comment, after_help = coap::COAP_AFTER_HELP)]
     Coap(coap::CoapArgs),
+    /// BLE LE Secure Connections: the toolbox functions (f4, f5, f6, g2, h6, h7, ah) and
+    /// resolvable private addresses
+    ///
+    /// Run 'bulwark ble <function> --help' for each function's sizes and an example.
+    #[command(after_help = AFTER_HELP)]
+    Ble(ble::BleArgs),
+    /// Zigbee: 'zigbee link-key' derives the link key of an install code
+    #[command(after_help = AFTER_HELP)]
+    Zigbee(zigbee::ZigbeeArgs),
 }
 
 impl Command {
@@ -183,6 +194,8 @@ impl Command {
             Command::Image(args) => args.run(),
             Command::Verify(args) => args.run(),
             Command::Coap(args) => args.run(),
+            Command::Ble(args) => args.run(),
+            Command::Zigbee(args) => args.run(),
         }
     }
 }

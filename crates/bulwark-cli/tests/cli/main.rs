@@ -12,5 +12,6 @@ mod image;
 mod interop;
 mod kex;
 mod keys;
+mod links;
 mod psk;
 mod verify;

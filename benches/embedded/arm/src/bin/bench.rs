@@ -26,5 +26,6 @@ fn main() -> ! {
     ops::hkdf(&mut r);
     ops::sha256(&mut r);
     ops::mcuboot_verify(&mut r);
+    ops::ble_pairing(&mut r);
     r.finish()
 }
