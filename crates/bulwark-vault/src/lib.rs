@@ -279,7 +279,13 @@ impl<F: NorFlash, C: Ccm, M: MonotonicCounter, const MAX_VALUE: usize> Vault<F, 
         scratch: &mut [u8; MAX_VALUE],
     ) -> Result<bool, Error> {
         let current = self.resolve(name, scratch)?;
-        let had = matches!(current, Some(Found { kind: Kind::Put, .. }));
+        let had = matches!(
+            current,
+            Some(Found {
+                kind: Kind::Put,
+                ..
+            })
+        );
         if value.is_none() && !had {
             return Ok(false);
         }
@@ -544,8 +550,7 @@ impl<F: NorFlash, C: Ccm, M: MonotonicCounter, const MAX_VALUE: usize> Vault<F, 
                 seq = seq.max(new_m * n);
                 self.window_end = Some((new_m + 1) * n);
             }
-        } else if self.config.policy == RollbackPolicy::EveryCommit && seq > u64::from(u32::MAX)
-        {
+        } else if self.config.policy == RollbackPolicy::EveryCommit && seq > u64::from(u32::MAX) {
             return Err(Error::InvalidInput);
         }
         self.next = seq.checked_add(1).ok_or(Error::InvalidInput)?;
@@ -879,7 +884,11 @@ impl<F: NorFlash, C: Ccm, M: MonotonicCounter, const MAX_VALUE: usize> Vault<F, 
         result
     }
 
-    fn scan_inner(&mut self, probe: Option<Loc>, scratch: &mut [u8; MAX_VALUE]) -> Result<bool, Error> {
+    fn scan_inner(
+        &mut self,
+        probe: Option<Loc>,
+        scratch: &mut [u8; MAX_VALUE],
+    ) -> Result<bool, Error> {
         let g = self.config.geometry;
         let w = self.w as usize;
         let hl = header_len(w) as u32;
@@ -895,7 +904,9 @@ impl<F: NorFlash, C: Ccm, M: MonotonicCounter, const MAX_VALUE: usize> Vault<F, 
                     }
                 }
                 Step::Rec { header, .. }
-                    if header.kind == Kind::Open && header.name_len == 0 && header.value_len == 0 =>
+                    if header.kind == Kind::Open
+                        && header.name_len == 0
+                        && header.value_len == 0 =>
                 {
                     match self.open_record(Loc { page: p, off: 0 }, &header, scratch) {
                         Ok(fixed) if fixed.aux == p => Page::Live {

@@ -116,7 +116,10 @@ fn check(v: &mut TestVault<'_>, model: &Model, name: Option<&[u8]>, after: &Mode
         let before = model.get(&n).cloned();
         if name == Some(n.as_slice()) {
             let new = after.get(&n).cloned();
-            assert!(got == before || got == new, "{n:?}: neither old nor new value");
+            assert!(
+                got == before || got == new,
+                "{n:?}: neither old nor new value"
+            );
         } else {
             assert_eq!(got, before, "{n:?}: lost or wrong value");
         }

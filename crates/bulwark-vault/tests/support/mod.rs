@@ -26,6 +26,9 @@ pub enum Op {
     Erase { from: usize, to: usize },
 }
 
+/// The operation log shared with the test: each operation with the counter value then.
+pub type Log = Rc<RefCell<Vec<(Op, u32)>>>;
+
 /// The simulated flash's error.
 #[derive(Debug)]
 pub struct SimError(NorFlashErrorKind);
@@ -41,7 +44,7 @@ impl NorFlashError for SimError {
 #[derive(Clone)]
 pub struct SimFlash {
     pub mem: Vec<u8>,
-    pub log: Option<Rc<RefCell<Vec<(Op, u32)>>>>,
+    pub log: Option<Log>,
     pub counter: Option<Rc<RefCell<u32>>>,
 }
 
@@ -95,7 +98,11 @@ impl NorFlash for SimFlash {
 
     fn erase(&mut self, from: u32, to: u32) -> Result<(), SimError> {
         let (from, to) = (from as usize, to as usize);
-        if from % ERASE != 0 || to % ERASE != 0 || to > self.mem.len() || from > to {
+        if !from.is_multiple_of(ERASE)
+            || !to.is_multiple_of(ERASE)
+            || to > self.mem.len()
+            || from > to
+        {
             return Err(SimError(NorFlashErrorKind::NotAligned));
         }
         let op = Op::Erase { from, to };
@@ -106,7 +113,10 @@ impl NorFlash for SimFlash {
 
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), SimError> {
         let o = offset as usize;
-        if o % WORD != 0 || bytes.len() % WORD != 0 || o + bytes.len() > self.mem.len() {
+        if !o.is_multiple_of(WORD)
+            || !bytes.len().is_multiple_of(WORD)
+            || o + bytes.len() > self.mem.len()
+        {
             return Err(SimError(NorFlashErrorKind::NotAligned));
         }
         // A word is programmed once between erases (as on flash with ECC).
@@ -197,4 +207,42 @@ impl Gen {
     pub fn bytes(&mut self, len: usize) -> Vec<u8> {
         (0..len).map(|_| self.next() as u8).collect()
     }
+}
+
+/// A record found by [`records`]: where it is, how long, its sequence number.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordAt {
+    pub start: usize,
+    pub len: usize,
+    pub seq: u64,
+    pub kind: u8,
+}
+
+/// Walks the records of an image the way the format describes them (write size [`WORD`]):
+/// 24-byte header (magic 0xb7, kind, name length, 0, value length u16, 0, 0, sequence number
+/// u64, CRC), then 24 fixed bytes, the name, the ciphertext and a 16-byte tag, padded to 4.
+pub fn records(mem: &[u8], pages: usize, page: usize) -> Vec<RecordAt> {
+    let mut out = Vec::new();
+    for p in 0..pages {
+        let mut off = 0;
+        while off + 24 <= page {
+            let at = p * page + off;
+            let h = &mem[at..at + 24];
+            if h[0] != 0xb7 {
+                break;
+            }
+            let name = h[2] as usize;
+            let value = u16::from_le_bytes([h[4], h[5]]) as usize;
+            let len = 24 + (24 + name + value + 16).div_ceil(4) * 4;
+            let seq = u64::from_le_bytes(h[8..16].try_into().unwrap());
+            out.push(RecordAt {
+                start: at,
+                len,
+                seq,
+                kind: h[1],
+            });
+            off += len;
+        }
+    }
+    out
 }
