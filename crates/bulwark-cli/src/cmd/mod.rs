@@ -16,6 +16,7 @@ pub mod image;
 pub mod keygen;
 pub mod oscore;
 pub mod psk;
+pub mod vault;
 pub mod verify;
 pub mod x25519;
 
@@ -147,6 +148,12 @@ pub enum Command {
     /// Run 'bulwark verify ed25519 --help' or 'bulwark verify ecdsa-p256 --help' for details.
     #[command(after_help = AFTER_HELP)]
     Verify(verify::VerifyArgs),
+    /// Sealed key-value stores in image files: 'vault init|put|get|delete|list'
+    ///
+    /// A vault image holds a flash region (its geometry in a header) with AES-CCM-sealed
+    /// records, as bulwark-vault keeps them on a device. Run 'bulwark vault init --help' etc.
+    #[command(after_help = AFTER_HELP)]
+    Vault(vault::VaultArgs),
 }
 
 impl Command {
@@ -165,6 +172,7 @@ impl Command {
             Command::Getpub(args) => args.run(),
             Command::Image(args) => args.run(),
             Command::Verify(args) => args.run(),
+            Command::Vault(args) => args.run(),
         }
     }
 }
