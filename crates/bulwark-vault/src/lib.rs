@@ -15,7 +15,7 @@ use format::{Fixed, Header, Kind, TAG, header_len, record_len};
 use zeroize::Zeroize;
 
 /// The most pages a vault can have.
-pub const MAX_PAGES: usize = 64;
+pub const MAX_PAGES: usize = 32;
 /// The largest write (and read) size the vault supports, in bytes.
 pub const MAX_WRITE_SIZE: usize = 64;
 /// Bytes per flash program call (a multiple of every supported write size).
@@ -130,7 +130,7 @@ impl<F: NorFlash, C: Ccm, M: MonotonicCounter, const MAX_VALUE: usize> Vault<F, 
             && (g.offset as usize).is_multiple_of(F::ERASE_SIZE.max(1))
             && MAX_VALUE <= usize::from(u16::MAX)
             && u64::from(g.offset) + u64::from(g.pages) * u64::from(g.page_size)
-                <= flash.capacity() as u64;
+                <= (flash.capacity() as u64).min(u64::from(u32::MAX));
         let wz = w as usize;
         let overhead = 2 * record_len(wz, 0, 0) + record_len(wz, MAX_NAME, MAX_VALUE);
         if !ok || (g.page_size as usize) < overhead {

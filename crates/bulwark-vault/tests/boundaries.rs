@@ -98,7 +98,7 @@ fn geometries() {
     };
     let cases = [
         bad(&|g| g.pages = 1),
-        bad(&|g| g.pages = 65),
+        bad(&|g| g.pages = 33),
         bad(&|g| g.page_size = 768), // not a multiple of the erase size
         bad(&|g| g.page_size = 0),
         bad(&|g| g.write_size = 2), // below the flash's write size... raised to 4: fine

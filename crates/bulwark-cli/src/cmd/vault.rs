@@ -43,7 +43,7 @@ enum VaultOp {
     ///
     /// Writes FILE: a 64-byte header and PAGES pages of PAGE-SIZE bytes, erased, with the
     /// store's first page opened under KEY. An existing FILE is replaced (atomically).
-    /// PAGES is 2 to 64; PAGE-SIZE a multiple of WRITE-SIZE large enough for a 1024-byte value
+    /// PAGES is 2 to 32; PAGE-SIZE a multiple of WRITE-SIZE large enough for a 1024-byte value
     /// (at least 1216 bytes with the default write size 4); WRITE-SIZE a power of two, 1 to 64.
     ///
     /// Example:
@@ -98,7 +98,7 @@ struct InitOpts {
     #[command(flatten)]
     target: ImageKey,
 
-    /// Number of pages (2 to 64)
+    /// Number of pages (2 to 32)
     #[arg(long, value_name = "N", value_parser = crate::args::parse_u32)]
     pages: u32,
 
@@ -353,7 +353,7 @@ impl InitOpts {
         let vault: CliVault =
             Vault::format(flash, ccm, NoCounter, &config(geometry, id)).map_err(|e| match e {
                 Error::InvalidInput => CliError::Usage(format!(
-                    "invalid geometry: --pages 2 to 64, --write-size a power of two up to 64, \
+                    "invalid geometry: --pages 2 to 32, --write-size a power of two up to 64, \
                      --page-size a multiple of it holding a {MAX_VALUE}-byte value"
                 )),
                 e => vault_error(&self.target.image, e),

@@ -26,5 +26,6 @@ fn main() -> ! {
     ops::hkdf(&mut r);
     ops::sha256(&mut r);
     ops::mcuboot_verify(&mut r);
+    ops::vault(&mut r);
     r.finish()
 }
