@@ -5,7 +5,9 @@
 use bulwark::DefaultProvider;
 use bulwark_example_device::{Provisioning, RamCounter};
 use bulwark_firmware::Verifier;
-use bulwark_gateway::{DeviceReport, OsRandom, complete, device_on_host, provision};
+use bulwark_gateway::{
+    DeviceReport, OsRandom, commissioned_codes, complete, device_on_host, provision,
+};
 use std::path::PathBuf;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -42,13 +44,19 @@ fn device_and_gateway_agree() {
             "missing {line:?} in:\n{out}"
         );
     }
-    // The code is on the label and in the gateway's state, never in the device's output.
-    let state = std::fs::read_to_string(dir.join("gateway/state.txt")).unwrap();
-    let code = state
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("code="))
-        .unwrap();
+    // The code is on the label and sealed in the gateway's vault, never in the device's
+    // output, and never in plain text in the gateway's files.
+    let codes = commissioned_codes(&dir).unwrap();
+    assert_eq!(codes.len(), 1);
+    let code = codes[0].as_str();
     assert!(!device_output.contains(code));
+    for file in ["devices.vault", "vault.key"] {
+        let bytes = std::fs::read(dir.join("gateway").join(file)).unwrap();
+        assert!(
+            !bytes.windows(code.len()).any(|w| w == code.as_bytes()),
+            "{file}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
