@@ -22,7 +22,7 @@ fn provisioned(name: &str) -> (PathBuf, String) {
     provision(&dir, &mut OsRandom, &mut out).unwrap();
     let (device_output, outcome) = device_on_host(&dir.join("device")).unwrap();
     assert!(outcome.success(), "device:\n{device_output}");
-    assert_eq!(outcome.passed, 8, "device:\n{device_output}");
+    assert_eq!(outcome.passed, 10, "device:\n{device_output}");
     (dir, device_output)
 }
 
