@@ -148,8 +148,7 @@ pub(crate) fn keep_in_vault<W: Write, P: Provider>(
     // "Reboot": mount the flash again and read everything back.
     let read_back = (|| -> Result<bool, Error> {
         let ccm = r.provider.ccm(keys.storage.expose_secret())?;
-        let mut v: DeviceVault<'_, '_, P::Ccm> =
-            Vault::mount(&mut flash, ccm, &mut counter, &cfg)?;
+        let mut v: DeviceVault<'_, '_, P::Ccm> = Vault::mount(&mut flash, ccm, &mut counter, &cfg)?;
         let mut link = SecretBytes::<16>::zeroed();
         let mut salt = SecretBytes::<32>::zeroed();
         let mut fc = [0u8; 4];
@@ -169,8 +168,7 @@ pub(crate) fn keep_in_vault<W: Write, P: Provider>(
     flash.0[PAGE / 2] ^= 0x01;
     let refused = (|| -> Result<(), Error> {
         let ccm = r.provider.ccm(keys.storage.expose_secret())?;
-        let mut v: DeviceVault<'_, '_, P::Ccm> =
-            Vault::mount(&mut flash, ccm, &mut counter, &cfg)?;
+        let mut v: DeviceVault<'_, '_, P::Ccm> = Vault::mount(&mut flash, ccm, &mut counter, &cfg)?;
         let mut link = SecretBytes::<16>::zeroed();
         v.get(b"link-key", link.expose_secret_mut()).map(|_| ())
     })();
