@@ -156,8 +156,8 @@ pub(crate) fn keep_in_vault<W: Write, P: Provider>(
             && v.get(b"session-salt", salt.expose_secret_mut())? == Some(32)
             && v.get(b"frame-counter", &mut fc)? == Some(4);
         Ok(ok
-            && bool::from(link.ct_eq(&keys.link))
-            && bool::from(salt.ct_eq(&keys.session_salt))
+            && link.ct_eq(&keys.link)
+            && salt.ct_eq(&keys.session_salt)
             && u32::from_be_bytes(fc) == last_counter)
     })();
     r.check(
