@@ -44,7 +44,7 @@ enum VaultOp {
     /// Writes FILE: a 64-byte header and PAGES pages of PAGE-SIZE bytes, erased, with the
     /// store's first page opened under KEY. An existing FILE is replaced (atomically).
     /// PAGES is 2 to 32; PAGE-SIZE a multiple of WRITE-SIZE large enough for a 1024-byte value
-    /// (at least 1216 bytes with the default write size 4); WRITE-SIZE a power of two, 1 to 64.
+    /// (at least 1248 bytes with the default write size 4); WRITE-SIZE a power of two, 1 to 64.
     ///
     /// Example:
     ///   bulwark vault init --image keys.vault --pages 4 --page-size 4096 --key 000102030405060708090a0b0c0d0e0f

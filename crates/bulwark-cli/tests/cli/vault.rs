@@ -168,6 +168,57 @@ fn init_put_get_delete_list() -> TestResult {
 }
 
 #[test]
+fn smallest_page_and_every_write_size() -> TestResult {
+    let dir = scratch_dir("vault-sizes")?;
+    for (write_size, page_size) in [("1", "1248"), ("4", "1248"), ("8", "1280"), ("64", "1536")] {
+        let image = path_str(&dir.join(format!("w{write_size}.vault")))?.to_owned();
+        ok(&[
+            "vault",
+            "init",
+            "--image",
+            &image,
+            "--pages",
+            "2",
+            "--page-size",
+            page_size,
+            "--write-size",
+            write_size,
+            "--key",
+            KEY,
+        ])?;
+        let value = hex(&[0x5a; 1024]);
+        ok(&[
+            "vault", "put", "--image", &image, "--key", KEY, "--name", "max", "--value", &value,
+        ])?;
+        assert_prints(
+            &[
+                "vault", "get", "--image", &image, "--key", KEY, "--name", "max",
+            ],
+            &value,
+        )?;
+    }
+    // 33 pages are too many.
+    let image = path_str(&dir.join("many.vault"))?.to_owned();
+    assert_fails(
+        &[
+            "vault",
+            "init",
+            "--image",
+            &image,
+            "--pages",
+            "33",
+            "--page-size",
+            "2048",
+            "--key",
+            KEY,
+        ],
+        2,
+        "geometry",
+    )?;
+    Ok(())
+}
+
+#[test]
 fn many_writes_compact_and_keep_every_value() -> TestResult {
     let dir = scratch_dir("vault-many")?;
     let image = init(&dir, "gw.vault", KEY256)?;
@@ -365,7 +416,7 @@ fn usage_errors_exit_2() -> TestResult {
                 "--pages",
                 "4",
                 "--page-size",
-                "1024",
+                "1244",
                 "--key",
                 KEY,
             ],
