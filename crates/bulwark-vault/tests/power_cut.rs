@@ -207,7 +207,7 @@ fn run(actions: usize, seed: u64, policy: RollbackPolicy) -> (usize, usize, usiz
             }
             cut_points += 1;
             let counter = SimCounter(Rc::new(RefCell::new(*counter_value)));
-            let mut v: TestVault<'_> = Vault::mount(&mut flash, ccm(&KEY), counter, &cfg)
+            let mut v: TestVault<'_> = Vault::mount(&mut flash, ccm(&KEY), counter.clone(), &cfg)
                 .unwrap_or_else(|e| panic!("cut {k}/{variant}: mount failed: {e}"));
             check(&mut v, &model, Some(touched(&actions[action])), &after);
             // Still writable, and the write sticks.
@@ -216,6 +216,11 @@ fn run(actions: usize, seed: u64, policy: RollbackPolicy) -> (usize, usize, usiz
             let mut out = [0u8; 256];
             assert_eq!(v.get(b"probe", &mut out).unwrap(), Some(40));
             assert_eq!(&out[..40], &[k as u8; 40]);
+            // And it survives a remount.
+            drop(v);
+            let mut v: TestVault<'_> = Vault::mount(&mut flash, ccm(&KEY), counter, &cfg)
+                .unwrap_or_else(|e| panic!("cut {k}/{variant}: remount failed: {e}"));
+            assert_eq!(v.get(b"probe", &mut out).unwrap(), Some(40));
         }
         image.apply(op);
     }
