@@ -62,6 +62,9 @@ fn build(policy: RollbackPolicy) -> (SimFlash, u32, Model, Vec<(SimFlash, u32)>)
         .count();
     assert!(erased_pages >= 1);
     let c = *counter.0.borrow();
+    // The store went through at least one compaction (it holds a `Drop` record).
+    let recs = records(&flash.mem, PAGES as usize, PAGE as usize);
+    assert!(recs.iter().any(|r| r.kind == 4), "no compaction (Drop record) in the store");
     (flash, c, model, snapshots)
 }
 
