@@ -64,7 +64,10 @@ fn build(policy: RollbackPolicy) -> (SimFlash, u32, Model, Vec<(SimFlash, u32)>)
     let c = *counter.0.borrow();
     // The store went through at least one compaction (it holds a `Drop` record).
     let recs = records(&flash.mem, PAGES as usize, PAGE as usize);
-    assert!(recs.iter().any(|r| r.kind == 4), "no compaction (Drop record) in the store");
+    assert!(
+        recs.iter().any(|r| r.kind == 4),
+        "no compaction (Drop record) in the store"
+    );
     (flash, c, model, snapshots)
 }
 
@@ -286,4 +289,39 @@ fn replayed_older_records() {
     }
     println!("{tries} replays: {t:?}");
     assert!(tries >= 100);
+}
+
+#[test]
+fn random_corruption_never_panics_or_lies() {
+    // Several bytes changed at once (1 to 16, anywhere), and whole regions of garbage.
+    let policy = RollbackPolicy::EveryCommit;
+    let (flash, counter, model, _) = build(policy);
+    let mut g = Gen(0xc0ff_ee00_1234_5678);
+    let mut t = Tally::default();
+    for i in 0..3000 {
+        let mut f = flash.clone();
+        if i % 100 == 99 {
+            let start = g.below(f.mem.len() as u64) as usize;
+            let len = (g.below(600) as usize).min(f.mem.len() - start);
+            for b in &mut f.mem[start..start + len] {
+                *b = g.next() as u8;
+            }
+        } else {
+            for _ in 0..=g.below(16) {
+                let at = g.below(f.mem.len() as u64) as usize;
+                f.mem[at] = g.next() as u8;
+            }
+        }
+        judge(
+            &mut f,
+            counter,
+            policy,
+            &model,
+            &mut t,
+            &format!("corruption {i}"),
+            false,
+        );
+    }
+    println!("3000 random corruptions: {t:?}");
+    assert_eq!(t.older, 0);
 }
