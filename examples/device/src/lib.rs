@@ -24,6 +24,9 @@
 #![forbid(unsafe_code)]
 
 pub mod protocol;
+mod vault;
+
+pub use vault::DemoFlash;
 
 use bulwark::{
     DefaultProvider, Error, HazmatProvider, Provider, Rng, SecretBytes,
@@ -291,6 +294,7 @@ struct DeviceKeys {
     link: SecretBytes<16>,
     session_salt: SecretBytes<32>,
     irk: SecretBytes<16>,
+    storage: SecretBytes<32>,
 }
 
 /// Everything the device does in one boot; see the crate documentation. `rng` provides the
@@ -331,6 +335,13 @@ pub fn run_with<P: HazmatProvider, W: Write, R: Rng + ?Sized>(
         Some(keys) => keys,
         None => return finish(r),
     };
+
+    writeln!(
+        r.out,
+        "\n== device: keys and frame counter kept in a sealed vault in flash (bulwark-vault)"
+    )?;
+    // The frames below use counters 1 and 2: persisted before sending.
+    vault::keep_in_vault(&mut r, &keys, &p.eui64, 2)?;
 
     writeln!(
         r.out,
@@ -463,14 +474,17 @@ fn derive_keys<W: Write, P: Provider>(
         link: SecretBytes::zeroed(),
         session_salt: SecretBytes::zeroed(),
         irk: SecretBytes::zeroed(),
+        storage: SecretBytes::zeroed(),
     };
     let identity = root.identity(r.provider);
     let link = root.link_key(r.provider, &mut keys.link);
-    let salt = root.purpose_key(
-        r.provider,
-        protocol::SESSION_SALT_PURPOSE,
-        &mut keys.session_salt,
-    );
+    let salt = root
+        .purpose_key(
+            r.provider,
+            protocol::SESSION_SALT_PURPOSE,
+            &mut keys.session_salt,
+        )
+        .and_then(|()| root.storage_key(r.provider, &mut keys.storage));
     writeln!(
         r.out,
         "code from the label (28 symbols, not printed), EUI-64 {}, epoch {}",
@@ -482,7 +496,7 @@ fn derive_keys<W: Write, P: Provider>(
         (Ok(identity), Ok(()), Ok(()), Ok(())) => {
             writeln!(
                 r.out,
-                "derived: device root -> identity, link key (AES-128), session salt, BLE IRK"
+                "derived: device root -> identity, link key (AES-128), session salt, BLE IRK, storage key"
             )?;
             writeln!(r.out, "{} {}", tag::IDENTITY, Hex(identity.as_bytes()))?;
             r.check(

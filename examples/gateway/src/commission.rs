@@ -3,8 +3,9 @@
 use super::*;
 
 /// Step 1: commissions one device. Writes `dir/device/{provisioning.txt,update.img,old.img}`
-/// (what the device is flashed with) and `dir/gateway/state.txt` (the gateway's secrets and
-/// the codes it was given), printing what it did to `out`.
+/// (what the device is flashed with) and `dir/gateway/devices.vault` (a sealed vault holding
+/// the gateway's secrets and the codes it was given; its key in `dir/gateway/vault.key`),
+/// printing what it did to `out`.
 pub fn provision<R: Rng>(dir: &Path, rng: &mut R, out: &mut String) -> Result<(), Failure> {
     let device_dir = dir.join("device");
     let gateway_dir = dir.join("gateway");
@@ -74,24 +75,22 @@ pub fn provision<R: Rng>(dir: &Path, rng: &mut R, out: &mut String) -> Result<()
             hex(seed.expose_secret())
         ),
     )?;
-    fs::write(
-        gateway_dir.join("state.txt"),
-        format!(
-            "# bulwark demo gateway state: SECRET keys of this demo run, in plain text.\n\
-             role=gateway x25519_secret={} update_signing_seed={}\n\
-             role=device code={} eui64={} epoch={EPOCH}\n",
-            hex(gateway_seed.expose_secret()),
-            hex(signing_seed.expose_secret()),
-            code.expose_str(),
-            hex(&DEVICE_EUI64),
-        ),
+    let (mut vault, id) = vault_file::create(&gateway_dir, rng)?;
+    vault.put(b"gateway/x25519", gateway_seed.expose_secret())?;
+    vault.put(b"gateway/update-seed", signing_seed.expose_secret())?;
+    vault.put(
+        vault_file::device_name(&DEVICE_EUI64).as_bytes(),
+        &vault_file::device_value(EPOCH, code.expose_str()),
     )?;
+    vault_file::save(&gateway_dir, vault, &id)?;
     gateway_seed.expose_secret_mut().fill(0);
     writeln!(
         out,
-        "wrote {} (for the device) and {} (gateway secrets)",
+        "wrote {} (for the device) and {} (gateway secrets and the device's code, sealed with \
+         bulwark-vault under the key in {})",
         device_dir.display(),
-        gateway_dir.join("state.txt").display()
+        gateway_dir.join(vault_file::VAULT_FILE).display(),
+        gateway_dir.join(vault_file::KEY_FILE).display()
     )?;
     Ok(())
 }

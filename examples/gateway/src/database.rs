@@ -58,72 +58,78 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// Loads `dir/gateway/state.txt` and derives the database from the device codes in it;
-    /// `dir/device/update.img` is the update it signed.
+    /// Opens the sealed vault `dir/gateway/devices.vault` and derives the database from the
+    /// device codes in it; `dir/device/update.img` is the update it signed.
     pub fn load(dir: &Path) -> Result<Self, Failure> {
-        let state = fs::read_to_string(dir.join("gateway").join("state.txt"))?;
+        let gateway_dir = dir.join("gateway");
+        let (mut vault, _) = vault_file::open(&gateway_dir)?;
         let update = fs::read(dir.join("device").join("update.img"))?;
         let mut provider = DefaultProvider::default();
-        let mut gateway = None;
         let mut database = HashMap::new();
-        for record in lines(&state) {
-            match record.field("role") {
-                Some("gateway") => {
-                    let secret: [u8; 32] =
-                        fixed(record.field("x25519_secret").unwrap_or(""), "x25519_secret")?;
-                    let mut secret = secret;
-                    let x25519 = KeyAgreement::<X25519>::import_static(
-                        &mut provider,
-                        SecretBytes::take_from(&mut secret),
-                    )?;
-                    let mut seed: [u8; 32] = fixed(
-                        record.field("update_signing_seed").unwrap_or(""),
-                        "update_signing_seed",
-                    )?;
-                    let signing = Sign::<Ed25519>::import_signing_key(
-                        &mut provider,
-                        SecretBytes::take_from(&mut seed),
-                    )?;
-                    let public = Sign::<Ed25519>::signing_public(&mut provider, &signing)?;
-                    let update_key = Verify::<Ed25519>::export_public(&mut provider, &public);
-                    gateway = Some((x25519, update_key));
+        let mut buf = Zeroizing::new([0u8; 1024]);
+        let mut secret = |vault: &mut vault_file::GatewayVault, name: &str| {
+            let mut out = [0u8; 32];
+            match vault.get(name.as_bytes(), buf.as_mut()) {
+                Ok(Some(32)) => {
+                    out.copy_from_slice(&buf[..32]);
+                    Ok(out)
                 }
-                Some("device") => {
-                    let code = OobCode::parse(record.field("code").unwrap_or(""))
-                        .map_err(|e| Failure(format!("state.txt: {e}")))?;
-                    let eui64: [u8; 8] = fixed(record.field("eui64").unwrap_or(""), "eui64")?;
-                    let epoch = record
-                        .number("epoch")
-                        .and_then(|n| u32::try_from(n).ok())
-                        .ok_or_else(|| Failure("state.txt: bad epoch".to_owned()))?;
-                    let root = DeviceRoot::from_code(&mut provider, &code, &eui64, epoch)
-                        .map_err(|e| Failure(format!("state.txt: {e}")))?;
-                    let identity = root.identity(&mut provider).map_err(Error::from)?;
-                    let mut link = SecretBytes::<16>::zeroed();
-                    root.link_key(&mut provider, &mut link)
-                        .map_err(Error::from)?;
-                    let mut session_salt = SecretBytes::<32>::zeroed();
-                    root.purpose_key(
-                        &mut provider,
-                        protocol::SESSION_SALT_PURPOSE,
-                        &mut session_salt,
-                    )
-                    .map_err(Error::from)?;
-                    database.insert(
-                        identity,
-                        DeviceEntry {
-                            eui64,
-                            ccm: provider.ccm(link.expose_secret())?,
-                            session_salt,
-                            highest: None,
-                        },
-                    );
-                }
-                _ => {}
+                Ok(_) => fail(format!("{}: no {name}", vault_file::VAULT_FILE)),
+                Err(e) => fail(format!("{}: {name}: {e}", vault_file::VAULT_FILE)),
             }
+        };
+        let mut x25519_secret = secret(&mut vault, "gateway/x25519")?;
+        let mut seed = secret(&mut vault, "gateway/update-seed")?;
+        let x25519 = KeyAgreement::<X25519>::import_static(
+            &mut provider,
+            SecretBytes::take_from(&mut x25519_secret),
+        )?;
+        let signing =
+            Sign::<Ed25519>::import_signing_key(&mut provider, SecretBytes::take_from(&mut seed))?;
+        let public = Sign::<Ed25519>::signing_public(&mut provider, &signing)?;
+        let update_key = Verify::<Ed25519>::export_public(&mut provider, &public);
+        let gateway = Some((x25519, update_key));
+        for name in vault_file::device_names(&mut vault)? {
+            let mut value = Zeroizing::new([0u8; 1024]);
+            let len = vault
+                .get(name.as_bytes(), value.as_mut())?
+                .ok_or_else(|| Failure(format!("{}: {name} vanished", vault_file::VAULT_FILE)))?;
+            let (epoch, code) = value[..len].split_at(4.min(len));
+            let epoch = u32::from_be_bytes(
+                epoch
+                    .try_into()
+                    .map_err(|_| Failure(format!("{name}: bad record")))?,
+            );
+            let code = std::str::from_utf8(code)
+                .ok()
+                .and_then(|c| OobCode::parse(c).ok())
+                .ok_or_else(|| Failure(format!("{name}: bad code")))?;
+            let eui64: [u8; 8] = fixed(name.trim_start_matches("device/"), "eui64")?;
+            let root = DeviceRoot::from_code(&mut provider, &code, &eui64, epoch)
+                .map_err(|e| Failure(format!("{name}: {e}")))?;
+            let identity = root.identity(&mut provider).map_err(Error::from)?;
+            let mut link = SecretBytes::<16>::zeroed();
+            root.link_key(&mut provider, &mut link)
+                .map_err(Error::from)?;
+            let mut session_salt = SecretBytes::<32>::zeroed();
+            root.purpose_key(
+                &mut provider,
+                protocol::SESSION_SALT_PURPOSE,
+                &mut session_salt,
+            )
+            .map_err(Error::from)?;
+            database.insert(
+                identity,
+                DeviceEntry {
+                    eui64,
+                    ccm: provider.ccm(link.expose_secret())?,
+                    session_salt,
+                    highest: None,
+                },
+            );
         }
         let Some((x25519, update_key)) = gateway else {
-            return fail("state.txt has no gateway record");
+            return fail("the vault has no gateway keys");
         };
         let public = KeyAgreement::<X25519>::static_public(&mut provider, &x25519)?;
         let x25519_public = KeyAgreement::<X25519>::export_public(&mut provider, &public);

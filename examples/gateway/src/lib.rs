@@ -14,7 +14,10 @@
 //!    exchange and checks the device's key-confirmation tag, and checks that the device
 //!    installed the update it signed.
 //!
-//! Everything here is a demonstration: the state directory holds secrets in plain text.
+//! Everything here is a demonstration: the gateway's secrets and the device codes are sealed
+//! in a vault file (`bulwark-vault`), but its key sits beside it in `DIR/gateway/vault.key`
+//! (a real gateway keeps that key in a TPM or HSM); the device directory holds its secrets in
+//! plain text (what a factory flashes).
 
 #![forbid(unsafe_code)]
 
@@ -25,7 +28,7 @@ use bulwark::{
     sig::{Ed25519, Sign, Verify},
 };
 use bulwark_example_device::protocol::{
-    self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, lines, tag,
+    self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, tag,
 };
 use bulwark_example_device::{Outcome, Provisioning, RamCounter};
 use bulwark_firmware::{AlgorithmId, ImageBuilder, ImageVersion, Verifier};
@@ -34,6 +37,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::{fmt, fs, io};
+use zeroize::Zeroizing;
 
 /// The demo device's EUI-64 (its 802.15.4 extended address and PSK device id).
 pub const DEVICE_EUI64: [u8; 8] = [0x00, 0x12, 0x4b, 0x00, 0x12, 0x34, 0x56, 0x78];
@@ -163,6 +167,8 @@ pub fn default_dir() -> std::path::PathBuf {
 mod commission;
 mod complete;
 mod database;
+mod vault_file;
+pub use vault_file::commissioned_codes;
 mod device;
 
 pub use commission::*;

@@ -5,7 +5,9 @@
 use bulwark::DefaultProvider;
 use bulwark_example_device::{Provisioning, RamCounter};
 use bulwark_firmware::Verifier;
-use bulwark_gateway::{DeviceReport, OsRandom, complete, device_on_host, provision};
+use bulwark_gateway::{
+    DeviceReport, OsRandom, commissioned_codes, complete, device_on_host, provision,
+};
 use std::path::PathBuf;
 
 fn temp_dir(name: &str) -> PathBuf {
@@ -20,9 +22,12 @@ fn provisioned(name: &str) -> (PathBuf, String) {
     provision(&dir, &mut OsRandom, &mut out).unwrap();
     let (device_output, outcome) = device_on_host(&dir.join("device")).unwrap();
     assert!(outcome.success(), "device:\n{device_output}");
-    // 8 checks of the IP side, 2 of the non-IP links (private address, install code).
-    assert_eq!(outcome.passed, 10, "device:\n{device_output}");
+    // 8 checks of the IP side, 2 of the sealed vault, 2 of the non-IP links (private
+    // address, install code).
+    assert_eq!(outcome.passed, 12, "device:\n{device_output}");
     for line in [
+        "  [ok] after a remount the vault returns the link key, the session salt and the frame counter",
+        "  [ok] a vault with one changed bit is refused (Error::Verification)",
         "  [ok] the private address resolves under the device's IRK, and not under another",
         "  [ok] Zigbee link key from the install code matches the specification's example; a typo fails the CRC",
     ] {
@@ -52,13 +57,19 @@ fn device_and_gateway_agree() {
             "missing {line:?} in:\n{out}"
         );
     }
-    // The code is on the label and in the gateway's state, never in the device's output.
-    let state = std::fs::read_to_string(dir.join("gateway/state.txt")).unwrap();
-    let code = state
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix("code="))
-        .unwrap();
+    // The code is on the label and sealed in the gateway's vault, never in the device's
+    // output, and never in plain text in the gateway's files.
+    let codes = commissioned_codes(&dir).unwrap();
+    assert_eq!(codes.len(), 1);
+    let code = codes[0].as_str();
     assert!(!device_output.contains(code));
+    for file in ["devices.vault", "vault.key"] {
+        let bytes = std::fs::read(dir.join("gateway").join(file)).unwrap();
+        assert!(
+            !bytes.windows(code.len()).any(|w| w == code.as_bytes()),
+            "{file}"
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

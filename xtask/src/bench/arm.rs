@@ -35,6 +35,7 @@ pub(super) const SIZE_BINS: &[&str] = &[
     "size-hkdf",
     "size-sha256",
     "size-mcuboot-verify",
+    "size-vault",
 ];
 /// Instructions in the calibration loop (`platform::calibration_loop`).
 const CALIBRATION: u64 = 201;

@@ -2,7 +2,7 @@
 //! (`benches/embedded/ops`), and the two only this firmware has, the marker-overhead and
 //! calibration runs.
 
-pub use bulwark_bench_ops::{MCUBOOT_CHUNK, cmac, ecdsa_verify, hkdf, p256_ecdh, x25519};
+pub use bulwark_bench_ops::{MCUBOOT_CHUNK, cmac, ecdsa_verify, hkdf, p256_ecdh, vault, x25519};
 
 use bulwark_bench_ops::{Bench, ED25519_WYCHEPROOF_3};
 

@@ -19,6 +19,8 @@ mod links;
 mod mcuboot;
 #[cfg(feature = "p256")]
 mod p256;
+#[cfg(feature = "vault")]
+mod vault;
 
 #[cfg(feature = "links")]
 pub use links::ble_pairing;
@@ -26,6 +28,8 @@ pub use links::ble_pairing;
 pub use mcuboot::{MCUBOOT_CHUNK, mcuboot_verify};
 #[cfg(feature = "p256")]
 pub use p256::{ecdsa_verify, p256_ecdh};
+#[cfg(feature = "vault")]
+pub use vault::vault;
 
 use bulwark_api::{
     SecretBytes,

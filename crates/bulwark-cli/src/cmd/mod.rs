@@ -18,6 +18,7 @@ pub mod image;
 pub mod keygen;
 pub mod oscore;
 pub mod psk;
+pub mod vault;
 pub mod verify;
 pub mod x25519;
 pub mod zigbee;
@@ -175,6 +176,12 @@ pub enum Command {
     /// Zigbee: 'zigbee link-key' derives the link key of an install code
     #[command(after_help = AFTER_HELP)]
     Zigbee(zigbee::ZigbeeArgs),
+    /// Sealed key-value stores in image files: 'vault init|put|get|delete|list'
+    ///
+    /// A vault image holds a flash region (its geometry in a header) with AES-CCM-sealed
+    /// records, as bulwark-vault keeps them on a device. Run 'bulwark vault init --help' etc.
+    #[command(after_help = AFTER_HELP)]
+    Vault(vault::VaultArgs),
 }
 
 impl Command {
@@ -196,6 +203,7 @@ impl Command {
             Command::Coap(args) => args.run(),
             Command::Ble(args) => args.run(),
             Command::Zigbee(args) => args.run(),
+            Command::Vault(args) => args.run(),
         }
     }
 }

@@ -14,4 +14,5 @@ mod kex;
 mod keys;
 mod links;
 mod psk;
+mod vault;
 mod verify;

@@ -27,5 +27,6 @@ fn main() -> ! {
     ops::sha256(&mut r);
     ops::mcuboot_verify(&mut r);
     ops::ble_pairing(&mut r);
+    ops::vault(&mut r);
     r.finish()
 }
