@@ -34,13 +34,6 @@ pub(super) fn reduce_wide(t: &[u32; 16]) -> Limbs {
     r
 }
 
-/// `a * b` on ARMv7E-M: the `UMAAL` product in assembly, then [`reduce_wide`].
-#[cfg(all(target_arch = "arm", bulwark_umaal))]
-#[inline(never)]
-fn mul_umaal(a: &Limbs, b: &Limbs) -> Limbs {
-    reduce_wide(&crate::umaal_gen::mul_wide(a, b))
-}
-
 /// Adds `small` (below 2^32 - 2^31) to `r` with bit 255 already clear.
 #[inline(always)]
 fn add_small(r: &mut Limbs, small: u32) {
@@ -117,12 +110,12 @@ impl Field for Fe32 {
 
     #[cfg(all(target_arch = "arm", bulwark_umaal))]
     fn mul(&self, b: &Self) -> Self {
-        Self(mul_umaal(&self.0, &b.0))
+        Self(crate::umaal_gen::mul_25519(&self.0, &b.0))
     }
 
     #[cfg(all(target_arch = "arm", bulwark_umaal))]
     fn square(&self) -> Self {
-        Self(mul_umaal(&self.0, &self.0))
+        Self(crate::umaal_gen::mul_25519(&self.0, &self.0))
     }
 
     fn mul_a24(&self) -> Self {
