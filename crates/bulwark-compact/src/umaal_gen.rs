@@ -14,10 +14,11 @@
 //! Algorithm (operand scanning): row i adds `a[i] * b[j]` into column `i + j` for j = 0..7,
 //! one `UMAAL` each with the column as the low and the row's carry as the high word; the
 //! carry ends as column `i + 8`. Columns `i..i+7` stay in registers; the lowest is stored once
-//! final. 64 `UMAAL`, 72 loads. A square is the product of `a` by itself: a dedicated
-//! squaring saves 28 of the 64 `UMAAL` but needs a doubling pass over the 16 words, which with
-//! this register budget (every register but sp and pc is taken) costs about as many
-//! instructions as it saves.
+//! final. 64 `UMAAL`, 72 loads. A square is the product of `a` by itself for now: a dedicated
+//! squaring saves 28 of the 64 `UMAAL` and their loads, but for the 512-bit result its
+//! doubling pass over 16 words (no register is free to keep them) costs about as many
+//! instructions as that saves; in the reduced form the doubling could follow the reduction by
+//! 38 (8 words), an estimated fifth fewer instructions than the product.
 
 use core::mem::MaybeUninit;
 

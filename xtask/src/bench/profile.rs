@@ -512,10 +512,10 @@ fn note(op: &str, m0: bool) -> &'static str {
              registers and the reduction by 38 in the same block) took this from 1,364,481 \
              instructions with the portable `u64` product (`BULWARK_COMPACT_UMAAL=0`) to \
              778,256 (0.57x). To close the rest (goal 650 k, 0.84x): the product is still about \
-             70% at about 210 instructions per call; half the calls are squarings, which a \
-             dedicated squaring (28 fewer `UMAAL`, the doubling folded into the reduction) \
-             would cut, and the ladder's additions and subtractions (about a fifth) could be \
-             fused into one assembly step."
+             70% at about 210 instructions per call; half the calls are squarings, for which a \
+             dedicated squaring (28 fewer `UMAAL` and loads, the doubling after the reduction \
+             by 38) would take an estimated fifth off, and the ladder's additions and \
+             subtractions (about a fifth of the total) could be fused into one assembly step."
         }
         ("p256-ecdh-compact", false) => {
             "The `UMAAL` product (`umaal_gen::mul_wide`, also the square) took this from \
