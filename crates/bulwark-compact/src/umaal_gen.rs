@@ -18,7 +18,7 @@
 //! squaring saves 28 of the 64 `UMAAL` and their loads, but for the 512-bit result its
 //! doubling pass over 16 words (no register is free to keep them) costs about as many
 //! instructions as that saves; in the reduced form the doubling could follow the reduction by
-//! 38 (8 words), an estimated fifth fewer instructions than the product.
+//! 38 (8 words), an estimated tenth fewer instructions than the product (counted by hand).
 
 use core::mem::MaybeUninit;
 

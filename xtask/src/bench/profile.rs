@@ -514,7 +514,7 @@ fn note(op: &str, m0: bool) -> &'static str {
              778,256 (0.57x). To close the rest (goal 650 k, 0.84x): the product is still about \
              70% at about 210 instructions per call; half the calls are squarings, for which a \
              dedicated squaring (28 fewer `UMAAL` and loads, the doubling after the reduction \
-             by 38) would take an estimated fifth off, and the ladder's additions and \
+             by 38) would take an estimated tenth off, and the ladder's additions and \
              subtractions (about a fifth of the total) could be fused into one assembly step."
         }
         ("p256-ecdh-compact", false) => {
