@@ -1,10 +1,16 @@
 //! Chooses the GF(2^255 - 19) limb strategy for the target (see `src/curve25519/mod.rs`):
 //! radix 2^16 (`bulwark_fe16`) where the core has no 32x32 -> 64 bit multiply, radix 2^32
 //! elsewhere. `BULWARK_COMPACT_FE=16` or `=32` overrides the choice.
+//!
+//! On ARMv7E-M (Cortex-M4/M7: the DSP extension, which has `UMAAL`) with 32-bit words it also
+//! sets `bulwark_umaal`: the 256 x 256-bit product in assembly (`src/umaal_gen.rs`) for both
+//! fields. `BULWARK_COMPACT_UMAAL=0` keeps the portable product there (for comparisons).
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(bulwark_fe16)");
+    println!("cargo::rustc-check-cfg=cfg(bulwark_umaal)");
     println!("cargo::rerun-if-env-changed=BULWARK_COMPACT_FE");
+    println!("cargo::rerun-if-env-changed=BULWARK_COMPACT_UMAAL");
     let target = std::env::var("TARGET").unwrap_or_default();
     let features = std::env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
     let no_wide_mul = target.starts_with("thumbv6m")
@@ -19,5 +25,11 @@ fn main() {
     };
     if fe16 {
         println!("cargo::rustc-cfg=bulwark_fe16");
+    }
+    let arm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "arm");
+    let dsp = features.split(',').any(|f| f == "dsp") || target.starts_with("thumbv7em");
+    let umaal_off = std::env::var("BULWARK_COMPACT_UMAAL").is_ok_and(|v| v == "0");
+    if arm && dsp && !fe16 && !umaal_off {
+        println!("cargo::rustc-cfg=bulwark_umaal");
     }
 }

@@ -1,5 +1,6 @@
 //! The ELF32 little-endian section headers of linked firmware (Cortex-M, RISC-V and AVR
-//! files all are): flash, RAM and per-section sizes without binutils.
+//! files all are): flash, RAM and per-section sizes without binutils; and the function
+//! symbols of the symbol table (addresses, sizes, demangled names) for the profiles.
 
 use std::fs;
 use std::path::Path;
@@ -27,6 +28,10 @@ pub struct Section {
     pub addr: u64,
     /// `sh_size`.
     pub size: u64,
+    /// `sh_offset`: where the contents are in the file.
+    pub offset: u64,
+    /// `sh_link` (for a symbol table: its string table's index).
+    pub link: u64,
 }
 
 /// Every section header of a 32-bit little-endian ELF file, or `None` if it is not one.
@@ -50,7 +55,9 @@ pub fn sections(elf: &[u8]) -> Option<Vec<Section>> {
                 kind: le_u32(elf, h + 0x04)?,
                 flags: le_u32(elf, h + 0x08)?,
                 addr: le_u32(elf, h + 0x0c)?,
+                offset: le_u32(elf, h + 0x10)?,
                 size: le_u32(elf, h + 0x14)?,
+                link: le_u32(elf, h + 0x18)?,
             })
         })
         .collect()
@@ -60,6 +67,162 @@ pub fn sections(elf: &[u8]) -> Option<Vec<Section>> {
 pub fn read_sections(path: &Path) -> Result<Vec<Section>, String> {
     let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
     sections(&bytes).ok_or_else(|| format!("{} is not an ELF32 LE file", path.display()))
+}
+
+/// One function symbol (`STT_FUNC`) of the symbol table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Function {
+    /// Its name as linked (mangled).
+    pub name: String,
+    /// Its first instruction's address (the Thumb bit cleared).
+    pub addr: u64,
+    /// Its size in bytes (0 for assembly labels that declare none).
+    pub size: u64,
+}
+
+/// Every function symbol of a 32-bit little-endian ELF file, sorted by address, or `None` if
+/// it is not one (an empty list if it has no symbol table).
+pub fn functions(elf: &[u8]) -> Option<Vec<Function>> {
+    const SHT_SYMTAB: u64 = 2;
+    const STT_FUNC: u8 = 2;
+    const SYM_SIZE: usize = 16;
+    let sections = sections(elf)?;
+    let mut out = Vec::new();
+    for symtab in sections.iter().filter(|s| s.kind == SHT_SYMTAB) {
+        let strtab = sections.get(usize::try_from(symtab.link).ok()?)?;
+        let names = elf.get(usize::try_from(strtab.offset).ok()?..)?;
+        let start = usize::try_from(symtab.offset).ok()?;
+        let count = usize::try_from(symtab.size).ok()? / SYM_SIZE;
+        for i in 0..count {
+            let at = start + i * SYM_SIZE;
+            if elf.get(at + 12)? & 0xf != STT_FUNC {
+                continue;
+            }
+            let name_off = usize::try_from(le_u32(elf, at)?).ok()?;
+            let name = names.get(name_off..)?.split(|&c| c == 0).next()?;
+            out.push(Function {
+                name: String::from_utf8_lossy(name).into_owned(),
+                addr: le_u32(elf, at + 4)? & !1,
+                size: le_u32(elf, at + 8)?,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.addr, &a.name).cmp(&(b.addr, &b.name)));
+    out.dedup_by(|b, a| a.addr == b.addr && a.size == b.size);
+    Some(out)
+}
+
+/// The function symbols of the ELF file at `path` (see [`functions`]).
+pub fn read_functions(path: &Path) -> Result<Vec<Function>, String> {
+    let bytes = fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    functions(&bytes).ok_or_else(|| format!("{} is not an ELF32 LE file", path.display()))
+}
+
+/// A readable form of a Rust symbol name: the legacy scheme (`_ZN` length-prefixed path `E`,
+/// the trailing `h<hash>` dropped, `$LT$`-style escapes decoded) and the paths of the v0
+/// scheme (`_R`: the identifiers of the path joined by `::`, generic arguments and crate
+/// disambiguators dropped). Other names (C, assembly) are returned unchanged.
+pub fn demangle(name: &str) -> String {
+    let legacy = name
+        .strip_prefix("_ZN")
+        .or_else(|| name.strip_prefix("__ZN"));
+    let parts = match (legacy, name.strip_prefix("_R")) {
+        (Some(rest), _) => legacy_parts(rest),
+        (None, Some(rest)) => v0_idents(rest),
+        (None, None) => None,
+    };
+    parts.map_or_else(|| name.to_owned(), |p| p.join("::"))
+}
+
+/// The path elements of a legacy-mangled name after `_ZN` (up to `E`), decoded.
+fn legacy_parts(mut rest: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    while !rest.starts_with('E') {
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let len: usize = rest.get(..digits)?.parse().ok()?;
+        let ident = rest.get(digits..digits + len)?;
+        rest = &rest[digits + len..];
+        parts.push(ident);
+    }
+    // The last element of a legacy name is its hash: `h` and 16 hex digits.
+    if parts.len() > 1
+        && parts.last().is_some_and(|h| {
+            h.len() == 17 && h.starts_with('h') && h[1..].bytes().all(|c| c.is_ascii_hexdigit())
+        })
+    {
+        parts.pop();
+    }
+    Some(parts.iter().map(|p| legacy_unescape(p)).collect())
+}
+
+/// Decodes the escapes of one legacy path element (`$LT$` -> `<`, `..` -> `::`, `$u20$` ->
+/// ` `, ...).
+fn legacy_unescape(s: &str) -> String {
+    // An element starting with an escape gets a leading `_`.
+    let s = if s.starts_with("_$") { &s[1..] } else { s };
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '$' {
+            if let Some(end) = rest[1..].find('$') {
+                let code = &rest[1..=end];
+                let decoded = match code {
+                    "SP" => Some('@'),
+                    "BP" => Some('*'),
+                    "RF" => Some('&'),
+                    "LT" => Some('<'),
+                    "GT" => Some('>'),
+                    "LP" => Some('('),
+                    "RP" => Some(')'),
+                    "C" => Some(','),
+                    _ => code
+                        .strip_prefix('u')
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .and_then(char::from_u32),
+                };
+                if let Some(d) = decoded {
+                    out.push(d);
+                    rest = &rest[end + 2..];
+                    continue;
+                }
+            }
+        } else if rest.starts_with("..") {
+            out.push_str("::");
+            rest = &rest[2..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The identifiers of a v0-mangled path (after `_R`), in order: each `<decimal length>[_]
+/// <ident>`, skipping crate disambiguators (`s<base62>_`) and the rest of the grammar.
+fn v0_idents(rest: &str) -> Option<Vec<String>> {
+    let b = rest.as_bytes();
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b's' if i > 0 && b[i - 1] == b'C' => {
+                // A crate root's disambiguator: `s<base62>_`.
+                i += b[i..].iter().position(|&c| c == b'_')? + 1;
+            }
+            c if c.is_ascii_digit() => {
+                let digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+                let len: usize = rest.get(i..i + digits)?.parse().ok()?;
+                let mut at = i + digits;
+                if b.get(at) == Some(&b'_') {
+                    at += 1;
+                }
+                parts.push(rest.get(at..at + len)?.to_owned());
+                i = at + len;
+            }
+            _ => i += 1,
+        }
+    }
+    (!parts.is_empty()).then_some(parts)
 }
 
 /// The size of the section called `name` (0 if there is none).
@@ -153,5 +316,28 @@ mod tests {
             }
         );
         assert_eq!(footprint(b"not an elf"), None);
+    }
+
+    #[test]
+    fn demangles_legacy_and_v0_names() {
+        assert_eq!(
+            demangle("_ZN15bulwark_compact10curve255198fe16_gen3mul17h977ece434486b17fE"),
+            "bulwark_compact::curve25519::fe16_gen::mul"
+        );
+        assert_eq!(
+            demangle(
+                "_ZN70_$LT$bulwark_bench_arm..Runner$u20$as$u20$bulwark_bench_ops..Bench$GT$3run17h7753c09dc2073586E"
+            ),
+            "<bulwark_bench_arm::Runner as bulwark_bench_ops::Bench>::run"
+        );
+        assert_eq!(
+            demangle("_ZN13bulwark_modes3ccm16CcmMode$LT$E$GT$5crypt17h8dab9bcad6d11ce0E"),
+            "bulwark_modes::ccm::CcmMode<E>::crypt"
+        );
+        assert_eq!(
+            demangle("_RNvNtCsjc7sn2q0iDy_17compiler_builtins3mem7memmove"),
+            "compiler_builtins::mem::memmove"
+        );
+        assert_eq!(demangle("__aeabi_lmul"), "__aeabi_lmul");
     }
 }

@@ -13,6 +13,7 @@
 //!                       (with ARGS: only the host criterion benches, ARGS go to criterion)
 //! cargo xtask bench-target [--check]  on-target benches in QEMU (--check: CI smoke run)
 //! cargo xtask bench-avr [--check]     AVR benches in simavr (--check: CI smoke run)
+//! cargo xtask bench-profile [--write] [OP...]  where the cycles go, by function (QEMU)
 //! cargo xtask ct-target  constant-time check on the Cortex-M0 binary in QEMU
 //! cargo xtask fuzz [SECONDS]  every fuzz target for SECONDS each (CI runs 20)
 //! ```
@@ -79,6 +80,11 @@ commands:
   bench-target [--check]
                  build and run the on-target benches in QEMU (Cortex-M0, Cortex-M4);
                  --check: the fast CI mode (build, run once, checks pass, no report)
+  bench-profile [--write] [OP...]
+                 profile by function of on-target operations (Cortex-M0 with the cycle
+                 estimate, Cortex-M4) from the QEMU plugin and the ELF symbols; without OP
+                 the compact backend's operations that miss their goal; --write replaces
+                 the \"Where the cycles go\" section of benches/REPORT.md
   ct-target      the constant-time check on the target binary: every operation on
                  secrets (Cortex-M0 in QEMU) with 8 secrets each must execute the same
                  instruction and data addresses (a QEMU plugin hashes both); two
@@ -186,6 +192,7 @@ fn ci_steps() -> Vec<Step> {
     steps.extend(firmware::qemu_steps());
     steps.extend(demo::steps());
     steps.extend(bench::arm::steps(true));
+    steps.push(bench::profile::ci_step());
     steps.extend(bench::ct::steps());
     steps.extend(bench::avr::steps(true));
     steps.extend(security::ci_steps());
@@ -292,6 +299,15 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
+        "bench-profile" => {
+            let write = rest.iter().any(|a| a == "--write");
+            let ops: Vec<String> = rest.iter().filter(|a| *a != "--write").cloned().collect();
+            if let Some(flag) = ops.iter().find(|a| a.starts_with('-')) {
+                eprintln!("error: `cargo xtask bench-profile` does not take {flag}\n\n{USAGE}");
+                return ExitCode::from(2);
+            }
+            bench::profile::steps(write, ops)
+        }
         "ct-target" => {
             if let Err(code) = no_extra_args("ct-target") {
                 return code;

@@ -20,7 +20,7 @@ use crate::{Step, cargo_program, describe, ensure_targets, run};
 /// The Cortex-M0 target and its QEMU machine.
 pub(super) const M0: (&str, &str) = ("thumbv6m-none-eabi", "microbit");
 /// The Cortex-M4F target and its QEMU machine.
-const M4: (&str, &str) = ("thumbv7em-none-eabihf", "mps2-an386");
+pub(super) const M4: (&str, &str) = ("thumbv7em-none-eabihf", "mps2-an386");
 /// RISC-V RV32IMC (built for sizes).
 pub(super) const RV32: &str = "riscv32imc-unknown-none-elf";
 /// The per-primitive size probes (`benches/embedded/arm/src/bin/size-*.rs`), in report order.
@@ -59,7 +59,7 @@ fn bench_dir() -> PathBuf {
     embedded_dir().join("arm")
 }
 
-fn target_dir() -> PathBuf {
+pub(super) fn target_dir() -> PathBuf {
     bench_dir().join("target")
 }
 
@@ -72,7 +72,7 @@ fn plugin_path() -> PathBuf {
 }
 
 /// `cc -O2 -shared -fPIC` the counting plugin.
-fn build_plugin() -> Result<(), String> {
+pub(super) fn build_plugin() -> Result<(), String> {
     let src = bench_dir().join("qemu-plugin").join("insn_count.c");
     compile_c(&src, &plugin_path(), &["-shared", "-fPIC"], &[])
 }
@@ -117,6 +117,22 @@ pub(super) fn run_counted(
     machine: &str,
     m0_cycles: bool,
 ) -> Result<(Vec<Op>, (u64, u64)), String> {
+    run_plugin(target, machine, m0_cycles, None).map(|(ops, overhead, _)| (ops, overhead))
+}
+
+/// What [`run_plugin`] returns: the operations, the marker overhead (instructions, cycles)
+/// and the names of every region in order.
+pub(super) type Counted = (Vec<Op>, (u64, u64), Vec<String>);
+
+/// [`run_counted`], and with `profile` the plugin also writes its per-address profile of every
+/// region there (see `insn_count.c`). The third value names the regions in order (the empty
+/// operation and the calibration loop included).
+pub(super) fn run_plugin(
+    target: &str,
+    machine: &str,
+    m0_cycles: bool,
+    profile: Option<&Path>,
+) -> Result<Counted, String> {
     let elf = elf(target, "bench");
     let start = code_symbol(&elf, "bench_start")?;
     let end = code_symbol(&elf, "bench_end")?;
@@ -128,6 +144,9 @@ pub(super) fn run_counted(
     );
     if m0_cycles {
         plugin.push_str(",cycles=m0");
+    }
+    if let Some(path) = profile {
+        plugin.push_str(&format!(",profile={}", path.display()));
     }
     let (qemu, bios): (&str, &[&str]) = if target.starts_with("riscv") {
         ("qemu-system-riscv32", &["-bios", "none"])
@@ -204,6 +223,7 @@ pub(super) fn run_counted(
         "{machine}: calibration exact ({CALIBRATION} instructions), marker overhead {empty_i} \
          instructions"
     );
+    let names = raw.iter().map(|r| r.0.clone()).collect();
     let ops = raw
         .into_iter()
         .filter(|r| r.0 != "empty" && r.0 != "calibration-201")
@@ -214,7 +234,7 @@ pub(super) fn run_counted(
             stack,
         })
         .collect();
-    Ok((ops, (empty_i, empty_c)))
+    Ok((ops, (empty_i, empty_c), names))
 }
 
 fn print_ops(machine: &str, ops: &[Op]) {

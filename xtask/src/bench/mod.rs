@@ -5,6 +5,7 @@
 //! - [`avr`]: the AVR firmware in `benches/embedded/avr` (ATmega2560 and ATmega1284p in
 //!   simavr, exact cycles): `cargo xtask bench-avr [--check]`.
 //! - [`ct`]: the constant-time check on the Cortex-M0 binary (`cargo xtask ct-target`).
+//! - [`profile`]: where the cycles go, by function (`cargo xtask bench-profile`).
 //! - [`host`]: the host criterion benches (`benches/benches`), read back for the report.
 //! - [`report`]: `cargo xtask bench` (no arguments), every run above, then writes the report.
 //!
@@ -16,6 +17,7 @@ pub mod avr;
 mod compare;
 pub mod ct;
 mod host;
+pub mod profile;
 pub mod report;
 
 use std::path::{Path, PathBuf};

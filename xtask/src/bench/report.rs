@@ -32,12 +32,20 @@ pub(super) struct Results {
     pub(super) avr_ops: Vec<(String, u64)>,
     pub(super) host: BTreeMap<String, f64>,
     pub(super) host_note: String,
+    /// The body of the "Where the cycles go" section ([`super::profile`]).
+    pub(super) profile: String,
 }
 
 /// The full report: target steps, sizes, RISC-V, AVR, host, then `benches/REPORT.md`.
 pub fn report_steps() -> Vec<Step> {
     let results = Rc::new(RefCell::new(Results::default()));
     let mut steps = arm::target_steps(&results);
+    let r = Rc::clone(&results);
+    steps.push(Step::new("bench profile", move || {
+        let (m0, m4) = super::profile::report_profiles()?;
+        r.borrow_mut().profile = super::profile::section(&m0, &m4);
+        Ok(())
+    }));
     let r = Rc::clone(&results);
     steps.push(Step::new("bench sizes m0", move || {
         let mut r = r.borrow_mut();
@@ -214,6 +222,9 @@ fn write_report(r: &Results) -> Result<(), String> {
          resolution; includes the call into the operation).\n"
     );
 
+    if !r.profile.is_empty() {
+        let _ = writeln!(s, "{}\n{}", super::profile::HEADING, r.profile);
+    }
     let _ = writeln!(s, "## Flash per primitive (thumbv6m, Cortex-M0)\n");
     let _ = writeln!(
         s,

@@ -11,11 +11,20 @@
  *   end=0xADDR     address of bench_end (Thumb bit cleared)
  *   out=PATH       output file (default: insn_count.out)
  *   cycles=m0      also estimate Cortex-M0 cycles (see m0_cost below)
+ *   profile=PATH   also write a flat profile of every region to PATH (see below)
  *
  * Output: one line per marker execution, "start INSNS CYCLES" or "end INSNS CYCLES", where
  * the counters include every instruction executed before the marker's first instruction
  * (the marker instruction itself is counted after the record is taken), then a final line
  * "total INSNS CYCLES".
+ *
+ * Profile (profile=PATH): between each start marker and the following end marker (a region),
+ * every executed instruction is counted at its own address; at the end marker the plugin
+ * writes "region K", one line "ADDR EXECS CYCLES" (address in hex) per instruction executed
+ * in the region, then "end K". EXECS sums to the region's instruction count (the start
+ * marker's instruction included, the end marker's excluded, as for the counters above);
+ * CYCLES is EXECS times the instruction's M0 cost plus 2 per taken conditional branch (0
+ * without cycles=m0). Attributing addresses to functions is left to the caller (ELF symbols).
  *
  * Build: cc -O2 -shared -fPIC -o insn_count.so insn_count.c
  */
@@ -67,13 +76,71 @@ static uint64_t start_addr = UINT64_MAX, end_addr = UINT64_MAX;
 static int estimate_m0;
 static FILE *out;
 
+/*
+ * The profile: one record per instruction address, in an open-addressing table (a block
+ * translated twice shares its records). `used` lists the occupied slots, so a region start
+ * clears only those.
+ */
+struct pc_rec {
+    uint64_t pc;
+    uint64_t execs;  /* inline add, one per execution */
+    uint64_t cost;   /* static M0 cost of one execution */
+    uint64_t taken;  /* taken conditional branches (M0 estimate: +2 each) */
+};
+#define PROFILE_SLOTS (1u << 20)
+static struct pc_rec *profile_table;
+static uint32_t *profile_used;
+static size_t profile_n;
+static FILE *profile_out;
+static long profile_region = -1;
+
+static struct pc_rec *profile_rec(uint64_t pc)
+{
+    uint32_t i = (uint32_t)(((pc >> 1) * 0x9e3779b97f4a7c15ULL) >> 44) & (PROFILE_SLOTS - 1);
+    for (uint32_t probes = 0; probes < PROFILE_SLOTS; probes++, i = (i + 1) & (PROFILE_SLOTS - 1)) {
+        struct pc_rec *r = &profile_table[i];
+        if (r->pc == pc) return r;
+        if (r->pc == UINT64_MAX) {
+            r->pc = pc;
+            r->execs = r->cost = r->taken = 0;
+            profile_used[profile_n++] = i;
+            return r;
+        }
+    }
+    fprintf(stderr, "insn_count: profile table full\n");
+    exit(2);
+}
+
+static void profile_start(void)
+{
+    profile_region++;
+    for (size_t k = 0; k < profile_n; k++) {
+        profile_table[profile_used[k]].execs = 0;
+        profile_table[profile_used[k]].taken = 0;
+    }
+}
+
+static void profile_end(void)
+{
+    fprintf(profile_out, "region %ld\n", profile_region);
+    for (size_t k = 0; k < profile_n; k++) {
+        const struct pc_rec *r = &profile_table[profile_used[k]];
+        if (r->execs)
+            fprintf(profile_out, "%llx %llu %llu\n", (unsigned long long)r->pc, (unsigned long long)r->execs,
+                    (unsigned long long)(r->execs * r->cost + 2 * r->taken));
+    }
+    fprintf(profile_out, "end %ld\n", profile_region);
+}
+
 /* Taken-branch detection: a conditional branch always ends a translation block, so the
  * next block to execute tells whether it was taken. */
 static uint64_t pending_fallthrough; /* 0: the previous block did not end in a B<cond> */
+static struct pc_rec *pending_branch; /* that B<cond>'s profile record (with profile=) */
 
 struct tb_info {
     uint64_t start;
     uint64_t fallthrough; /* address after a final B<cond>, or 0 */
+    struct pc_rec *branch; /* the final B<cond>'s profile record, or NULL */
 };
 
 /*
@@ -129,14 +196,22 @@ static void on_marker(unsigned int vcpu, void *udata)
     (void)vcpu;
     fprintf(out, "%s %llu %llu\n", udata ? "end" : "start", (unsigned long long)insns,
             (unsigned long long)cycles);
+    if (profile_out) {
+        if (udata) profile_end();
+        else profile_start();
+    }
 }
 
 static void on_tb(unsigned int vcpu, void *udata)
 {
     (void)vcpu;
     struct tb_info *info = udata;
-    if (pending_fallthrough && info->start != pending_fallthrough) cycles += 2;
+    if (pending_fallthrough && info->start != pending_fallthrough) {
+        cycles += 2;
+        if (pending_branch) pending_branch->taken++;
+    }
     pending_fallthrough = info->fallthrough;
+    pending_branch = info->branch;
 }
 
 static void on_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
@@ -156,11 +231,20 @@ static void on_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         if (va == start_addr) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_marker, QEMU_PLUGIN_CB_NO_REGS, NULL);
         if (va == end_addr) qemu_plugin_register_vcpu_insn_exec_cb(insn, on_marker, QEMU_PLUGIN_CB_NO_REGS, (void *)1);
         qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &insns, 1);
+        struct pc_rec *rec = NULL;
+        if (profile_out) {
+            rec = profile_rec(va);
+            qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &rec->execs, 1);
+        }
         if (estimate_m0) {
             int is_cond;
             uint64_t c = m0_cost(qemu_plugin_insn_data(insn), qemu_plugin_insn_size(insn), &is_cond);
             qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &cycles, c);
-            if (is_cond && i == n - 1) info->fallthrough = va + qemu_plugin_insn_size(insn);
+            if (rec) rec->cost = c;
+            if (is_cond && i == n - 1) {
+                info->fallthrough = va + qemu_plugin_insn_size(insn);
+                info->branch = rec;
+            }
         }
     }
 }
@@ -171,18 +255,20 @@ static void on_atexit(qemu_plugin_id_t id, void *udata)
     (void)udata;
     fprintf(out, "total %llu %llu\n", (unsigned long long)insns, (unsigned long long)cycles);
     fclose(out);
+    if (profile_out) fclose(profile_out);
 }
 
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
 {
     (void)info;
-    const char *path = "insn_count.out";
+    const char *path = "insn_count.out", *profile_path = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strncmp(a, "start=", 6)) start_addr = strtoull(a + 6, NULL, 0) & ~1ULL;
         else if (!strncmp(a, "end=", 4)) end_addr = strtoull(a + 4, NULL, 0) & ~1ULL;
         else if (!strncmp(a, "out=", 4)) path = a + 4;
         else if (!strcmp(a, "cycles=m0")) estimate_m0 = 1;
+        else if (!strncmp(a, "profile=", 8)) profile_path = a + 8;
         else {
             fprintf(stderr, "insn_count: unknown argument %s\n", a);
             return -1;
@@ -192,6 +278,16 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
     if (!out) {
         perror(path);
         return -1;
+    }
+    if (profile_path) {
+        profile_table = malloc(PROFILE_SLOTS * sizeof *profile_table);
+        profile_used = malloc(PROFILE_SLOTS * sizeof *profile_used);
+        profile_out = fopen(profile_path, "w");
+        if (!profile_table || !profile_used || !profile_out) {
+            perror(profile_path);
+            return -1;
+        }
+        memset(profile_table, 0xff, PROFILE_SLOTS * sizeof *profile_table); /* pc = UINT64_MAX: free */
     }
     qemu_plugin_register_vcpu_tb_trans_cb(id, on_trans);
     qemu_plugin_register_atexit_cb(id, on_atexit, NULL);

@@ -98,12 +98,24 @@ impl Field for Fe32 {
         Self(fe32_gen::sub(&self.0, &b.0))
     }
 
+    #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
     fn mul(&self, b: &Self) -> Self {
         Self(fe32_gen::mul(&self.0, &b.0))
     }
 
+    #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
     fn square(&self) -> Self {
         Self(fe32_gen::square(&self.0))
+    }
+
+    #[cfg(all(target_arch = "arm", bulwark_umaal))]
+    fn mul(&self, b: &Self) -> Self {
+        Self(crate::umaal_gen::mul_25519(&self.0, &b.0))
+    }
+
+    #[cfg(all(target_arch = "arm", bulwark_umaal))]
+    fn square(&self) -> Self {
+        Self(crate::umaal_gen::mul_25519(&self.0, &self.0))
     }
 
     fn mul_a24(&self) -> Self {

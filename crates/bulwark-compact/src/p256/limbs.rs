@@ -136,12 +136,21 @@ pub fn to_be_bytes(a: &U256) -> [u8; 32] {
 #[cfg(bulwark_fe16)]
 pub use super::mul_gen::mul_wide16 as mul_wide;
 /// The 512-bit product `a * b` (32-bit words: this target multiplies 32x32 -> 64 bits).
-#[cfg(not(bulwark_fe16))]
+#[cfg(all(not(bulwark_fe16), not(all(target_arch = "arm", bulwark_umaal))))]
 pub use super::mul_gen::mul_wide32 as mul_wide;
 /// The 512-bit square (16-bit digits).
 #[cfg(bulwark_fe16)]
 pub use super::mul_gen::sqr_wide16 as sqr_wide;
 /// The 512-bit square (32-bit words).
-#[cfg(not(bulwark_fe16))]
+#[cfg(all(not(bulwark_fe16), not(all(target_arch = "arm", bulwark_umaal))))]
 pub use super::mul_gen::sqr_wide32 as sqr_wide;
+/// The 512-bit product `a * b` (ARMv7E-M: `UMAAL` in assembly).
+#[cfg(all(target_arch = "arm", bulwark_umaal))]
+pub use crate::umaal_gen::mul_wide;
+/// The 512-bit square (ARMv7E-M: the `UMAAL` product of `a` by itself).
+#[cfg(all(target_arch = "arm", bulwark_umaal))]
+#[inline(always)]
+pub fn sqr_wide(a: &U256) -> [u32; 16] {
+    crate::umaal_gen::mul_wide(a, a)
+}
 pub use super::mul_gen::{mul_wide16, mul_wide32, sqr_wide16, sqr_wide32};
