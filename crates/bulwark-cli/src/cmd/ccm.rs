@@ -1,6 +1,8 @@
 //! `bulwark ccm seal|open`: AES-CCM and CCM*.
 
-use crate::args::{AFTER_HELP, InputArgs, OutputArgs, aes_key, decode_hex, parse_number};
+use crate::args::{
+    AFTER_HELP, InputArgs, OutputArgs, SecretArg, aes_key, decode_hex, parse_number,
+};
 use crate::error::{CliError, CliResult};
 use bulwark::Provider;
 use bulwark::ccm::{Ccm, is_valid_nonce_len, is_valid_tag_len, max_message_len};
@@ -59,7 +61,7 @@ enum CcmOp {
 struct CcmOpts {
     /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
     #[arg(long, value_name = "HEX")]
-    key: String,
+    key: SecretArg,
 
     /// The nonce as HEX: 7..=13 bytes (exactly 13 with --star); unique per key
     #[arg(long, value_name = "HEX")]

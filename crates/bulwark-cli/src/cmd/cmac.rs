@@ -1,6 +1,6 @@
 //! `bulwark cmac`: AES-CMAC.
 
-use crate::args::{InputArgs, aes_key, print_hex};
+use crate::args::{InputArgs, SecretArg, aes_key, print_hex};
 use crate::error::{CliError, CliResult};
 use bulwark::Provider;
 use bulwark::mac::Cmac;
@@ -10,7 +10,7 @@ use bulwark::mac::Cmac;
 pub struct CmacArgs {
     /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
     #[arg(long, value_name = "HEX")]
-    key: String,
+    key: SecretArg,
 
     #[command(flatten)]
     input: InputArgs,

@@ -1,6 +1,6 @@
 //! `bulwark ctr`: AES-CTR keystream XOR.
 
-use crate::args::{InputArgs, OutputArgs, aes_key, take_secret_hex};
+use crate::args::{InputArgs, OutputArgs, SecretArg, aes_key, take_secret_hex};
 use crate::error::{CliError, CliResult};
 use bulwark::HazmatProvider;
 use bulwark::hazmat::{Block, Ctr};
@@ -10,7 +10,7 @@ use bulwark::hazmat::{Block, Ctr};
 pub struct CtrArgs {
     /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
     #[arg(long, value_name = "HEX")]
-    key: String,
+    key: SecretArg,
 
     /// The initial counter block as HEX: exactly 16 bytes
     #[arg(long, value_name = "HEX")]
