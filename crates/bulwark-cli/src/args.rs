@@ -26,7 +26,8 @@ Formats:
 
 Output: lowercase hex and a newline on stdout ('NAME: HEX' lines where a command prints several
 values), or with --out FILE (where offered) the raw bytes are written to FILE (via a temporary
-file in the same directory, renamed on success) and nothing is printed.
+file in the same directory, renamed on success; mode 0600 on Unix, also when it replaces a
+file) and nothing is printed.
 
 Exit codes:
   0  success
@@ -412,10 +413,21 @@ pub fn write_file(arg: &str, path: &Path, data: &[u8]) -> CliResult {
     }
 }
 
-/// Writes `data` to a new temporary file next to `path` (`tempfile`, created with the mode a
-/// new file gets), then renames it over `path`, so that `path` is never left empty or
-/// half-written. The temporary file is removed on failure.
+/// Writes `data` to a new temporary file next to `path` (`tempfile`, created with mode 0600 on
+/// Unix), then renames it over `path`, so that `path` is never left empty or half-written and
+/// is private (mode 0600) also when it replaces an existing file with wider permissions. The
+/// temporary file is removed on failure.
 fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    let mut file = private_temp_file(path)?;
+    file.write_all(data)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map(drop).map_err(|e| e.error)
+}
+
+/// A new temporary file in the directory of `path`, named after it (`.NAME.XXXXXX.tmp`),
+/// created with mode 0600 on Unix (`tempfile`'s default) and removed when dropped unless it
+/// is persisted over `path`: how every `--out FILE` is written.
+pub fn private_temp_file(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
@@ -426,18 +438,10 @@ fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // As `File::create`: 0666 less the umask (tempfile's default is 0600).
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut file = builder.tempfile_in(dir)?;
-    file.write_all(data)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map(drop).map_err(|e| e.error)
+    tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)
 }
 
 #[cfg(test)]

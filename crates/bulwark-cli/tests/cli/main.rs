@@ -6,6 +6,7 @@ mod common;
 mod ccm;
 mod cmac_ctr;
 mod derive;
+mod files;
 mod help;
 mod image;
 mod interop;
