@@ -314,6 +314,11 @@ impl InputArgs {
         if self.msg.is_some() { "--msg" } else { "--in" }
     }
 
+    /// The `--in` path when it names a file (not `-`): such input can be streamed.
+    pub fn file_path(&self) -> Option<&Path> {
+        self.input.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
     /// Reads the input bytes (the `--msg` string is wiped after decoding).
     pub fn read(&mut self) -> CliResult<Zeroizing<Vec<u8>>> {
         if let Some(msg) = self.msg.as_mut() {
@@ -337,6 +342,11 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// The `--out` argument, if given (`-` is standard output).
+    pub fn path(&self) -> Option<&Path> {
+        self.out.as_deref()
+    }
+
     /// Emits the result. Call only after the operation has fully succeeded.
     pub fn emit(&self, data: &[u8]) -> CliResult {
         match self.out.as_deref() {

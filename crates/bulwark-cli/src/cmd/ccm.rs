@@ -4,8 +4,9 @@ use crate::args::{
     AFTER_HELP, InputArgs, OutputArgs, SecretArg, aes_key, decode_hex, parse_number,
 };
 use crate::error::{CliError, CliResult};
-use bulwark::Provider;
+use crate::stream::{self, InputFile};
 use bulwark::ccm::{Ccm, SecurityLevel, is_valid_nonce_len, is_valid_tag_len, max_message_len};
+use bulwark::{HazmatProvider, Provider};
 use clap::Subcommand;
 use zeroize::Zeroizing;
 
@@ -172,7 +173,9 @@ fn check_star_level(nonce: &[u8], tag_len: usize) -> CliResult {
 
 impl CcmOpts {
     fn run(mut self, direction: Direction) -> CliResult {
-        let mut ccm = aes_key("--key", &mut self.key, Provider::ccm)?;
+        let (mut ccm, mut cbc_mac, mut ctr) = aes_key("--key", &mut self.key, |p, key| {
+            Ok((p.ccm(key)?, p.cbc_mac(key)?, p.ctr(key)?))
+        })?;
         let nonce = decode_hex("--nonce", &self.nonce)?;
         check_lengths(self.star, nonce.len(), self.tag_len)?;
         if self.star {
@@ -187,6 +190,17 @@ impl CcmOpts {
                 "--aad",
                 "CCM* with --tag-len 0 authenticates nothing, so it takes no associated data",
             ));
+        }
+        if let Some(path) = self.input.file_path()
+            && let Some(file) = InputFile::open(path)?
+        {
+            let job = stream::CcmJob {
+                nonce: &nonce,
+                aad: &aad,
+                tag_len: self.tag_len,
+                open: direction == Direction::Open,
+            };
+            return stream::ccm(&mut cbc_mac, &mut ctr, &job, file, self.output.path());
         }
         let input_name = self.input.name();
         let input = self.input.read()?;

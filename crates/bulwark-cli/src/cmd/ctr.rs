@@ -2,6 +2,7 @@
 
 use crate::args::{InputArgs, OutputArgs, SecretArg, aes_key, take_secret_hex};
 use crate::error::{CliError, CliResult};
+use crate::stream::{self, InputFile};
 use bulwark::HazmatProvider;
 use bulwark::hazmat::{Block, Ctr};
 
@@ -34,6 +35,11 @@ impl CtrArgs {
                 format_args!("{} bytes; the CTR counter block is 16 bytes", iv.len()),
             )
         })?;
+        if let Some(path) = self.input.file_path()
+            && let Some(file) = InputFile::open(path)?
+        {
+            return stream::ctr(&mut ctr, &iv, file, self.output.path());
+        }
         let mut buf = self.input.read()?;
         ctr.apply_keystream(&iv, &mut buf)
             .map_err(|e| CliError::from_api("ctr", e))?;
