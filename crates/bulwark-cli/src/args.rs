@@ -9,6 +9,7 @@ use clap::Args;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use zeroize::{Zeroize, Zeroizing};
 
 /// Text appended to every `--help`: argument formats and exit codes.
@@ -18,10 +19,15 @@ Formats:
   N     a decimal number, or hex with a 0x prefix (8 = 0x8)
   FILE  a path; '-' is standard input (--in) or raw standard output (--out)
   CODE  a pairing code, XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX (case, dashes and spaces ignored)
+  @PATH every secret argument (--key, --secret, --code, --master-secret, --ikm) also takes
+        @PATH: the value is read from the file PATH, in the same format, surrounding
+        whitespace ignored; @- reads it from standard input. This keeps secrets out of the
+        process list and shell history. A missing or unreadable file is exit code 2.
 
 Output: lowercase hex and a newline on stdout ('NAME: HEX' lines where a command prints several
 values), or with --out FILE (where offered) the raw bytes are written to FILE (via a temporary
-file in the same directory, renamed on success) and nothing is printed.
+file in the same directory, renamed on success; mode 0600 on Unix, also when it replaces a
+file) and nothing is printed.
 
 Exit codes:
   0  success
@@ -30,8 +36,146 @@ Exit codes:
      stderr, nothing on stdout, and no --out file written
   2  usage, format or I/O error (bad hex, odd hex length, unsupported key/nonce/tag/output
      length, private key out of range, mistyped pairing code, missing or conflicting arguments,
-     unknown subcommand, unreadable --in, unwritable --out, unreadable or invalid key file,
+     unknown subcommand, unreadable --in, unwritable --out, unreadable @PATH, unreadable or
+     invalid key file,
      an existing keygen --out file, an image that cannot be built)";
+
+/// The longest secret file `@PATH` reads (a secret argument is at most a few hundred bytes).
+const MAX_SECRET_FILE: u64 = 64 * 1024;
+
+/// Which argument has read standard input, if one has: it can be read only once.
+static STDIN_READER: Mutex<Option<String>> = Mutex::new(None);
+
+/// Records that `arg` reads standard input; a usage error if another argument already did
+/// (`--key @-` with `--in -`).
+pub fn claim_stdin(arg: &str) -> CliResult {
+    try_claim_stdin(arg).map_err(|e| CliError::arg(arg, e))
+}
+
+fn try_claim_stdin(arg: &str) -> Result<(), String> {
+    let mut reader = STDIN_READER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match reader.as_deref() {
+        Some(other) => Err(format!("standard input is already read by {other}")),
+        None => {
+            *reader = Some(arg.to_owned());
+            Ok(())
+        }
+    }
+}
+
+/// The text of a secret argument (`--key`, `--secret`, `--code`, `--master-secret`, `--ikm`,
+/// ...): given inline, or read from a file with `@PATH` or from standard input with `@-`
+/// (surrounding whitespace ignored). Declare a secret argument with this type and clap reads
+/// the file while parsing (an unreadable file is exit 2, naming the argument):
+///
+/// ```ignore
+/// #[arg(long, value_name = "HEX")]
+/// key: SecretArg,
+/// ```
+///
+/// It dereferences to the text (`&mut String`), so it goes straight to [`take_secret_hex`],
+/// [`take_secret_array`] or [`aes_key`], which wipe it. The text lives in a zeroizing buffer;
+/// the value is never printed (no `Debug`).
+#[derive(Clone)]
+pub struct SecretArg(Zeroizing<String>);
+
+impl SecretArg {
+    /// Resolves a secret argument's raw value: `@PATH` reads the file, `@-` standard input,
+    /// anything else is the value itself. `arg` names the argument in errors, which never echo
+    /// a secret (only the path).
+    pub fn resolve(arg: &str, value: &str) -> CliResult<Self> {
+        let Some(source) = value.strip_prefix('@') else {
+            let mut text = Zeroizing::new(String::with_capacity(value.len()));
+            text.push_str(value);
+            return Ok(Self(text));
+        };
+        if source.is_empty() {
+            return Err(CliError::arg(
+                arg,
+                "'@' names no file (use @PATH, or @- for standard input)",
+            ));
+        }
+        let path = Path::new(source);
+        let raw = read_secret_source(arg, path)
+            .map_err(|e| CliError::arg(arg, format_args!("{source}: {e}")))?;
+        let text = std::str::from_utf8(&raw)
+            .map_err(|_| CliError::arg(arg, format_args!("{source}: not a text file")))?
+            .trim();
+        let mut out = Zeroizing::new(String::with_capacity(text.len()));
+        out.push_str(text);
+        Ok(Self(out))
+    }
+}
+
+/// Reads at most [`MAX_SECRET_FILE`] bytes from `path` (`-`: standard input).
+fn read_secret_source(arg: &str, path: &Path) -> Result<Zeroizing<Vec<u8>>, String> {
+    let mut data = Zeroizing::new(Vec::with_capacity(MAX_SECRET_FILE as usize + 1));
+    let read = if path == Path::new("-") {
+        try_claim_stdin(arg)?;
+        io::stdin()
+            .lock()
+            .take(MAX_SECRET_FILE + 1)
+            .read_to_end(&mut data)
+    } else {
+        fs::File::open(path).and_then(|f| f.take(MAX_SECRET_FILE + 1).read_to_end(&mut data))
+    };
+    let n = read.map_err(|e| e.to_string())?;
+    if n as u64 > MAX_SECRET_FILE {
+        return Err("larger than 64 KiB: not a secret value".to_owned());
+    }
+    Ok(data)
+}
+
+impl std::ops::Deref for SecretArg {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for SecretArg {
+    fn deref_mut(&mut self) -> &mut String {
+        &mut self.0
+    }
+}
+
+/// The clap value parser of [`SecretArg`] (picked up by `#[arg]` through
+/// [`clap::builder::ValueParserFactory`]).
+#[derive(Clone, Copy)]
+pub struct SecretArgParser;
+
+impl clap::builder::TypedValueParser for SecretArgParser {
+    type Value = SecretArg;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<SecretArg, clap::Error> {
+        let name = arg
+            .and_then(clap::Arg::get_long)
+            .map_or_else(|| "secret".to_owned(), |l| format!("--{l}"));
+        let value = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                format!("{name}: not valid UTF-8\n"),
+            )
+        })?;
+        SecretArg::resolve(&name, value).map_err(|e| {
+            clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n"))
+        })
+    }
+}
+
+impl clap::builder::ValueParserFactory for SecretArg {
+    type Parser = SecretArgParser;
+    fn value_parser() -> SecretArgParser {
+        SecretArgParser
+    }
+}
 
 /// Decodes hex (either case; empty is zero bytes). `arg` names the argument in errors. The
 /// digits themselves are never echoed: they may be key material.
@@ -59,11 +203,11 @@ pub fn decode_hex(arg: &str, hex: &str) -> CliResult<Zeroizing<Vec<u8>>> {
 
 /// The `--secret` and `--peer` of a key-agreement command's agreement form (`CMD --secret HEX
 /// --peer HEX`), both required when the `pub` subcommand is not given.
-pub fn agreement_args(
+pub fn agreement_args<S>(
     cmd: &str,
-    secret: Option<String>,
+    secret: Option<S>,
     peer: Option<String>,
-) -> CliResult<(String, String)> {
+) -> CliResult<(S, String)> {
     match (secret, peer) {
         (Some(secret), Some(peer)) => Ok((secret, peer)),
         _ => Err(CliError::Usage(format!(
@@ -170,6 +314,11 @@ impl InputArgs {
         if self.msg.is_some() { "--msg" } else { "--in" }
     }
 
+    /// The `--in` path when it names a file (not `-`): such input can be streamed.
+    pub fn file_path(&self) -> Option<&Path> {
+        self.input.as_deref().filter(|p| *p != Path::new("-"))
+    }
+
     /// Reads the input bytes (the `--msg` string is wiped after decoding).
     pub fn read(&mut self) -> CliResult<Zeroizing<Vec<u8>>> {
         if let Some(msg) = self.msg.as_mut() {
@@ -193,6 +342,11 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
+    /// The `--out` argument, if given (`-` is standard output).
+    pub fn path(&self) -> Option<&Path> {
+        self.out.as_deref()
+    }
+
     /// Emits the result. Call only after the operation has fully succeeded.
     pub fn emit(&self, data: &[u8]) -> CliResult {
         match self.out.as_deref() {
@@ -245,6 +399,7 @@ fn write_stdout(data: &[u8]) -> io::Result<()> {
 pub fn read_file(arg: &str, path: &Path) -> CliResult<Zeroizing<Vec<u8>>> {
     let mut data = Zeroizing::new(Vec::new());
     let result = if path == Path::new("-") {
+        claim_stdin(arg)?;
         io::stdin().lock().read_to_end(&mut data).map(|_| ())
     } else {
         fs::File::open(path).and_then(|mut f| {
@@ -268,10 +423,21 @@ pub fn write_file(arg: &str, path: &Path, data: &[u8]) -> CliResult {
     }
 }
 
-/// Writes `data` to a new temporary file next to `path` (`tempfile`, created with the mode a
-/// new file gets), then renames it over `path`, so that `path` is never left empty or
-/// half-written. The temporary file is removed on failure.
+/// Writes `data` to a new temporary file next to `path` (`tempfile`, created with mode 0600 on
+/// Unix), then renames it over `path`, so that `path` is never left empty or half-written and
+/// is private (mode 0600) also when it replaces an existing file with wider permissions. The
+/// temporary file is removed on failure.
 fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    let mut file = private_temp_file(path)?;
+    file.write_all(data)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map(drop).map_err(|e| e.error)
+}
+
+/// A new temporary file in the directory of `path`, named after it (`.NAME.XXXXXX.tmp`),
+/// created with mode 0600 on Unix (`tempfile`'s default) and removed when dropped unless it
+/// is persisted over `path`: how every `--out FILE` is written.
+pub fn private_temp_file(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file path"))?;
@@ -282,18 +448,10 @@ fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     let mut prefix = std::ffi::OsString::from(".");
     prefix.push(name);
     prefix.push(".");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // As `File::create`: 0666 less the umask (tempfile's default is 0600).
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    let mut file = builder.tempfile_in(dir)?;
-    file.write_all(data)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map(drop).map_err(|e| e.error)
+    tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)
 }
 
 #[cfg(test)]

@@ -208,6 +208,9 @@ pub fn private_pkcs8_pem(key: &PrivateKey) -> CliResult<Zeroizing<String>> {
 /// Reads and parses the key file `path` (named `arg` in errors; `-` is standard input).
 /// Every problem is a usage error (exit 2).
 pub fn read_key_file(arg: &str, path: &Path) -> CliResult<KeyFile> {
+    if path == Path::new("-") {
+        crate::args::claim_stdin(arg)?;
+    }
     let text = read_limited(path)
         .map_err(|e| CliError::arg(arg, format_args!("{}: {e}", path.display())))?;
     parse_key_file(&text).map_err(|e| CliError::arg(arg, format_args!("{}: {e}", path.display())))

@@ -6,6 +6,7 @@ mod cmd;
 mod error;
 mod keys;
 mod rng;
+mod stream;
 
 use clap::Parser;
 use std::io::Write;

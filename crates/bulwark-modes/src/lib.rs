@@ -34,13 +34,28 @@ impl MacChain {
         Self { x: [0; 16], pos: 0 }
     }
 
-    /// XORs `data` into the chain, encrypting each block as it fills.
+    /// XORs `data` into the chain, encrypting each block as it fills. Whole blocks that start
+    /// on a block boundary are XORed in one step (the common case: a long message), the
+    /// bytes of a partial block one at a time.
     fn absorb<E: BlockEncrypt + ?Sized>(
         &mut self,
         engine: &mut E,
-        data: &[u8],
+        mut data: &[u8],
     ) -> Result<(), Error> {
-        for &byte in data {
+        loop {
+            if self.pos == 0 {
+                while let Some((block, rest)) = data.split_first_chunk::<16>() {
+                    for (x, b) in self.x.iter_mut().zip(block) {
+                        *x ^= *b;
+                    }
+                    engine.encrypt_block(&mut self.x)?;
+                    data = rest;
+                }
+            }
+            let Some((&byte, rest)) = data.split_first() else {
+                return Ok(());
+            };
+            data = rest;
             if let Some(x) = self.x.get_mut(self.pos) {
                 *x ^= byte;
             }
@@ -50,7 +65,6 @@ impl MacChain {
                 self.pos = 0;
             }
         }
-        Ok(())
     }
 
     /// Zero-pads a partial block and encrypts it (no-op on a block boundary).
@@ -90,8 +104,10 @@ fn xor_keystream<E: BlockEncrypt + ?Sized>(
             result = Err(e);
             break;
         }
-        for (c, k) in chunk.iter_mut().zip(ks.iter().flatten()) {
-            *c ^= *k;
+        for (c, k) in chunk.chunks_mut(16).zip(ks.iter()) {
+            for (c, k) in c.iter_mut().zip(k) {
+                *c ^= *k;
+            }
         }
     }
     ks.zeroize();

@@ -114,6 +114,20 @@ fn first_line(program: &str, args: &[&str], stderr: bool) -> String {
         .unwrap_or_else(|| format!("{program}: not available"))
 }
 
+/// The section of the current report under `heading` (up to the next `## `), or nothing.
+pub(super) fn kept_section(path: &Path, heading: &str) -> String {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return String::new();
+    };
+    let Some(start) = text.find(heading) else {
+        return String::new();
+    };
+    let end = text[start + heading.len()..]
+        .find("\n## ")
+        .map_or(text.len(), |i| start + heading.len() + i + 1);
+    text[start..end].to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,12 @@
 //! `bulwark ccm seal|open`: AES-CCM and CCM*.
 
-use crate::args::{AFTER_HELP, InputArgs, OutputArgs, aes_key, decode_hex, parse_number};
+use crate::args::{
+    AFTER_HELP, InputArgs, OutputArgs, SecretArg, aes_key, decode_hex, parse_number,
+};
 use crate::error::{CliError, CliResult};
-use bulwark::Provider;
-use bulwark::ccm::{Ccm, is_valid_nonce_len, is_valid_tag_len, max_message_len};
+use crate::stream::{self, InputFile};
+use bulwark::ccm::{Ccm, SecurityLevel, is_valid_nonce_len, is_valid_tag_len, max_message_len};
+use bulwark::{HazmatProvider, Provider};
 use clap::Subcommand;
 use zeroize::Zeroizing;
 
@@ -24,7 +27,8 @@ enum CcmOp {
     /// The key length picks AES-128/192/256. Without --star: a CCM nonce of 7..=13 bytes and a
     /// tag of 4, 6, 8, 10, 12, 14 or 16 bytes. With --star (CCM*, IEEE 802.15.4): a 13-byte
     /// nonce and a tag of 0, 4, 8 or 16 bytes; tags 4/8/16 are plain CCM with a 13-byte
-    /// nonce, and tag 0 is encryption WITHOUT authentication (no --aad allowed).
+    /// nonce whose last byte is the security level (5, 6, 7: ENC-MIC-32/64/128), and tag 0
+    /// is encryption WITHOUT authentication (no --aad allowed).
     ///
     /// NEVER encrypt two messages with the same key and nonce.
     ///
@@ -59,7 +63,7 @@ enum CcmOp {
 struct CcmOpts {
     /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
     #[arg(long, value_name = "HEX")]
-    key: String,
+    key: SecretArg,
 
     /// The nonce as HEX: 7..=13 bytes (exactly 13 with --star); unique per key
     #[arg(long, value_name = "HEX")]
@@ -73,7 +77,8 @@ struct CcmOpts {
     #[arg(long, value_name = "HEX")]
     aad: Option<String>,
 
-    /// CCM* (IEEE 802.15.4): 13-byte nonce, tag length 0, 4, 8 or 16; 0 = encryption only
+    /// CCM* (IEEE 802.15.4): 13-byte nonce, tag length 0, 4, 8 or 16; 0 = encryption only;
+    /// with a tag the nonce's last byte is the level 5, 6 or 7 (ENC-MIC-32/64/128)
     #[arg(long)]
     star: bool,
 
@@ -138,11 +143,44 @@ fn check_lengths(star: bool, nonce_len: usize, tag_len: usize) -> CliResult {
     Ok(())
 }
 
+/// CCM* with a MIC: the nonce's last byte must be the IEEE 802.15.4 security level that
+/// encrypts with a MIC of `tag_len` bytes (ENC-MIC-32/64/128 = 5/6/7), as
+/// [`bulwark::ccm::CcmStar`] checks for a frame. Level 4 (no MIC) is not checked.
+fn check_star_level(nonce: &[u8], tag_len: usize) -> CliResult {
+    let Some(level) = [
+        SecurityLevel::EncMic32,
+        SecurityLevel::EncMic64,
+        SecurityLevel::EncMic128,
+    ]
+    .into_iter()
+    .find(|l| l.mic_len() == tag_len) else {
+        return Ok(());
+    };
+    let last = nonce.last().copied().unwrap_or(0);
+    if last != level.as_u8() {
+        return Err(CliError::arg(
+            "--nonce",
+            format_args!(
+                "last byte {last:#04x}; with --star and a {tag_len}-byte tag the nonce must end \
+                 in the security level {} (ENC-MIC-{}, IEEE 802.15.4)",
+                level.as_u8(),
+                tag_len * 8
+            ),
+        ));
+    }
+    Ok(())
+}
+
 impl CcmOpts {
     fn run(mut self, direction: Direction) -> CliResult {
-        let mut ccm = aes_key("--key", &mut self.key, Provider::ccm)?;
+        let (mut ccm, mut cbc_mac, mut ctr) = aes_key("--key", &mut self.key, |p, key| {
+            Ok((p.ccm(key)?, p.cbc_mac(key)?, p.ctr(key)?))
+        })?;
         let nonce = decode_hex("--nonce", &self.nonce)?;
         check_lengths(self.star, nonce.len(), self.tag_len)?;
+        if self.star {
+            check_star_level(&nonce, self.tag_len)?;
+        }
         let aad = match self.aad.as_deref() {
             Some(hex) => decode_hex("--aad", hex)?,
             None => Zeroizing::new(Vec::new()),
@@ -152,6 +190,17 @@ impl CcmOpts {
                 "--aad",
                 "CCM* with --tag-len 0 authenticates nothing, so it takes no associated data",
             ));
+        }
+        if let Some(path) = self.input.file_path()
+            && let Some(file) = InputFile::open(path)?
+        {
+            let job = stream::CcmJob {
+                nonce: &nonce,
+                aad: &aad,
+                tag_len: self.tag_len,
+                open: direction == Direction::Open,
+            };
+            return stream::ccm(&mut cbc_mac, &mut ctr, &job, file, self.output.path());
         }
         let input_name = self.input.name();
         let input = self.input.read()?;

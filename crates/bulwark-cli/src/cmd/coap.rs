@@ -1,7 +1,7 @@
 //! `bulwark coap get|post|put|delete URI`: one CoAP request over UDP (RFC 7252), plain or
 //! OSCORE-protected (RFC 8613), with Echo recovery (RFC 8613 Appendix B.1.2, RFC 9175).
 
-use crate::args::{decode_hex, read_file, take_secret_hex, write_file};
+use crate::args::{SecretArg, decode_hex, read_file, take_secret_hex, write_file};
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
 use bulwark::{DefaultProvider, Provider, Rng};
@@ -77,7 +77,7 @@ pub struct CoapArgs {
     /// OSCORE Master Secret (HEX): protects the request with OSCORE; needs --oscore-salt,
     /// --sender-id, --recipient-id and --seq-file
     #[arg(long, value_name = "KEY")]
-    oscore_secret: Option<String>,
+    oscore_secret: Option<SecretArg>,
 
     /// OSCORE Master Salt as HEX ('' for none)
     #[arg(long, value_name = "HEX")]

@@ -1,7 +1,8 @@
 //! `bulwark ctr`: AES-CTR keystream XOR.
 
-use crate::args::{InputArgs, OutputArgs, aes_key, take_secret_hex};
+use crate::args::{InputArgs, OutputArgs, SecretArg, aes_key, take_secret_hex};
 use crate::error::{CliError, CliResult};
+use crate::stream::{self, InputFile};
 use bulwark::HazmatProvider;
 use bulwark::hazmat::{Block, Ctr};
 
@@ -10,7 +11,7 @@ use bulwark::hazmat::{Block, Ctr};
 pub struct CtrArgs {
     /// The AES key as HEX: 16, 24 or 32 bytes (AES-128/192/256)
     #[arg(long, value_name = "HEX")]
-    key: String,
+    key: SecretArg,
 
     /// The initial counter block as HEX: exactly 16 bytes
     #[arg(long, value_name = "HEX")]
@@ -34,6 +35,11 @@ impl CtrArgs {
                 format_args!("{} bytes; the CTR counter block is 16 bytes", iv.len()),
             )
         })?;
+        if let Some(path) = self.input.file_path()
+            && let Some(file) = InputFile::open(path)?
+        {
+            return stream::ctr(&mut ctr, &iv, file, self.output.path());
+        }
         let mut buf = self.input.read()?;
         ctr.apply_keystream(&iv, &mut buf)
             .map_err(|e| CliError::from_api("ctr", e))?;

@@ -1,7 +1,9 @@
 //! `bulwark ecdh-p256 [pub]`: ECDH on NIST P-256 (SP 800-56A): SEC1 public keys and the raw
 //! shared x-coordinate.
 
-use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
+use crate::args::{
+    AFTER_HELP, SecretArg, agreement_args, decode_hex, print_hex, take_secret_array,
+};
 use crate::error::{CliError, CliResult};
 use bulwark::DefaultProvider;
 use bulwark::hazmat::expose_shared_secret;
@@ -26,7 +28,7 @@ pub struct EcdhP256Args {
 
     /// Our private key as HEX: a 32-byte big-endian scalar in [1, n-1]
     #[arg(long, value_name = "HEX", required = true)]
-    secret: Option<String>,
+    secret: Option<SecretArg>,
 
     /// The peer's public key as HEX: SEC1 uncompressed (65 bytes, 04||x||y) or compressed
     /// (33 bytes, 02/03||x)
@@ -53,7 +55,7 @@ enum EcdhP256Op {
 struct PubOpts {
     /// The private key as HEX: a 32-byte big-endian scalar in [1, n-1]
     #[arg(long, value_name = "HEX")]
-    secret: String,
+    secret: SecretArg,
 
     /// Print the 33-byte compressed form (02/03||x) instead of 04||x||y
     #[arg(long)]

@@ -1,6 +1,6 @@
 //! `bulwark hkdf`: HKDF-SHA256 (RFC 5869) extract-and-expand.
 
-use crate::args::{decode_optional_hex, parse_number, print_hex, take_secret_hex};
+use crate::args::{SecretArg, decode_optional_hex, parse_number, print_hex, take_secret_hex};
 use crate::error::{CliError, CliResult};
 use bulwark::DefaultProvider;
 use bulwark::kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256};
@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 pub struct HkdfArgs {
     /// The input keying material as HEX ('' for none)
     #[arg(long, value_name = "HEX")]
-    ikm: String,
+    ikm: SecretArg,
 
     /// The salt as HEX (default: none, which RFC 5869 defines as 32 zero bytes; '' is the same)
     #[arg(long, value_name = "HEX")]

@@ -1,6 +1,8 @@
 //! `bulwark oscore context`: OSCORE security context derivation (RFC 8613 section 3.2).
 
-use crate::args::{AFTER_HELP, decode_hex, decode_optional_hex, print_named_hex, take_secret_hex};
+use crate::args::{
+    AFTER_HELP, SecretArg, decode_hex, decode_optional_hex, print_named_hex, take_secret_hex,
+};
 use crate::error::{CliError, CliResult};
 use bulwark::DefaultProvider;
 use bulwark_psk::oscore::{
@@ -45,7 +47,7 @@ enum OscoreOp {
 struct ContextOpts {
     /// The Master Secret as HEX: at least 16 bytes
     #[arg(long, value_name = "HEX")]
-    master_secret: String,
+    master_secret: SecretArg,
 
     /// The Master Salt as HEX (default: empty)
     #[arg(long, value_name = "HEX")]

@@ -1,7 +1,7 @@
 //! `bulwark psk new|derive`: out-of-band pairing codes and the bulwark-psk v1 key hierarchy.
 
 use crate::args::{
-    AFTER_HELP, decode_hex, parse_u32, print_named_hex, print_text, take_secret_hex,
+    AFTER_HELP, SecretArg, decode_hex, parse_u32, print_named_hex, print_text, take_secret_hex,
 };
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
@@ -72,12 +72,12 @@ struct SecretSource {
     /// The pairing code, as printed by 'psk new' (case, dashes and spaces ignored; I and L
     /// read as 1, O as 0)
     #[arg(long, value_name = "CODE")]
-    code: Option<String>,
+    code: Option<SecretArg>,
 
     /// Instead of a code: the raw secret as HEX, at least 16 random bytes (NFC tag, factory
     /// database)
     #[arg(long, value_name = "HEX")]
-    secret: Option<String>,
+    secret: Option<SecretArg>,
 }
 
 impl PskArgs {

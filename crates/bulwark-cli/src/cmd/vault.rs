@@ -10,7 +10,7 @@
 //! ```
 
 use crate::args::{
-    AFTER_HELP, OutputArgs, print_text, push_hex, read_file, take_secret_hex, write_file,
+    AFTER_HELP, OutputArgs, SecretArg, print_text, push_hex, read_file, take_secret_hex, write_file,
 };
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
@@ -90,7 +90,7 @@ struct ImageKey {
 
     /// The storage key as HEX: 16 or 32 bytes (AES-128 or AES-256)
     #[arg(long, value_name = "KEY")]
-    key: String,
+    key: SecretArg,
 }
 
 #[derive(clap::Args)]

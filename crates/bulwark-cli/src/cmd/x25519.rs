@@ -1,6 +1,8 @@
 //! `bulwark x25519 [pub]`: X25519 (RFC 7748) public keys and raw shared secrets.
 
-use crate::args::{AFTER_HELP, agreement_args, decode_hex, print_hex, take_secret_array};
+use crate::args::{
+    AFTER_HELP, SecretArg, agreement_args, decode_hex, print_hex, take_secret_array,
+};
 use crate::error::{CliError, CliResult};
 use bulwark::DefaultProvider;
 use bulwark::hazmat::expose_shared_secret;
@@ -29,7 +31,7 @@ pub struct X25519Args {
 
     /// Our private key as HEX: 32 bytes, any value (clamped as RFC 7748 says)
     #[arg(long, value_name = "HEX", required = true)]
-    secret: Option<String>,
+    secret: Option<SecretArg>,
 
     /// The peer's public key (u-coordinate) as HEX: 32 bytes
     #[arg(long, value_name = "HEX", required = true)]
@@ -53,7 +55,7 @@ enum X25519Op {
 struct PubOpts {
     /// The private key as HEX: 32 bytes, any value (clamped as RFC 7748 says)
     #[arg(long, value_name = "HEX")]
-    secret: String,
+    secret: SecretArg,
 }
 
 /// Imports a 32-byte X25519 private key from `hex` (wiped).

@@ -1,6 +1,6 @@
 //! `bulwark zigbee`: install codes to link keys (AES-MMO), on bulwark-links.
 
-use crate::args::{AFTER_HELP, print_hex, take_secret_hex};
+use crate::args::{AFTER_HELP, SecretArg, print_hex, take_secret_hex};
 use crate::error::{CliError, CliResult};
 use bulwark::DefaultProvider;
 use bulwark_links::zigbee::install_code::{self, InstallCodeError};
@@ -28,7 +28,7 @@ enum ZigbeeOp {
     LinkKey {
         /// The install code with its CRC, as HEX (8, 10, 14 or 18 bytes)
         #[arg(long = "install-code", value_name = "HEX")]
-        install_code: String,
+        install_code: SecretArg,
     },
 }
 

@@ -61,8 +61,10 @@ fn ccm_nonce_len() {
         ccm("seal", KEY, &hexn(2, n), "8", "00", &[])
     });
     let rows = [(0, 2), (7, 2), (12, 2), (13, 0), (14, 2)];
+    // With --star the last byte names the security level: 6 (ENC-MIC-64) for an 8-byte tag.
     table("ccm seal --star --nonce", &rows, |n| {
-        ccm("seal", KEY, &hexn(2, n), "8", "00", &["--star"])
+        let nonce = format!("{}{}", hexn(2, n.saturating_sub(1)), hexn(6, n.min(1)));
+        ccm("seal", KEY, &nonce, "8", "00", &["--star"])
     });
 }
 
@@ -86,8 +88,16 @@ fn ccm_tag_len() {
     let rows: Vec<(usize, i32)> = [0, 1, 2, 3, 4, 5, 6, 8, 12, 16, 17]
         .map(|t| (t, if [0, 4, 8, 16].contains(&t) { 0 } else { 2 }))
         .to_vec();
+    // The nonce's last byte names the level of the tag length (ENC-MIC-32/64/128 = 5/6/7).
     table("ccm seal --star --tag-len", &rows, |t| {
-        ccm("seal", KEY, NONCE13, &t.to_string(), "00", &["--star"])
+        let level = match t {
+            4 => "05",
+            8 => "06",
+            16 => "07",
+            _ => &NONCE13[24..],
+        };
+        let nonce = format!("{}{level}", &NONCE13[..24]);
+        ccm("seal", KEY, &nonce, &t.to_string(), "00", &["--star"])
     });
     for bad in [
         "",

@@ -282,7 +282,23 @@ fn ccm_star_rules() -> TestResult {
         2,
         "--nonce: 12 bytes",
     )?;
-    // CCM* with a MIC is CCM with a 13-byte nonce.
+    // CCM* with a MIC is CCM with a 13-byte nonce whose last byte is the security level
+    // (ENC-MIC-64 = 6 for an 8-byte tag): the output is plain CCM's for that nonce.
+    let nonce = "00000003020100a0a1a2a3a406";
+    let plain_ccm = stdout_of(&[
+        "ccm",
+        "seal",
+        "--key",
+        RFC3610_KEY,
+        "--nonce",
+        nonce,
+        "--tag-len",
+        "8",
+        "--aad",
+        RFC3610_AAD,
+        "--msg",
+        RFC3610_MSG,
+    ])?;
     let args = [
         "ccm",
         "seal",
@@ -290,7 +306,7 @@ fn ccm_star_rules() -> TestResult {
         "--key",
         RFC3610_KEY,
         "--nonce",
-        RFC3610_NONCE,
+        nonce,
         "--tag-len",
         "8",
         "--aad",
@@ -298,7 +314,7 @@ fn ccm_star_rules() -> TestResult {
         "--msg",
         RFC3610_MSG,
     ];
-    assert_prints(&args, RFC3610_CT)?;
+    assert_prints(&args, plain_ccm.trim_end())?;
     // Tag length 0 authenticates nothing, so associated data is refused.
     let args = [
         "ccm",
@@ -316,6 +332,76 @@ fn ccm_star_rules() -> TestResult {
         "",
     ];
     assert_fails(&args, 2, "--aad")
+}
+
+/// CCM* with a MIC (IEEE 802.15.4 levels 5..=7, ENC-MIC-32/64/128): the nonce's last byte
+/// must name the level that matches the tag length, as the library's `CcmStar` checks.
+#[test]
+fn ccm_star_nonce_names_the_security_level() -> TestResult {
+    let nonce_with = |level: u8| format!("00000003020100a0a1a2a3a4{level:02x}");
+    for (tag, level) in [("4", 5u8), ("8", 6), ("16", 7)] {
+        for op in ["seal", "open"] {
+            let msg = if op == "seal" {
+                ""
+            } else {
+                "00112233445566778899aabbccddeeff"
+            };
+            for wrong in [0u8, 1, 2, 3, 4, 5, 6, 7, 0xa5, 0xff] {
+                if wrong == level {
+                    continue;
+                }
+                let nonce = nonce_with(wrong);
+                let args = [
+                    "ccm",
+                    "seal",
+                    "--star",
+                    "--key",
+                    RFC3610_KEY,
+                    "--nonce",
+                    &nonce,
+                    "--tag-len",
+                    tag,
+                    "--msg",
+                    msg,
+                ];
+                let mut args = args.to_vec();
+                args[1] = op;
+                assert_fails(&args, 2, "--nonce: last byte")?;
+            }
+        }
+        // The matching level seals, and opens what it sealed.
+        let nonce = nonce_with(level);
+        let sealed = stdout_of(&[
+            "ccm",
+            "seal",
+            "--star",
+            "--key",
+            RFC3610_KEY,
+            "--nonce",
+            &nonce,
+            "--tag-len",
+            tag,
+            "--msg",
+            RFC3610_MSG,
+        ])?;
+        assert_prints(
+            &[
+                "ccm",
+                "open",
+                "--star",
+                "--key",
+                RFC3610_KEY,
+                "--nonce",
+                &nonce,
+                "--tag-len",
+                tag,
+                "--msg",
+                sealed.trim_end(),
+            ],
+            RFC3610_MSG,
+        )?;
+    }
+    Ok(())
 }
 
 #[test]

@@ -294,14 +294,27 @@ pub(crate) fn open_batch<'k, P: BatchPacket<'k>>(packets: &mut [P]) {
 pub(super) fn run_batch<'k, P: BatchPacket<'k>, const OPEN: bool>(packets: &mut [P]) {
     // Packets only reach `fused_key() == Some` through an `AesNiCcm`, which exists only if
     // `new` saw AES-NI; with none of them there is nothing to do (and no instruction to run).
-    if !packets.iter().any(|p| p.fused_key().is_some()) {
-        return;
+    // One scan finds the key sizes present, so that each round count's engine (which scans
+    // the packets again) runs only if it has work.
+    let (mut r10, mut r12, mut r14) = (false, false, false);
+    for key in packets.iter().filter_map(BatchPacket::fused_key) {
+        match key.rk.rounds {
+            10 => r10 = true,
+            12 => r12 = true,
+            _ => r14 = true,
+        }
     }
-    // SAFETY (all three calls): at least one `AesNiCcm` exists, so `AesNiCcm::new` saw AES-NI
-    // on this CPU.
+    // SAFETY (all three calls): each runs only if an `AesNiCcm` exists, so `AesNiCcm::new`
+    // saw AES-NI on this CPU.
     unsafe {
-        batch_lanes::<10, OPEN, P>(packets);
-        batch_lanes::<12, OPEN, P>(packets);
-        batch_lanes::<14, OPEN, P>(packets);
+        if r10 {
+            batch_lanes::<10, OPEN, P>(packets);
+        }
+        if r12 {
+            batch_lanes::<12, OPEN, P>(packets);
+        }
+        if r14 {
+            batch_lanes::<14, OPEN, P>(packets);
+        }
     }
 }
