@@ -114,7 +114,17 @@ fn three_grant_chain_allows_and_reports_the_principal() {
         );
         // Prefixes of a valid chain are valid chains of their own.
         assert!(check(&w.root, &[&ga], &[], "/rules", Method::Post, Some(500)).is_ok());
-        assert!(check(&w.root, &[&ga, &gb], &[], "/door/lock", Method::Get, Some(500)).is_ok());
+        assert!(
+            check(
+                &w.root,
+                &[&ga, &gb],
+                &[],
+                "/door/lock",
+                Method::Get,
+                Some(500)
+            )
+            .is_ok()
+        );
     }
 }
 
@@ -137,24 +147,52 @@ fn every_reason() {
         let mut bad = gb.clone();
         bad.truncate(bad.len() - 1);
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &bad], &[], "/door/lock", Method::Put, now)),
+            verdict(check(
+                &w.root,
+                &[&ga, &bad],
+                &[],
+                "/door/lock",
+                Method::Put,
+                now
+            )),
             deny(Deny::Malformed)
         );
         // signature: gb signed by the root instead of a's key (wrong signer).
         let gb_root = w.gb.sign(&w.root);
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb_root], &[], "/door/lock", Method::Put, now)),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb_root],
+                &[],
+                "/door/lock",
+                Method::Put,
+                now
+            )),
             deny(Deny::Signature)
         );
         // signature: chain out of order.
         assert_eq!(
-            verdict(check(&w.root, &[&gb, &ga], &[], "/door/lock", Method::Put, now)),
+            verdict(check(
+                &w.root,
+                &[&gb, &ga],
+                &[],
+                "/door/lock",
+                Method::Put,
+                now
+            )),
             deny(Deny::Signature)
         );
         // parent: the first grant names a parent; a later one names the wrong one.
         let ga_parent = w.ga.clone().under(&w.gc).sign(&w.root);
         assert_eq!(
-            verdict(check(&w.root, &[&ga_parent], &[], "/rules", Method::Post, now)),
+            verdict(check(
+                &w.root,
+                &[&ga_parent],
+                &[],
+                "/rules",
+                Method::Post,
+                now
+            )),
             deny(Deny::Parent)
         );
         let mut wrong = w.gc.clone();
@@ -163,15 +201,28 @@ fn every_reason() {
         wrong.parent = None;
         assert_eq!(w.check_c(&wrong, &[], 500), deny(Deny::Parent));
         // depth: same depth as the parent; and below a depth-0 grant.
-        assert_eq!(w.check_c(&w.gc.clone().depth(1), &[], 500), deny(Deny::Depth));
+        assert_eq!(
+            w.check_c(&w.gc.clone().depth(1), &[], 500),
+            deny(Deny::Depth)
+        );
         let gb0 = w.gb.clone().depth(0).sign(&w.a);
         let gc_any = w.gc.sign(&w.b);
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb0, &gc_any], &[], "/door/lock", Method::Put, now)),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb0, &gc_any],
+                &[],
+                "/door/lock",
+                Method::Put,
+                now
+            )),
             deny(Deny::Depth)
         );
         // level: higher than the parent's.
-        assert_eq!(w.check_c(&w.gc.clone().level(101), &[], 500), deny(Deny::Level));
+        assert_eq!(
+            w.check_c(&w.gc.clone().level(101), &[], 500),
+            deny(Deny::Level)
+        );
         assert_eq!(w.check_c(&w.gc.clone().level(100), &[], 500), Ok(()));
         // scope: a wider method set, a resource the parent lacks.
         assert_eq!(
@@ -179,7 +230,11 @@ fn every_reason() {
             deny(Deny::Scope)
         );
         assert_eq!(
-            w.check_c(&w.gc.clone().scope(&[("/door/lock", PUT), ("/rules", POST)]), &[], 500),
+            w.check_c(
+                &w.gc.clone().scope(&[("/door/lock", PUT), ("/rules", POST)]),
+                &[],
+                500
+            ),
             deny(Deny::Scope)
         );
         // validity: no exp under a parent with one, a later exp, an earlier or missing nbf.
@@ -195,14 +250,24 @@ fn every_reason() {
                 "{nbf:?} {exp:?}"
             );
         }
-        assert_eq!(w.check_c(&w.gc.clone().window(Some(100), Some(900)), &[], 500), Ok(()));
+        assert_eq!(
+            w.check_c(&w.gc.clone().window(Some(100), Some(900)), &[], 500),
+            Ok(())
+        );
         // expired: at exp, before nbf (of any grant), and without a clock.
         assert_eq!(w.check_c(&w.gc, &[], 900), deny(Deny::Expired));
         assert_eq!(w.check_c(&w.gc, &[], 899), Ok(()));
         assert_eq!(w.check_c(&w.gc, &[], 199), deny(Deny::Expired));
         assert_eq!(w.check_c(&w.gc, &[], 200), Ok(()));
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb, &gc], &[], "/door/lock", Method::Put, None)),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb, &gc],
+                &[],
+                "/door/lock",
+                Method::Put,
+                None
+            )),
             deny(Deny::Expired)
         );
         // revoked
@@ -210,16 +275,37 @@ fn every_reason() {
         assert_eq!(w.check_c(&w.gc, &[&rev], 500), deny(Deny::Revoked));
         // not-allowed: a method or a resource the last grant lacks.
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb, &gc], &[], "/door/lock", Method::Get, now)),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb, &gc],
+                &[],
+                "/door/lock",
+                Method::Get,
+                now
+            )),
             deny(Deny::NotAllowed)
         );
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb, &gc], &[], "/rules", Method::Post, now)),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb, &gc],
+                &[],
+                "/rules",
+                Method::Post,
+                now
+            )),
             deny(Deny::NotAllowed)
         );
         // wrong root key
         assert_eq!(
-            verdict(check(&w.a, &[&ga, &gb, &gc], &[], "/door/lock", Method::Put, now)),
+            verdict(check(
+                &w.a,
+                &[&ga, &gb, &gc],
+                &[],
+                "/door/lock",
+                Method::Put,
+                now
+            )),
             deny(Deny::Signature)
         );
     }
@@ -269,18 +355,36 @@ fn who_may_revoke() {
         ];
         for (i, (signer, cti, effective)) in cases.iter().enumerate() {
             let rev = revocation(signer, i as u8, &[*cti], 7);
-            let expect = if *effective { deny(Deny::Revoked) } else { Ok(()) };
+            let expect = if *effective {
+                deny(Deny::Revoked)
+            } else {
+                Ok(())
+            };
             assert_eq!(w.check_c(&w.gc, &[&rev], 500), expect, "case {i}");
         }
         // The cascade: revoking b's grant refuses c's chain and b's own, not a's.
         let rev = revocation(&w.a, 0x60, &[cb], 1);
         let [ga, gb, gc] = w.records();
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb], &[&rev], "/door/lock", Method::Get, Some(500))),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb],
+                &[&rev],
+                "/door/lock",
+                Method::Get,
+                Some(500)
+            )),
             deny(Deny::Revoked)
         );
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb, &gc], &[&rev], "/door/lock", Method::Put, Some(500))),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb, &gc],
+                &[&rev],
+                "/door/lock",
+                Method::Put,
+                Some(500)
+            )),
             deny(Deny::Revoked)
         );
         assert!(check(&w.root, &[&ga], &[&rev], "/rules", Method::Post, Some(500)).is_ok());
@@ -307,7 +411,10 @@ fn who_may_revoke() {
             Err(CheckError::Revocation(1))
         );
         // And a grant is not a revocation.
-        assert_eq!(w.check_c(&w.gc, &[&ga], 500), Err(CheckError::Revocation(0)));
+        assert_eq!(
+            w.check_c(&w.gc, &[&ga], 500),
+            Err(CheckError::Revocation(0))
+        );
     }
 }
 
@@ -317,23 +424,48 @@ fn every_single_byte_change(alg: AlgorithmId, second: bool) {
     let w = World::new(alg);
     let [ga, gb, _] = w.records();
     let mut changed = 0usize;
-    let grants = if second { vec![(0usize, &ga), (1, &gb)] } else { vec![(0, &ga)] };
+    let grants = if second {
+        vec![(0usize, &ga), (1, &gb)]
+    } else {
+        vec![(0, &ga)]
+    };
     for (which, original) in grants {
         for i in 0..original.len() {
             for delta in 1..=255u8 {
                 let mut record = original.clone();
                 record[i] ^= delta;
                 let r = if which == 0 {
-                    check(&w.root, &[&record], &[], "/door/lock", Method::Get, Some(500))
+                    check(
+                        &w.root,
+                        &[&record],
+                        &[],
+                        "/door/lock",
+                        Method::Get,
+                        Some(500),
+                    )
                 } else {
-                    check(&w.root, &[&ga, &record], &[], "/door/lock", Method::Get, Some(500))
+                    check(
+                        &w.root,
+                        &[&ga, &record],
+                        &[],
+                        "/door/lock",
+                        Method::Get,
+                        Some(500),
+                    )
                 };
-                assert!(r.is_err(), "{alg:?} grant {which} byte {i} ^ {delta:#04x} accepted");
+                assert!(
+                    r.is_err(),
+                    "{alg:?} grant {which} byte {i} ^ {delta:#04x} accepted"
+                );
                 changed += 1;
             }
         }
     }
-    let expected = if second { ga.len() + gb.len() } else { ga.len() };
+    let expected = if second {
+        ga.len() + gb.len()
+    } else {
+        ga.len()
+    };
     assert_eq!(changed, expected * 255);
 }
 
@@ -355,7 +487,10 @@ fn escalation_attempts() {
         let w = World::new(alg);
         // b tries to give c more than b has, in each dimension; every attempt is refused.
         let attempts: [(G, Deny); 6] = [
-            (w.gc.clone().scope(&[("/door/lock", GET | PUT | 8)]), Deny::Scope),
+            (
+                w.gc.clone().scope(&[("/door/lock", GET | PUT | 8)]),
+                Deny::Scope,
+            ),
             (w.gc.clone().scope(&[("/garage", PUT)]), Deny::Scope),
             (w.gc.clone().depth(1), Deny::Depth),
             (w.gc.clone().level(101), Deny::Level),
@@ -369,24 +504,55 @@ fn escalation_attempts() {
         let [ga, gb, _] = w.records();
         let self_signed = w.gc.sign(&w.c);
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb, &self_signed], &[], "/door/lock", Method::Put, Some(500))),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb, &self_signed],
+                &[],
+                "/door/lock",
+                Method::Put,
+                Some(500)
+            )),
             deny(Deny::Signature)
         );
         // c presents b's grant as its parent but names a's (wrong parent), and a grant of
         // a's issued under b's id.
         let wrong = w.gc.clone().under(&w.ga).sign(&w.b);
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &gb, &wrong], &[], "/door/lock", Method::Put, Some(500))),
+            verdict(check(
+                &w.root,
+                &[&ga, &gb, &wrong],
+                &[],
+                "/door/lock",
+                Method::Put,
+                Some(500)
+            )),
             deny(Deny::Parent)
         );
         let wrong = w.gc.clone().under(&w.gb).sign(&w.a);
         assert_eq!(
-            verdict(check(&w.root, &[&ga, &wrong], &[], "/door/lock", Method::Put, Some(500))),
+            verdict(check(
+                &w.root,
+                &[&ga, &wrong],
+                &[],
+                "/door/lock",
+                Method::Put,
+                Some(500)
+            )),
             deny(Deny::Parent)
         );
         // (a vouching for c directly, with a's own id as parent, is a valid chain.)
         let direct = w.gc.clone().under(&w.ga).sign(&w.a);
-        assert!(check(&w.root, &[&ga, &direct], &[], "/door/lock", Method::Put, Some(500)).is_ok());
+        assert!(
+            check(
+                &w.root,
+                &[&ga, &direct],
+                &[],
+                "/door/lock",
+                Method::Put,
+                Some(500)
+            )
+            .is_ok()
+        );
     }
 }
 
@@ -396,10 +562,21 @@ fn strict_parsing() {
     let signer = &w.a;
     let base = claims(&w.gb);
     let good = envelope(signer, &signer.protected(), &V::M(base.clone()).enc()).enc();
-    assert_eq!(good, w.gb.sign(&w.a), "the test encoder matches the crate's");
+    assert_eq!(
+        good,
+        w.gb.sign(&w.a),
+        "the test encoder matches the crate's"
+    );
     let [ga, _, _] = w.records();
     let run = |record: &[u8]| {
-        verdict(check(&w.root, &[&ga, record], &[], "/door/lock", Method::Get, Some(500)))
+        verdict(check(
+            &w.root,
+            &[&ga, record],
+            &[],
+            "/door/lock",
+            Method::Get,
+            Some(500),
+        ))
     };
     assert_eq!(run(&good), Ok(()));
     // Any key order is read (a validly signed grant with its claims reversed).
@@ -460,19 +637,81 @@ fn strict_parsing() {
                 ]),
             ),
         ));
-        v.push(("tperm 0", set(9, V::A(vec![V::A(vec![V::T("/door/lock".into()), V::U(0)])]))));
-        v.push(("tperm 128", set(9, V::A(vec![V::A(vec![V::T("/door/lock".into()), V::U(128)])]))));
-        v.push(("toid as bytes", set(9, V::A(vec![V::A(vec![V::B(b"/door/lock".to_vec()), V::U(1)])]))));
-        v.push(("scope entry of 3", set(9, V::A(vec![V::A(vec![V::T("/door/lock".into()), V::U(1), V::U(1)])]))));
-        v.push(("cnf with a kid", set(8, V::M(vec![(V::N(1), V::M(vec![
-            (V::N(1), V::N(1)), (V::N(-1), V::N(6)), (V::N(-2), V::B(w.b.public().raw().to_vec())), (V::N(2), V::B(vec![1])),
-        ]))]))));
-        v.push(("cnf with X25519 crv", set(8, V::M(vec![(V::N(1), V::M(vec![
-            (V::N(1), V::N(1)), (V::N(-1), V::N(4)), (V::N(-2), V::B(w.b.public().raw().to_vec())),
-        ]))]))));
-        v.push(("cnf key of 31 bytes", set(8, V::M(vec![(V::N(1), V::M(vec![
-            (V::N(1), V::N(1)), (V::N(-1), V::N(6)), (V::N(-2), V::B(w.b.public().raw()[..31].to_vec())),
-        ]))]))));
+        v.push((
+            "tperm 0",
+            set(
+                9,
+                V::A(vec![V::A(vec![V::T("/door/lock".into()), V::U(0)])]),
+            ),
+        ));
+        v.push((
+            "tperm 128",
+            set(
+                9,
+                V::A(vec![V::A(vec![V::T("/door/lock".into()), V::U(128)])]),
+            ),
+        ));
+        v.push((
+            "toid as bytes",
+            set(
+                9,
+                V::A(vec![V::A(vec![V::B(b"/door/lock".to_vec()), V::U(1)])]),
+            ),
+        ));
+        v.push((
+            "scope entry of 3",
+            set(
+                9,
+                V::A(vec![V::A(vec![
+                    V::T("/door/lock".into()),
+                    V::U(1),
+                    V::U(1),
+                ])]),
+            ),
+        ));
+        v.push((
+            "cnf with a kid",
+            set(
+                8,
+                V::M(vec![(
+                    V::N(1),
+                    V::M(vec![
+                        (V::N(1), V::N(1)),
+                        (V::N(-1), V::N(6)),
+                        (V::N(-2), V::B(w.b.public().raw().to_vec())),
+                        (V::N(2), V::B(vec![1])),
+                    ]),
+                )]),
+            ),
+        ));
+        v.push((
+            "cnf with X25519 crv",
+            set(
+                8,
+                V::M(vec![(
+                    V::N(1),
+                    V::M(vec![
+                        (V::N(1), V::N(1)),
+                        (V::N(-1), V::N(4)),
+                        (V::N(-2), V::B(w.b.public().raw().to_vec())),
+                    ]),
+                )]),
+            ),
+        ));
+        v.push((
+            "cnf key of 31 bytes",
+            set(
+                8,
+                V::M(vec![(
+                    V::N(1),
+                    V::M(vec![
+                        (V::N(1), V::N(1)),
+                        (V::N(-1), V::N(6)),
+                        (V::N(-2), V::B(w.b.public().raw()[..31].to_vec())),
+                    ]),
+                )]),
+            ),
+        ));
         // Non-shortest head: level 100 as 0x19 0x00 0x64.
         let mut m = base.clone();
         for (k, v) in m.iter_mut() {
@@ -511,15 +750,104 @@ fn strict_parsing() {
     let kid = V::M(vec![(V::N(4), V::B(signer.kid().to_vec()))]);
     let p = V::B(signer.protected().to_vec());
     let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("untagged", env(None, vec![p.clone(), kid.clone(), V::B(payload.clone()), V::B(sig.clone())])),
-        ("tag 98", env(Some(98), vec![p.clone(), kid.clone(), V::B(payload.clone()), V::B(sig.clone())])),
-        ("three items", env(Some(18), vec![p.clone(), kid.clone(), V::B(payload.clone())])),
-        ("protected alg -35", env(Some(18), vec![V::B(vec![0xa1, 0x01, 0x38, 0x22]), kid.clone(), V::B(payload.clone()), V::B(sig.clone())])),
-        ("protected with a second key", env(Some(18), vec![V::B(vec![0xa2, 0x01, 0x27, 0x04, 0x40]), kid.clone(), V::B(payload.clone()), V::B(sig.clone())])),
-        ("empty unprotected", env(Some(18), vec![p.clone(), V::M(vec![]), V::B(payload.clone()), V::B(sig.clone())])),
-        ("kid of 7 bytes", env(Some(18), vec![p.clone(), V::M(vec![(V::N(4), V::B(vec![0; 7]))]), V::B(payload.clone()), V::B(sig.clone())])),
-        ("signature of 63 bytes", env(Some(18), vec![p.clone(), kid.clone(), V::B(payload.clone()), V::B(sig[..63].to_vec())])),
-        ("payload as text", env(Some(18), vec![p.clone(), kid.clone(), V::T("x".into()), V::B(sig.clone())])),
+        (
+            "untagged",
+            env(
+                None,
+                vec![
+                    p.clone(),
+                    kid.clone(),
+                    V::B(payload.clone()),
+                    V::B(sig.clone()),
+                ],
+            ),
+        ),
+        (
+            "tag 98",
+            env(
+                Some(98),
+                vec![
+                    p.clone(),
+                    kid.clone(),
+                    V::B(payload.clone()),
+                    V::B(sig.clone()),
+                ],
+            ),
+        ),
+        (
+            "three items",
+            env(
+                Some(18),
+                vec![p.clone(), kid.clone(), V::B(payload.clone())],
+            ),
+        ),
+        (
+            "protected alg -35",
+            env(
+                Some(18),
+                vec![
+                    V::B(vec![0xa1, 0x01, 0x38, 0x22]),
+                    kid.clone(),
+                    V::B(payload.clone()),
+                    V::B(sig.clone()),
+                ],
+            ),
+        ),
+        (
+            "protected with a second key",
+            env(
+                Some(18),
+                vec![
+                    V::B(vec![0xa2, 0x01, 0x27, 0x04, 0x40]),
+                    kid.clone(),
+                    V::B(payload.clone()),
+                    V::B(sig.clone()),
+                ],
+            ),
+        ),
+        (
+            "empty unprotected",
+            env(
+                Some(18),
+                vec![
+                    p.clone(),
+                    V::M(vec![]),
+                    V::B(payload.clone()),
+                    V::B(sig.clone()),
+                ],
+            ),
+        ),
+        (
+            "kid of 7 bytes",
+            env(
+                Some(18),
+                vec![
+                    p.clone(),
+                    V::M(vec![(V::N(4), V::B(vec![0; 7]))]),
+                    V::B(payload.clone()),
+                    V::B(sig.clone()),
+                ],
+            ),
+        ),
+        (
+            "signature of 63 bytes",
+            env(
+                Some(18),
+                vec![
+                    p.clone(),
+                    kid.clone(),
+                    V::B(payload.clone()),
+                    V::B(sig[..63].to_vec()),
+                ],
+            ),
+        ),
+        (
+            "payload as text",
+            env(
+                Some(18),
+                vec![p.clone(), kid.clone(), V::T("x".into()), V::B(sig.clone())],
+            ),
+        ),
     ];
     for (what, rec) in &cases {
         assert_eq!(run(rec), deny(Deny::Malformed), "{what}");
@@ -536,10 +864,26 @@ fn strict_parsing() {
     assert_eq!(parsed.seq, 5);
     assert_eq!(parsed.revokes.iter().collect::<Vec<_>>(), vec![[0xa0; 16]]);
     for payload in [
-        V::M(vec![(V::N(7), V::B(vec![1; 16])), (V::N(-65540), V::A(vec![])), (V::N(-65541), V::U(1))]),
-        V::M(vec![(V::N(7), V::B(vec![1; 16])), (V::N(-65540), V::A(vec![V::B(vec![1; 15])])), (V::N(-65541), V::U(1))]),
-        V::M(vec![(V::N(7), V::B(vec![1; 16])), (V::N(-65540), V::A(vec![V::B(vec![1; 16])]))]),
-        V::M(vec![(V::N(7), V::B(vec![1; 16])), (V::N(-65540), V::A(vec![V::B(vec![1; 16])])), (V::N(-65541), V::U(1)), (V::N(4), V::U(1))]),
+        V::M(vec![
+            (V::N(7), V::B(vec![1; 16])),
+            (V::N(-65540), V::A(vec![])),
+            (V::N(-65541), V::U(1)),
+        ]),
+        V::M(vec![
+            (V::N(7), V::B(vec![1; 16])),
+            (V::N(-65540), V::A(vec![V::B(vec![1; 15])])),
+            (V::N(-65541), V::U(1)),
+        ]),
+        V::M(vec![
+            (V::N(7), V::B(vec![1; 16])),
+            (V::N(-65540), V::A(vec![V::B(vec![1; 16])])),
+        ]),
+        V::M(vec![
+            (V::N(7), V::B(vec![1; 16])),
+            (V::N(-65540), V::A(vec![V::B(vec![1; 16])])),
+            (V::N(-65541), V::U(1)),
+            (V::N(4), V::U(1)),
+        ]),
     ] {
         let rec = envelope(&w.root, &w.root.protected(), &payload.enc()).enc();
         assert!(Revocation::parse(&rec).is_err(), "{payload:?}");

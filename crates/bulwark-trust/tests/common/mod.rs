@@ -9,8 +9,7 @@ use bulwark_trust::encode::{
     GrantClaims, IssuerKey, grant_payload, protected_header, revocation_payload, sign_record,
 };
 use bulwark_trust::{
-    AlgorithmId, CheckError, Cti, Method, PublicKey, Request, Verified, check_chain,
-    sig_structure,
+    AlgorithmId, CheckError, Cti, Method, PublicKey, Request, Verified, check_chain, sig_structure,
 };
 
 /// A signing key of either algorithm and its public key.
@@ -26,7 +25,9 @@ impl Key {
         bytes[0] = 0xed;
         let sk = Sign::<Ed25519>::import_signing_key(&mut Soft, SecretBytes::take_from(&mut bytes))
             .expect("ed25519 key");
-        let public = IssuerKey::<Soft>::Ed25519(&sk).public(&mut Soft).expect("public");
+        let public = IssuerKey::<Soft>::Ed25519(&sk)
+            .public(&mut Soft)
+            .expect("public");
         Key::Ed(sk, public)
     }
 
@@ -37,7 +38,9 @@ impl Key {
         let sk =
             Sign::<EcdsaP256>::import_signing_key(&mut Soft, SecretBytes::take_from(&mut bytes))
                 .expect("p256 key");
-        let public = IssuerKey::<Soft>::EcdsaP256(&sk).public(&mut Soft).expect("public");
+        let public = IssuerKey::<Soft>::EcdsaP256(&sk)
+            .public(&mut Soft)
+            .expect("public");
         Key::Ec(sk, public)
     }
 
