@@ -16,6 +16,7 @@ pub mod image;
 pub mod keygen;
 pub mod oscore;
 pub mod psk;
+pub mod trust;
 pub mod verify;
 pub mod x25519;
 
@@ -147,6 +148,13 @@ pub enum Command {
     /// Run 'bulwark verify ed25519 --help' or 'bulwark verify ecdsa-p256 --help' for details.
     #[command(after_help = AFTER_HELP)]
     Verify(verify::VerifyArgs),
+    /// Trust chains: 'trust grant', 'trust revoke', 'trust check', 'trust show'
+    ///
+    /// Grants (CWT claims in COSE_Sign1, Ed25519 or ES256) vouch for a subject's key with a
+    /// scope, a delegation depth and an access level; revocations withdraw them, and everything
+    /// issued under them. Run 'bulwark trust check --help' etc. for details.
+    #[command(after_help = AFTER_HELP)]
+    Trust(trust::TrustArgs),
 }
 
 impl Command {
@@ -165,6 +173,7 @@ impl Command {
             Command::Getpub(args) => args.run(),
             Command::Image(args) => args.run(),
             Command::Verify(args) => args.run(),
+            Command::Trust(args) => args.run(),
         }
     }
 }
