@@ -12,4 +12,5 @@ mod interop;
 mod kex;
 mod keys;
 mod psk;
+mod trust;
 mod verify;
