@@ -61,6 +61,25 @@ pub struct Provisioning<'a> {
     /// An older signed image (a lower security counter), in flash: must be refused once the
     /// update is confirmed.
     pub old_image: &'a [u8],
+    /// The door lock's trust records (bulwark-trust), as hex.
+    pub trust: TrustRecords<'a>,
+}
+
+/// The door lock's trust material: the owner's gateway key is the device's root of trust; it
+/// granted the owner and a family member the lock, the family member granted a guest, and
+/// the gateway revoked the family member's grant. Each record is hex (COSE_Sign1 bytes).
+#[derive(Clone, Copy, Debug)]
+pub struct TrustRecords<'a> {
+    /// The root key: the owner's gateway's Ed25519 public key (32 bytes).
+    pub root: [u8; 32],
+    /// Gateway -> owner.
+    pub owner: &'a str,
+    /// Gateway -> family member (may delegate one level).
+    pub family: &'a str,
+    /// Family member -> guest (`PUT /door/lock` only).
+    pub guest: &'a str,
+    /// The gateway's revocation of the family member's grant.
+    pub revoke_family: &'a str,
 }
 
 impl<'a> Provisioning<'a> {
@@ -78,7 +97,9 @@ impl<'a> Provisioning<'a> {
         let mut gateway_x25519 = [0u8; 32];
         let mut update_key = [0u8; 32];
         let mut seed = [0u8; 32];
+        let mut trust_root = [0u8; 32];
         for (name, out) in [
+            ("trust_root", &mut trust_root[..]),
             ("eui64", &mut eui64[..]),
             ("gateway_x25519", &mut gateway_x25519[..]),
             ("update_key", &mut update_key[..]),
@@ -102,6 +123,13 @@ impl<'a> Provisioning<'a> {
             seed,
             update,
             old_image,
+            trust: TrustRecords {
+                root: trust_root,
+                owner: record.field("trust_owner").ok_or("trust_owner")?,
+                family: record.field("trust_family").ok_or("trust_family")?,
+                guest: record.field("trust_guest").ok_or("trust_guest")?,
+                revoke_family: record.field("trust_revoke").ok_or("trust_revoke")?,
+            },
         })
     }
 }
@@ -319,7 +347,111 @@ pub fn run_with<P: Provider, W: Write, R: Rng + ?Sized>(
     )?;
     update(&mut r, p)?;
 
+    writeln!(
+        r.out,
+        "\n== device: the door lock's trust chains (bulwark-trust)"
+    )?;
+    door_lock(&mut r, &p.trust)?;
+
     finish(r)
+}
+
+/// A trust record decoded from hex into a fixed buffer.
+struct Record {
+    bytes: [u8; bulwark_trust::MAX_RECORD],
+    len: usize,
+}
+
+impl Record {
+    fn decode(hex: &str) -> Option<Record> {
+        let len = hex.len() / 2;
+        let mut bytes = [0u8; bulwark_trust::MAX_RECORD];
+        decode_hex(hex, bytes.get_mut(..len)?)?;
+        Some(Record { bytes, len })
+    }
+
+    fn get(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// The door lock: the guest opens it through the family member's grant; once the gateway
+/// revokes that grant the guest (and the family member) are refused, and the owner's own
+/// chain still opens it.
+fn door_lock<W: Write, P: Provider>(
+    r: &mut Run<'_, W, P>,
+    t: &TrustRecords<'_>,
+) -> core::fmt::Result {
+    use bulwark_trust::{CheckError, Deny, Method, PublicKey, Request, check_chain};
+    let (Some(owner), Some(family), Some(guest), Some(revoke)) = (
+        Record::decode(t.owner),
+        Record::decode(t.family),
+        Record::decode(t.guest),
+        Record::decode(t.revoke_family),
+    ) else {
+        return r.error("trust records", "not hex, or longer than 512 bytes");
+    };
+    let root = match PublicKey::from_raw(bulwark_trust::AlgorithmId::Ed25519, &t.root) {
+        Ok(root) => root,
+        Err(e) => return r.error("trust root", e),
+    };
+    let open = Request {
+        toid: "/door/lock",
+        method: Method::Put,
+    };
+    writeln!(
+        r.out,
+        "root of trust: the owner's gateway, Ed25519 {}; request PUT /door/lock",
+        Hex(&t.root)
+    )?;
+    // (who, chain, revocations, expected verdict)
+    type Case<'c> = (&'c str, &'c [&'c [u8]], &'c [&'c [u8]], Option<Deny>);
+    let cases: [Case<'_>; 4] = [
+        (
+            "guest (gateway -> family -> guest)",
+            &[family.get(), guest.get()],
+            &[],
+            None,
+        ),
+        (
+            "guest, after the gateway revoked the family member's grant",
+            &[family.get(), guest.get()],
+            &[revoke.get()],
+            Some(Deny::Revoked),
+        ),
+        (
+            "family member, after the revocation",
+            &[family.get()],
+            &[revoke.get()],
+            Some(Deny::Revoked),
+        ),
+        (
+            "owner, after the revocation",
+            &[owner.get()],
+            &[revoke.get()],
+            None,
+        ),
+    ];
+    for (who, chain, revocations, expected) in cases {
+        let result = check_chain(&mut *r.provider, &root, chain, revocations, &open, None);
+        let verdict = match &result {
+            Ok(_) => None,
+            Err(CheckError::Deny(d)) => Some(*d),
+            Err(e) => return r.error("trust check", e),
+        };
+        match verdict {
+            None => writeln!(r.out, "{who}: allow (the door opens)")?,
+            Some(d) => writeln!(r.out, "{who}: deny: {d}")?,
+        }
+        r.check(
+            verdict == expected,
+            match expected {
+                None => "allowed as expected",
+                Some(_) => "refused as expected",
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn finish<W: Write, P: Provider>(r: Run<'_, W, P>) -> Result<Outcome, core::fmt::Error> {

@@ -20,7 +20,19 @@ fn provisioned(name: &str) -> (PathBuf, String) {
     provision(&dir, &mut OsRandom, &mut out).unwrap();
     let (device_output, outcome) = device_on_host(&dir.join("device")).unwrap();
     assert!(outcome.success(), "device:\n{device_output}");
-    assert_eq!(outcome.passed, 8, "device:\n{device_output}");
+    // 8 checks of keys, frames, exchange and update; 4 of the door lock's trust chains.
+    assert_eq!(outcome.passed, 12, "device:\n{device_output}");
+    for line in [
+        "guest (gateway -> family -> guest): allow (the door opens)",
+        "guest, after the gateway revoked the family member's grant: deny: revoked",
+        "family member, after the revocation: deny: revoked",
+        "owner, after the revocation: allow (the door opens)",
+    ] {
+        assert!(
+            device_output.lines().any(|l| l == line),
+            "missing {line:?} in:\n{device_output}"
+        );
+    }
     (dir, device_output)
 }
 
