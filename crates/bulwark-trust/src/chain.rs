@@ -227,54 +227,69 @@ pub fn check_chain<P: TrustSuite + ?Sized>(
     if revocations.len() > MAX_REVOCATIONS {
         return Err(CheckError::Revocation(MAX_REVOCATIONS));
     }
-    let mut grants: [Option<Grant<'_>>; MAX_CHAIN] = [None; MAX_CHAIN];
-    for (slot, record) in grants.iter_mut().zip(chain) {
-        *slot = Some(Grant::parse(record).map_err(|_| Deny::Malformed)?);
+    // Every grant must parse. Grants are parsed again where used rather than kept, so the
+    // check's stack stays small (a Cortex-M0 has a few KiB for it).
+    for record in chain {
+        Grant::parse(record).map_err(|_| Deny::Malformed)?;
     }
-    // Every revocation must parse (fail closed); they are parsed again where used, so RAM
-    // does not grow with their number.
+    // Every revocation must parse (fail closed); likewise parsed again where used.
     for (i, record) in revocations.iter().enumerate() {
         Revocation::parse(record).map_err(|_| CheckError::Revocation(i))?;
     }
+    let grant = |i: usize| -> Result<Grant<'_>, CheckError> {
+        chain
+            .get(i)
+            .and_then(|r| Grant::parse(r).ok())
+            .ok_or(CheckError::Deny(Deny::Malformed))
+    };
     let n = chain.len();
-    let mut keys = [*root; MAX_CHAIN + 1];
+    // kids[i] is the id of the key that issued grant i: the root, then each subject.
     let mut kids: [Kid; MAX_CHAIN + 1] = [[0; 8]; MAX_CHAIN + 1];
     kids[0] = root.kid(p).map_err(CheckError::Backend)?;
     let mut ctis = [[0u8; 16]; MAX_CHAIN];
-    let mut previous: Option<Grant<'_>> = None;
-    for (i, grant) in grants.iter().take(n).enumerate() {
-        let Some(grant) = grant else {
-            return Err(Deny::Malformed.into());
-        };
-        grant
-            .envelope
-            .verify(p, &keys[i], &kids[i])
-            .map_err(backend)?;
-        match &previous {
-            None if grant.parent.is_some() => return Err(Deny::Parent.into()),
-            None => {}
-            Some(parent) => check_link(parent, grant)?,
+    let mut issuer = *root;
+    for i in 0..n {
+        let g = grant(i)?;
+        let kid = kids.get(i).copied().unwrap_or_default();
+        g.envelope.verify(p, &issuer, &kid).map_err(backend)?;
+        if i == 0 {
+            if g.parent.is_some() {
+                return Err(Deny::Parent.into());
+            }
+        } else {
+            check_link(&grant(i - 1)?, &g)?;
         }
-        keys[i + 1] = grant.subject;
-        kids[i + 1] = grant.subject.kid(p).map_err(CheckError::Backend)?;
-        ctis[i] = grant.cti;
-        previous = Some(*grant);
+        issuer = g.subject;
+        if let Some(slot) = kids.get_mut(i + 1) {
+            *slot = issuer.kid(p).map_err(CheckError::Backend)?;
+        }
+        if let Some(slot) = ctis.get_mut(i) {
+            *slot = g.cti;
+        }
     }
-    let grants = grants.iter().take(n).flatten();
-    if !grants.clone().all(|g| g.valid_at(now)) {
-        return Err(Deny::Expired.into());
+    for i in 0..n {
+        if !grant(i)?.valid_at(now) {
+            return Err(Deny::Expired.into());
+        }
     }
-    for (i, grant) in grants.clone().enumerate() {
+    // The key that issued grant j (0-based): the root, or the subject of grant j - 1.
+    let issuer_of = |j: usize| -> Result<PublicKey, CheckError> {
+        match j.checked_sub(1) {
+            None => Ok(*root),
+            Some(k) => grant(k).map(|g| g.subject),
+        }
+    };
+    for (i, cti) in ctis.iter().enumerate().take(n) {
         for rev in revocations.iter().filter_map(|r| Revocation::parse(r).ok()) {
-            if !rev.revokes.contains(&grant.cti) {
+            if !rev.revokes.contains(cti) {
                 continue;
             }
-            // Issuer of grant i is keys[i]; entitled revokers are keys[0..=i].
-            for (key, kid) in keys.iter().zip(&kids).take(i + 1) {
+            // Entitled revokers of grant i: the keys that issued grants 0..=i.
+            for (j, kid) in kids.iter().enumerate().take(i + 1) {
                 if rev.envelope.kid != *kid {
                     continue;
                 }
-                match rev.envelope.verify(p, key, kid) {
+                match rev.envelope.verify(p, &issuer_of(j)?, kid) {
                     Ok(()) => return Err(Deny::Revoked.into()),
                     Err(Error::Verification | Error::InvalidInput) => {}
                     Err(other) => return Err(CheckError::Backend(other)),
@@ -282,9 +297,13 @@ pub fn check_chain<P: TrustSuite + ?Sized>(
             }
         }
     }
-    let leaf = previous.ok_or(CheckError::Deny(Deny::Malformed))?;
+    let leaf = grant(n - 1)?;
     if leaf.scope.mask(request.toid) & request.method.bit() == 0 {
         return Err(Deny::NotAllowed.into());
+    }
+    let mut keys = [*root; MAX_CHAIN + 1];
+    for (j, slot) in keys.iter_mut().enumerate().take(n + 1).skip(1) {
+        *slot = issuer_of(j)?;
     }
     Ok(Verified {
         ctis,

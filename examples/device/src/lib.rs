@@ -356,22 +356,37 @@ pub fn run_with<P: Provider, W: Write, R: Rng + ?Sized>(
     finish(r)
 }
 
-/// A trust record decoded from hex into a fixed buffer.
-struct Record {
-    bytes: [u8; bulwark_trust::MAX_RECORD],
-    len: usize,
+/// The trust records decoded from hex, back to back in one buffer (they are about 200 bytes
+/// each; the device's stack is small).
+struct Records {
+    bytes: [u8; 1024],
+    ends: [usize; 4],
 }
 
-impl Record {
-    fn decode(hex: &str) -> Option<Record> {
-        let len = hex.len() / 2;
-        let mut bytes = [0u8; bulwark_trust::MAX_RECORD];
-        decode_hex(hex, bytes.get_mut(..len)?)?;
-        Some(Record { bytes, len })
+impl Records {
+    fn decode(hex: [&str; 4]) -> Option<Records> {
+        let mut r = Records {
+            bytes: [0; 1024],
+            ends: [0; 4],
+        };
+        let mut at = 0;
+        for (text, end) in hex.iter().zip(r.ends.iter_mut()) {
+            let len = text.len() / 2;
+            decode_hex(text, r.bytes.get_mut(at..at + len)?)?;
+            at += len;
+            *end = at;
+        }
+        Some(r)
     }
 
-    fn get(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or(&[])
+    fn get(&self, i: usize) -> &[u8] {
+        let start = i
+            .checked_sub(1)
+            .and_then(|j| self.ends.get(j))
+            .copied()
+            .unwrap_or(0);
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.bytes.get(start..end).unwrap_or(&[])
     }
 }
 
@@ -383,14 +398,15 @@ fn door_lock<W: Write, P: Provider>(
     t: &TrustRecords<'_>,
 ) -> core::fmt::Result {
     use bulwark_trust::{CheckError, Deny, Method, PublicKey, Request, check_chain};
-    let (Some(owner), Some(family), Some(guest), Some(revoke)) = (
-        Record::decode(t.owner),
-        Record::decode(t.family),
-        Record::decode(t.guest),
-        Record::decode(t.revoke_family),
-    ) else {
-        return r.error("trust records", "not hex, or longer than 512 bytes");
+    let Some(records) = Records::decode([t.owner, t.family, t.guest, t.revoke_family]) else {
+        return r.error("trust records", "not hex, or longer than 1 KiB together");
     };
+    let (owner, family, guest, revoke) = (
+        records.get(0),
+        records.get(1),
+        records.get(2),
+        records.get(3),
+    );
     let root = match PublicKey::from_raw(bulwark_trust::AlgorithmId::Ed25519, &t.root) {
         Ok(root) => root,
         Err(e) => return r.error("trust root", e),
@@ -409,34 +425,28 @@ fn door_lock<W: Write, P: Provider>(
     let cases: [Case<'_>; 4] = [
         (
             "guest (gateway -> family -> guest)",
-            &[family.get(), guest.get()],
+            &[family, guest],
             &[],
             None,
         ),
         (
             "guest, after the gateway revoked the family member's grant",
-            &[family.get(), guest.get()],
-            &[revoke.get()],
+            &[family, guest],
+            &[revoke],
             Some(Deny::Revoked),
         ),
         (
             "family member, after the revocation",
-            &[family.get()],
-            &[revoke.get()],
+            &[family],
+            &[revoke],
             Some(Deny::Revoked),
         ),
-        (
-            "owner, after the revocation",
-            &[owner.get()],
-            &[revoke.get()],
-            None,
-        ),
+        ("owner, after the revocation", &[owner], &[revoke], None),
     ];
     for (who, chain, revocations, expected) in cases {
-        let result = check_chain(&mut *r.provider, &root, chain, revocations, &open, None);
-        let verdict = match &result {
+        let verdict = match check_chain(&mut *r.provider, &root, chain, revocations, &open, None) {
             Ok(_) => None,
-            Err(CheckError::Deny(d)) => Some(*d),
+            Err(CheckError::Deny(d)) => Some(d),
             Err(e) => return r.error("trust check", e),
         };
         match verdict {
