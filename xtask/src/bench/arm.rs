@@ -35,6 +35,8 @@ pub(super) const SIZE_BINS: &[&str] = &[
     "size-hkdf",
     "size-sha256",
     "size-mcuboot-verify",
+    "size-trust-ed25519",
+    "size-trust-es256",
 ];
 /// Instructions in the calibration loop (`platform::calibration_loop`).
 const CALIBRATION: u64 = 201;

@@ -17,11 +17,15 @@ pub mod compact;
 mod mcuboot;
 #[cfg(feature = "p256")]
 mod p256;
+#[cfg(feature = "trust")]
+mod trust;
 
 #[cfg(feature = "mcuboot")]
 pub use mcuboot::{MCUBOOT_CHUNK, mcuboot_verify};
 #[cfg(feature = "p256")]
 pub use p256::{ecdsa_verify, p256_ecdh};
+#[cfg(feature = "trust")]
+pub use trust::{TrustInputs, trust_chain};
 
 use bulwark_api::{
     SecretBytes,

@@ -26,5 +26,7 @@ fn main() -> ! {
     ops::hkdf(&mut r);
     ops::sha256(&mut r);
     ops::mcuboot_verify(&mut r);
+    ops::trust_ed25519(&mut r);
+    ops::trust_es256(&mut r);
     r.finish()
 }
