@@ -208,7 +208,7 @@ fn backend(e: Error) -> CheckError {
 /// A revocation revokes grant `i` when it lists its cti and is signed by the key that issued
 /// it or any key above it in this chain (the root included); a revocation signed by anyone
 /// else, or whose signature does not verify, has no effect on this chain. Every revocation
-/// must parse, else [`CheckError::Revocation`] (fail closed). Each record is at most
+/// must parse, else [`CheckError::Revocation`] before any verdict (fail closed). Each record is at most
 /// [`crate::MAX_RECORD`] bytes; RAM use is bounded (no allocation).
 pub fn check_chain<P: TrustSuite + ?Sized>(
     p: &mut P,
@@ -218,23 +218,24 @@ pub fn check_chain<P: TrustSuite + ?Sized>(
     request: &Request<'_>,
     now: Option<u64>,
 ) -> Result<Verified, CheckError> {
+    // Every revocation must parse, before any verdict (fail closed: a damaged revocation list
+    // is an error, whatever the chain); they are parsed again where used.
+    if revocations.len() > MAX_REVOCATIONS {
+        return Err(CheckError::Revocation(MAX_REVOCATIONS));
+    }
+    for (i, record) in revocations.iter().enumerate() {
+        Revocation::parse(record).map_err(|_| CheckError::Revocation(i))?;
+    }
     if chain.len() > MAX_CHAIN {
         return Err(Deny::TooLong.into());
     }
     if chain.is_empty() {
         return Err(Deny::Malformed.into());
     }
-    if revocations.len() > MAX_REVOCATIONS {
-        return Err(CheckError::Revocation(MAX_REVOCATIONS));
-    }
     // Every grant must parse. Grants are parsed again where used rather than kept, so the
     // check's stack stays small (a Cortex-M0 has a few KiB for it).
     for record in chain {
         Grant::parse(record).map_err(|_| Deny::Malformed)?;
-    }
-    // Every revocation must parse (fail closed); likewise parsed again where used.
-    for (i, record) in revocations.iter().enumerate() {
-        Revocation::parse(record).map_err(|_| CheckError::Revocation(i))?;
     }
     let grant = |i: usize| -> Result<Grant<'_>, CheckError> {
         chain

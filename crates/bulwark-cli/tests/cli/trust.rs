@@ -913,6 +913,24 @@ fn trust_usage_errors_exit_2() -> TestResult {
             ],
             "not a valid revocation",
         ),
+        // A damaged revocation list is an error even when the chain is malformed too.
+        (
+            vec![
+                "trust",
+                "check",
+                "--root",
+                k,
+                "--chain",
+                k,
+                "--revocations",
+                &c.g1,
+                "--request",
+                "/door/lock=PUT",
+                "--now",
+                "2000",
+            ],
+            "not a valid revocation",
+        ),
         (
             vec![
                 "trust",
