@@ -604,7 +604,7 @@ impl<T: Sha256 + Verify<Ed25519> + Verify<EcdsaP256> + ?Sized> TrustSuite for T 
 
 impl Envelope<'_> {
     /// Checks that `key` signed this record: the protected algorithm must be the key's, the
-    /// kid must be the key's id (so a record has one accepted encoding), the key must import
+    /// kid must be the key's id (so every byte of the envelope is bound), the key must import
     /// and the signature over the `Sig_structure` must verify. Returns
     /// [`Error::Verification`] for any mismatch, the backend's error (`Busy`, `Hardware`)
     /// otherwise.
