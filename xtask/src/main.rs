@@ -44,6 +44,7 @@ const NO_STD_CRATES: &[&str] = &[
     "bulwark-conformance",
     "bulwark-psk",
     "bulwark-firmware",
+    "bulwark-trust",
 ];
 
 /// The bare-metal targets CI builds for: Cortex-M0/M0+, Cortex-M4F/M7F, RISC-V RV32IMC.
