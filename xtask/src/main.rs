@@ -46,6 +46,7 @@ const NO_STD_CRATES: &[&str] = &[
     "bulwark-psk",
     "bulwark-oscore",
     "bulwark-firmware",
+    "bulwark-trust",
 ];
 
 /// The bare-metal targets CI builds for: Cortex-M0/M0+, Cortex-M4F/M7F, RISC-V RV32IMC.

@@ -114,6 +114,25 @@ pub struct Provisioning<'a> {
     /// An older signed image (a lower security counter), in flash: must be refused once the
     /// update is confirmed.
     pub old_image: &'a [u8],
+    /// The door lock's trust records (bulwark-trust), as hex.
+    pub trust: TrustRecords<'a>,
+}
+
+/// The door lock's trust material: the owner's gateway key is the device's root of trust; it
+/// granted the owner and a family member the lock, the family member granted a guest, and
+/// the gateway revoked the family member's grant. Each record is hex (COSE_Sign1 bytes).
+#[derive(Clone, Copy, Debug)]
+pub struct TrustRecords<'a> {
+    /// The root key: the owner's gateway's Ed25519 public key (32 bytes).
+    pub root: [u8; 32],
+    /// Gateway -> owner.
+    pub owner: &'a str,
+    /// Gateway -> family member (may delegate one level).
+    pub family: &'a str,
+    /// Family member -> guest (`PUT /door/lock` only).
+    pub guest: &'a str,
+    /// The gateway's revocation of the family member's grant.
+    pub revoke_family: &'a str,
 }
 
 impl<'a> Provisioning<'a> {
@@ -131,7 +150,9 @@ impl<'a> Provisioning<'a> {
         let mut gateway_x25519 = [0u8; 32];
         let mut update_key = [0u8; 32];
         let mut seed = [0u8; 32];
+        let mut trust_root = [0u8; 32];
         for (name, out) in [
+            ("trust_root", &mut trust_root[..]),
             ("eui64", &mut eui64[..]),
             ("gateway_x25519", &mut gateway_x25519[..]),
             ("update_key", &mut update_key[..]),
@@ -155,6 +176,13 @@ impl<'a> Provisioning<'a> {
             seed,
             update,
             old_image,
+            trust: TrustRecords {
+                root: trust_root,
+                owner: record.field("trust_owner").ok_or("trust_owner")?,
+                family: record.field("trust_family").ok_or("trust_family")?,
+                guest: record.field("trust_guest").ok_or("trust_guest")?,
+                revoke_family: record.field("trust_revoke").ok_or("trust_revoke")?,
+            },
         })
     }
 }
@@ -386,6 +414,11 @@ pub fn run_with<P: HazmatProvider, W: Write, R: Rng + ?Sized>(
         "\n== device: non-IP links (bulwark-links): BLE private address, Zigbee install code"
     )?;
     links(&mut r, &keys, rng)?;
+    writeln!(
+        r.out,
+        "\n== device: the door lock's trust chains (bulwark-trust)"
+    )?;
+    door_lock(&mut r, &p.trust)?;
 
     finish(r)
 }
@@ -439,6 +472,114 @@ fn links<W: Write, P: HazmatProvider, R: Rng + ?Sized>(
         }
         Err(err) => r.error("install code", err),
     }
+}
+
+/// The trust records decoded from hex, back to back in one buffer (they are about 200 bytes
+/// each; the device's stack is small).
+struct Records {
+    bytes: [u8; 1024],
+    ends: [usize; 4],
+}
+
+impl Records {
+    fn decode(hex: [&str; 4]) -> Option<Records> {
+        let mut r = Records {
+            bytes: [0; 1024],
+            ends: [0; 4],
+        };
+        let mut at = 0;
+        for (text, end) in hex.iter().zip(r.ends.iter_mut()) {
+            let len = text.len() / 2;
+            decode_hex(text, r.bytes.get_mut(at..at + len)?)?;
+            at += len;
+            *end = at;
+        }
+        Some(r)
+    }
+
+    fn get(&self, i: usize) -> &[u8] {
+        let start = i
+            .checked_sub(1)
+            .and_then(|j| self.ends.get(j))
+            .copied()
+            .unwrap_or(0);
+        let end = self.ends.get(i).copied().unwrap_or(0);
+        self.bytes.get(start..end).unwrap_or(&[])
+    }
+}
+
+/// The door lock: the guest opens it through the family member's grant; once the gateway
+/// revokes that grant the guest (and the family member) are refused, and the owner's own
+/// chain still opens it.
+fn door_lock<W: Write, P: Provider>(
+    r: &mut Run<'_, W, P>,
+    t: &TrustRecords<'_>,
+) -> core::fmt::Result {
+    use bulwark_trust::{CheckError, Deny, Method, PublicKey, Request, check_chain};
+    let Some(records) = Records::decode([t.owner, t.family, t.guest, t.revoke_family]) else {
+        return r.error("trust records", "not hex, or longer than 1 KiB together");
+    };
+    let (owner, family, guest, revoke) = (
+        records.get(0),
+        records.get(1),
+        records.get(2),
+        records.get(3),
+    );
+    let root = match PublicKey::from_raw(bulwark_trust::AlgorithmId::Ed25519, &t.root) {
+        Ok(root) => root,
+        Err(e) => return r.error("trust root", e),
+    };
+    let open = Request {
+        toid: "/door/lock",
+        method: Method::Put,
+    };
+    writeln!(
+        r.out,
+        "root of trust: the owner's gateway, Ed25519 {}; request PUT /door/lock",
+        Hex(&t.root)
+    )?;
+    // (who, chain, revocations, expected verdict)
+    type Case<'c> = (&'c str, &'c [&'c [u8]], &'c [&'c [u8]], Option<Deny>);
+    let cases: [Case<'_>; 4] = [
+        (
+            "guest (gateway -> family -> guest)",
+            &[family, guest],
+            &[],
+            None,
+        ),
+        (
+            "guest, after the gateway revoked the family member's grant",
+            &[family, guest],
+            &[revoke],
+            Some(Deny::Revoked),
+        ),
+        (
+            "family member, after the revocation",
+            &[family],
+            &[revoke],
+            Some(Deny::Revoked),
+        ),
+        ("owner, after the revocation", &[owner], &[revoke], None),
+    ];
+    for (who, chain, revocations, expected) in cases {
+        let verdict = match check_chain(&mut *r.provider, &root, chain, revocations, &open, None) {
+            Ok(_) => None,
+            Err(CheckError::Deny(d)) => Some(d),
+            Err(e) => return r.error("trust check", e),
+        };
+        match verdict {
+            None => writeln!(r.out, "{who}: allow (the door opens)")?,
+            Some(d) => writeln!(r.out, "{who}: deny: {d}")?,
+        }
+        r.check(
+            verdict == expected,
+            match expected {
+                None => "allowed as expected",
+                Some(_) => "refused as expected",
+            },
+        )?;
+    }
+    Ok(())
 }
 
 fn finish<W: Write, P: HazmatProvider>(r: Run<'_, W, P>) -> Result<Outcome, core::fmt::Error> {

@@ -25,7 +25,7 @@ use bulwark::{
     DefaultProvider, Error, Provider, Rng, SecretBytes,
     ccm::{CcmStar, ieee802154_nonce},
     kex::{KeyAgreement, X25519},
-    sig::{Ed25519, Sign, Verify},
+    sig::{EcdsaP256, Ed25519, Sign, Verify},
 };
 use bulwark_example_device::protocol::{
     self, FrameInfo, HEADER_LEN, Hex, Reading, decode_hex, tag,

@@ -36,6 +36,8 @@ pub(super) const SIZE_BINS: &[&str] = &[
     "size-sha256",
     "size-mcuboot-verify",
     "size-vault",
+    "size-trust-ed25519",
+    "size-trust-es256",
 ];
 /// Instructions in the calibration loop (`platform::calibration_loop`).
 const CALIBRATION: u64 = 201;

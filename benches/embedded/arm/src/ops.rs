@@ -67,3 +67,33 @@ pub fn ble_pairing(r: &mut Runner) {
 /// The compact backend's operations (`bulwark_bench_ops::compact`): X25519, AES-128 and CCM,
 /// P-256 ECDH and ECDSA verification with the P-256 unit costs, Ed25519 verification.
 pub use bulwark_bench_ops::compact;
+
+/// Checking a 3-grant Ed25519 chain with 2 revocations (records made at build time), on the
+/// software and the compact backend.
+pub fn trust_ed25519(r: &mut Runner) {
+    bulwark_bench_ops::trust_chain::<_, bulwark_soft::Soft>(
+        r,
+        "trust-chain-ed25519",
+        &inputs::TRUST_ED25519,
+    );
+    bulwark_bench_ops::trust_chain::<_, bulwark_compact::Compact>(
+        r,
+        "trust-chain-ed25519-compact",
+        &inputs::TRUST_ED25519,
+    );
+}
+
+/// Checking a 3-grant ES256 chain (P-256 keys) with 2 revocations, on the software and the
+/// compact backend.
+pub fn trust_es256(r: &mut Runner) {
+    bulwark_bench_ops::trust_chain::<_, bulwark_soft::Soft>(
+        r,
+        "trust-chain-es256",
+        &inputs::TRUST_ES256,
+    );
+    bulwark_bench_ops::trust_chain::<_, bulwark_compact::Compact>(
+        r,
+        "trust-chain-es256-compact",
+        &inputs::TRUST_ES256,
+    );
+}

@@ -21,6 +21,8 @@ mod mcuboot;
 mod p256;
 #[cfg(feature = "vault")]
 mod vault;
+#[cfg(feature = "trust")]
+mod trust;
 
 #[cfg(feature = "links")]
 pub use links::ble_pairing;
@@ -30,6 +32,8 @@ pub use mcuboot::{MCUBOOT_CHUNK, mcuboot_verify};
 pub use p256::{ecdsa_verify, p256_ecdh};
 #[cfg(feature = "vault")]
 pub use vault::vault;
+#[cfg(feature = "trust")]
+pub use trust::{TrustInputs, trust_chain};
 
 use bulwark_api::{
     SecretBytes,

@@ -18,6 +18,7 @@ pub mod image;
 pub mod keygen;
 pub mod oscore;
 pub mod psk;
+pub mod trust;
 pub mod vault;
 pub mod verify;
 pub mod x25519;
@@ -182,6 +183,13 @@ pub enum Command {
     /// records, as bulwark-vault keeps them on a device. Run 'bulwark vault init --help' etc.
     #[command(after_help = AFTER_HELP)]
     Vault(vault::VaultArgs),
+    /// Trust chains: 'trust grant', 'trust revoke', 'trust check', 'trust show'
+    ///
+    /// Grants (CWT claims in COSE_Sign1, Ed25519 or ES256) vouch for a subject's key with a
+    /// scope, a delegation depth and an access level; revocations withdraw them, and everything
+    /// issued under them. Run 'bulwark trust check --help' etc. for details.
+    #[command(after_help = AFTER_HELP)]
+    Trust(trust::TrustArgs),
 }
 
 impl Command {
@@ -204,6 +212,7 @@ impl Command {
             Command::Ble(args) => args.run(),
             Command::Zigbee(args) => args.run(),
             Command::Vault(args) => args.run(),
+            Command::Trust(args) => args.run(),
         }
     }
 }

@@ -16,5 +16,6 @@ mod keys;
 mod links;
 mod psk;
 mod secrets;
+mod trust;
 mod vault;
 mod verify;

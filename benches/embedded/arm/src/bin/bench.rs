@@ -28,5 +28,7 @@ fn main() -> ! {
     ops::mcuboot_verify(&mut r);
     ops::ble_pairing(&mut r);
     ops::vault(&mut r);
+    ops::trust_ed25519(&mut r);
+    ops::trust_es256(&mut r);
     r.finish()
 }
