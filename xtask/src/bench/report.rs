@@ -192,6 +192,11 @@ fn write_report(r: &Results) -> Result<(), String> {
             reference_for(&op.name)
         );
     }
+    for (prefix, note) in PROTOCOL_NOTES {
+        if r.m0.iter().any(|o| o.name.starts_with(prefix)) {
+            let _ = writeln!(s, "\n{note}");
+        }
+    }
     let sha = |ops: &[Op]| -> Option<u64> {
         let k1 = ops.iter().find(|o| o.name == "sha256-1k")?.insns;
         let k4 = ops.iter().find(|o| o.name == "sha256-4k")?.insns;
@@ -359,6 +364,23 @@ fn write_report(r: &Results) -> Result<(), String> {
     eprintln!("wrote {}", path.display());
     Ok(())
 }
+
+/// What the protocol rows of the M0/M4 table measure: (op-name prefix, note), each written
+/// under the table when the run has such a row.
+const PROTOCOL_NOTES: &[(&str, &str)] = &[
+    (
+        "ble-sc-pairing",
+        "`ble-sc-pairing-nc-compact` is one side (the responder) of a full BLE LE Secure Connections pairing with numeric comparison (`bulwark-links`), on the compact backend, from the peer's Pairing Request to the LTK: the P-256 key pair, the peer key's validation and the DHKey (about 2 x 6.9 M instructions on the M0), then f4, g2, f5 and both f6 checks; the peer's PDUs are replayed from a reference run and the measured side must send the same PDUs, show the same number and derive the same LTK.",
+    ),
+    (
+        "vault-",
+        "Sealed store (`bulwark-vault`, `benches/embedded/ops/src/vault.rs`): a RAM flash of 4 pages of 512 bytes, values up to 256 bytes, AES-128-CCM of the software backend. `vault-mount` reads and authenticates a store of six 64-byte values (eight records over two pages); `vault-get-64` finds and opens one 64-byte value; `vault-put-64` overwrites it (one record written, no compaction). `size-vault` includes the software AES and CCM (`size-ccm` over empty: 15,856 B), so the store's own code is about 6 KB.",
+    ),
+    (
+        "trust-chain",
+        "Trust chains (`bulwark-trust`, `benches/embedded/ops/src/trust.rs`): `trust-chain-*` checks a chain of 3 grants under a root key for `PUT /door/lock` while the device holds 2 revocations of other grants, and allows it: the 3 grants' signatures, their strict CBOR parsing and every chain rule, and the 2 revocations parsed and searched. `ed25519`/`es256` name the grants' algorithm; the plain rows run on the software backend, `-compact` on the compact backend. `size-trust-*` link both verifiers (a chain may mix key types).",
+    ),
+];
 
 /// The CLI streaming section's heading: written by `benches/cli_stream.py` (a hand-run
 /// measurement against Python's `cryptography`), kept as it is when the report is regenerated.
