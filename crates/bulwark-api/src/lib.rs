@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ccm;
+pub mod counter;
 pub mod encoding;
 mod error;
 pub mod hash;

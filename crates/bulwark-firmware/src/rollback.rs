@@ -2,31 +2,8 @@
 //! [`confirm`] raises.
 
 use crate::{ImageError, VerifiedImage, fih::Verdict};
-use bulwark_api::Error;
 
-/// A monotonic security counter in tamper-resistant storage (OTP fuses, a counter in a secure
-/// element, a flash record that is only ever increased). The device implements it.
-///
-/// Requirements: `read` returns the highest value ever stored; `advance_to` never lowers the
-/// value (it must refuse, or ignore, a lower one) and survives power loss.
-pub trait MonotonicCounter {
-    /// The current value. Returns the storage's error if it cannot be read.
-    fn read(&mut self) -> Result<u32, Error>;
-
-    /// Raises the counter to `value` (`value` is at least the current value when called by
-    /// [`confirm`]). Returns the storage's error if the write fails.
-    fn advance_to(&mut self, value: u32) -> Result<(), Error>;
-}
-
-impl<C: MonotonicCounter + ?Sized> MonotonicCounter for &mut C {
-    fn read(&mut self) -> Result<u32, Error> {
-        C::read(self)
-    }
-
-    fn advance_to(&mut self, value: u32) -> Result<(), Error> {
-        C::advance_to(self, value)
-    }
-}
+pub use bulwark_api::counter::MonotonicCounter;
 
 /// Raises `counter` to the security counter of `image`, after the image has booted and proven
 /// itself (MCUboot's "confirm" step). Verification never writes the counter, so a verified

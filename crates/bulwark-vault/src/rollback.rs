@@ -2,31 +2,7 @@
 
 use bulwark_api::Error;
 
-/// A monotonic counter in storage an attacker cannot roll back (OTP fuses, a counter in a
-/// secure element, a replay-protected memory block). The device implements it; it has the
-/// same shape as the firmware's anti-rollback counter (`bulwark_firmware::MonotonicCounter`),
-/// so one device counter type can implement both.
-///
-/// Requirements: `read` returns the highest value ever stored; `advance_to` never lowers the
-/// value (it must refuse, or ignore, a lower one) and survives power loss.
-pub trait MonotonicCounter {
-    /// The current value. Returns the storage's error if it cannot be read.
-    fn read(&mut self) -> Result<u32, Error>;
-
-    /// Raises the counter to `value` (never lower than the current value when the vault calls
-    /// it). Returns the storage's error if the write fails.
-    fn advance_to(&mut self, value: u32) -> Result<(), Error>;
-}
-
-impl<C: MonotonicCounter + ?Sized> MonotonicCounter for &mut C {
-    fn read(&mut self) -> Result<u32, Error> {
-        C::read(self)
-    }
-
-    fn advance_to(&mut self, value: u32) -> Result<(), Error> {
-        C::advance_to(self, value)
-    }
-}
+pub use bulwark_api::counter::MonotonicCounter;
 
 /// No counter: for [`RollbackPolicy::None`] (reads 0, ignores advances).
 #[derive(Clone, Copy, Debug, Default)]

@@ -5,7 +5,7 @@
 //! flash controller's `NorFlash` driver and region instead.
 
 use super::*;
-use bulwark_vault::{Config, Geometry, MonotonicCounter as VaultCounter, RollbackPolicy, Vault};
+use bulwark_vault::{Config, Geometry, RollbackPolicy, Vault};
 use embedded_storage::nor_flash::{
     ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
 };
@@ -80,22 +80,7 @@ impl NorFlash for DemoFlash {
     }
 }
 
-/// The vault's rollback counter, in RAM for the demo (a real device: OTP or a secure element).
-#[derive(Debug, Default)]
-struct DemoCounter(u32);
-
-impl VaultCounter for DemoCounter {
-    fn read(&mut self) -> Result<u32, Error> {
-        Ok(self.0)
-    }
-
-    fn advance_to(&mut self, value: u32) -> Result<(), Error> {
-        self.0 = self.0.max(value);
-        Ok(())
-    }
-}
-
-type DeviceVault<'f, 'c, C> = Vault<&'f mut DemoFlash, C, &'c mut DemoCounter, 64>;
+type DeviceVault<'f, 'c, C> = Vault<&'f mut DemoFlash, C, &'c mut RamCounter, 64>;
 
 fn config(eui64: &[u8; 8]) -> Config {
     let mut id = [0u8; 16];
@@ -124,7 +109,7 @@ pub(crate) fn keep_in_vault<W: Write, P: Provider>(
     last_counter: u32,
 ) -> core::fmt::Result {
     let mut flash = DemoFlash::new();
-    let mut counter = DemoCounter::default();
+    let mut counter = RamCounter(0);
     let cfg = config(eui64);
     let stored = (|| -> Result<(), Error> {
         let ccm = r.provider.ccm(keys.storage.expose_secret())?;
