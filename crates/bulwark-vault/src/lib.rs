@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod format;
+pub mod image;
 mod rollback;
 
 pub use format::MAX_NAME;

@@ -5,80 +5,14 @@
 //! flash controller's `NorFlash` driver and region instead.
 
 use super::*;
+use bulwark_vault::image::RamFlash;
 use bulwark_vault::{Config, Geometry, RollbackPolicy, Vault};
-use embedded_storage::nor_flash::{
-    ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
-};
 
 const PAGE: usize = 512;
 const PAGES: usize = 4;
 
-/// RAM that behaves as a NOR flash region of 4 pages of 512 bytes.
-pub struct DemoFlash([u8; PAGE * PAGES]);
-
-impl DemoFlash {
-    /// An erased region.
-    pub const fn new() -> Self {
-        DemoFlash([0xff; PAGE * PAGES])
-    }
-}
-
-impl Default for DemoFlash {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// [`DemoFlash`]'s error (an access outside the region).
-#[derive(Debug)]
-pub struct DemoFlashError;
-
-impl NorFlashError for DemoFlashError {
-    fn kind(&self) -> NorFlashErrorKind {
-        NorFlashErrorKind::OutOfBounds
-    }
-}
-
-impl ErrorType for DemoFlash {
-    type Error = DemoFlashError;
-}
-
-impl ReadNorFlash for DemoFlash {
-    const READ_SIZE: usize = 1;
-
-    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), DemoFlashError> {
-        let at = offset as usize;
-        let src = self.0.get(at..at + bytes.len()).ok_or(DemoFlashError)?;
-        bytes.copy_from_slice(src);
-        Ok(())
-    }
-
-    fn capacity(&self) -> usize {
-        PAGE * PAGES
-    }
-}
-
-impl NorFlash for DemoFlash {
-    const WRITE_SIZE: usize = 4;
-    const ERASE_SIZE: usize = PAGE;
-
-    fn erase(&mut self, from: u32, to: u32) -> Result<(), DemoFlashError> {
-        self.0
-            .get_mut(from as usize..to as usize)
-            .ok_or(DemoFlashError)?
-            .fill(0xff);
-        Ok(())
-    }
-
-    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), DemoFlashError> {
-        let at = offset as usize;
-        let dst = self.0.get_mut(at..at + bytes.len()).ok_or(DemoFlashError)?;
-        for (d, s) in dst.iter_mut().zip(bytes) {
-            *d &= s;
-        }
-        Ok(())
-    }
-}
+/// RAM that behaves as a NOR flash region of 4 pages of 512 bytes (4-byte writes).
+pub type DemoFlash = RamFlash<[u8; PAGE * PAGES], 4, PAGE>;
 
 type DeviceVault<'f, 'c, C> = Vault<&'f mut DemoFlash, C, &'c mut RamCounter, 64>;
 
@@ -108,7 +42,7 @@ pub(crate) fn keep_in_vault<W: Write, P: Provider>(
     eui64: &[u8; 8],
     last_counter: u32,
 ) -> core::fmt::Result {
-    let mut flash = DemoFlash::new();
+    let mut flash = RamFlash([0xff; PAGE * PAGES]);
     let mut counter = RamCounter(0);
     let cfg = config(eui64);
     let stored = (|| -> Result<(), Error> {

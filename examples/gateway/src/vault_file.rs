@@ -6,13 +6,9 @@
 //! would be held by a TPM or HSM, never beside the file.
 
 use super::*;
+use bulwark_vault::image::{IMAGE_HEADER_LEN, ImageHeader, RamFlash};
 use bulwark_vault::{Config, Geometry, NoCounter, RollbackPolicy, Vault};
-use embedded_storage::nor_flash::{
-    ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
-};
 
-const MAGIC: &[u8; 8] = b"BWVAULT1";
-const HEADER_LEN: usize = 64;
 const GEOMETRY: Geometry = Geometry {
     offset: 0,
     page_size: 4096,
@@ -24,57 +20,8 @@ pub const VAULT_FILE: &str = "devices.vault";
 /// The storage key file (hex), under `DIR/gateway/`.
 pub const KEY_FILE: &str = "vault.key";
 
-/// The vault region in memory (erase sets 0xff, programming clears bits).
-pub(crate) struct FileFlash(Vec<u8>);
-
-#[derive(Debug)]
-pub(crate) struct FlashError;
-
-impl NorFlashError for FlashError {
-    fn kind(&self) -> NorFlashErrorKind {
-        NorFlashErrorKind::OutOfBounds
-    }
-}
-
-impl ErrorType for FileFlash {
-    type Error = FlashError;
-}
-
-impl ReadNorFlash for FileFlash {
-    const READ_SIZE: usize = 1;
-
-    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), FlashError> {
-        let at = offset as usize;
-        bytes.copy_from_slice(self.0.get(at..at + bytes.len()).ok_or(FlashError)?);
-        Ok(())
-    }
-
-    fn capacity(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl NorFlash for FileFlash {
-    const WRITE_SIZE: usize = 1;
-    const ERASE_SIZE: usize = 1;
-
-    fn erase(&mut self, from: u32, to: u32) -> Result<(), FlashError> {
-        self.0
-            .get_mut(from as usize..to as usize)
-            .ok_or(FlashError)?
-            .fill(0xff);
-        Ok(())
-    }
-
-    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), FlashError> {
-        let at = offset as usize;
-        let dst = self.0.get_mut(at..at + bytes.len()).ok_or(FlashError)?;
-        for (d, s) in dst.iter_mut().zip(bytes) {
-            *d &= s;
-        }
-        Ok(())
-    }
-}
+/// The vault region in memory, as NOR flash.
+pub(crate) type FileFlash = RamFlash<Vec<u8>>;
 
 /// The gateway's vault: values up to 1 KiB, no rollback counter (a file).
 pub(crate) type GatewayVault =
@@ -102,7 +49,7 @@ pub(crate) fn create<R: Rng>(
         hex(key.expose_secret()).as_bytes(),
     )?;
     let ccm = DefaultProvider::default().ccm(key.expose_secret())?;
-    let flash = FileFlash(vec![0xff; (GEOMETRY.pages * GEOMETRY.page_size) as usize]);
+    let flash = RamFlash(vec![0xff; (GEOMETRY.pages * GEOMETRY.page_size) as usize]);
     let vault = Vault::format(flash, ccm, NoCounter, &config(id))?;
     Ok((vault, id))
 }
@@ -115,38 +62,30 @@ pub(crate) fn open(gateway_dir: &Path) -> Result<(GatewayVault, [u8; 16]), Failu
         .ok_or_else(|| Failure(format!("{KEY_FILE}: not a 32-byte hex key")))?;
     let key = SecretBytes::take_from(&mut key);
     let data = fs::read(gateway_dir.join(VAULT_FILE))?;
-    let region = (GEOMETRY.pages * GEOMETRY.page_size) as usize;
-    if data.len() != HEADER_LEN + region
-        || &data[..8] != MAGIC
-        || data[8..12] != GEOMETRY.page_size.to_le_bytes()
-        || data[12..16] != GEOMETRY.pages.to_le_bytes()
-        || data[16..20] != GEOMETRY.write_size.to_le_bytes()
-    {
-        return fail(format!("{VAULT_FILE}: not this gateway's vault image"));
-    }
-    let mut id = [0u8; 16];
-    id.copy_from_slice(&data[20..36]);
+    let (header, region) = match ImageHeader::decode(&data) {
+        Ok((header, region)) if header.geometry == GEOMETRY => (header, region),
+        _ => return fail(format!("{VAULT_FILE}: not this gateway's vault image")),
+    };
     let ccm = DefaultProvider::default().ccm(key.expose_secret())?;
     let vault = Vault::mount(
-        FileFlash(data[HEADER_LEN..].to_vec()),
+        RamFlash(region.to_vec()),
         ccm,
         NoCounter,
-        &config(id),
+        &config(header.id),
     )
     .map_err(|e| Failure(format!("{VAULT_FILE}: {e}")))?;
-    Ok((vault, id))
+    Ok((vault, header.id))
 }
 
 /// Writes the vault to `gateway_dir/devices.vault` (through a temporary file, renamed).
 pub(crate) fn save(gateway_dir: &Path, vault: GatewayVault, id: &[u8; 16]) -> Result<(), Failure> {
     let (flash, _, _) = vault.release();
-    let mut out = Vec::with_capacity(HEADER_LEN + flash.0.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&GEOMETRY.page_size.to_le_bytes());
-    out.extend_from_slice(&GEOMETRY.pages.to_le_bytes());
-    out.extend_from_slice(&GEOMETRY.write_size.to_le_bytes());
-    out.extend_from_slice(id);
-    out.resize(HEADER_LEN, 0);
+    let header = ImageHeader {
+        geometry: GEOMETRY,
+        id: *id,
+    };
+    let mut out = Vec::with_capacity(IMAGE_HEADER_LEN + flash.0.len());
+    out.extend_from_slice(&header.encode());
     out.extend_from_slice(&flash.0);
     let tmp = gateway_dir.join(format!(".{VAULT_FILE}.tmp"));
     fs::write(&tmp, &out)?;

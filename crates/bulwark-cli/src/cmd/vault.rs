@@ -15,18 +15,14 @@ use crate::args::{
 use crate::error::{CliError, CliResult};
 use crate::rng::OsRng;
 use bulwark::{DefaultProvider, Error, Provider, Rng};
+use bulwark_vault::image::{IMAGE_HEADER_LEN, ImageHeader, RamFlash};
 use bulwark_vault::{Config, Geometry, MAX_NAME, NoCounter, RollbackPolicy, Vault};
 use clap::Subcommand;
-use embedded_storage::nor_flash::{
-    ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
-};
 use std::path::{Path, PathBuf};
 use zeroize::Zeroizing;
 
 /// The longest value the CLI stores.
 const MAX_VALUE: usize = 1024;
-const MAGIC: &[u8; 8] = b"BWVAULT1";
-const HEADER_LEN: usize = 64;
 /// The largest region an image may hold (64 MiB).
 const MAX_REGION: u64 = 64 << 20;
 
@@ -158,62 +154,8 @@ impl VaultArgs {
     }
 }
 
-/// The image's region as NOR flash in memory: erase sets bytes to 0xff, programming clears
-/// bits.
-struct FileFlash(Vec<u8>);
-
-#[derive(Debug)]
-struct FlashError;
-
-impl NorFlashError for FlashError {
-    fn kind(&self) -> NorFlashErrorKind {
-        NorFlashErrorKind::OutOfBounds
-    }
-}
-
-impl ErrorType for FileFlash {
-    type Error = FlashError;
-}
-
-impl ReadNorFlash for FileFlash {
-    const READ_SIZE: usize = 1;
-
-    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), FlashError> {
-        let start = offset as usize;
-        let src = self.0.get(start..start + bytes.len()).ok_or(FlashError)?;
-        bytes.copy_from_slice(src);
-        Ok(())
-    }
-
-    fn capacity(&self) -> usize {
-        self.0.len()
-    }
-}
-
-impl NorFlash for FileFlash {
-    const WRITE_SIZE: usize = 1;
-    const ERASE_SIZE: usize = 1;
-
-    fn erase(&mut self, from: u32, to: u32) -> Result<(), FlashError> {
-        self.0
-            .get_mut(from as usize..to as usize)
-            .ok_or(FlashError)?
-            .fill(0xff);
-        Ok(())
-    }
-
-    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), FlashError> {
-        let start = offset as usize;
-        let dst = self
-            .0
-            .get_mut(start..start + bytes.len())
-            .ok_or(FlashError)?;
-        for (d, s) in dst.iter_mut().zip(bytes) {
-            *d &= s;
-        }
-        Ok(())
-    }
-}
+/// The image's region in memory, as NOR flash.
+type FileFlash = RamFlash<Vec<u8>>;
 
 type Ccm = <DefaultProvider as Provider>::Ccm;
 type CliVault = Vault<FileFlash, Ccm, NoCounter, MAX_VALUE>;
@@ -240,12 +182,6 @@ fn config(geometry: Geometry, id: [u8; 16]) -> Config {
     }
 }
 
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    let mut w = [0u8; 4];
-    w.copy_from_slice(&b[at..at + 4]);
-    u32::from_le_bytes(w)
-}
-
 fn not_a_vault(path: &Path, why: &str) -> CliError {
     CliError::arg(
         "--image",
@@ -256,39 +192,22 @@ fn not_a_vault(path: &Path, why: &str) -> CliError {
 /// Reads an image: its geometry, store id and region.
 fn load(path: &Path) -> CliResult<(Geometry, [u8; 16], FileFlash)> {
     let data = read_file("--image", path)?;
-    if data.len() < HEADER_LEN || &data[..8] != MAGIC {
-        return Err(not_a_vault(path, "bad header"));
-    }
-    let geometry = Geometry {
-        offset: 0,
-        page_size: u32_at(&data, 8),
-        pages: u32_at(&data, 12),
-        write_size: u32_at(&data, 16),
-    };
-    let mut id = [0u8; 16];
-    id.copy_from_slice(&data[20..36]);
-    if data[36..HEADER_LEN].iter().any(|&b| b != 0) {
-        return Err(not_a_vault(path, "bad header"));
-    }
-    let region = u64::from(geometry.page_size) * u64::from(geometry.pages);
-    if region > MAX_REGION || region == 0 {
+    let (header, region) =
+        ImageHeader::decode(&data).map_err(|e| not_a_vault(path, &e.to_string()))?;
+    if region.len() as u64 > MAX_REGION {
         return Err(not_a_vault(path, "bad geometry"));
     }
-    if (data.len() - HEADER_LEN) as u64 != region {
-        return Err(not_a_vault(path, "truncated or extended"));
-    }
-    Ok((geometry, id, FileFlash(data[HEADER_LEN..].to_vec())))
+    Ok((header.geometry, header.id, RamFlash(region.to_vec())))
 }
 
 /// Writes an image atomically.
 fn store(path: &Path, geometry: &Geometry, id: &[u8; 16], flash: &FileFlash) -> CliResult {
-    let mut out = Vec::with_capacity(HEADER_LEN + flash.0.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&geometry.page_size.to_le_bytes());
-    out.extend_from_slice(&geometry.pages.to_le_bytes());
-    out.extend_from_slice(&geometry.write_size.to_le_bytes());
-    out.extend_from_slice(id);
-    out.resize(HEADER_LEN, 0);
+    let header = ImageHeader {
+        geometry: *geometry,
+        id: *id,
+    };
+    let mut out = Vec::with_capacity(IMAGE_HEADER_LEN + flash.0.len());
+    out.extend_from_slice(&header.encode());
     out.extend_from_slice(&flash.0);
     write_file("--image", path, &out)
 }
@@ -349,7 +268,7 @@ impl InitOpts {
         OsRng
             .fill_bytes(&mut id)
             .map_err(|e| CliError::from_api("random store id", e))?;
-        let flash = FileFlash(vec![0xff; region as usize]);
+        let flash = RamFlash(vec![0xff; region as usize]);
         let vault: CliVault =
             Vault::format(flash, ccm, NoCounter, &config(geometry, id)).map_err(|e| match e {
                 Error::InvalidInput => CliError::Usage(format!(
