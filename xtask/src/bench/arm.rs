@@ -39,6 +39,10 @@ pub(super) const SIZE_BINS: &[&str] = &[
     "size-trust-ed25519",
     "size-trust-es256",
 ];
+/// The measured firmware binaries, in report order: the primitives, then the protocols (one
+/// binary would not fit the micro:bit's flash). Each has its own empty operation and
+/// calibration loop.
+pub(super) const BENCH_BINS: &[&str] = &["bench", "protocols"];
 /// Instructions in the calibration loop (`platform::calibration_loop`).
 const CALIBRATION: u64 = 201;
 /// Seconds one QEMU run may take.
@@ -112,33 +116,42 @@ pub(super) fn symbol_size(elf: &Path, part: &str) -> Option<u64> {
         })
 }
 
-/// Runs `bench` for `target` on `machine` under the plugin and pairs the plugin's records with
-/// the firmware's result lines.
+/// Runs every [`BENCH_BINS`] binary for `target` on `machine` under the plugin and pairs the
+/// plugin's records with the firmware's result lines: the operations in order, and the marker
+/// overhead of the first binary.
 pub(super) fn run_counted(
     target: &str,
     machine: &str,
     m0_cycles: bool,
 ) -> Result<(Vec<Op>, (u64, u64)), String> {
-    run_plugin(target, machine, m0_cycles, None).map(|(ops, overhead, _)| (ops, overhead))
+    let mut all = Vec::new();
+    let mut first_overhead = None;
+    for bin in BENCH_BINS {
+        let (ops, overhead, _) = run_plugin(target, bin, machine, m0_cycles, None)?;
+        first_overhead.get_or_insert(overhead);
+        all.extend(ops);
+    }
+    Ok((all, first_overhead.unwrap_or_default()))
 }
 
 /// What [`run_plugin`] returns: the operations, the marker overhead (instructions, cycles)
 /// and the names of every region in order.
 pub(super) type Counted = (Vec<Op>, (u64, u64), Vec<String>);
 
-/// [`run_counted`], and with `profile` the plugin also writes its per-address profile of every
+/// One binary of [`run_counted`], and with `profile` the plugin also writes its per-address profile of every
 /// region there (see `insn_count.c`). The third value names the regions in order (the empty
 /// operation and the calibration loop included).
 pub(super) fn run_plugin(
     target: &str,
+    bin: &str,
     machine: &str,
     m0_cycles: bool,
     profile: Option<&Path>,
 ) -> Result<Counted, String> {
-    let elf = elf(target, "bench");
+    let elf = elf(target, bin);
     let start = code_symbol(&elf, "bench_start")?;
     let end = code_symbol(&elf, "bench_end")?;
-    let out = target_dir().join(format!("counts-{machine}.txt"));
+    let out = target_dir().join(format!("counts-{bin}-{machine}.txt"));
     let mut plugin = format!(
         "{},start={start:#x},end={end:#x},out={}",
         plugin_path().display(),

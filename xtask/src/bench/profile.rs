@@ -249,7 +249,7 @@ pub(super) fn profile(
 ) -> Result<Vec<OpProfile>, String> {
     let path = arm::target_dir().join(format!("profile-{machine}.txt"));
     let (counted, (empty_i, empty_c), names) =
-        arm::run_plugin(target, machine, m0_cycles, Some(&path))?;
+        arm::run_plugin(target, "bench", machine, m0_cycles, Some(&path))?;
     let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let regions = parse(&text)?;
     let funcs = read_functions(&arm::elf(target, "bench"))?;
