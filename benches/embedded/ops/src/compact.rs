@@ -6,6 +6,7 @@ use bulwark_api::{
     SecretBytes,
     ccm::Ccm,
     hazmat::{BlockEncrypt, expose_shared_secret},
+    kdf::HkdfSha256,
     kex::{KeyAgreement, P256, X25519},
     sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Verify},
 };
@@ -54,8 +55,12 @@ pub fn aes<R: Bench>(r: &mut R) {
         },
         |(b0, b1)| b0 == AES_CT && b1 == AES_CT,
     );
-    // CCM seal of 64 bytes with the backend's own CCM, which pairs each CBC-MAC block with its
-    // CTR block in one two-block call (round trip checked).
+    ccm_seal_64(r);
+}
+
+/// CCM seal of 64 bytes with the backend's own CCM, which pairs each CBC-MAC block with its
+/// CTR block in one two-block call (round trip checked).
+pub fn ccm_seal_64<R: Bench>(r: &mut R) {
     let key = h::<16>("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf");
     let nonce = h::<13>("00000003020100a0a1a2a3a4a5");
     let aad = h::<8>("0001020304050607");
@@ -105,6 +110,12 @@ const ECDSA_SIG: [u8; 64] = h(concat!(
 /// P-256 ECDH and ECDSA verification on the compact backend (key import outside the
 /// measurement).
 pub fn p256<R: Bench>(r: &mut R) {
+    p256_ecdh(r);
+    ecdsa_verify(r);
+}
+
+/// P-256 static ECDH on the compact backend (NIST CAVP CDH COUNT = 0).
+pub fn p256_ecdh<R: Bench>(r: &mut R) {
     let mut c = CompactP256;
     let (Ok(secret), Ok(peer)) = (
         SecretBytes::try_from_slice(&P256_SECRET)
@@ -123,6 +134,12 @@ pub fn p256<R: Bench>(r: &mut R) {
         },
         |shared| shared == Some(P256_SHARED),
     );
+}
+
+/// ECDSA P-256 verification on the compact backend (RFC 6979 A.2.5); the same signature with
+/// one flipped bit must be refused.
+pub fn ecdsa_verify<R: Bench>(r: &mut R) {
+    let mut c = CompactP256;
     let Ok(key) = Verify::<EcdsaP256>::import_public(&mut c, &ECDSA_PUBLIC) else {
         return r.fail("ecdsa-p256-verify-compact");
     };
@@ -225,5 +242,21 @@ pub fn ed25519_verify<R: Bench>(r: &mut R) {
         (key, Ed25519Signature::from_bytes(&case.sig)),
         |(key, sig)| Verify::<Ed25519>::verify(&mut Compact, &key, case.msg, &sig).is_ok(),
         |ok| ok && refused,
+    );
+}
+
+/// The same HKDF-SHA256 known answer as [`crate::hkdf`] on the compact backend.
+pub fn hkdf<R: Bench>(r: &mut R) {
+    r.run(
+        "hkdf-sha256-32-compact",
+        (crate::HKDF_SALT, crate::HKDF_IKM, crate::HKDF_INFO),
+        |(salt, ikm, info)| {
+            let mut okm = [0u8; 32];
+            let ok = HkdfSha256::extract(&mut Compact, &salt, &[&ikm])
+                .and_then(|prk| HkdfSha256::expand(&mut Compact, &prk, &[&info], &mut okm))
+                .is_ok();
+            (ok, okm)
+        },
+        |(ok, okm)| ok && okm == crate::HKDF_OKM,
     );
 }

@@ -25,6 +25,7 @@ fn main() -> ! {
     ops::compact::ed25519_verify(&mut r);
     ops::ecdsa_verify(&mut r);
     ops::hkdf(&mut r);
+    ops::compact::hkdf(&mut r);
     ops::sha256(&mut r);
     ops::mcuboot_verify(&mut r);
     r.finish()
