@@ -1,6 +1,7 @@
 #![no_std]
 #![doc = include_str!("../README.md")]
-// `unsafe` is denied everywhere but in `umaal_gen` (ARMv7E-M assembly; it says why).
+// `unsafe` is denied everywhere but in `umaal_gen` (ARMv7E-M assembly) and `m0asm_gen`
+// (ARMv6-M assembly); each says why.
 #![deny(unsafe_code)]
 
 pub mod aes;
@@ -12,6 +13,9 @@ pub mod sha512;
 #[cfg(all(target_arch = "arm", bulwark_umaal))]
 #[allow(unsafe_code)]
 mod umaal_gen;
+#[cfg(all(target_arch = "arm", bulwark_m0asm))]
+#[allow(unsafe_code)]
+mod m0asm_gen;
 
 pub use aes::CompactAes;
 pub use aes_ccm::CompactCcm;

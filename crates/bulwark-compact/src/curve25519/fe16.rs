@@ -96,8 +96,15 @@ impl Field for Fe16 {
         Self(fe16_gen::sub(&self.0, &b.0))
     }
 
+    #[cfg(not(all(target_arch = "arm", bulwark_m0asm)))]
     fn mul(&self, b: &Self) -> Self {
         Self(fe16_gen::mul(&self.0, &b.0))
+    }
+
+    /// ARMv6-M: the Thumb-1 assembly product (`m0asm_gen`).
+    #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+    fn mul(&self, b: &Self) -> Self {
+        Self(crate::m0asm_gen::mul_25519(&self.0, &b.0))
     }
 
     fn square(&self) -> Self {
