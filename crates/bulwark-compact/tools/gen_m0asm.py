@@ -55,6 +55,46 @@ def product():
     return lines
 
 
+def square_wide(base):
+    """a^2 into the 32 digits at [base] (PO or sp; PO points there): the off-diagonal sum S
+    (i < j, 120 products) by product scanning as in `product`, then one pass over words:
+    word w = 2 * S_w + a_w^2 + carry (digit w squared is exactly word w)."""
+    lines = []
+    emit = lines.append
+    emit(f"movs {L}, #0")
+    emit(f"movs {H}, #0")
+    emit(f"movs {Z}, #0")
+    emit(f"strh {L}, [{PO}, #0]")
+    for k in range(1, 31):
+        for i in range(max(0, k - 15), (k - 1) // 2 + 1):
+            j = k - i
+            emit(f"ldrh {X}, [{PA}, #{2 * i}]")
+            emit(f"ldrh {Y}, [{PA}, #{2 * j}]")
+            emit(f"muls {X}, {Y}, {X}")
+            emit(f"adds {L}, {L}, {X}")
+            emit(f"adcs {H}, {Z}")
+        emit(f"strh {L}, [{PO}, #{2 * k}]")
+        emit(f"lsrs {L}, {L}, #16")
+        emit(f"lsls {H}, {H}, #16")
+        emit(f"orrs {L}, {H}")
+        emit(f"movs {H}, #0")
+    emit(f"strh {L}, [{PO}, #62]")
+    # acc:cc += 2 * S_w + a_w^2; acc and cc swap roles each word (no move).
+    acc, cc, t, u = L, H, X, Y
+    for w in range(16):
+        emit(f"ldr {t}, [{base}, #{4 * w}]")
+        emit(f"ldrh {u}, [{PA}, #{2 * w}]")
+        emit(f"muls {u}, {u}, {u}")
+        for term in (t, t, u):
+            emit(f"adds {acc}, {acc}, {term}")
+            emit(f"adcs {cc}, {Z}")
+        emit(f"str {acc}, [{base}, #{4 * w}]")
+        if w < 15:
+            emit(f"movs {acc}, #0")
+            acc, cc = cc, acc
+    return lines
+
+
 def reduce_25519():
     """The 16 words at [sp] to 8 words below 2^256 at the output (pointer at [sp, #OUT_SLOT])."""
     lines = []
@@ -109,9 +149,9 @@ def wide_block():
     return product()
 
 
-def reduced_block():
+def reduced_block(square=False):
     lines = [f"sub sp, #{FRAME}", f"str {PO}, [sp, #{OUT_SLOT}]", f"mov {PO}, sp"]
-    lines += product()
+    lines += square_wide("sp") if square else product()
     lines += reduce_25519()
     lines.append(f"add sp, #{FRAME}")
     return lines
@@ -163,6 +203,11 @@ pub fn {name}(a: &{ty}, b: &{ty}) -> {ret} {{
     unsafe {{ t.assume_init() }}
 }}
 '''
+
+SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
+    "`a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at\n    // least",
+    "`a` is valid for reading its 32 bytes (a reference to `{ty}`, at\n    // least").replace(
+    "inout(\"r1\") b.as_ptr() => _,", "out(\"r1\") _,")
 
 
 def asm_body(lines):
@@ -266,18 +311,26 @@ def check():
     cases += [([rng.choice([0, 1, 0xFFFF, 0xFFFE, 0x7FFF, 0x8000]) for _ in range(16)],
                [rng.choice([0, 1, 0xFFFF, 0xFFED, 0x8000]) for _ in range(16)])
               for _ in range(2000)]
-    wide, narrow = wide_block(), reduced_block()
+    blocks = [("mul_wide16", wide_block(), True, False), ("sqr_wide16", square_wide(PO), True, True),
+              ("mul_25519", reduced_block(), False, False),
+              ("sqr_25519", reduced_block(square=True), False, True)]
     p = (1 << 255) - 19
     value = lambda ds: sum(d << (16 * k) for k, d in enumerate(ds))
+    cost = {}
     for a, b in cases:
-        w, cw = simulate(wide, a, b, True)
-        assert w == value(a) * value(b), (a, b)
-        r, cn = simulate(narrow, a, b, False)
-        assert r < 1 << 256 and r % p == value(a) * value(b) % p, (a, b)
-    # push and pop of r4-r7: 5 cycles each.
-    print(f"ok: {len(cases)} cases, both blocks; mul_wide16 {len(wide) + 2} instructions "
-          f"{cw + 10} cycles, mul_25519 {len(narrow) + 2} instructions {cn + 10} cycles "
-          "(M0 estimate, without the call)")
+        for name, lines, wide, square in blocks:
+            y = a if square else b
+            r, cycles = simulate(lines, a, y, wide)
+            if wide:
+                assert r == value(a) * value(y), (name, a, y)
+            else:
+                assert r < 1 << 256 and r % p == value(a) * value(y) % p, (name, a, y)
+            # push and pop of r4-r7: 5 cycles each.
+            cost[name] = (len(lines) + 2, cycles + 10)
+    print(f"ok: {len(cases)} cases, {len(blocks)} blocks (instructions, M0 cycle estimate "
+          "without the call):")
+    for name, (n, c) in cost.items():
+        print(f"  {name}: {n} instructions, {c} cycles")
 
 
 def main():
@@ -305,6 +358,23 @@ def main():
         ret="[u16; 16]",
         writes="every digit in the last pass",
         body=asm_body(reduced_block()),
+    )
+    out += SQ.format(
+        doc="/// `a * a` as sixteen little-endian 32-bit words (P-256's 512-bit square).",
+        name="sqr_wide16",
+        ty="[u32; 8]",
+        ret="[u32; 16]",
+        writes="one digit per column, then every word again",
+        body=asm_body(square_wide(PO)),
+    )
+    out += SQ.format(
+        doc="/// `a * a mod 2^255 - 19` over sixteen little-endian 16-bit digits, below 2^256 (not\n"
+        "/// canonical): the square, then the reduction of [`mul_25519`].",
+        name="sqr_25519",
+        ty="[u16; 16]",
+        ret="[u16; 16]",
+        writes="every digit in the last pass",
+        body=asm_body(reduced_block(square=True)),
     )
     print(out, end="")
 

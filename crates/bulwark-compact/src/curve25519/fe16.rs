@@ -107,8 +107,15 @@ impl Field for Fe16 {
         Self(crate::m0asm_gen::mul_25519(&self.0, &b.0))
     }
 
+    #[cfg(not(all(target_arch = "arm", bulwark_m0asm)))]
     fn square(&self) -> Self {
         Self(fe16_gen::square(&self.0))
+    }
+
+    /// ARMv6-M: the Thumb-1 assembly square (`m0asm_gen`).
+    #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+    fn square(&self) -> Self {
+        Self(crate::m0asm_gen::sqr_25519(&self.0))
     }
 
     fn mul_a24(&self) -> Self {
