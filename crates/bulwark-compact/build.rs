@@ -7,12 +7,14 @@
 //! fields. `BULWARK_COMPACT_UMAAL=0` keeps the portable product there (for comparisons).
 //!
 //! On ARMv6-M (`thumbv6m`: Cortex-M0/M0+) with 16-bit digits, `bulwark_m0asm` selects the
-//! Thumb-1 assembly products (`src/m0asm_gen.rs`): GF(2^255 - 19)'s `Fe16` product and
-//! P-256's `mul_wide16`. `BULWARK_COMPACT_M0ASM=0` keeps the portable products there, `=1`
-//! asks for the assembly (see [`M0ASM_DEFAULT`]).
+//! Thumb-1 assembly products and squares (`src/m0asm_gen.rs`): GF(2^255 - 19)'s `Fe16`
+//! `mul`/`square` and P-256's 512-bit product and square. `BULWARK_COMPACT_M0ASM=0` keeps the
+//! portable products there (for comparisons), `=1` forces the assembly (see [`M0ASM_DEFAULT`]).
 
-/// Whether ARMv6-M uses the assembly products unless `BULWARK_COMPACT_M0ASM` says otherwise.
-const M0ASM_DEFAULT: bool = false;
+/// Whether ARMv6-M uses the assembly products unless `BULWARK_COMPACT_M0ASM` says otherwise:
+/// on, since they passed the on-target conformance, differential and trace-hash constant-time
+/// checks and are faster than the portable products there (crate README).
+const M0ASM_DEFAULT: bool = true;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(bulwark_fe16)");

@@ -8,14 +8,14 @@ pub mod aes;
 pub mod aes_ccm;
 pub mod curve25519;
 mod hash;
+#[cfg(all(target_arch = "arm", bulwark_m0asm))]
+#[allow(unsafe_code)]
+mod m0asm_gen;
 pub mod p256;
 pub mod sha512;
 #[cfg(all(target_arch = "arm", bulwark_umaal))]
 #[allow(unsafe_code)]
 mod umaal_gen;
-#[cfg(all(target_arch = "arm", bulwark_m0asm))]
-#[allow(unsafe_code)]
-mod m0asm_gen;
 
 pub use aes::CompactAes;
 pub use aes_ccm::CompactCcm;
