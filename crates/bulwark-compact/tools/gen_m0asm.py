@@ -35,27 +35,53 @@ FRAME = 72
 OUT_SLOT = 64
 
 
-def product():
-    """a * b into the 32 digits at [PO]: columns 0..31."""
+def scan(columns, pb):
+    """Product scanning: for each (k, pairs) in columns, the sum of a[i] * (b or a)[j] over the
+    pairs plus the carry into digit k at [PO]. Columns alternate direction (zigzag), so the
+    last pair of a column and the first of the next share a digit: `MULS` overwrites the other
+    operand and the shared digit stays loaded (one `LDRH` fewer per column)."""
     lines = []
     emit = lines.append
-    emit(f"movs {L}, #0")
-    emit(f"movs {H}, #0")
-    emit(f"movs {Z}, #0")
-    for k in range(31):
-        for i in range(max(0, k - 15), min(k, 15) + 1):
-            j = k - i
-            emit(f"ldrh {X}, [{PA}, #{2 * i}]")
-            emit(f"ldrh {Y}, [{PB}, #{2 * j}]")
-            emit(f"muls {X}, {Y}, {X}")
-            emit(f"adds {L}, {L}, {X}")
-            emit(f"adcs {H}, {Z}")
-        emit(f"strh {L}, [{PO}, #{2 * k}]")
-        emit(f"lsrs {L}, {L}, #16")
-        emit(f"lsls {H}, {H}, #16")
-        emit(f"orrs {L}, {H}")
-        emit(f"movs {H}, #0")
-    emit(f"strh {L}, [{PO}, #62]")
+    seq = [(k, i, j) for k, pairs in columns for i, j in pairs]
+    held = {X: None, Y: None}
+    for n, (k, i, j) in enumerate(seq):
+        want = [(PA, i), (pb, j)]
+        keep = next((r for r in (X, Y) if held[r] in want), None)
+        if keep is None:
+            load = {X: want[0], Y: want[1]}
+        else:
+            other = Y if keep == X else X
+            load = {other: want[1] if held[keep] == want[0] else want[0]}
+        for r, (base, d) in load.items():
+            emit(f"ldrh {r}, [{base}, #{2 * d}]")
+            held[r] = (base, d)
+        # The operand the next pair also needs survives the multiplication.
+        nxt = [(PA, seq[n + 1][1]), (pb, seq[n + 1][2])] if n + 1 < len(seq) else []
+        dest = Y if held[X] in nxt else X
+        src = X if dest == Y else Y
+        emit(f"muls {dest}, {src}, {dest}")
+        held[dest] = None
+        emit(f"adds {L}, {L}, {dest}")
+        emit(f"adcs {H}, {Z}")
+        if n + 1 == len(seq) or seq[n + 1][0] != k:
+            emit(f"strh {L}, [{PO}, #{2 * k}]")
+            emit(f"lsrs {L}, {L}, #16")
+            emit(f"lsls {H}, {H}, #16")
+            emit(f"orrs {L}, {H}")
+            emit(f"movs {H}, #0")
+    return lines
+
+
+def zigzag(columns):
+    return [(k, pairs if n % 2 == 0 else pairs[::-1]) for n, (k, pairs) in enumerate(columns)]
+
+
+def product():
+    """a * b into the 32 digits at [PO]: columns 0..31."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
+    columns = [(k, [(i, k - i) for i in range(max(0, k - 15), min(k, 15) + 1)]) for k in range(31)]
+    lines += scan(zigzag(columns), PB)
+    lines.append(f"strh {L}, [{PO}, #62]")
     return lines
 
 
@@ -63,26 +89,13 @@ def square_wide(base):
     """a^2 into the 32 digits at [base] (PO or sp; PO points there): the off-diagonal sum S
     (i < j, 120 products) by product scanning as in `product`, then one pass over words:
     word w = 2 * S_w + a_w^2 + carry (digit w squared is exactly word w)."""
-    lines = []
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0", f"strh {L}, [{PO}, #0]"]
+    columns = [(k, [(i, k - i) for i in range(max(0, k - 15), (k - 1) // 2 + 1)])
+               for k in range(1, 30)]
+    lines += scan(zigzag(columns), PA)
+    # Column 30 has no product: digits 30 and 31 are the last carry (H is zero here).
+    lines += [f"strh {L}, [{PO}, #60]", f"lsrs {L}, {L}, #16", f"strh {L}, [{PO}, #62]"]
     emit = lines.append
-    emit(f"movs {L}, #0")
-    emit(f"movs {H}, #0")
-    emit(f"movs {Z}, #0")
-    emit(f"strh {L}, [{PO}, #0]")
-    for k in range(1, 31):
-        for i in range(max(0, k - 15), (k - 1) // 2 + 1):
-            j = k - i
-            emit(f"ldrh {X}, [{PA}, #{2 * i}]")
-            emit(f"ldrh {Y}, [{PA}, #{2 * j}]")
-            emit(f"muls {X}, {Y}, {X}")
-            emit(f"adds {L}, {L}, {X}")
-            emit(f"adcs {H}, {Z}")
-        emit(f"strh {L}, [{PO}, #{2 * k}]")
-        emit(f"lsrs {L}, {L}, #16")
-        emit(f"lsls {H}, {H}, #16")
-        emit(f"orrs {L}, {H}")
-        emit(f"movs {H}, #0")
-    emit(f"strh {L}, [{PO}, #62]")
     # acc:cc += 2 * S_w + a_w^2; acc and cc swap roles each word (no move).
     acc, cc, t, u = L, H, X, Y
     for w in range(16):
@@ -126,7 +139,7 @@ def reduce_25519():
         emit(f"adcs {cc}, {zero}")
         if k < 7:
             emit(f"str {acc}, [sp, #{4 * k}]")
-            emit(f"movs {acc}, {cc}")
+            acc, cc = cc, acc  # the carry is the next word's sum; cc is set afresh
     # acc is word 7, cc the carry above it: top = bits 255 and up, times 19, into word 0.
     emit(f"lsls {cc}, {cc}, #1")
     emit(f"lsrs {t}, {acc}, #31")
