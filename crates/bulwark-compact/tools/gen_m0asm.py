@@ -11,7 +11,8 @@ carry.
 Algorithm: product scanning over sixteen 16-bit digits. Column k sums a[i] * b[k - i], each a
 16 x 16 -> 32-bit `MULS`, into a 64-bit accumulator L:H (`ADDS`, `ADCS` with a zero register);
 the column's low 16 bits are stored as digit k (`STRH`) and the accumulator moves down 16 bits
-(a column sum stays below 2^37, so H is below 2^16 and the shifted H is zero). Registers: a, b
+(a column sum stays below 2^37, so H's carries stay below 2^16; H itself is not cleared, its
+old part is shifted out by the next column's `LSLS`). Registers: a, b
 and output pointers, L, H, zero and the two digits: all eight low registers, so each block
 saves r4-r7 itself. Every partial product costs `LDRH, LDRH, MULS, ADDS, ADCS` (7 cycles).
 
@@ -68,7 +69,8 @@ def scan(columns, pb):
             emit(f"lsrs {L}, {L}, #16")
             emit(f"lsls {H}, {H}, #16")
             emit(f"orrs {L}, {H}")
-            emit(f"movs {H}, #0")
+            # H is not cleared: the next column's carries (below 2^16) add to H << 16, and the
+            # next `LSLS H, H, #16` shifts that old part out.
     return lines
 
 
@@ -93,8 +95,10 @@ def square_wide(base):
     columns = [(k, [(i, k - i) for i in range(max(0, k - 15), (k - 1) // 2 + 1)])
                for k in range(1, 30)]
     lines += scan(zigzag(columns), PA)
-    # Column 30 has no product: digits 30 and 31 are the last carry (H is zero here).
-    lines += [f"strh {L}, [{PO}, #60]", f"lsrs {L}, {L}, #16", f"strh {L}, [{PO}, #62]"]
+    # Column 30 has no product: digits 30 and 31 are the last carry. S is below 2^496 (its
+    # maximum, every digit 0xffff, has 496 bits), so digit 31 and then L are zero.
+    lines += [f"strh {L}, [{PO}, #60]", f"lsrs {L}, {L}, #16", f"strh {L}, [{PO}, #62]",
+              f"movs {H}, #0"]
     emit = lines.append
     # acc:cc += 2 * S_w + a_w^2; acc and cc swap roles each word (no move).
     acc, cc, t, u = L, H, X, Y
