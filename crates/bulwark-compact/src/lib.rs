@@ -1,12 +1,16 @@
 #![no_std]
 #![doc = include_str!("../README.md")]
-// `unsafe` is denied everywhere but in `umaal_gen` (ARMv7E-M assembly; it says why).
+// `unsafe` is denied everywhere but in `umaal_gen` (ARMv7E-M assembly) and `m0asm_gen`
+// (ARMv6-M assembly); each says why.
 #![deny(unsafe_code)]
 
 pub mod aes;
 pub mod aes_ccm;
 pub mod curve25519;
 mod hash;
+#[cfg(all(target_arch = "arm", bulwark_m0asm))]
+#[allow(unsafe_code)]
+mod m0asm_gen;
 pub mod p256;
 pub mod sha512;
 #[cfg(all(target_arch = "arm", bulwark_umaal))]

@@ -4,7 +4,8 @@
 //! Every partial product is a 16x16 -> 32 bit product, so it never needs a 64-bit multiply;
 //! columns are summed in a 64-bit accumulator, which costs an add and an add-with-carry. The
 //! multiplication and squaring are product-scanning and fully unrolled (`fe16_gen.rs`, written
-//! by `tools/gen_fe16.py`); the linear operations keep digits below 2^16 with one carry pass
+//! by `tools/gen_fe16.py`; on ARMv6-M the product and square are the Thumb-1 assembly of
+//! `m0asm_gen` instead, with the same invariant); the linear operations keep digits below 2^16 with one carry pass
 //! and fold everything at and above bit 255 back with `2^255 = 19 (mod p)`.
 //!
 //! Invariant: every element is 16 digits below 2^16 (a value below 2^256, not necessarily
@@ -96,12 +97,26 @@ impl Field for Fe16 {
         Self(fe16_gen::sub(&self.0, &b.0))
     }
 
+    #[cfg(not(all(target_arch = "arm", bulwark_m0asm)))]
     fn mul(&self, b: &Self) -> Self {
         Self(fe16_gen::mul(&self.0, &b.0))
     }
 
+    /// ARMv6-M: the Thumb-1 assembly product (`m0asm_gen`).
+    #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+    fn mul(&self, b: &Self) -> Self {
+        Self(crate::m0asm_gen::mul_25519(&self.0, &b.0))
+    }
+
+    #[cfg(not(all(target_arch = "arm", bulwark_m0asm)))]
     fn square(&self) -> Self {
         Self(fe16_gen::square(&self.0))
+    }
+
+    /// ARMv6-M: the Thumb-1 assembly square (`m0asm_gen`).
+    #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+    fn square(&self) -> Self {
+        Self(crate::m0asm_gen::sqr_25519(&self.0))
     }
 
     fn mul_a24(&self) -> Self {

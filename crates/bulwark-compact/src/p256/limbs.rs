@@ -133,17 +133,23 @@ pub fn to_be_bytes(a: &U256) -> [u8; 32] {
 }
 
 /// The 512-bit product `a * b` (16-bit digits: no 32x32 -> 64-bit multiply on this target).
-#[cfg(bulwark_fe16)]
+#[cfg(all(bulwark_fe16, not(all(target_arch = "arm", bulwark_m0asm))))]
 pub use super::mul_gen::mul_wide16 as mul_wide;
 /// The 512-bit product `a * b` (32-bit words: this target multiplies 32x32 -> 64 bits).
 #[cfg(all(not(bulwark_fe16), not(all(target_arch = "arm", bulwark_umaal))))]
 pub use super::mul_gen::mul_wide32 as mul_wide;
 /// The 512-bit square (16-bit digits).
-#[cfg(bulwark_fe16)]
+#[cfg(all(bulwark_fe16, not(all(target_arch = "arm", bulwark_m0asm))))]
 pub use super::mul_gen::sqr_wide16 as sqr_wide;
 /// The 512-bit square (32-bit words).
 #[cfg(all(not(bulwark_fe16), not(all(target_arch = "arm", bulwark_umaal))))]
 pub use super::mul_gen::sqr_wide32 as sqr_wide;
+/// The 512-bit product `a * b` (ARMv6-M: 16-bit digits in Thumb-1 assembly).
+#[cfg(all(bulwark_fe16, target_arch = "arm", bulwark_m0asm))]
+pub use crate::m0asm_gen::mul_wide16 as mul_wide;
+/// The 512-bit square (ARMv6-M: 16-bit digits in Thumb-1 assembly).
+#[cfg(all(bulwark_fe16, target_arch = "arm", bulwark_m0asm))]
+pub use crate::m0asm_gen::sqr_wide16 as sqr_wide;
 /// The 512-bit product `a * b` (ARMv7E-M: `UMAAL` in assembly).
 #[cfg(all(target_arch = "arm", bulwark_umaal))]
 pub use crate::umaal_gen::mul_wide;

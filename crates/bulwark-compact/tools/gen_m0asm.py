@@ -1,0 +1,406 @@
+#!/usr/bin/env python3
+"""Writes src/m0asm_gen.rs: the 256 x 256-bit product and square over 16-bit digits for
+ARMv6-M (Cortex-M0/M0+: `MULS` gives only the low 32 bits of a product, and most instructions
+reach only r0-r7), in Thumb-1 assembly: the 512-bit product and square (P-256's `mul_wide16`,
+`sqr_wide16`) and both reduced mod 2^255 - 19 (`Fe16`'s `mul` and `square`).
+
+The squares sum the 120 products off the diagonal (i < j) by the same scanning, then one pass
+over 32-bit words adds 2 * S_w + a_w^2 (digit w squared is exactly word w) with a running
+carry.
+
+Algorithm: product scanning over sixteen 16-bit digits. Column k sums a[i] * b[k - i], each a
+16 x 16 -> 32-bit `MULS`, into a 64-bit accumulator L:H (`ADDS`, `ADCS` with a zero register);
+the column's low 16 bits are stored as digit k (`STRH`) and the accumulator moves down 16 bits
+(a column sum stays below 2^37, so H's carries stay below 2^16; H itself is not cleared, its
+old part is shifted out by the next column's `LSLS`). Registers: a, b
+and output pointers, L, H, zero and the two digits: all eight low registers, so each block
+saves r4-r7 itself. Every partial product costs `LDRH, LDRH, MULS, ADDS, ADCS` (7 cycles).
+
+The reduction (2^256 = 38 mod p) runs over 32-bit words of the 32 digits (kept in a stack
+frame the block makes itself): word k + 38 * word k + 8, with 38 * w as 38 * (w & 0xffff) +
+(38 * (w >> 16)) << 16 (two `MULS`, each product below 2^22), and a 64-bit running carry;
+then bits 255 and up times 19 are added back to word 0 with one carry chain, so the result is
+below 2^256 (not canonical), the invariant of `Fe16`. Digits are written with `STRH`; the high
+half of a word is taken with `REV` and `REV16`, which leave the carry flag alone.
+
+Usage: python3 tools/gen_m0asm.py > src/m0asm_gen.rs
+       python3 tools/gen_m0asm.py --check   (runs both blocks on a model of the registers,
+       the carry flag and memory over random and extreme inputs, compares with Python's
+       integers, and prints each block's instruction count and M0 cycle estimate)
+"""
+
+PA, PB, PO = "r0", "r1", "r2"
+L, H, Z, X, Y = "r3", "r4", "r5", "r6", "r7"
+# Stack frame of the reduced product: 32 digits (16 words), then the output pointer.
+FRAME = 72
+OUT_SLOT = 64
+
+
+def scan(columns, pb):
+    """Product scanning: for each (k, pairs) in columns, the sum of a[i] * (b or a)[j] over the
+    pairs plus the carry into digit k at [PO]. Columns alternate direction (zigzag), so the
+    last pair of a column and the first of the next share a digit: `MULS` overwrites the other
+    operand and the shared digit stays loaded (one `LDRH` fewer per column)."""
+    lines = []
+    emit = lines.append
+    seq = [(k, i, j) for k, pairs in columns for i, j in pairs]
+    held = {X: None, Y: None}
+    for n, (k, i, j) in enumerate(seq):
+        want = [(PA, i), (pb, j)]
+        keep = next((r for r in (X, Y) if held[r] in want), None)
+        if keep is None:
+            load = {X: want[0], Y: want[1]}
+        else:
+            other = Y if keep == X else X
+            load = {other: want[1] if held[keep] == want[0] else want[0]}
+        for r, (base, d) in load.items():
+            emit(f"ldrh {r}, [{base}, #{2 * d}]")
+            held[r] = (base, d)
+        # The operand the next pair also needs survives the multiplication.
+        nxt = [(PA, seq[n + 1][1]), (pb, seq[n + 1][2])] if n + 1 < len(seq) else []
+        dest = Y if held[X] in nxt else X
+        src = X if dest == Y else Y
+        emit(f"muls {dest}, {src}, {dest}")
+        held[dest] = None
+        emit(f"adds {L}, {L}, {dest}")
+        emit(f"adcs {H}, {Z}")
+        if n + 1 == len(seq) or seq[n + 1][0] != k:
+            emit(f"strh {L}, [{PO}, #{2 * k}]")
+            emit(f"lsrs {L}, {L}, #16")
+            emit(f"lsls {H}, {H}, #16")
+            emit(f"orrs {L}, {H}")
+            # H is not cleared: the next column's carries (below 2^16) add to H << 16, and the
+            # next `LSLS H, H, #16` shifts that old part out.
+    return lines
+
+
+def zigzag(columns):
+    return [(k, pairs if n % 2 == 0 else pairs[::-1]) for n, (k, pairs) in enumerate(columns)]
+
+
+def product():
+    """a * b into the 32 digits at [PO]: columns 0..31."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
+    columns = [(k, [(i, k - i) for i in range(max(0, k - 15), min(k, 15) + 1)]) for k in range(31)]
+    lines += scan(zigzag(columns), PB)
+    lines.append(f"strh {L}, [{PO}, #62]")
+    return lines
+
+
+def square_wide(base):
+    """a^2 into the 32 digits at [base] (PO or sp; PO points there): the off-diagonal sum S
+    (i < j, 120 products) by product scanning as in `product`, then one pass over words:
+    word w = 2 * S_w + a_w^2 + carry (digit w squared is exactly word w)."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0", f"strh {L}, [{PO}, #0]"]
+    columns = [(k, [(i, k - i) for i in range(max(0, k - 15), (k - 1) // 2 + 1)])
+               for k in range(1, 30)]
+    lines += scan(zigzag(columns), PA)
+    # Column 30 has no product: digits 30 and 31 are the last carry. S is below 2^496 (its
+    # maximum, every digit 0xffff, has 496 bits), so digit 31 and then L are zero.
+    lines += [f"strh {L}, [{PO}, #60]", f"lsrs {L}, {L}, #16", f"strh {L}, [{PO}, #62]",
+              f"movs {H}, #0"]
+    emit = lines.append
+    # acc:cc += 2 * S_w + a_w^2; acc and cc swap roles each word (no move).
+    acc, cc, t, u = L, H, X, Y
+    for w in range(16):
+        emit(f"ldr {t}, [{base}, #{4 * w}]")
+        emit(f"ldrh {u}, [{PA}, #{2 * w}]")
+        emit(f"muls {u}, {u}, {u}")
+        for term in (t, t, u):
+            emit(f"adds {acc}, {acc}, {term}")
+            emit(f"adcs {cc}, {Z}")
+        emit(f"str {acc}, [{base}, #{4 * w}]")
+        if w < 15:
+            emit(f"movs {acc}, #0")
+            acc, cc = cc, acc
+    return lines
+
+
+def reduce_25519():
+    """The 16 words at [sp] to 8 words below 2^256 at the output (pointer at [sp, #OUT_SLOT])."""
+    lines = []
+    emit = lines.append
+    out, k38, zero, acc, cc, t, u, v = "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"
+    emit(f"ldr {out}, [sp, #{OUT_SLOT}]")
+    emit(f"movs {k38}, #38")
+    emit(f"movs {zero}, #0")
+    emit(f"movs {acc}, #0")
+    for k in range(8):
+        # acc:cc (cc starting as the high part of 38 * w) += lo word k + 38 * w.
+        emit(f"ldr {t}, [sp, #{32 + 4 * k}]")
+        emit(f"uxth {u}, {t}")
+        emit(f"lsrs {t}, {t}, #16")
+        emit(f"muls {u}, {k38}, {u}")
+        emit(f"muls {t}, {k38}, {t}")
+        emit(f"lsls {v}, {t}, #16")
+        emit(f"lsrs {cc}, {t}, #16")
+        emit(f"adds {acc}, {acc}, {u}")
+        emit(f"adcs {cc}, {zero}")
+        emit(f"adds {acc}, {acc}, {v}")
+        emit(f"adcs {cc}, {zero}")
+        emit(f"ldr {u}, [sp, #{4 * k}]")
+        emit(f"adds {acc}, {acc}, {u}")
+        emit(f"adcs {cc}, {zero}")
+        if k < 7:
+            emit(f"str {acc}, [sp, #{4 * k}]")
+            acc, cc = cc, acc  # the carry is the next word's sum; cc is set afresh
+    # acc is word 7, cc the carry above it: top = bits 255 and up, times 19, into word 0.
+    emit(f"lsls {cc}, {cc}, #1")
+    emit(f"lsrs {t}, {acc}, #31")
+    emit(f"orrs {cc}, {t}")
+    emit(f"lsls {acc}, {acc}, #1")
+    emit(f"lsrs {acc}, {acc}, #1")
+    emit(f"str {acc}, [sp, #28]")
+    emit(f"movs {t}, #19")
+    emit(f"muls {cc}, {t}, {cc}")
+    for k in range(8):
+        emit(f"ldr {acc}, [sp, #{4 * k}]")
+        if k == 0:
+            emit(f"adds {acc}, {acc}, {cc}")
+        else:
+            emit(f"adcs {acc}, {zero}")
+        emit(f"strh {acc}, [{out}, #{4 * k}]")
+        emit(f"rev {acc}, {acc}")
+        emit(f"rev16 {acc}, {acc}")
+        emit(f"strh {acc}, [{out}, #{4 * k + 2}]")
+    return lines
+
+
+def wide_block():
+    return product()
+
+
+def reduced_block(square=False):
+    lines = [f"sub sp, #{FRAME}", f"str {PO}, [sp, #{OUT_SLOT}]", f"mov {PO}, sp"]
+    lines += square_wide("sp") if square else product()
+    lines += reduce_25519()
+    lines.append(f"add sp, #{FRAME}")
+    return lines
+
+
+HEADER = '''// Generated by tools/gen_m0asm.py: do not edit by hand.
+
+//! The 256 x 256-bit product and square on ARMv6-M (Cortex-M0/M0+) over 16-bit digits, in
+//! Thumb-1 assembly: [`mul_wide16`] and [`sqr_wide16`] (512 bits, the P-256 field) and
+//! [`mul_25519`] and [`sqr_25519`] (reduced mod 2^255 - 19, below 2^256: `Fe16`'s product
+//! and square).
+//!
+//! Why `unsafe`: the compiler's code for the same product scanning (`fe16_gen.rs`,
+//! `p256/mul_gen.rs`) spends registers and instructions moving digits and 64-bit column sums
+//! that an allocation by hand keeps in r0-r7 (the only registers most Thumb-1 instructions
+//! reach), so the products are written with `core::arch::asm!`. Each block reads the two
+//! operands and writes its whole result through pointers taken from references, touches no
+//! other memory than its own stack frame and the stack slots of the registers it saves
+//! itself, and branches nowhere: every instruction runs for every input and reads or writes
+//! the same addresses (constant time; `MULS` has a fixed latency on a given core).
+//!
+//! Algorithm: product scanning, one `MULS` per 16 x 16 -> 32-bit partial product (256), each
+//! `LDRH, LDRH, MULS, ADDS, ADCS` into a 64-bit column accumulator, one `STRH` per column. The
+//! reduction folds the high 256 bits times 38 over 32-bit words (two `MULS` per word), then
+//! bits 255 and up times 19 into word 0 with one carry chain. The squares sum the 120
+//! products off the diagonal once, then one pass over words adds `2 S_w + a_w^2`.
+'''
+
+FN = '''
+{doc}
+#[inline(never)]
+pub fn {name}(a: &{ty}, b: &{ty}) -> {ret} {{
+    let mut t = MaybeUninit::<{ret}>::uninit();
+    // SAFETY: `a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at
+    // least 2-byte aligned, read with `LDRH` only) and `t` for writing its 32 or 64 bytes (its
+    // own `MaybeUninit`, written with `STRH` only); the block reads only those bytes, writes
+    // every byte of `t` ({writes}), and touches the stack only in
+    // a frame it makes and frees itself below `sp` and to save and restore r4-r7 (r6 and r7
+    // cannot be named as operands); r0-r3 and the flags are declared clobbered.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u16>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote every byte of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+'''
+
+SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
+    "`a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at\n    // least",
+    "`a` is valid for reading its 32 bytes (a reference to `{ty}`, at\n    // least").replace(
+    "inout(\"r1\") b.as_ptr() => _,", "out(\"r1\") _,")
+
+
+def asm_body(lines):
+    return "".join(f'            "{line}",\n' for line in lines)
+
+
+CYCLES = {"ldr": 2, "ldrh": 2, "str": 2, "strh": 2}
+
+
+def simulate(lines, a, b, wide):
+    """Runs the instructions on a model of r0-r7, sp, the carry flag and byte memory; returns
+    the output's value and the cycle estimate (Cortex-M0 TRM: loads and stores 2, others 1)."""
+    M = 0xFFFFFFFF
+    mem = {}
+    A, B, T, SP = 0x1000, 0x2000, 0x3000, 0x8000
+
+    def store(addr, value, n):
+        for i in range(n):
+            mem[addr + i] = (value >> (8 * i)) & 0xFF
+
+    def load(addr, n):
+        return sum(mem[addr + i] << (8 * i) for i in range(n))
+
+    for k in range(16):
+        store(A + 2 * k, a[k], 2)
+        store(B + 2 * k, b[k], 2)
+    reg = {"r0": A, "r1": B, "r2": T, "sp": SP}
+    carry = 0
+    cycles = 0
+
+    def val(x):
+        return int(x[1:]) if x.startswith("#") else reg[x]
+
+    for line in lines:
+        op, rest = line.split(" ", 1)
+        args = [x.strip() for x in rest.replace("[", "").replace("]", "").split(",")]
+        cycles += CYCLES.get(op, 1)
+        if op == "movs":
+            reg[args[0]] = val(args[1])  # N, Z only: the carry stays
+        elif op == "mov":
+            reg[args[0]] = reg[args[1]]
+        elif op in ("ldr", "ldrh"):
+            n = 4 if op == "ldr" else 2
+            addr = reg[args[1]] + int(args[2][1:])
+            assert addr % n == 0, line
+            reg[args[0]] = load(addr, n)
+        elif op in ("str", "strh"):
+            n = 4 if op == "str" else 2
+            addr = reg[args[1]] + int(args[2][1:])
+            assert addr % n == 0, line
+            store(addr, reg[args[0]], n)
+        elif op == "muls":
+            d, n, m = args
+            assert d == m, line
+            reg[d] = (reg[n] * reg[m]) & M  # N, Z only on ARMv6-M
+        elif op in ("adds", "adcs"):
+            if len(args) == 2:
+                args = [args[0]] + args
+            r = reg[args[1]] + val(args[2]) + (carry if op == "adcs" else 0)
+            reg[args[0]] = r & M
+            carry = r >> 32
+        elif op in ("lsls", "lsrs"):
+            s = int(args[2][1:])
+            x = reg[args[1]]
+            if op == "lsls":
+                carry = (x >> (32 - s)) & 1
+                reg[args[0]] = (x << s) & M
+            else:
+                carry = (x >> (s - 1)) & 1
+                reg[args[0]] = x >> s
+        elif op == "orrs":
+            reg[args[0]] |= reg[args[1]]
+        elif op == "uxth":
+            reg[args[0]] = reg[args[1]] & 0xFFFF
+        elif op == "rev":
+            x = reg[args[1]]
+            reg[args[0]] = int.from_bytes(x.to_bytes(4, "little"), "big")
+        elif op == "rev16":
+            x = reg[args[1]]
+            reg[args[0]] = ((x & 0x00FF00FF) << 8) | ((x >> 8) & 0x00FF00FF)
+        elif op == "sub" and args[0] == "sp":
+            reg["sp"] -= int(args[1][1:])
+        elif op == "add" and args[0] == "sp":
+            reg["sp"] += int(args[1][1:])
+        else:
+            raise ValueError(line)
+    assert reg["sp"] == SP
+    n = 64 if wide else 32
+    return load(T, n), cycles
+
+
+def check():
+    import random
+
+    rng = random.Random(25519)
+    top = [0xFFFF] * 16
+    cases = [([0] * 16, [0] * 16), (top, top), (top, [1] + [0] * 15), ([38] * 16, top),
+             ([0xFFFE] + top[1:], [0xFFFE] + top[1:]), ([0xFFED] + top[1:15] + [0x7FFF],) * 2]
+    cases += [([rng.getrandbits(16) for _ in range(16)], [rng.getrandbits(16) for _ in range(16)])
+              for _ in range(2000)]
+    cases += [([rng.choice([0, 1, 0xFFFF, 0xFFFE, 0x7FFF, 0x8000]) for _ in range(16)],
+               [rng.choice([0, 1, 0xFFFF, 0xFFED, 0x8000]) for _ in range(16)])
+              for _ in range(2000)]
+    blocks = [("mul_wide16", wide_block(), True, False), ("sqr_wide16", square_wide(PO), True, True),
+              ("mul_25519", reduced_block(), False, False),
+              ("sqr_25519", reduced_block(square=True), False, True)]
+    p = (1 << 255) - 19
+    value = lambda ds: sum(d << (16 * k) for k, d in enumerate(ds))
+    cost = {}
+    for a, b in cases:
+        for name, lines, wide, square in blocks:
+            y = a if square else b
+            r, cycles = simulate(lines, a, y, wide)
+            if wide:
+                assert r == value(a) * value(y), (name, a, y)
+            else:
+                assert r < 1 << 256 and r % p == value(a) * value(y) % p, (name, a, y)
+            # push and pop of r4-r7: 5 cycles each.
+            cost[name] = (len(lines) + 2, cycles + 10)
+    print(f"ok: {len(cases)} cases, {len(blocks)} blocks (instructions, M0 cycle estimate "
+          "without the call):")
+    for name, (n, c) in cost.items():
+        print(f"  {name}: {n} instructions, {c} cycles")
+
+
+def main():
+    import sys
+
+    if sys.argv[1:] == ["--check"]:
+        check()
+        return
+    out = HEADER
+    out += "\nuse core::mem::MaybeUninit;\n"
+    out += FN.format(
+        doc="/// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product).",
+        name="mul_wide16",
+        ty="[u32; 8]",
+        ret="[u32; 16]",
+        writes="one digit per column",
+        body=asm_body(wide_block()),
+    )
+    out += FN.format(
+        doc="/// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below\n"
+        "/// 2^256 (not canonical): the product, then `t[0..8] + 38 * t[8..16]` over words and\n"
+        "/// one fold of bits 255 and up.",
+        name="mul_25519",
+        ty="[u16; 16]",
+        ret="[u16; 16]",
+        writes="every digit in the last pass",
+        body=asm_body(reduced_block()),
+    )
+    out += SQ.format(
+        doc="/// `a * a` as sixteen little-endian 32-bit words (P-256's 512-bit square).",
+        name="sqr_wide16",
+        ty="[u32; 8]",
+        ret="[u32; 16]",
+        writes="one digit per column, then every word again",
+        body=asm_body(square_wide(PO)),
+    )
+    out += SQ.format(
+        doc="/// `a * a mod 2^255 - 19` over sixteen little-endian 16-bit digits, below 2^256 (not\n"
+        "/// canonical): the square, then the reduction of [`mul_25519`].",
+        name="sqr_25519",
+        ty="[u16; 16]",
+        ret="[u16; 16]",
+        writes="every digit in the last pass",
+        body=asm_body(reduced_block(square=True)),
+    )
+    print(out, end="")
+
+
+if __name__ == "__main__":
+    main()
