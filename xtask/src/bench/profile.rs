@@ -472,25 +472,24 @@ pub(super) fn section(m0: &[OpProfile], m4: &[OpProfile]) -> String {
 fn note(op: &str, m0: bool) -> &'static str {
     match (op, m0) {
         ("x25519-compact", true) => {
-            "To close the rest (goal 3.5 M, 0.61x of this): the field product and squaring are \
-             about 89% of the estimate, so they must fall to about 0.55x of their cost per call; \
-             the compiler's product scanning is near its floor (README), so this needs \
-             hand-scheduled Thumb-1 with operands cached in r0-r7 and Karatsuba over 16-bit \
-             halves, as the published M0 code does. The Fermat inversion (254 squarings, about \
-             7%) could become a constant-time binary GCD."
+            "To close the rest (goal 3.5 M, about 0.67x of this): the field product and squaring \
+             are now the Thumb-1 assembly of `m0asm_gen` (product scanning at about 7 cycles per \
+             16x16 partial product, near that method's floor) and still most of the estimate; \
+             the goal needs fewer `MULS`: Karatsuba over 32-bit halves with the intermediate \
+             sums kept in r0-r7, as the published M0 code does. The Fermat inversion (254 \
+             squarings) could become a constant-time binary GCD."
         }
         ("p256-ecdh-compact", true) => {
-            "To close the rest (goal 6 M, 0.61x): the 16x16 products (`mul_wide16`, \
-             `sqr_wide16`) are about two thirds and the NIST reduction (`reduce`, inlined into \
-             `Fe::mul`/`Fe::square`) a fifth; a hand-scheduled Thumb-1 product as for X25519 \
-             and a reduction kept in registers, then fewer field operations per bit (co-Z \
-             ladder formulas, as the published M0 ECDH uses)."
+            "To close the rest (goal 6 M, about 0.70x): the Thumb-1 products \
+             (`m0asm_gen::mul_wide16`, `sqr_wide16`) and the NIST reduction (`reduce`, inlined \
+             into `Fe::mul`/`Fe::square`, now almost as large as a square) dominate; Karatsuba \
+             kept in registers for the products and a reduction kept in registers, then fewer \
+             field operations per bit (co-Z ladder formulas, as the published M0 ECDH uses)."
         }
         ("ecdsa-p256-verify-compact", true) => {
-            "To close the rest (goal 9 M, 0.93x): the same product and reduction as ECDH \
-             dominate; a product 0.85x as expensive alone reaches the goal, and wider NAF \
-             windows for the public point (fewer additions for one more table entry each) \
-             would add to it."
+            "The goal (9 M) is met with the Thumb-1 products of `m0asm_gen`; the same product \
+             and reduction as ECDH dominate, and wider NAF windows for the public point (fewer \
+             additions for one more table entry each) would lower it further."
         }
         ("aes128-block-compact", true) => {
             "To close the rest (goal 3,000, 0.34x): one block costs a full two-block bitsliced \
