@@ -602,3 +602,32 @@ fn random_and_mutated_input_never_panics() {
     // type and token, which OSCORE does not protect).
     assert!(accepted > 1000, "{accepted}");
 }
+
+/// A message that verified but does not fit the output buffer leaves none of its plaintext
+/// there (found by the `oscore_unprotect` fuzz target: the buffer held the start of the
+/// decrypted message), and a request that failed so changes no state.
+#[test]
+fn a_verified_message_too_long_for_out_leaves_no_plaintext() {
+    let (mut client, mut server) = pair(None);
+    let plain = request();
+    let (wire, id) = protect(&mut client, &plain);
+    let mut short = vec![0xaa; plain.len() - 1];
+    let got = server.unprotect_request(&mut wire.clone(), &mut short);
+    assert_eq!(got.unwrap_err(), OscoreError::BufferTooSmall);
+    assert_eq!(short, vec![0; plain.len() - 1]);
+    let mut out = [0u8; 256];
+    let (n, sid, fresh) = server.unprotect_request(&mut wire.clone(), &mut out).unwrap();
+    assert_eq!((&out[..n], sid, fresh), (&plain[..], id, Freshness::Fresh));
+
+    let answer = response(b"secret reading 21.5");
+    let mut rwire = [0u8; 256];
+    let rn = server.protect_response(&sid, &answer, false, &mut rwire).unwrap();
+    let mut short = vec![0xaa; answer.len() - 1];
+    let got = client.unprotect_response(&id, &mut rwire[..rn].to_vec(), &mut short);
+    assert_eq!(got.unwrap_err(), OscoreError::BufferTooSmall);
+    assert_eq!(short, vec![0; answer.len() - 1]);
+    let k = client
+        .unprotect_response(&id, &mut rwire[..rn].to_vec(), &mut out)
+        .unwrap();
+    assert_eq!(&out[..k], &answer[..]);
+}
