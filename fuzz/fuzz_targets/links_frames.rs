@@ -73,7 +73,15 @@ fn zigbee_raw(r: &mut Reader) {
     let Some(level) = level else { return };
     let mut counter = last.map_or(IncomingCounter::new(), IncomingCounter::after);
     let mut buf = frame.to_vec();
-    match security::open(&mut engines(), &key(), level, known, &mut buf, header_len, &mut counter) {
+    match security::open(
+        &mut engines(),
+        &key(),
+        level,
+        known,
+        &mut buf,
+        header_len,
+        &mut counter,
+    ) {
         Ok(opened) => {
             assert!(level.encrypts() && level.mic_len() > 0);
             assert_eq!(counter.last(), Some(opened.aux.frame_counter));
@@ -102,7 +110,10 @@ fn zigbee_raw(r: &mut Reader) {
             assert_eq!(again, sent, "a frame opened that sealing does not give");
         }
         Err(e) => {
-            assert!(matches!(e, Error::Verification | Error::InvalidInput), "{e:?}");
+            assert!(
+                matches!(e, Error::Verification | Error::InvalidInput),
+                "{e:?}"
+            );
             assert_eq!(counter.last(), last, "counter moved on a failed open");
             zigbee_failed(frame, &buf, header_len);
         }
@@ -134,7 +145,16 @@ fn zigbee_structured(r: &mut Reader) {
     let mut frame = vec![0u8; hl + aux.len() + payload.len() + level.mic_len()];
     frame[..hl].copy_from_slice(&header);
     frame[hl..hl + payload.len()].copy_from_slice(&payload);
-    let Ok(n) = security::seal(&mut engines(), &key(), level, source, &aux, &mut frame, hl, payload.len()) else {
+    let Ok(n) = security::seal(
+        &mut engines(),
+        &key(),
+        level,
+        source,
+        &aux,
+        &mut frame,
+        hl,
+        payload.len(),
+    ) else {
         // Only a counter of u32::MAX is refused? No: seal takes any counter; nothing else fails.
         panic!("seal refused a consistent frame");
     };
@@ -161,9 +181,13 @@ fn zigbee_structured(r: &mut Reader) {
     } else {
         IncomingCounter::new()
     };
-    let opened = security::open(&mut engines(), &key(), level, known, &mut good, hl, &mut c).unwrap();
+    let opened =
+        security::open(&mut engines(), &key(), level, known, &mut good, hl, &mut c).unwrap();
     assert_eq!(opened.aux, aux);
-    assert_eq!(&good[opened.payload_start..opened.payload_end], &payload[..]);
+    assert_eq!(
+        &good[opened.payload_start..opened.payload_end],
+        &payload[..]
+    );
     assert_eq!(&good[..hl], &header[..]);
     // Replayed: refused before decryption.
     let mut again = frame.clone();
@@ -175,7 +199,15 @@ fn zigbee_structured(r: &mut Reader) {
     if !sent {
         let mut again = frame.clone();
         assert_eq!(
-            security::open(&mut engines(), &key(), level, None, &mut again, hl, &mut IncomingCounter::new()),
+            security::open(
+                &mut engines(),
+                &key(),
+                level,
+                None,
+                &mut again,
+                hl,
+                &mut IncomingCounter::new()
+            ),
             Err(Error::InvalidInput)
         );
     }
@@ -183,9 +215,13 @@ fn zigbee_structured(r: &mut Reader) {
 
 fn mac_reseal(level: SecurityLevel, frame: &[u8], info: &FrameInfo, body: &[u8]) {
     let mut again = vec![0u8; frame.len()];
-    let n = ieee802154::seal_data_frame(&mut engines(), &key(), level, info, body, &mut again).unwrap();
+    let n =
+        ieee802154::seal_data_frame(&mut engines(), &key(), level, info, body, &mut again).unwrap();
     assert_eq!(n, frame.len());
-    assert_eq!(again, frame, "an 802.15.4 frame opened that sealing does not give");
+    assert_eq!(
+        again, frame,
+        "an 802.15.4 frame opened that sealing does not give"
+    );
 }
 
 fn mac(r: &mut Reader) {
@@ -196,7 +232,10 @@ fn mac(r: &mut Reader) {
         match ieee802154::open_data_frame(&mut engines(), &key(), level, &mut buf) {
             Ok((info, range)) => mac_reseal(level, frame, &info, &buf[range]),
             Err(e) => {
-                assert!(matches!(e, Error::Verification | Error::InvalidInput), "{e:?}");
+                assert!(
+                    matches!(e, Error::Verification | Error::InvalidInput),
+                    "{e:?}"
+                );
                 // Untouched, or (a failed MIC) the payload zeroed.
                 for (a, b) in frame.iter().zip(&buf) {
                     assert!(a == b || *b == 0, "frame changed on a failed open");
@@ -215,11 +254,14 @@ fn mac(r: &mut Reader) {
     };
     let payload = r.lv().to_vec();
     let (pos, bit) = (r.u16(), r.u8());
-    let mut frame = vec![0u8; ieee802154::HEADER_LEN + ieee802154::AUX_LEN + payload.len() + level.mic_len()];
-    let n = ieee802154::seal_data_frame(&mut engines(), &key(), level, &info, &payload, &mut frame).unwrap();
+    let mut frame =
+        vec![0u8; ieee802154::HEADER_LEN + ieee802154::AUX_LEN + payload.len() + level.mic_len()];
+    let n = ieee802154::seal_data_frame(&mut engines(), &key(), level, &info, &payload, &mut frame)
+        .unwrap();
     assert_eq!(n, frame.len());
     let mut good = frame.clone();
-    let (got, range) = ieee802154::open_data_frame(&mut engines(), &key(), level, &mut good).unwrap();
+    let (got, range) =
+        ieee802154::open_data_frame(&mut engines(), &key(), level, &mut good).unwrap();
     assert_eq!(got, info);
     assert_eq!(&good[range], &payload[..]);
     let mut bad = frame.clone();
@@ -273,7 +315,11 @@ impl bulwark_api::Rng for TestRng {
 }
 
 fn pairing(r: &mut Reader) {
-    let role = if r.u8() & 1 == 0 { Role::Initiator } else { Role::Responder };
+    let role = if r.u8() & 1 == 0 {
+        Role::Initiator
+    } else {
+        Role::Responder
+    };
     let io = match r.u8() % 5 {
         0 => IoCapability::DisplayOnly,
         1 => IoCapability::DisplayYesNo,
@@ -297,8 +343,16 @@ fn pairing(r: &mut Reader) {
     let mut rng = TestRng(0x9e37_79b9_7f4a_7c15);
     let mut kex = Soft;
     let mut e = engines();
-    let mut m = Pairing::new(&mut kex, &mut rng, role, features, options, [0, 1, 2, 3, 4, 5, 6], [1, 0xc0, 1, 2, 3, 4, 5])
-        .unwrap();
+    let mut m = Pairing::new(
+        &mut kex,
+        &mut rng,
+        role,
+        features,
+        options,
+        [0, 1, 2, 3, 4, 5, 6],
+        [1, 0xc0, 1, 2, 3, 4, 5],
+    )
+    .unwrap();
     if role == Role::Initiator {
         assert!(matches!(m.start(), Ok(Pdu::PairingRequest(_))));
     } else {

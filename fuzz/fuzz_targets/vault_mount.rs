@@ -32,7 +32,13 @@ const WORD: usize = 4;
 const ERASE: usize = 128;
 const MAX_VALUE: usize = 64;
 const KEY: [u8; 16] = *b"vault fuzz key!!";
-const NAMES: [&[u8]; 5] = [b"link-key", b"frame-counter", b"t", b"trust-anchor-0001", b"gone"];
+const NAMES: [&[u8]; 5] = [
+    b"link-key",
+    b"frame-counter",
+    b"t",
+    b"trust-anchor-0001",
+    b"gone",
+];
 
 #[derive(Debug)]
 struct FlashError(NorFlashErrorKind);
@@ -74,7 +80,10 @@ impl NorFlash for Ram {
     const ERASE_SIZE: usize = ERASE;
     fn erase(&mut self, from: u32, to: u32) -> Result<(), FlashError> {
         let (from, to) = (from as usize, to as usize);
-        if !from.is_multiple_of(ERASE) || !to.is_multiple_of(ERASE) || from > to || to > self.0.len()
+        if !from.is_multiple_of(ERASE)
+            || !to.is_multiple_of(ERASE)
+            || from > to
+            || to > self.0.len()
         {
             return Err(FlashError(NorFlashErrorKind::NotAligned));
         }
@@ -83,7 +92,9 @@ impl NorFlash for Ram {
     }
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), FlashError> {
         let o = offset as usize;
-        if !o.is_multiple_of(WORD) || !bytes.len().is_multiple_of(WORD) || o + bytes.len() > self.0.len()
+        if !o.is_multiple_of(WORD)
+            || !bytes.len().is_multiple_of(WORD)
+            || o + bytes.len() > self.0.len()
         {
             return Err(FlashError(NorFlashErrorKind::NotAligned));
         }
@@ -192,7 +203,10 @@ fuzz_target!(|data: &[u8]| {
     match v.for_each_name(|n| listed.push(n.to_vec())) {
         Ok(()) => {
             for n in &listed {
-                assert!(NAMES.contains(&n.as_slice()), "listed a name never written: {n:?}");
+                assert!(
+                    NAMES.contains(&n.as_slice()),
+                    "listed a name never written: {n:?}"
+                );
             }
         }
         Err(e) => assert_eq!(e, Error::Verification, "list: unexpected error"),
@@ -206,7 +220,9 @@ fuzz_target!(|data: &[u8]| {
             Ok(Some(len)) => {
                 let got = &out[..len];
                 assert!(
-                    reachable.iter().any(|s| s.get(name).is_some_and(|w| w == got)),
+                    reachable
+                        .iter()
+                        .any(|s| s.get(name).is_some_and(|w| w == got)),
                     "{name:?}: a value never put under this name: {got:02x?}"
                 );
                 read.insert(name, got.to_vec());

@@ -616,12 +616,16 @@ fn a_verified_message_too_long_for_out_leaves_no_plaintext() {
     assert_eq!(got.unwrap_err(), OscoreError::BufferTooSmall);
     assert_eq!(short, vec![0; plain.len() - 1]);
     let mut out = [0u8; 256];
-    let (n, sid, fresh) = server.unprotect_request(&mut wire.clone(), &mut out).unwrap();
+    let (n, sid, fresh) = server
+        .unprotect_request(&mut wire.clone(), &mut out)
+        .unwrap();
     assert_eq!((&out[..n], sid, fresh), (&plain[..], id, Freshness::Fresh));
 
     let answer = response(b"secret reading 21.5");
     let mut rwire = [0u8; 256];
-    let rn = server.protect_response(&sid, &answer, false, &mut rwire).unwrap();
+    let rn = server
+        .protect_response(&sid, &answer, false, &mut rwire)
+        .unwrap();
     let mut short = vec![0xaa; answer.len() - 1];
     let got = client.unprotect_response(&id, &mut rwire[..rn].to_vec(), &mut short);
     assert_eq!(got.unwrap_err(), OscoreError::BufferTooSmall);

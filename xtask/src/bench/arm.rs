@@ -2,9 +2,10 @@
 //!
 //! `cargo xtask bench-target [--check]` builds the plugin and the bench firmware for
 //! Cortex-M0 (thumbv6m, QEMU `microbit`) and Cortex-M4 (thumbv7em, QEMU `mps2-an386`), runs
-//! `bench` once on each under the instruction-counting plugin, and fails if a check fails, the
-//! plugin's count of the 201-instruction calibration loop is not exact, or the markers and the
-//! result lines disagree. `--check` stops there (CI); without it the results are printed. The
+//! `bench` and the protocol binaries ([`PROTOCOL_BINS`]: the EDHOC initiator) once on each
+//! under the instruction-counting plugin, and fails if a check fails, the plugin's count of
+//! the 201-instruction calibration loop is not exact, or the markers and the result lines
+//! disagree. `--check` stops there (CI); without it the results are printed. The
 //! same firmware is built for RISC-V RV32IMC by the full report ([`super::report`]).
 
 use std::cell::RefCell;
@@ -37,6 +38,9 @@ pub(super) const SIZE_BINS: &[&str] = &[
     "size-mcuboot-verify",
     "size-vault",
 ];
+/// Whole protocols, one binary each (`benches/embedded/arm/src/bin/NAME.rs`), run like `bench`
+/// (same markers, runner and plugin; their flash is the whole binary's), in report order.
+pub(super) const PROTOCOL_BINS: &[&str] = &["edhoc"];
 /// Instructions in the calibration loop (`platform::calibration_loop`).
 const CALIBRATION: u64 = 201;
 /// Seconds one QEMU run may take.
@@ -120,6 +124,17 @@ pub(super) fn run_counted(
     run_plugin(target, machine, m0_cycles, None).map(|(ops, overhead, _)| (ops, overhead))
 }
 
+/// [`run_counted`] for another firmware binary of the bench workspace (one of
+/// [`PROTOCOL_BINS`]), which runs the same `empty` and calibration operations first.
+pub(super) fn run_counted_bin(
+    target: &str,
+    machine: &str,
+    bin: &str,
+    m0_cycles: bool,
+) -> Result<(Vec<Op>, (u64, u64)), String> {
+    run_bin(target, machine, bin, m0_cycles, None).map(|(ops, overhead, _)| (ops, overhead))
+}
+
 /// What [`run_plugin`] returns: the operations, the marker overhead (instructions, cycles)
 /// and the names of every region in order.
 pub(super) type Counted = (Vec<Op>, (u64, u64), Vec<String>);
@@ -133,10 +148,25 @@ pub(super) fn run_plugin(
     m0_cycles: bool,
     profile: Option<&Path>,
 ) -> Result<Counted, String> {
-    let elf = elf(target, "bench");
+    run_bin(target, machine, "bench", m0_cycles, profile)
+}
+
+/// [`run_plugin`] for firmware binary `bin`.
+fn run_bin(
+    target: &str,
+    machine: &str,
+    bin: &str,
+    m0_cycles: bool,
+    profile: Option<&Path>,
+) -> Result<Counted, String> {
+    let elf = elf(target, bin);
     let start = code_symbol(&elf, "bench_start")?;
     let end = code_symbol(&elf, "bench_end")?;
-    let out = target_dir().join(format!("counts-{machine}.txt"));
+    let out = target_dir().join(if bin == "bench" {
+        format!("counts-{machine}.txt")
+    } else {
+        format!("counts-{machine}-{bin}.txt")
+    });
     let mut plugin = format!(
         "{},start={start:#x},end={end:#x},out={}",
         plugin_path().display(),
@@ -220,7 +250,7 @@ pub(super) fn run_plugin(
         ));
     }
     eprintln!(
-        "{machine}: calibration exact ({CALIBRATION} instructions), marker overhead {empty_i} \
+        "{machine} ({bin}): calibration exact ({CALIBRATION} instructions), marker overhead {empty_i} \
          instructions"
     );
     let names = raw.iter().map(|r| r.0.clone()).collect();
@@ -250,10 +280,21 @@ fn print_ops(machine: &str, ops: &[Op]) {
     }
 }
 
+/// Every operation of the [`PROTOCOL_BINS`] on `(target, machine)`, in order.
+fn run_protocols((target, machine): (&str, &str), m0_cycles: bool) -> Result<Vec<Op>, String> {
+    let mut all = Vec::new();
+    for bin in PROTOCOL_BINS {
+        all.extend(run_counted_bin(target, machine, bin, m0_cycles)?.0);
+    }
+    Ok(all)
+}
+
 /// The steps of `cargo xtask bench-target [--check]`, sharing `results`.
 pub(super) fn target_steps(results: &Rc<RefCell<Results>>) -> Vec<Step> {
     let m0 = Rc::clone(results);
     let m4 = Rc::clone(results);
+    let p0 = Rc::clone(results);
+    let p4 = Rc::clone(results);
     vec![
         Step::new("bench-target toolchain", || {
             ensure_targets(&[M0.0, M4.0])?;
@@ -275,6 +316,18 @@ pub(super) fn target_steps(results: &Rc<RefCell<Results>>) -> Vec<Step> {
             let (ops, _) = run_counted(M4.0, M4.1, false)?;
             print_ops("Cortex-M4 (mps2-an386)", &ops);
             m4.borrow_mut().m4 = ops;
+            Ok(())
+        }),
+        Step::new("bench-target run protocols m0", move || {
+            let ops = run_protocols(M0, true)?;
+            print_ops("Cortex-M0 (microbit), protocols", &ops);
+            p0.borrow_mut().protocols_m0 = ops;
+            Ok(())
+        }),
+        Step::new("bench-target run protocols m4", move || {
+            let ops = run_protocols(M4, false)?;
+            print_ops("Cortex-M4 (mps2-an386), protocols", &ops);
+            p4.borrow_mut().protocols_m4 = ops;
             Ok(())
         }),
     ]
