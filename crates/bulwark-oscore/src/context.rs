@@ -619,6 +619,8 @@ fn seal<C: Ccm>(
         .ok_or(OscoreError::BufferTooSmall)?;
     *inner_code = msg.code;
     let mut inner = MessageMut::new_in_slice(inner_code, inner_tail);
+    // A given Echo value replaces the message's Echo options; without one they are kept.
+    let replace_echo = echo.is_some();
     let mut echo = echo;
     for item in msg.options() {
         let (n, v) = item?;
@@ -629,7 +631,7 @@ fn seal<C: Ccm>(
             if let Some(e) = echo.take() {
                 inner.add_option(number::ECHO, e)?;
             }
-            if n == number::ECHO {
+            if n == number::ECHO && replace_echo {
                 continue;
             }
         }
