@@ -180,6 +180,10 @@ def oscore():
     for i, (rq, rs) in enumerate([(a, b) for a in reqs for b in resps]):
         out.append(bytes([2, i % 3]) + struct.pack("<H", 20 * i) + rq + rs
                    + bytes([i & 1]) + struct.pack("<H", 3 * i) + bytes([i]))
+    # Found by this target: a response with an Echo option of its own (it was dropped). The
+    # plaintext left in a short output buffer is the seed (4, 20) + C.7 above.
+    out.append(h("0201140000011f5d023974020000096c6f63616c686f737404000374763100018409000002"
+                 "050001000c000800000000000000000001030001"))
     return out
 
 
