@@ -175,15 +175,13 @@ def oscore():
     reqs = [message(0, 1, 0x5d1f, b"\x39\x74", [(0, b"localhost"), (4, b"tv1")], b""),
             message(1, 2, 7, b"", [(4, b"temp"), (5, b"\x00"), (7, b"a=1")], b"22.5"),
             message(0, 3, 0xffff, bytes(8), [(0x8000 + 500, b"x" * 20)], b"p" * 100)]
+    # The seeds first found two bugs: (4, 20) + C.7 left plaintext in a short output buffer,
+    # and the second response below lost its Echo option in protection.
     resps = [message(2, 0x45, 0x5d1f, b"\x39\x74", [], b"Hello World!"),
              message(1, 0x84, 9, b"", [(5, b"\x00"), (12, bytes(8))], b"")]
     for i, (rq, rs) in enumerate([(a, b) for a in reqs for b in resps]):
         out.append(bytes([2, i % 3]) + struct.pack("<H", 20 * i) + rq + rs
                    + bytes([i & 1]) + struct.pack("<H", 3 * i) + bytes([i]))
-    # Found by this target: a response with an Echo option of its own (it was dropped). The
-    # plaintext left in a short output buffer is the seed (4, 20) + C.7 above.
-    out.append(h("0201140000011f5d023974020000096c6f63616c686f737404000374763100018409000002"
-                 "050001000c000800000000000000000001030001"))
     return out
 
 
