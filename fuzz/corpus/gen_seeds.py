@@ -151,6 +151,87 @@ def hex_args():
             b"\x01" + b"4294967296", b"\x02" + bytes(range(16))]
 
 
+def oscore():
+    msgs = {r["section"]: r for r in records("oscore_messages_rfc8613.txt")}
+    out = []
+    for i, sec in enumerate(["C.4", "C.5", "C.6"]):
+        req = h(msgs[sec]["protected"])
+        out.append(bytes([0, i, 0, 255]) + req)
+        out.append(bytes([3, i, 1, 255]) + req)  # replay window unknown: Echo required
+        out.append(bytes([6, i, 2, 0x14]) + struct.pack("<Q", 1) + bytes([255]) + req)  # replay
+        out.append(bytes([9, i, 0, 12]) + req)  # output too short
+    for sec in ["C.7", "C.8"]:
+        resp = h(msgs[sec]["protected"])
+        out.append(bytes([1, 255]) + resp)
+        out.append(bytes([4, 20]) + resp)
+
+    def message(kind, code, mid, token, options, payload):
+        b = bytes([kind, code]) + struct.pack("<H", mid) + lv(token) + bytes([len(options)])
+        for idx, value in options:  # idx: index into the target's table of option numbers
+            b += struct.pack("<H", idx) + lv(value)
+        return b + lv(payload)
+
+    # Uri-Host (0), Uri-Path (4), Content-Format (5), Uri-Query (7), Echo (12), any (0x8000+).
+    reqs = [message(0, 1, 0x5d1f, b"\x39\x74", [(0, b"localhost"), (4, b"tv1")], b""),
+            message(1, 2, 7, b"", [(4, b"temp"), (5, b"\x00"), (7, b"a=1")], b"22.5"),
+            message(0, 3, 0xffff, bytes(8), [(0x8000 + 500, b"x" * 20)], b"p" * 100)]
+    # The seeds first found two bugs: (4, 20) + C.7 left plaintext in a short output buffer,
+    # and the second response below lost its Echo option in protection.
+    resps = [message(2, 0x45, 0x5d1f, b"\x39\x74", [], b"Hello World!"),
+             message(1, 0x84, 9, b"", [(5, b"\x00"), (12, bytes(8))], b"")]
+    for i, (rq, rs) in enumerate([(a, b) for a in reqs for b in resps]):
+        out.append(bytes([2, i % 3]) + struct.pack("<H", 20 * i) + rq + rs
+                   + bytes([i & 1]) + struct.pack("<H", 3 * i) + bytes([i]))
+    return out
+
+
+def vault():
+    out = []
+    for snap in [0, 5, 12, 24]:
+        out.append(bytes([snap]) + struct.pack("<H", 0))
+    for snap, off, mask in [(24, 0, b"\x01"), (24, 100, b"\xff\xff\xff\xff"),
+                            (20, 512, b"\x80"), (10, 1000, bytes(8) + b"\x10")]:
+        out.append(bytes([snap]) + struct.pack("<H", off) + mask)
+    return out
+
+
+def links():
+    out = []
+    # Zigbee raw: level 5, an 8-byte NWK header, the source known, any counter.
+    for lvl, known in [(5, 1), (6, 0), (7, 1), (4, 1)]:
+        frame = bytes(range(8)) + bytes([0x28]) + struct.pack("<I", 1) + bytes(range(8)) + b"abcd" + bytes(8)
+        out.append(bytes([0, lvl, 8, known]) + struct.pack("<Q", 0x1122334455667788) + bytes([0]) + frame)
+    # Zigbee structured: each key id, with and without the source sent.
+    for i in range(4):
+        out.append(bytes([1, i % 3, i]) + struct.pack("<I", 1000 * i) + struct.pack("<Q", 0xacde480000000001)
+                   + bytes([i & 1, 7]) + lv(bytes(8 + i)) + lv2(b"payload-%d" % i) + struct.pack("<H", 9 * i) + bytes([i]))
+    # 802.15.4: structured at each level, and a raw frame of the right layout.
+    for lvl in range(1, 8):
+        out.append(bytes([2, lvl, 0, lvl]) + struct.pack("<HHQIB", 0xabcd, 0x0001, 0xacde480000000002, 5, 1)
+                   + lv(b"hello") + struct.pack("<H", lvl * 5) + bytes([lvl]))
+    fc = 0x0001 | 0x0008 | 0x0040 | (2 << 10) | (1 << 12) | (3 << 14)
+    out.append(bytes([2, 5, 1]) + struct.pack("<HBHHQ", fc, 1, 0xabcd, 1, 2) + bytes([0x0d]) + struct.pack("<IB", 5, 1)
+               + b"data" + bytes(4))
+    # SMP PDUs.
+    pub = bytes(reversed(h(DEBUG_X))) + bytes(reversed(h(DEBUG_Y)))
+    pdus = [bytes([1, 3, 0, 0x0d, 16, 1, 1]), bytes([2, 4, 0, 0x0d, 16, 1, 1]), bytes([3]) + bytes(16),
+            bytes([4]) + bytes(range(16)), bytes([5, 4]), bytes([0x0c]) + pub, bytes([0x0d]) + bytes(16)]
+    for p in pdus:
+        out.append(bytes([3]) + p)
+    # Pairing: initiator and responder, a plausible peer sequence with the debug key.
+    for role in [0, 1]:
+        first = pdus[1] if role == 0 else pdus[0]
+        steps = b"".join(bytes([2]) + lv(p) for p in [first, pdus[5], pdus[2], pdus[3], pdus[6]])
+        out.append(bytes([4, role, 1, 0x0d, 1, 1, 2]) + steps)
+        out.append(bytes([4, role, 2, 0x0d, 1, 1, 3]) + bytes([2]) + lv(first) + bytes([2]) + lv(pdus[5])
+                   + bytes([0]) + struct.pack("<I", 123456) + bytes([1, 1]))
+    return out
+
+
+DEBUG_X = "20b003d2f297be2c5e2c83a7e9f9a5b9eff49111acf4fddbcc0301480e359de6"
+DEBUG_Y = "dc809c49652aeb6d63329abf5a52155c766345c28fed302474 1c8ed01589d28b".replace(" ", "")
+
+
 write("ccm_open", ccm_open())
 write("ccm_star", ccm_star())
 write("cmac_ctr_reference", cmac_ctr())
@@ -161,3 +242,6 @@ write("ecdsa_verify", ecdsa())
 write("mcuboot_image", mcuboot())
 write("psk_code", psk())
 write("hex_args", hex_args())
+write("oscore_unprotect", oscore())
+write("vault_mount", vault())
+write("links_frames", links())

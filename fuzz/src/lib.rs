@@ -76,6 +76,11 @@ impl<'a> Reader<'a> {
         self.take(n)
     }
 
+    /// Whether the input is used up.
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
     pub fn rest(&mut self) -> &'a [u8] {
         self.take(self.data.len())
     }

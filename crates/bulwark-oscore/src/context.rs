@@ -312,8 +312,23 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
     /// Returns [`OscoreError::NotProtected`] if the message has no OSCORE option (an error
     /// response from a server that could not unprotect the request: its code is the outer
     /// code), [`OscoreError::Verification`] if it does not verify,
-    /// [`OscoreError::Malformed`], [`OscoreError::BufferTooSmall`].
+    /// [`OscoreError::Malformed`], [`OscoreError::BufferTooSmall`]. On every error `out` is
+    /// zeroed: a response that verified but then failed (an `out` too short, a malformed inner
+    /// message) leaves none of its plaintext there.
     pub fn unprotect_response(
+        &mut self,
+        request: &RequestId,
+        protected: &mut [u8],
+        out: &mut [u8],
+    ) -> Result<usize, OscoreError> {
+        let result = self.unprotect_response_into(request, protected, out);
+        if result.is_err() {
+            out.fill(0);
+        }
+        result
+    }
+
+    fn unprotect_response_into(
         &mut self,
         request: &RequestId,
         protected: &mut [u8],
@@ -355,8 +370,21 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
     /// acted on. Errors: [`OscoreError::NotProtected`], [`OscoreError::Malformed`] (answer
     /// 4.02), [`OscoreError::UnknownContext`] (4.01), [`OscoreError::Replay`] (4.01),
     /// [`OscoreError::Verification`] (4.00), see [`OscoreError::response_code`]. A request that
-    /// fails changes no state.
+    /// fails changes no state, and on every error `out` is zeroed (a request that verified
+    /// but then failed, e.g. for an `out` too short, leaves none of its plaintext there).
     pub fn unprotect_request(
+        &mut self,
+        protected: &mut [u8],
+        out: &mut [u8],
+    ) -> Result<(usize, RequestId, Freshness), OscoreError> {
+        let result = self.unprotect_request_into(protected, out);
+        if result.is_err() {
+            out.fill(0);
+        }
+        result
+    }
+
+    fn unprotect_request_into(
         &mut self,
         protected: &mut [u8],
         out: &mut [u8],
@@ -591,6 +619,8 @@ fn seal<C: Ccm>(
         .ok_or(OscoreError::BufferTooSmall)?;
     *inner_code = msg.code;
     let mut inner = MessageMut::new_in_slice(inner_code, inner_tail);
+    // A given Echo value replaces the message's Echo options; without one they are kept.
+    let replace_echo = echo.is_some();
     let mut echo = echo;
     for item in msg.options() {
         let (n, v) = item?;
@@ -601,7 +631,7 @@ fn seal<C: Ccm>(
             if let Some(e) = echo.take() {
                 inner.add_option(number::ECHO, e)?;
             }
-            if n == number::ECHO {
+            if n == number::ECHO && replace_echo {
                 continue;
             }
         }

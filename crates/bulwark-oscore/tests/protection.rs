@@ -602,3 +602,100 @@ fn random_and_mutated_input_never_panics() {
     // type and token, which OSCORE does not protect).
     assert!(accepted > 1000, "{accepted}");
 }
+
+/// A message that verified but does not fit the output buffer leaves none of its plaintext
+/// there (found by the `oscore_unprotect` fuzz target: the buffer held the start of the
+/// decrypted message), and a request that failed so changes no state.
+#[test]
+fn a_verified_message_too_long_for_out_leaves_no_plaintext() {
+    let (mut client, mut server) = pair(None);
+    let plain = request();
+    let (wire, id) = protect(&mut client, &plain);
+    let mut short = vec![0xaa; plain.len() - 1];
+    let got = server.unprotect_request(&mut wire.clone(), &mut short);
+    assert_eq!(got.unwrap_err(), OscoreError::BufferTooSmall);
+    assert_eq!(short, vec![0; plain.len() - 1]);
+    let mut out = [0u8; 256];
+    let (n, sid, fresh) = server
+        .unprotect_request(&mut wire.clone(), &mut out)
+        .unwrap();
+    assert_eq!((&out[..n], sid, fresh), (&plain[..], id, Freshness::Fresh));
+
+    let answer = response(b"secret reading 21.5");
+    let mut rwire = [0u8; 256];
+    let rn = server
+        .protect_response(&sid, &answer, false, &mut rwire)
+        .unwrap();
+    let mut short = vec![0xaa; answer.len() - 1];
+    let got = client.unprotect_response(&id, &mut rwire[..rn].to_vec(), &mut short);
+    assert_eq!(got.unwrap_err(), OscoreError::BufferTooSmall);
+    assert_eq!(short, vec![0; answer.len() - 1]);
+    let k = client
+        .unprotect_response(&id, &mut rwire[..rn].to_vec(), &mut out)
+        .unwrap();
+    assert_eq!(&out[..k], &answer[..]);
+}
+
+/// An Echo option in the message itself is protected like any class E option when no Echo
+/// value is given (found by the `oscore_unprotect` fuzz target: it was dropped), and replaced
+/// when one is.
+#[test]
+fn an_echo_option_in_the_message_is_kept_unless_replaced() {
+    let (mut client, mut server) = pair(None);
+    let mut buf = [0u8; 256];
+    let n = message::build(
+        &mut buf,
+        MessageType::Confirmable,
+        code::GET,
+        7,
+        &[9],
+        &[(number::URI_PATH, b"t"), (number::ECHO, &[0xec; 8])],
+        b"",
+    )
+    .unwrap();
+    let plain = buf[..n].to_vec();
+    let (wire, id) = protect(&mut client, &plain);
+    let mut out = [0u8; 256];
+    let (m, sid, _) = server
+        .unprotect_request(&mut wire.clone(), &mut out)
+        .unwrap();
+    assert_eq!(&out[..m], &plain[..]);
+
+    // Replaced by a given value.
+    let mut wire2 = [0u8; 256];
+    let (k, _) = client
+        .protect_request(&plain, Some(&[0x11; 8]), &mut wire2)
+        .unwrap();
+    let (m, _, _) = server
+        .unprotect_request(&mut wire2[..k].to_vec(), &mut out)
+        .unwrap();
+    let got = UdpMessage::parse(&out[..m]).unwrap();
+    let echoes: Vec<&[u8]> = got
+        .options()
+        .map(|o| o.unwrap())
+        .filter(|o| o.0 == number::ECHO)
+        .map(|o| o.1)
+        .collect();
+    assert_eq!(echoes, [&[0x11u8; 8][..]]);
+
+    // A response with an Echo option of its own.
+    let n = message::build(
+        &mut buf,
+        MessageType::Acknowledgement,
+        code::UNAUTHORIZED,
+        7,
+        &[9],
+        &[(number::ECHO, &[0x5a; 8])],
+        b"",
+    )
+    .unwrap();
+    let answer = buf[..n].to_vec();
+    let mut rwire = [0u8; 256];
+    let rn = server
+        .protect_response(&sid, &answer, false, &mut rwire)
+        .unwrap();
+    let k = client
+        .unprotect_response(&id, &mut rwire[..rn].to_vec(), &mut out)
+        .unwrap();
+    assert_eq!(&out[..k], &answer[..]);
+}

@@ -2,9 +2,10 @@
 //!
 //! `cargo xtask bench-target [--check]` builds the plugin and the bench firmware for
 //! Cortex-M0 (thumbv6m, QEMU `microbit`) and Cortex-M4 (thumbv7em, QEMU `mps2-an386`), runs
-//! `bench` once on each under the instruction-counting plugin, and fails if a check fails, the
-//! plugin's count of the 201-instruction calibration loop is not exact, or the markers and the
-//! result lines disagree. `--check` stops there (CI); without it the results are printed. The
+//! `bench` and the protocol binaries ([`PROTOCOL_BINS`]: the EDHOC initiator) once on each
+//! under the instruction-counting plugin, and fails if a check fails, the plugin's count of
+//! the 201-instruction calibration loop is not exact, or the markers and the result lines
+//! disagree. `--check` stops there (CI); without it the results are printed. The
 //! same firmware is built for RISC-V RV32IMC by the full report ([`super::report`]).
 
 use std::cell::RefCell;
@@ -50,6 +51,9 @@ pub(super) const SIZE_BINS: &[&str] = &[
 /// binary would not fit the micro:bit's flash). Each has its own empty operation and
 /// calibration loop.
 pub(super) const BENCH_BINS: &[&str] = &["bench", "protocols"];
+/// Whole protocols, one binary each (`benches/embedded/arm/src/bin/NAME.rs`), run like `bench`
+/// (same markers, runner and plugin; their flash is the whole binary's), in report order.
+pub(super) const PROTOCOL_BINS: &[&str] = &["edhoc"];
 /// Instructions in the calibration loop (`platform::calibration_loop`).
 const CALIBRATION: u64 = 201;
 /// Seconds one QEMU run may take.
@@ -139,6 +143,17 @@ pub(super) fn run_counted(
         all.extend(ops);
     }
     Ok((all, first_overhead.unwrap_or_default()))
+}
+
+/// [`run_counted`] for another firmware binary of the bench workspace (one of
+/// [`PROTOCOL_BINS`]), which runs the same `empty` and calibration operations first.
+pub(super) fn run_counted_bin(
+    target: &str,
+    machine: &str,
+    bin: &str,
+    m0_cycles: bool,
+) -> Result<(Vec<Op>, (u64, u64)), String> {
+    run_plugin(target, bin, machine, m0_cycles, None).map(|(ops, overhead, _)| (ops, overhead))
 }
 
 /// What [`run_plugin`] returns: the operations, the marker overhead (instructions, cycles)
@@ -242,7 +257,7 @@ pub(super) fn run_plugin(
         ));
     }
     eprintln!(
-        "{machine}: calibration exact ({CALIBRATION} instructions), marker overhead {empty_i} \
+        "{machine} ({bin}): calibration exact ({CALIBRATION} instructions), marker overhead {empty_i} \
          instructions"
     );
     let names = raw.iter().map(|r| r.0.clone()).collect();
@@ -272,10 +287,21 @@ fn print_ops(machine: &str, ops: &[Op]) {
     }
 }
 
+/// Every operation of the [`PROTOCOL_BINS`] on `(target, machine)`, in order.
+fn run_protocols((target, machine): (&str, &str), m0_cycles: bool) -> Result<Vec<Op>, String> {
+    let mut all = Vec::new();
+    for bin in PROTOCOL_BINS {
+        all.extend(run_counted_bin(target, machine, bin, m0_cycles)?.0);
+    }
+    Ok(all)
+}
+
 /// The steps of `cargo xtask bench-target [--check]`, sharing `results`.
 pub(super) fn target_steps(results: &Rc<RefCell<Results>>) -> Vec<Step> {
     let m0 = Rc::clone(results);
     let m4 = Rc::clone(results);
+    let p0 = Rc::clone(results);
+    let p4 = Rc::clone(results);
     vec![
         Step::new("bench-target toolchain", || {
             ensure_targets(&[M0.0, M4.0])?;
@@ -297,6 +323,18 @@ pub(super) fn target_steps(results: &Rc<RefCell<Results>>) -> Vec<Step> {
             let (ops, _) = run_counted(M4.0, M4.1, false)?;
             print_ops("Cortex-M4 (mps2-an386)", &ops);
             m4.borrow_mut().m4 = ops;
+            Ok(())
+        }),
+        Step::new("bench-target run protocols m0", move || {
+            let ops = run_protocols(M0, true)?;
+            print_ops("Cortex-M0 (microbit), protocols", &ops);
+            p0.borrow_mut().protocols_m0 = ops;
+            Ok(())
+        }),
+        Step::new("bench-target run protocols m4", move || {
+            let ops = run_protocols(M4, false)?;
+            print_ops("Cortex-M4 (mps2-an386), protocols", &ops);
+            p4.borrow_mut().protocols_m4 = ops;
             Ok(())
         }),
     ]

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::rc::Rc;
 
-use super::arm::{M0, Op, RV32, SIZE_BINS};
+use super::arm::{M0, Op, PROTOCOL_BINS, RV32, SIZE_BINS};
 use super::avr::{COMPACT_BINS, LEVELS, MEGA1284P, MEGA2560, PINNED, RunResult, SHA2_CFG};
 use super::{arm, avr, first_line, fmt_n, host, kept_section};
 use crate::elf::{Footprint, read_footprint};
@@ -21,6 +21,11 @@ pub(super) struct Results {
     pub(super) m0: Vec<Op>,
     pub(super) m4: Vec<Op>,
     pub(super) m0_overhead: (u64, u64),
+    /// The operations of the [`PROTOCOL_BINS`] on the M0 and the M4.
+    pub(super) protocols_m0: Vec<Op>,
+    pub(super) protocols_m4: Vec<Op>,
+    /// The M0 flash footprint of each of the [`PROTOCOL_BINS`].
+    pub(super) protocol_flash: Vec<(String, Footprint)>,
     pub(super) sizes: Vec<(String, Footprint)>,
     pub(super) image_len: u64,
     pub(super) bench_flash: Option<Footprint>,
@@ -56,6 +61,10 @@ pub fn report_steps() -> Vec<Step> {
         r.image_len =
             arm::symbol_size(&arm::elf(M0.0, "size-mcuboot-verify"), "5IMAGE").unwrap_or(0);
         r.bench_flash = Some(read_footprint(&arm::elf(M0.0, "bench"))?);
+        for bin in PROTOCOL_BINS {
+            let fp = read_footprint(&arm::elf(M0.0, bin))?;
+            r.protocol_flash.push(((*bin).to_owned(), fp));
+        }
         Ok(())
     }));
     let r = Rc::clone(&results);
@@ -125,6 +134,53 @@ fn size_reference(bin: &str) -> &'static str {
 /// Published figures the tables refer to. Only figures checked against their source are given
 /// as numbers; the rest are marked unverified.
 const REFERENCES: &str = include_str!("references.md");
+
+/// The "Protocols" table: every operation of the [`PROTOCOL_BINS`] (an operation belongs to
+/// the binary its name starts with), with the M0 flash of its whole binary.
+fn protocols_section(r: &Results) -> String {
+    let mut s = String::new();
+    if r.protocols_m0.is_empty() {
+        return s;
+    }
+    let _ = writeln!(s, "\n### Protocols\n");
+    let _ = writeln!(
+        s,
+        "Whole protocol runs, one firmware binary each (`benches/embedded/arm/src/bin/NAME.rs`), \
+         counted like the table above (same runner, markers, plugin and calibration check; \
+         every run checks its known answers). `edhoc-initiator-rfc9529`: an EDHOC initiator \
+         (RFC 9528 method 3, cipher suite 2, lakers over `bulwark-edhoc`) on the compact \
+         backend, the RFC 9529 section 3 trace from message_1 to the OSCORE export, every \
+         message checked (three P-256 agreements); `edhoc-ephemeral-keygen`: the ephemeral key \
+         generation the trace's X replaces (a full initiator is the sum). Flash: the whole \
+         binary (thumbv6m), and over `size-empty`.\n"
+    );
+    let _ = writeln!(
+        s,
+        "| operation | M0 instructions | M0 cycles (estimate) | M4 instructions | M0 stack (B) | flash (B) | over empty (B) |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|");
+    let base = r.sizes.first().map_or(0, |(_, fp)| fp.flash);
+    for op in &r.protocols_m0 {
+        let m4 = r.protocols_m4.iter().find(|o| o.name == op.name);
+        let flash = r
+            .protocol_flash
+            .iter()
+            .find(|(bin, _)| op.name.starts_with(bin.as_str()))
+            .map(|(_, fp)| fp.flash);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            op.name,
+            fmt_n(op.insns),
+            op.cycles.map_or_else(|| "-".into(), fmt_n),
+            m4.map_or_else(|| "-".into(), |o| fmt_n(o.insns)),
+            op.stack,
+            flash.map_or_else(|| "-".into(), fmt_n),
+            flash.map_or_else(|| "-".into(), |f| fmt_n(f.saturating_sub(base))),
+        );
+    }
+    s
+}
 
 fn write_report(r: &Results) -> Result<(), String> {
     let mut s = String::new();
@@ -211,6 +267,7 @@ fn write_report(r: &Results) -> Result<(), String> {
             fmt_n(m4)
         );
     }
+    s.push_str(&protocols_section(r));
     let _ = writeln!(
         s,
         "\n**The M0 cycle column is an estimate, not a measurement.** QEMU does not model \

@@ -5,9 +5,9 @@
 //! message_4 processed, the OSCORE Master Secret exported. A second operation measures the
 //! ephemeral key generation the trace replaces.
 //!
-//! Not part of `cargo xtask bench-target`'s report run; measured by hand (QEMU `microbit`, the
-//! counting plugin with `start`/`end` at `bench_start`/`bench_end`, as `xtask/src/bench/arm.rs`
-//! does for `bench`). The flash size of the whole binary is the EDHOC initiator's.
+//! Run by `cargo xtask bench-target` and `cargo xtask bench` after `bench`, on the M0 and the M4
+//! with the same counting plugin and markers (`PROTOCOL_BINS` in `xtask/src/bench/arm.rs`); the
+//! report's "Protocols" table. The flash size of the whole binary is the EDHOC initiator's.
 #![no_std]
 #![no_main]
 
