@@ -58,8 +58,8 @@ pub(super) fn comparison_section(r: &Results) -> String {
          the software backend's P-256 cannot be built for AVR, its Ed25519 runs on the \
          ATmega1284p, the compact backend's operations all run on the ATmega1284p), RV32IMC \
          instructions (QEMU). \"-\" = not measured. Best published figures are Cortex-M0/M0+ \
-         cycles on real hardware (see the References). Flash per primitive of the compact backend is not yet measured (no \
-         `size-*-compact` probes). Chart (log scale): `{CHART}`.\n"
+         cycles on real hardware (see the References). Flash per primitive, both backends: the `size-*` \
+         and `size-*-compact` rows of the flash table. Chart (log scale): `{CHART}`.\n"
     );
     let _ = writeln!(
         s,
