@@ -19,10 +19,12 @@ mod links;
 mod mcuboot;
 #[cfg(feature = "p256")]
 mod p256;
-#[cfg(feature = "vault")]
-mod vault;
+#[cfg(any(feature = "p256", feature = "compact"))]
+mod p256_vectors;
 #[cfg(feature = "trust")]
 mod trust;
+#[cfg(feature = "vault")]
+mod vault;
 
 #[cfg(feature = "links")]
 pub use links::ble_pairing;
@@ -30,10 +32,10 @@ pub use links::ble_pairing;
 pub use mcuboot::{MCUBOOT_CHUNK, mcuboot_verify};
 #[cfg(feature = "p256")]
 pub use p256::{ecdsa_verify, p256_ecdh};
-#[cfg(feature = "vault")]
-pub use vault::vault;
 #[cfg(feature = "trust")]
 pub use trust::{TrustInputs, trust_chain};
+#[cfg(feature = "vault")]
+pub use vault::vault;
 
 use bulwark_api::{
     SecretBytes,
