@@ -5,8 +5,7 @@ mod checks;
 mod steps;
 
 use super::{
-    AUTH_MITM, AUTH_SC, Event, Features, KEY_SIZE, Method, Options, Output, Pdu, PairingError,
-    Role,
+    AUTH_MITM, AUTH_SC, Features, KEY_SIZE, Method, Options, Output, PairingError, Pdu, Role,
 };
 use crate::CmacEngines;
 use crate::ble::Address7;
@@ -15,7 +14,6 @@ use bulwark_api::{
     Error, Rng, SecretBytes,
     kex::{KeyAgreement, P256},
 };
-
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -242,9 +240,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         };
         result.map_err(|e| self.fail(e))
     }
-
 }
-
 
 impl<K: KeyAgreement<P256>> Drop for Pairing<K> {
     /// Wipes the values that are secret until revealed (our nonce and out-of-band random, the

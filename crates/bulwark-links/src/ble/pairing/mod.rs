@@ -180,7 +180,6 @@ pub struct Options {
     pub allow_debug_key: bool,
 }
 
-
 /// The result of a successful pairing.
 pub struct Outcome {
     /// The long-term key (f5), to encrypt the link with.

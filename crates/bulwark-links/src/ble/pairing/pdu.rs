@@ -1,8 +1,7 @@
 //! [`Pdu`]: the Security Manager PDUs of LE Secure Connections pairing, encoded and decoded
 //! (the PDUs are little-endian, the values here most significant octet first).
 
-use super::{Features, PairingError};
-
+use super::{Features, IoCapability, PairingError};
 
 /// A Security Manager PDU of LE Secure Connections pairing. Values most significant octet
 /// first.

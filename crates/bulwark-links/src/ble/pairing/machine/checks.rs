@@ -13,7 +13,7 @@ use bulwark_api::{
 };
 
 impl<K: KeyAgreement<P256>> Pairing<K> {
-    fn r_values(&self) -> Result<([u8; 16], [u8; 16]), PairingError> {
+    pub(super) fn r_values(&self) -> Result<([u8; 16], [u8; 16]), PairingError> {
         let peer = self.peer.ok_or(PairingError::Unexpected)?;
         let (local_r, peer_r) = match self.method {
             Method::PasskeyEntry { .. } => {
@@ -38,17 +38,17 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         })
     }
 
-    fn keys<E: CmacEngines + ?Sized>(
+    pub(super) fn keys<E: CmacEngines + ?Sized>(
         &self,
         engines: &mut E,
-    ) -> Result<super::toolbox::F5Keys, PairingError> {
+    ) -> Result<F5Keys, PairingError> {
         let dhkey = self.dhkey.as_ref().ok_or(PairingError::Unexpected)?;
         let (na, nb, a, b) = self.ordered();
         Ok(f5(engines, dhkey, na, nb, a, b)?)
     }
 
     /// (Na, Nb, A, B).
-    fn ordered(&self) -> (&[u8; 16], &[u8; 16], &Address7, &Address7) {
+    pub(super) fn ordered(&self) -> (&[u8; 16], &[u8; 16], &Address7, &Address7) {
         match self.role {
             Role::Initiator => (
                 &self.local_nonce,
@@ -66,7 +66,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
     }
 
     /// (Ea, Eb) and the LTK.
-    fn checks<E: CmacEngines + ?Sized>(
+    pub(super) fn checks<E: CmacEngines + ?Sized>(
         &self,
         engines: &mut E,
     ) -> Result<([u8; 16], [u8; 16], SecretBytes<16>), PairingError> {
@@ -79,7 +79,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         Ok((ea, eb, keys.ltk))
     }
 
-    fn send_initiator_check<E: CmacEngines + ?Sized>(
+    pub(super) fn send_initiator_check<E: CmacEngines + ?Sized>(
         &mut self,
         engines: &mut E,
     ) -> Result<Output, PairingError> {
@@ -88,7 +88,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         Ok(Output::send(Pdu::DhKeyCheck(ea)))
     }
 
-    fn outcome(&mut self, ltk: SecretBytes<16>) -> Event {
+    pub(super) fn outcome(&mut self, ltk: SecretBytes<16>) -> Event {
         self.state = State::Done;
         self.dhkey = None;
         Event::Complete(Outcome {
@@ -99,16 +99,31 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         })
     }
 
-    fn finish_responder<E: CmacEngines + ?Sized>(
+    pub(super) fn finish_responder<E: CmacEngines + ?Sized>(
         &mut self,
         engines: &mut E,
         received: &[u8; 16],
     ) -> Result<Output, PairingError> {
+        let (eb, event) = self.verify_check(engines, received)?;
+        Ok(Output::send(Pdu::DhKeyCheck(eb)).with_event(Some(event)))
+    }
+
+    /// Compares the peer's DHKey check (Eb for the initiator, Ea for the responder) with the
+    /// expected one in constant time and completes the pairing. Returns our own check value
+    /// and the completion event.
+    pub(super) fn verify_check<E: CmacEngines + ?Sized>(
+        &mut self,
+        engines: &mut E,
+        received: &[u8; 16],
+    ) -> Result<([u8; 16], Event), PairingError> {
         let (ea, eb, ltk) = self.checks(engines)?;
-        if !ct_eq_bytes(&ea, received) {
+        let (own, expected) = match self.role {
+            Role::Initiator => (ea, eb),
+            Role::Responder => (eb, ea),
+        };
+        if !ct_eq_bytes(&expected, received) {
             return Err(PairingError::DhKeyCheckFailed);
         }
-        let event = self.outcome(ltk);
-        Ok(Output::send(Pdu::DhKeyCheck(eb)).with_event(Some(event)))
+        Ok((own, self.outcome(ltk)))
     }
 }

@@ -16,7 +16,7 @@ use bulwark_api::{
 };
 
 impl<K: KeyAgreement<P256>> Pairing<K> {
-    fn features_in_order(&self) -> Result<(Features, Features), PairingError> {
+    pub(super) fn features_in_order(&self) -> Result<(Features, Features), PairingError> {
         let peer = self.peer.ok_or(PairingError::Unexpected)?;
         Ok(match self.role {
             Role::Initiator => (self.local, peer),
@@ -24,7 +24,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         })
     }
 
-    fn check_features<R: Rng + ?Sized>(
+    pub(super) fn check_features<R: Rng + ?Sized>(
         &mut self,
         rng: &mut R,
         peer: &Features,
@@ -64,7 +64,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         Ok(None)
     }
 
-    fn accept_public_key<E: CmacEngines + ?Sized>(
+    pub(super) fn accept_public_key<E: CmacEngines + ?Sized>(
         &mut self,
         kex: &mut K,
         engines: &mut E,
@@ -99,14 +99,42 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         Ok(())
     }
 
-    fn passkey_bit(&self) -> Result<u8, PairingError> {
+    pub(super) fn passkey_bit(&self) -> Result<u8, PairingError> {
         let passkey = self.passkey.ok_or(PairingError::Unexpected)?;
         Ok(0x80 | ((passkey >> self.round) & 1) as u8)
     }
 
+    /// Compares the peer's confirm value with `f4(PKpeer, PKlocal, peer_nonce, z)` (its own
+    /// key first), in constant time.
+    fn check_peer_confirm<E: CmacEngines + ?Sized>(
+        &self,
+        engines: &mut E,
+        peer_nonce: &[u8; 16],
+        z: u8,
+    ) -> Result<(), PairingError> {
+        let expected = f4(engines, &self.peer_x, &self.local_x, peer_nonce, z)?;
+        if !ct_eq_bytes(&expected, &self.peer_confirm) {
+            return Err(PairingError::ConfirmFailed);
+        }
+        Ok(())
+    }
+
+    /// Checks the peer's confirm value of this passkey round and moves to the next round.
+    /// Returns whether rounds remain (20 in all, one per passkey bit).
+    fn passkey_round<E: CmacEngines + ?Sized>(
+        &mut self,
+        engines: &mut E,
+        peer_nonce: &[u8; 16],
+    ) -> Result<bool, PairingError> {
+        let z = self.passkey_bit()?;
+        self.check_peer_confirm(engines, peer_nonce, z)?;
+        self.round += 1;
+        Ok(self.round < 20)
+    }
+
     /// The passkey round's confirm: initiator `f4(PKax, PKbx, Nai, rai)`, responder
     /// `f4(PKbx, PKax, Nbi, rbi)`; both are "own key first".
-    fn send_passkey_confirm<E: CmacEngines + ?Sized, R: Rng + ?Sized>(
+    pub(super) fn send_passkey_confirm<E: CmacEngines + ?Sized, R: Rng + ?Sized>(
         &mut self,
         engines: &mut E,
         rng: &mut R,
@@ -123,7 +151,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
 
     /// (ra, rb) for f6.
 
-    fn step<E: CmacEngines + ?Sized, R: Rng + ?Sized>(
+    pub(super) fn step<E: CmacEngines + ?Sized, R: Rng + ?Sized>(
         &mut self,
         kex: &mut K,
         engines: &mut E,
@@ -211,10 +239,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
                 self.peer_nonce = *nb;
                 match self.method {
                     Method::JustWorks | Method::NumericComparison => {
-                        let cb = f4(engines, &self.peer_x, &self.local_x, nb, 0)?;
-                        if !ct_eq_bytes(&cb, &self.peer_confirm) {
-                            return Err(PairingError::ConfirmFailed);
-                        }
+                        self.check_peer_confirm(engines, nb, 0)?;
                         if self.method == Method::JustWorks {
                             return self.send_initiator_check(engines);
                         }
@@ -224,13 +249,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
                             .with_event(Some(Event::CompareNumber(numeric_comparison_value(v)))))
                     }
                     Method::PasskeyEntry { .. } => {
-                        let z = self.passkey_bit()?;
-                        let cb = f4(engines, &self.peer_x, &self.local_x, nb, z)?;
-                        if !ct_eq_bytes(&cb, &self.peer_confirm) {
-                            return Err(PairingError::ConfirmFailed);
-                        }
-                        self.round += 1;
-                        if self.round < 20 {
+                        if self.passkey_round(engines, nb)? {
                             self.send_passkey_confirm(engines, rng)
                         } else {
                             self.send_initiator_check(engines)
@@ -254,13 +273,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
                             .with_event(Some(Event::CompareNumber(numeric_comparison_value(v)))))
                     }
                     Method::PasskeyEntry { .. } => {
-                        let z = self.passkey_bit()?;
-                        let ca = f4(engines, &self.peer_x, &self.local_x, na, z)?;
-                        if !ct_eq_bytes(&ca, &self.peer_confirm) {
-                            return Err(PairingError::ConfirmFailed);
-                        }
-                        self.round += 1;
-                        self.state = if self.round < 20 {
+                        self.state = if self.passkey_round(engines, na)? {
                             State::WaitConfirm
                         } else {
                             State::WaitCheck
@@ -274,11 +287,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
                 }
             }
             (Role::Initiator, State::WaitCheck, Pdu::DhKeyCheck(eb)) => {
-                let (_, expected, ltk) = self.checks(engines)?;
-                if !ct_eq_bytes(&expected, eb) {
-                    return Err(PairingError::DhKeyCheckFailed);
-                }
-                let event = self.outcome(ltk);
+                let (_, event) = self.verify_check(engines, eb)?;
                 Ok(Output::default().with_event(Some(event)))
             }
             (Role::Responder, State::WaitCheck, Pdu::DhKeyCheck(ea)) => {
