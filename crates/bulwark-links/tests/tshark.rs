@@ -8,27 +8,18 @@
 //! Without it the test is skipped with a message, unless `BULWARK_REQUIRE_IMGTOOL` is set
 //! (as in CI), which makes a missing tool a failure.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::type_complexity
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
 
 use bulwark_api::{SecretBytes, ccm::SecurityLevel};
-use bulwark_links::ModeEngines;
 use bulwark_links::zigbee::ieee802154::{self, FrameInfo};
 use bulwark_links::zigbee::mmo;
 use bulwark_links::zigbee::security::{self, AuxHeader, KeyId};
-use bulwark_soft::SoftAes;
+use common::engines;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-type Engines = ModeEngines<fn(&[u8]) -> Result<SoftAes, bulwark_api::Error>>;
-fn engines() -> Engines {
-    ModeEngines(SoftAes::new)
-}
 
 const NETWORK_KEY: [u8; 16] = [
     0x01, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x0d, 0x0f, 0x00, 0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0d,

@@ -13,6 +13,7 @@ use bulwark_api::{
 };
 
 impl<K: KeyAgreement<P256>> Pairing<K> {
+    /// (ra, rb) for f6.
     pub(super) fn r_values(&self) -> Result<([u8; 16], [u8; 16]), PairingError> {
         let peer = self.peer.ok_or(PairingError::Unexpected)?;
         let (local_r, peer_r) = match self.method {

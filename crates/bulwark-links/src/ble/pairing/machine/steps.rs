@@ -149,8 +149,6 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         Ok(Output::send(Pdu::Confirm(c)))
     }
 
-    /// (ra, rb) for f6.
-
     pub(super) fn step<E: CmacEngines + ?Sized, R: Rng + ?Sized>(
         &mut self,
         kex: &mut K,
