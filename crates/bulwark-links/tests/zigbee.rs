@@ -32,21 +32,32 @@ fn nwk_aux(counter: u32) -> AuxHeader {
     }
 }
 
+/// Seals the first `payload_len` bytes after an 8-byte NWK header in `buf` under
+/// `key(key_byte)`, from [`SOURCE`].
+fn seal_nwk(
+    key_byte: u8,
+    level: SecurityLevel,
+    aux: &AuxHeader,
+    buf: &mut [u8],
+    payload_len: usize,
+) -> Result<usize, bulwark_api::Error> {
+    security::seal(
+        &mut engines(),
+        &key(key_byte),
+        level,
+        SOURCE,
+        aux,
+        buf,
+        8,
+        payload_len,
+    )
+}
+
 fn sealed(level: SecurityLevel, counter: u32, payload: &[u8]) -> Vec<u8> {
     let mut buf = vec![0u8; 128];
     buf[..8].copy_from_slice(&NWK_HEADER);
     buf[8..8 + payload.len()].copy_from_slice(payload);
-    let n = security::seal(
-        &mut engines(),
-        &key(0xab),
-        level,
-        SOURCE,
-        &nwk_aux(counter),
-        &mut buf,
-        8,
-        payload.len(),
-    )
-    .unwrap();
+    let n = seal_nwk(0xab, level, &nwk_aux(counter), &mut buf, payload.len()).unwrap();
     buf.truncate(n);
     buf
 }
@@ -232,7 +243,6 @@ fn aps_with_link_key_and_derived_keys() {
 
 #[test]
 fn refusals() {
-    let mut e = engines();
     let mut buf = [0u8; 64];
     // Levels without encryption or without a MIC.
     for level in [
@@ -242,7 +252,7 @@ fn refusals() {
         SecurityLevel::Enc,
     ] {
         assert_eq!(
-            security::seal(&mut e, &key(1), level, SOURCE, &nwk_aux(1), &mut buf, 8, 4),
+            seal_nwk(1, level, &nwk_aux(1), &mut buf, 4),
             Err(bulwark_api::Error::InvalidInput)
         );
         assert_eq!(
@@ -267,32 +277,14 @@ fn refusals() {
     ];
     for aux in bad {
         assert_eq!(
-            security::seal(
-                &mut e,
-                &key(1),
-                SecurityLevel::EncMic32,
-                SOURCE,
-                &aux,
-                &mut buf,
-                8,
-                4
-            ),
+            seal_nwk(1, SecurityLevel::EncMic32, &aux, &mut buf, 4),
             Err(bulwark_api::Error::InvalidInput)
         );
     }
     // Too small a buffer.
     let mut small = [0u8; 30];
     assert_eq!(
-        security::seal(
-            &mut e,
-            &key(1),
-            SecurityLevel::EncMic32,
-            SOURCE,
-            &nwk_aux(1),
-            &mut small,
-            8,
-            10
-        ),
+        seal_nwk(1, SecurityLevel::EncMic32, &nwk_aux(1), &mut small, 10),
         Err(bulwark_api::Error::InvalidInput)
     );
     // Truncated frames.

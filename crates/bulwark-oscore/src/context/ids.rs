@@ -5,6 +5,16 @@ use crate::OscoreError;
 use bulwark_psk::oscore::{self, MAX_ID_LEN, MAX_PARTIAL_IV_LEN};
 use core::fmt;
 
+/// `bytes` at the start of a zeroed `N`-byte buffer, and their length; `error` if they do
+/// not fit (`N` is at most 255 wherever this is used).
+pub(super) fn padded<const N: usize, E>(bytes: &[u8], error: E) -> Result<([u8; N], u8), E> {
+    let mut buf = [0; N];
+    buf.get_mut(..bytes.len())
+        .ok_or(error)?
+        .copy_from_slice(bytes);
+    Ok((buf, bytes.len() as u8))
+}
+
 /// A Sender ID, Recipient ID or kid (0 to 7 bytes).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) struct Id {
@@ -14,14 +24,8 @@ pub(super) struct Id {
 
 impl Id {
     pub(super) fn new(bytes: &[u8]) -> Result<Self, OscoreError> {
-        let mut buf = [0; MAX_ID_LEN];
-        buf.get_mut(..bytes.len())
-            .ok_or(OscoreError::UnknownContext)?
-            .copy_from_slice(bytes);
-        Ok(Self {
-            buf,
-            len: bytes.len() as u8,
-        })
+        let (buf, len) = padded(bytes, OscoreError::UnknownContext)?;
+        Ok(Self { buf, len })
     }
 
     pub(super) fn as_slice(&self) -> &[u8] {
@@ -41,14 +45,8 @@ impl Piv {
         if bytes.is_empty() {
             return Err(OscoreError::Malformed);
         }
-        let mut buf = [0; MAX_PARTIAL_IV_LEN];
-        buf.get_mut(..bytes.len())
-            .ok_or(OscoreError::Malformed)?
-            .copy_from_slice(bytes);
-        Ok(Self {
-            buf,
-            len: bytes.len() as u8,
-        })
+        let (buf, len) = padded(bytes, OscoreError::Malformed)?;
+        Ok(Self { buf, len })
     }
 
     pub(super) fn from_sequence(sequence: u64) -> Result<Self, OscoreError> {

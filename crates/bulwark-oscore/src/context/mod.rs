@@ -84,13 +84,7 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
     {
         let id_context = match params.id_context {
             None => None,
-            Some(c) => {
-                let mut buf = [0; MAX_ID_CONTEXT_LEN];
-                buf.get_mut(..c.len())
-                    .ok_or(Error::InvalidInput)?
-                    .copy_from_slice(c);
-                Some((buf, c.len() as u8))
-            }
+            Some(c) => Some(ids::padded(c, Error::InvalidInput)?),
         };
         let sender_id = Id::new(params.sender_id).map_err(|_| Error::InvalidInput)?;
         let recipient_id = Id::new(params.recipient_id).map_err(|_| Error::InvalidInput)?;
