@@ -13,7 +13,7 @@ pub enum PairingError {
     MitmRequired,
     /// The peer's public key is not a valid P-256 point, or equals ours.
     InvalidPublicKey,
-    /// The peer used the debug key and [`Options::allow_debug_key`] is not set.
+    /// The peer used the debug key and [`Options::allow_debug_key`](super::Options::allow_debug_key) is not set.
     DebugKey,
     /// A confirm value did not match (passkey entry, Just Works, numeric comparison, OOB).
     ConfirmFailed,

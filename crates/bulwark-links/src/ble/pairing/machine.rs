@@ -184,7 +184,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         result.map_err(|e| self.fail(e))
     }
 
-    /// The user typed the passkey (passkey entry, after [`Event::EnterPasskey`]).
+    /// The user typed the passkey (passkey entry, after [`Event::EnterPasskey`](super::Event::EnterPasskey)).
     ///
     /// Returns the PDU to send, if any; [`PairingError::InvalidParameters`] for a passkey above
     /// 999999; [`PairingError::Unexpected`] if no passkey was asked for.
@@ -212,7 +212,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         result.map_err(|e| self.fail(e))
     }
 
-    /// The user compared the numbers ([`Event::CompareNumber`]): `accepted` if they match.
+    /// The user compared the numbers ([`Event::CompareNumber`](super::Event::CompareNumber)): `accepted` if they match.
     ///
     /// Returns the PDU to send, if any; [`PairingError::NumericComparisonFailed`] if not
     /// accepted (send Pairing Failed); [`PairingError::Unexpected`] if no comparison is pending.
