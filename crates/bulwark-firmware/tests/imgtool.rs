@@ -6,8 +6,8 @@ mod common;
 
 use bulwark_api::sig::{EcdsaP256, Ed25519};
 use bulwark_firmware::{
-    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, SliceStorage, Slot,
-    VerifiedImage, Verifier, confirm,
+    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, Slot, VerifiedImage, Verifier,
+    confirm,
 };
 use common::*;
 
@@ -61,7 +61,6 @@ fn verify_flash_any(
     let mut flash_bytes = vec![0xA5u8; 0x1000];
     flash_bytes.extend_from_slice(img);
     flash_bytes.resize(flash_bytes.len() + 0x800, 0xFF);
-    let mut flash = SliceStorage::new(&flash_bytes);
     // The slot ends 0x800 bytes after the image: room for MCUboot's swap trailer for write
     // size 1 (432 bytes), which the verifier keeps clear by default.
     let slot = Slot::new(0x1000, (img.len() + 0x800) as u32, 1);
@@ -71,13 +70,7 @@ fn verify_flash_any(
         .allow_missing_security_counter()
         .with_sha512(&mut TestBackend)
         .unwrap();
-    v.verify_flash(
-        &mut TestBackend,
-        &mut flash,
-        slot,
-        &mut buf,
-        &mut TestCounter::default(),
-    )
+    stream_slot(&v, &flash_bytes, slot, &mut buf)
 }
 
 #[test]
@@ -240,15 +233,8 @@ fn every_single_bit_flip_of_the_small_ecdsa_image_is_rejected_streaming() {
     let v = Verifier::ecdsa_p256(&mut TestBackend, &keys).unwrap();
     let (tried, accepted) = flip_all_bits("ecdsa-p256-small-sc.img", &e.image, |img| {
         let mut buf = [0u8; 64];
-        let mut flash = SliceStorage::new(img);
         let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
-        v.verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default(),
-        )
+        stream_slot(&v, img, slot, &mut buf)
     });
     assert_eq!(tried, e.image.len() * 8);
     assert_eq!(accepted, 0);
