@@ -6,8 +6,8 @@ mod common;
 
 use bulwark_api::sig::{EcdsaP256, Ed25519};
 use bulwark_firmware::{
-    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, Slot, VerifiedImage, Verifier,
-    confirm,
+    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, Sha256OrSha512, Slot,
+    VerifiedImage, Verifier, confirm,
 };
 use common::*;
 
@@ -30,17 +30,26 @@ fn keys(entries: &[Entry]) -> (Vec<[u8; 32]>, Vec<[u8; 65]>) {
     (ed, ec)
 }
 
+/// A verifier of both algorithms and both hashes over `ed` and `ec`, accepting images
+/// without a security counter.
+fn verifier_any<'a>(
+    ed: &[[u8; 32]],
+    ec: &[[u8; 65]],
+) -> Verifier<'a, TestBackend, AnyAlgorithm, Sha256OrSha512> {
+    Verifier::any(&mut TestBackend, ed, ec)
+        .unwrap()
+        .allow_missing_security_counter()
+        .with_sha512(&mut TestBackend)
+        .unwrap()
+}
+
 fn verify_slice_any(
     ed: &[[u8; 32]],
     ec: &[[u8; 65]],
     img: &[u8],
     counter: u32,
 ) -> Result<VerifiedImage, ImageError> {
-    let v = Verifier::any(&mut TestBackend, ed, ec)
-        .unwrap()
-        .allow_missing_security_counter()
-        .with_sha512(&mut TestBackend)
-        .unwrap();
+    let v = verifier_any(ed, ec);
     v.verify_slice(
         &mut TestBackend,
         img,
@@ -65,11 +74,7 @@ fn verify_flash_any(
     // size 1 (432 bytes), which the verifier keeps clear by default.
     let slot = Slot::new(0x1000, (img.len() + 0x800) as u32, 1);
     let mut buf = vec![0u8; chunk];
-    let v = Verifier::any(&mut TestBackend, ed, ec)
-        .unwrap()
-        .allow_missing_security_counter()
-        .with_sha512(&mut TestBackend)
-        .unwrap();
+    let v = verifier_any(ed, ec);
     stream_slot(&v, &flash_bytes, slot, &mut buf)
 }
 
