@@ -1,6 +1,6 @@
 //! The records: grants and revocations (COSE_Sign1 with CWT claims) and their strict
-//! parser. The subject keys ([`key`]), scopes ([`scope`]) and the signed envelope with its
-//! signature verification ([`envelope`]) have their own modules.
+//! parser. The subject keys ([`key`](mod@key)), scopes ([`scope`](mod@scope)) and the signed envelope with its
+//! signature verification ([`envelope`](mod@envelope)) have their own modules.
 
 mod envelope;
 mod key;
