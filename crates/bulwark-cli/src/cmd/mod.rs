@@ -6,6 +6,7 @@ use crate::args::AFTER_HELP;
 use crate::error::CliResult;
 use clap::Subcommand;
 
+pub mod agreement;
 pub mod ble;
 pub mod ccm;
 pub mod cmac;
