@@ -292,7 +292,7 @@ fn write_report(r: &Results) -> Result<(), String> {
         s,
         "One minimal binary per primitive (`benches/embedded/arm/src/bin/size-*.rs`: the runtime, \
          the operation, its check and its vector), measured from ELF section headers with the \
-         reader in `xtask/src/firmware.rs`. Flash = .text + .rodata (+ vector table and .data \
+         reader in `xtask/src/elf.rs`. Flash = .text + .rodata (+ vector table and .data \
          initialisers). \"Over empty\" subtracts `size-empty`. `size-mcuboot-verify` excludes \
          the {} B signed image it carries in .rodata.\n",
         r.image_len

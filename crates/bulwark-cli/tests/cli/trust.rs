@@ -99,6 +99,13 @@ pub(crate) fn check_chain(root: &str, chain: &[&str], tail: &[&str], line: &str)
     assert_check(&args, line)
 }
 
+/// `--revocations REV --request /door/lock=PUT --now 2000`: opening the lock at time 2000
+/// with the revocations in `rev`.
+pub(crate) fn lock_at_2000_after(rev: &str) -> [&str; 6] {
+    let put = "/door/lock=PUT";
+    ["--revocations", rev, "--request", put, "--now", "2000"]
+}
+
 /// owner -> family (depth 1, level 200, GET+PUT on the lock) -> guest (PUT), written by the CLI.
 pub(crate) struct Chain {
     pub(crate) dir: PathBuf,
@@ -209,14 +216,7 @@ fn trust_grant_check_revoke_round_trip() -> TestResult {
                 "7",
             ];
             stdout_of(&[&revoke[..], &["--out", &rev]].concat())?;
-            let tail = [
-                "--revocations",
-                &rev,
-                "--request",
-                "/door/lock=PUT",
-                "--now",
-                "2000",
-            ];
+            let tail = lock_at_2000_after(&rev);
             check_chain(root, &[g1, g2], &tail, verdict)?;
         }
         // The cascade: revoking the family member's grant by id refuses the guest too; the
@@ -235,14 +235,7 @@ fn trust_grant_check_revoke_round_trip() -> TestResult {
             &rev,
         ])?;
         for chain in [&[g1, g2][..], &[g1]] {
-            let tail = [
-                "--revocations",
-                &rev,
-                "--request",
-                "/door/lock=PUT",
-                "--now",
-                "2000",
-            ];
+            let tail = lock_at_2000_after(&rev);
             check_chain(root, chain, &tail, "deny: revoked")?;
         }
         let shown = stdout_of(&["trust", "show", &rev])?;

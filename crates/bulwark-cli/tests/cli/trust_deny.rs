@@ -2,7 +2,7 @@
 //! in-process (the ones the CLI refuses to issue), and every single-byte change of a grant.
 
 use crate::common::*;
-use crate::trust::{KEY_PAIRS, check_chain, door_chain, path, write_grant};
+use crate::trust::{KEY_PAIRS, check_chain, door_chain, lock_at_2000_after, path, write_grant};
 use bulwark_trust::Grant;
 use bulwark_trust::encode::GrantClaims;
 
@@ -98,14 +98,7 @@ fn trust_check_every_deny_reason() -> TestResult {
             "--out",
             &rev,
         ])?;
-        let tail = [
-            "--revocations",
-            &rev,
-            "--request",
-            "/door/lock=PUT",
-            "--now",
-            "2000",
-        ];
+        let tail = lock_at_2000_after(&rev);
         check_chain(root, &[g1, g2], &tail, "deny: revoked")?;
         for request in ["/door/lock=GET", "/garage=PUT"] {
             let tail = ["--request", request, "--now", "2000"];
