@@ -5,20 +5,20 @@ use crate::common::*;
 const KEY: &str = "000102030405060708090a0b0c0d0e0f";
 const KEY256: &str = "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f";
 
+/// `vault OP --image IMAGE REST...`.
+fn vault_args<'a>(op: &'a str, image: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["vault", op, "--image", image];
+    args.extend_from_slice(rest);
+    args
+}
+
 fn init(dir: &std::path::Path, name: &str, key: &str) -> Result<String, Box<dyn Error>> {
     let image = path_str(&dir.join(name))?.to_owned();
-    let run = bulwark(&[
-        "vault",
+    let run = bulwark(&vault_args(
         "init",
-        "--image",
         &image,
-        "--pages",
-        "4",
-        "--page-size",
-        "2048",
-        "--key",
-        key,
-    ])?;
+        &["--pages", "4", "--page-size", "2048", "--key", key],
+    ))?;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.is_empty() && run.stderr.is_empty());
     Ok(image)
@@ -50,18 +50,18 @@ fn init_put_get_delete_list() -> TestResult {
     assert_eq!(&fs::read(&image)?[..8], b"BWVAULT1");
     assert!(listed(&image, KEY)?.is_empty());
 
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "put",
-        "--image",
         &image,
-        "--key",
-        KEY,
-        "--name",
-        "link-key",
-        "--value",
-        "00112233445566778899aabbccddeeff",
-    ])?;
+        &[
+            "--key",
+            KEY,
+            "--name",
+            "link-key",
+            "--value",
+            "00112233445566778899aabbccddeeff",
+        ],
+    ))?;
     assert_prints(
         &[
             "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
@@ -87,31 +87,24 @@ fn init_put_get_delete_list() -> TestResult {
         .collect();
     assert_eq!(raw.len(), 1024);
     fs::write(&value_file, &raw)?;
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "put",
-        "--image",
         &image,
-        "--key",
-        KEY,
-        "--name",
-        "blob",
-        "--value-file",
-        path_str(&value_file)?,
-    ])?;
+        &[
+            "--key",
+            KEY,
+            "--name",
+            "blob",
+            "--value-file",
+            path_str(&value_file)?,
+        ],
+    ))?;
     let out = dir.join("out.bin");
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "get",
-        "--image",
         &image,
-        "--key",
-        KEY,
-        "--name",
-        "blob",
-        "--out",
-        path_str(&out)?,
-    ])?;
+        &["--key", KEY, "--name", "blob", "--out", path_str(&out)?],
+    ))?;
     assert_eq!(fs::read(&out)?, raw);
     // Empty value.
     ok(&[
@@ -172,20 +165,20 @@ fn smallest_page_and_every_write_size() -> TestResult {
     let dir = scratch_dir("vault-sizes")?;
     for (write_size, page_size) in [("1", "1248"), ("4", "1248"), ("8", "1280"), ("64", "1536")] {
         let image = path_str(&dir.join(format!("w{write_size}.vault")))?.to_owned();
-        ok(&[
-            "vault",
+        ok(&vault_args(
             "init",
-            "--image",
             &image,
-            "--pages",
-            "2",
-            "--page-size",
-            page_size,
-            "--write-size",
-            write_size,
-            "--key",
-            KEY,
-        ])?;
+            &[
+                "--pages",
+                "2",
+                "--page-size",
+                page_size,
+                "--write-size",
+                write_size,
+                "--key",
+                KEY,
+            ],
+        ))?;
         let value = hex(&[0x5a; 1024]);
         ok(&[
             "vault", "put", "--image", &image, "--key", KEY, "--name", "max", "--value", &value,
@@ -200,18 +193,11 @@ fn smallest_page_and_every_write_size() -> TestResult {
     // 33 pages are too many.
     let image = path_str(&dir.join("many.vault"))?.to_owned();
     assert_fails(
-        &[
-            "vault",
+        &vault_args(
             "init",
-            "--image",
             &image,
-            "--pages",
-            "33",
-            "--page-size",
-            "2048",
-            "--key",
-            KEY,
-        ],
+            &["--pages", "33", "--page-size", "2048", "--key", KEY],
+        ),
         2,
         "geometry",
     )?;
@@ -225,33 +211,28 @@ fn many_writes_compact_and_keep_every_value() -> TestResult {
     for round in 0..12 {
         for n in 0..3 {
             let value = hex(&vec![(round * 3 + n) as u8; 300]);
-            ok(&[
-                "vault",
+            ok(&vault_args(
                 "put",
-                "--image",
                 &image,
-                "--key",
-                KEY256,
-                "--name",
-                &format!("device-{n}"),
-                "--value",
-                &value,
-            ])?;
+                &[
+                    "--key",
+                    KEY256,
+                    "--name",
+                    &format!("device-{n}"),
+                    "--value",
+                    &value,
+                ],
+            ))?;
         }
     }
     for n in 0..3 {
         let expected = hex(&vec![(33 + n) as u8; 300]);
         assert_prints(
-            &[
-                "vault",
+            &vault_args(
                 "get",
-                "--image",
                 &image,
-                "--key",
-                KEY256,
-                "--name",
-                &format!("device-{n}"),
-            ],
+                &["--key", KEY256, "--name", &format!("device-{n}")],
+            ),
             &expected,
         )?;
     }
@@ -357,16 +338,16 @@ fn usage_errors_exit_2() -> TestResult {
             "16 or 32 bytes",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "get",
-                "--image",
                 &image,
-                "--key",
-                "000102030405060708090a0b0c0d0e0f1011121314151617",
-                "--name",
-                "a",
-            ],
+                &[
+                    "--key",
+                    "000102030405060708090a0b0c0d0e0f1011121314151617",
+                    "--name",
+                    "a",
+                ],
+            ),
             "16 or 32 bytes",
         ),
         (
@@ -376,78 +357,57 @@ fn usage_errors_exit_2() -> TestResult {
             "required",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "put",
-                "--image",
                 &image,
-                "--key",
-                KEY,
-                "--name",
-                "a",
-                "--value",
-                "00",
-                "--value-file",
-                "x",
-            ],
+                &[
+                    "--key",
+                    KEY,
+                    "--name",
+                    "a",
+                    "--value",
+                    "00",
+                    "--value-file",
+                    "x",
+                ],
+            ),
             "cannot be used",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "init",
-                "--image",
                 &image,
-                "--pages",
-                "1",
-                "--page-size",
-                "2048",
-                "--key",
-                KEY,
-            ],
+                &["--pages", "1", "--page-size", "2048", "--key", KEY],
+            ),
             "geometry",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "init",
-                "--image",
                 &image,
-                "--pages",
-                "4",
-                "--page-size",
-                "1244",
-                "--key",
-                KEY,
-            ],
+                &["--pages", "4", "--page-size", "1244", "--key", KEY],
+            ),
             "geometry",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "init",
-                "--image",
                 &image,
-                "--pages",
-                "4",
-                "--page-size",
-                "2048",
-                "--write-size",
-                "3",
-                "--key",
-                KEY,
-            ],
+                &[
+                    "--pages",
+                    "4",
+                    "--page-size",
+                    "2048",
+                    "--write-size",
+                    "3",
+                    "--key",
+                    KEY,
+                ],
+            ),
             "geometry",
         ),
         (
-            vec![
-                "vault",
-                "list",
-                "--image",
-                "/nonexistent/v.vault",
-                "--key",
-                KEY,
-            ],
+            vault_args("list", "/nonexistent/v.vault", &["--key", KEY]),
             "--image",
         ),
     ] {
@@ -482,18 +442,11 @@ fn usage_errors_exit_2() -> TestResult {
 fn a_full_store_exits_2_and_keeps_the_image() -> TestResult {
     let dir = scratch_dir("vault-full")?;
     let image = path_str(&dir.join("small.vault"))?.to_owned();
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "init",
-        "--image",
         &image,
-        "--pages",
-        "2",
-        "--page-size",
-        "2048",
-        "--key",
-        KEY,
-    ])?;
+        &["--pages", "2", "--page-size", "2048", "--key", KEY],
+    ))?;
     let value = "ab".repeat(1000);
     let mut stored = 0;
     loop {
