@@ -9,17 +9,7 @@ const HKDF_IKM: &str = "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b";
 
 #[test]
 fn hkdf_rfc5869_test_case_1() -> TestResult {
-    let args = [
-        "hkdf",
-        "--ikm",
-        HKDF_IKM,
-        "--salt",
-        "000102030405060708090a0b0c",
-        "--info",
-        "f0f1f2f3f4f5f6f7f8f9",
-        "--len",
-        "42",
-    ];
+    let args = [&["hkdf", "--ikm", HKDF_IKM][..], &HKDF_TEST_CASE_1].concat();
     assert_prints(
         &args,
         "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
