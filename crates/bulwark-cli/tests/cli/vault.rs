@@ -12,6 +12,20 @@ fn vault_args<'a>(op: &'a str, image: &'a str, rest: &[&'a str]) -> Vec<&'a str>
     args
 }
 
+/// `vault get --image IMAGE --key KEY --name NAME`.
+fn get_args<'a>(image: &'a str, name: &'a str) -> Vec<&'a str> {
+    vault_args("get", image, &["--key", KEY, "--name", name])
+}
+
+/// `vault put --image IMAGE --key KEY --name NAME --value VALUE`.
+fn put_args<'a>(image: &'a str, name: &'a str, value: &'a str) -> Vec<&'a str> {
+    vault_args(
+        "put",
+        image,
+        &["--key", KEY, "--name", name, "--value", value],
+    )
+}
+
 fn init(dir: &std::path::Path, name: &str, key: &str) -> Result<String, Box<dyn Error>> {
     let image = path_str(&dir.join(name))?.to_owned();
     let run = bulwark(&vault_args(
@@ -63,21 +77,12 @@ fn init_put_get_delete_list() -> TestResult {
         ],
     ))?;
     assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
-        ],
+        &get_args(&image, "link-key"),
         "00112233445566778899aabbccddeeff",
     )?;
     // Replace.
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", "link-key", "--value", "CAFE",
-    ])?;
-    assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
-        ],
-        "cafe",
-    )?;
+    ok(&put_args(&image, "link-key", "CAFE"))?;
+    assert_prints(&get_args(&image, "link-key"), "cafe")?;
     // From a file, raw; read back raw.
     let value_file = dir.join("value.bin");
     let raw: Vec<u8> = (0..=255u8)
@@ -107,20 +112,11 @@ fn init_put_get_delete_list() -> TestResult {
     ))?;
     assert_eq!(fs::read(&out)?, raw);
     // Empty value.
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", "empty", "--value", "",
-    ])?;
-    assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "empty",
-        ],
-        "",
-    )?;
+    ok(&put_args(&image, "empty", ""))?;
+    assert_prints(&get_args(&image, "empty"), "")?;
     // The longest name.
     let long = "n".repeat(32);
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", &long, "--value", "01",
-    ])?;
+    ok(&put_args(&image, &long, "01"))?;
     assert_eq!(
         listed(&image, KEY)?,
         vec!["blob", "empty", "link-key", long.as_str()]
@@ -129,13 +125,7 @@ fn init_put_get_delete_list() -> TestResult {
     ok(&[
         "vault", "delete", "--image", &image, "--key", KEY, "--name", "link-key",
     ])?;
-    assert_fails(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
-        ],
-        1,
-        "no value",
-    )?;
+    assert_fails(&get_args(&image, "link-key"), 1, "no value")?;
     assert_fails(
         &[
             "vault", "delete", "--image", &image, "--key", KEY, "--name", "link-key",
@@ -143,13 +133,7 @@ fn init_put_get_delete_list() -> TestResult {
         1,
         "no value",
     )?;
-    assert_fails(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "never",
-        ],
-        1,
-        "no value",
-    )?;
+    assert_fails(&get_args(&image, "never"), 1, "no value")?;
     assert_eq!(listed(&image, KEY)?, vec!["blob", "empty", long.as_str()]);
     // No temporary files left behind.
     let mut entries: Vec<String> = fs::read_dir(&dir)?
@@ -180,15 +164,8 @@ fn smallest_page_and_every_write_size() -> TestResult {
             ],
         ))?;
         let value = hex(&[0x5a; 1024]);
-        ok(&[
-            "vault", "put", "--image", &image, "--key", KEY, "--name", "max", "--value", &value,
-        ])?;
-        assert_prints(
-            &[
-                "vault", "get", "--image", &image, "--key", KEY, "--name", "max",
-            ],
-            &value,
-        )?;
+        ok(&put_args(&image, "max", &value))?;
+        assert_prints(&get_args(&image, "max"), &value)?;
     }
     // 33 pages are too many.
     let image = path_str(&dir.join("many.vault"))?.to_owned();
@@ -243,9 +220,7 @@ fn many_writes_compact_and_keep_every_value() -> TestResult {
 fn authentication_failures_exit_1() -> TestResult {
     let dir = scratch_dir("vault-auth")?;
     let image = init(&dir, "v.vault", KEY)?;
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", "secret", "--value", "5ec2e7",
-    ])?;
+    ok(&put_args(&image, "secret", "5ec2e7"))?;
     let before = fs::read(&image)?;
     let wrong = "ff0102030405060708090a0b0c0d0e0f";
     for args in [
@@ -452,9 +427,7 @@ fn a_full_store_exits_2_and_keeps_the_image() -> TestResult {
     loop {
         let name = format!("n{stored}");
         let before = fs::read(&image)?;
-        let run = bulwark(&[
-            "vault", "put", "--image", &image, "--key", KEY, "--name", &name, "--value", &value,
-        ])?;
+        let run = bulwark(&put_args(&image, &name, &value))?;
         if run.code == Some(2) {
             assert!(run.stderr.contains("full"), "{}", run.stderr);
             assert_eq!(fs::read(&image)?, before);
@@ -468,11 +441,6 @@ fn a_full_store_exits_2_and_keeps_the_image() -> TestResult {
         stored, 1,
         "one 1000-byte value fits two 2048-byte pages (one kept free)"
     );
-    assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "n0",
-        ],
-        &value,
-    )?;
+    assert_prints(&get_args(&image, "n0"), &value)?;
     Ok(())
 }
