@@ -112,6 +112,8 @@ impl CoapArgs {
             id_context: id_context.as_ref().map(|c| c.as_slice()),
         };
         let mut provider = DefaultProvider::default();
+        // The gateway backend's `ccm` takes `&self`, the software backend's `&mut self`.
+        #[cfg_attr(feature = "server", allow(unused_mut))]
         let mut engines = DefaultProvider::default();
         let ctx = Context::new(
             &mut provider,
