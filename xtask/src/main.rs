@@ -140,6 +140,14 @@ fn ci_steps() -> Vec<Step> {
             cargo(
                 &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
                 &[],
+            )?;
+            // The CLI on the gateway backend is the same contract; its code differs by cfg.
+            cargo(
+                &[
+                    "clippy", "-p", "bulwark-cli", "--features", "server", "--all-targets", "--",
+                    "-D", "warnings",
+                ],
+                &[],
             )
         }),
         Step::new("python tools", security::install_python_tools).hint(
