@@ -443,7 +443,7 @@ pub fn mul_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
 
 /// `a^2 mod 2^255 - 19`, as eight little-endian words with a value below 2^256 (not
 /// canonical): the 28 products off the diagonal once, doubled with the diagonal added in the
-/// same pass, then `t[0..8] + 38 * t[8..16]` with two carry folds (`tools/gen_umaal.py`,
+/// same pass, then `t[0..8] + 38 * t[8..16]` with two carry folds (`tools/gen_umaal_25519.py`,
 /// `square_25519`).
 #[inline(never)]
 pub fn sqr_25519(a: &[u32; 8]) -> [u32; 8] {
@@ -600,7 +600,7 @@ pub fn sqr_25519(a: &[u32; 8]) -> [u32; 8] {
 
 /// `a + b mod 2^255 - 19` for `a` and `b` below 2^256, as eight little-endian words with a
 /// value below 2^256 (not canonical): one carry chain, then its carry times 38
-/// added with a second chain and the second's on word 0 (`tools/gen_umaal.py`,
+/// added with a second chain and the second's on word 0 (`tools/gen_umaal_25519.py`,
 /// `linear_25519`).
 #[inline(never)]
 pub fn add_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
@@ -653,7 +653,7 @@ pub fn add_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
 
 /// `a - b mod 2^255 - 19` for `a` and `b` below 2^256, as eight little-endian words with a
 /// value below 2^256 (not canonical): one borrow chain, then its borrow times 38
-/// subtracted with a second chain and the second's on word 0 (`tools/gen_umaal.py`,
+/// subtracted with a second chain and the second's on word 0 (`tools/gen_umaal_25519.py`,
 /// `linear_25519`).
 #[inline(never)]
 pub fn sub_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
