@@ -14,11 +14,14 @@
 //! Algorithm (operand scanning): row i adds `a[i] * b[j]` into column `i + j` for j = 0..7,
 //! one `UMAAL` each with the column as the low and the row's carry as the high word; the
 //! carry ends as column `i + 8`. Columns `i..i+7` stay in registers; the lowest is stored once
-//! final. 64 `UMAAL`, 72 loads. A square is the product of `a` by itself for now: a dedicated
-//! squaring saves 28 of the 64 `UMAAL` and their loads, but for the 512-bit result its
-//! doubling pass over 16 words (no register is free to keep them) costs about as many
-//! instructions as that saves; in the reduced form the doubling could follow the reduction by
-//! 38 (8 words), an estimated tenth fewer instructions than the product (counted by hand).
+//! final. 64 `UMAAL`, 72 loads. P-256's square is the product of `a` by itself: for the
+//! 512-bit result a dedicated squaring's doubling pass over 16 words (no register is free to
+//! keep them) costs about as many instructions as its 28 fewer `UMAAL` save.
+//!
+//! GF(2^255 - 19) has its own square ([`sqr_25519`]: 28 `UMAAL` off the diagonal, the
+//! doubling and the diagonal interleaved with the rows, words 8..15 kept in registers for the
+//! reduction) and addition and subtraction ([`add_25519`], [`sub_25519`]: `LDM`/`STM`, one
+//! carry chain and the carry times 38 folded back), all below 2^256 like [`mul_25519`].
 
 use core::mem::MaybeUninit;
 
@@ -426,6 +429,267 @@ pub fn mul_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
             "str r6, [r2, #20]",
             "str r7, [r2, #24]",
             "str r8, [r2, #28]",
+            "pop {{r4-r11, lr}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+            out("r12") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}
+
+/// `a^2 mod 2^255 - 19`, as eight little-endian words with a value below 2^256 (not
+/// canonical): the 28 products off the diagonal once, doubled with the diagonal added in the
+/// same pass, then `t[0..8] + 38 * t[8..16]` with two carry folds (`tools/gen_umaal_25519.py`,
+/// `square_25519`).
+#[inline(never)]
+pub fn sqr_25519(a: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` is valid for reading 8 words (a reference to `[u32; 8]`, word aligned) and
+    // `t` for writing 8 (its own `MaybeUninit` array, word aligned, as LDRD/STRD need); the
+    // block reads only those words, writes every word of `t` (words 0..7 of the square,
+    // then the result over them), and touches the stack only to save and restore r4-r11 and
+    // lr itself; r0-r3, r12 and the flags are declared clobbered.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r11, lr}}",
+            "ldr r2, [r0, #0]",
+            "ldr r3, [r0, #4]",
+            "umull r4, r5, r2, r3",
+            "ldr r6, [r0, #8]",
+            "mov r7, #0",
+            "umaal r7, r5, r2, r6",
+            "ldr r8, [r0, #12]",
+            "mov r9, #0",
+            "umaal r9, r5, r2, r8",
+            "ldr r10, [r0, #16]",
+            "mov r11, #0",
+            "umaal r11, r5, r2, r10",
+            "ldr r12, [r0, #20]",
+            "mov lr, #0",
+            "umaal lr, r5, r2, r12",
+            "ldr r12, [r0, #24]",
+            "mov r10, #0",
+            "umaal r10, r5, r2, r12",
+            "ldr r12, [r0, #28]",
+            "mov r8, #0",
+            "umaal r8, r5, r2, r12",
+            "mov r12, #0",
+            "umull r6, r3, r2, r2",
+            "adds r4, r4, r4",
+            "umaal r4, r3, r12, r12",
+            "strd r6, r4, [r1, #0]",
+            "ldr r6, [r0, #4]",
+            "ldr r4, [r0, #8]",
+            "mov r2, #0",
+            "umaal r9, r2, r6, r4",
+            "ldr r4, [r0, #12]",
+            "umaal r11, r2, r6, r4",
+            "ldr r4, [r0, #16]",
+            "umaal lr, r2, r6, r4",
+            "ldr r4, [r0, #20]",
+            "umaal r10, r2, r6, r4",
+            "ldr r4, [r0, #24]",
+            "umaal r8, r2, r6, r4",
+            "ldr r4, [r0, #28]",
+            "umaal r5, r2, r6, r4",
+            "adcs r7, r7, r7",
+            "adcs r9, r9, r9",
+            "umaal r7, r3, r6, r6",
+            "umaal r9, r3, r12, r12",
+            "strd r7, r9, [r1, #8]",
+            "ldr r7, [r0, #8]",
+            "ldr r9, [r0, #12]",
+            "mov r6, #0",
+            "umaal lr, r6, r7, r9",
+            "ldr r9, [r0, #16]",
+            "umaal r10, r6, r7, r9",
+            "ldr r9, [r0, #20]",
+            "umaal r8, r6, r7, r9",
+            "ldr r9, [r0, #24]",
+            "umaal r5, r6, r7, r9",
+            "umaal r2, r6, r7, r4",
+            "adcs r11, r11, r11",
+            "adcs lr, lr, lr",
+            "umaal r11, r3, r7, r7",
+            "umaal lr, r3, r12, r12",
+            "strd r11, lr, [r1, #16]",
+            "ldr r11, [r0, #12]",
+            "ldr lr, [r0, #16]",
+            "mov r7, #0",
+            "umaal r8, r7, r11, lr",
+            "ldr lr, [r0, #20]",
+            "umaal r5, r7, r11, lr",
+            "umaal r2, r7, r11, r9",
+            "umaal r6, r7, r11, r4",
+            "adcs r10, r10, r10",
+            "adcs r8, r8, r8",
+            "umaal r10, r3, r11, r11",
+            "umaal r8, r3, r12, r12",
+            "strd r10, r8, [r1, #24]",
+            "ldr r10, [r0, #16]",
+            "mov r8, #0",
+            "umaal r2, r8, r10, lr",
+            "umaal r6, r8, r10, r9",
+            "umaal r7, r8, r10, r4",
+            "adcs r5, r5, r5",
+            "adcs r2, r2, r2",
+            "umaal r5, r3, r10, r10",
+            "umaal r2, r3, r12, r12",
+            "mov r11, #0",
+            "umaal r7, r11, lr, r9",
+            "umaal r8, r11, lr, r4",
+            "adcs r6, r6, r6",
+            "adcs r7, r7, r7",
+            "umaal r6, r3, lr, lr",
+            "umaal r7, r3, r12, r12",
+            "mov r10, #0",
+            "umaal r11, r10, r9, r4",
+            "adcs r8, r8, r8",
+            "adcs r11, r11, r11",
+            "umaal r8, r3, r9, r9",
+            "umaal r11, r3, r12, r12",
+            "adcs r10, r10, r10",
+            "umaal r10, r3, r4, r4",
+            "adc r3, r3, #0",
+            "mov lr, #38",
+            "mov r9, #0",
+            "ldrd r4, r12, [r1, #0]",
+            "umaal r4, r9, lr, r5",
+            "umaal r12, r9, lr, r2",
+            "ldrd r5, r2, [r1, #8]",
+            "umaal r5, r9, lr, r6",
+            "umaal r2, r9, lr, r7",
+            "ldrd r6, r7, [r1, #16]",
+            "umaal r6, r9, lr, r8",
+            "umaal r7, r9, lr, r11",
+            "ldrd r8, r11, [r1, #24]",
+            "umaal r8, r9, lr, r10",
+            "umaal r11, r9, lr, r3",
+            "mul r9, r9, lr",
+            "adds r4, r4, r9",
+            "adcs r12, r12, #0",
+            "adcs r5, r5, #0",
+            "adcs r2, r2, #0",
+            "adcs r6, r6, #0",
+            "adcs r7, r7, #0",
+            "adcs r8, r8, #0",
+            "adcs r11, r11, #0",
+            "mov r9, #0",
+            "adc r9, r9, #0",
+            "mul r9, r9, lr",
+            "add r4, r4, r9",
+            "strd r4, r12, [r1, #0]",
+            "strd r5, r2, [r1, #8]",
+            "strd r6, r7, [r1, #16]",
+            "strd r8, r11, [r1, #24]",
+            "pop {{r4-r11, lr}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") t.as_mut_ptr().cast::<u32>() => _,
+            out("r2") _,
+            out("r3") _,
+            out("r12") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}
+
+/// `a + b mod 2^255 - 19` for `a` and `b` below 2^256, as eight little-endian words with a
+/// value below 2^256 (not canonical): one carry chain, then its carry times 38
+/// added with a second chain and the second's on word 0 (`tools/gen_umaal_25519.py`,
+/// `linear_25519`).
+#[inline(never)]
+pub fn add_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words (references to `[u32; 8]`, word
+    // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
+    // those words (LDM), writes every word of `t` once (STM), and touches the stack only to
+    // save and restore r4-r11 and lr itself; r0-r3, r12 and the flags are declared clobbered.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r11, lr}}",
+            "ldm r0, {{r3, r4, r5, r6, r7, r8, r9, r10}}",
+            "ldm r1!, {{r0, r11, r12, lr}}",
+            "adds r3, r3, r0",
+            "adcs r4, r4, r11",
+            "adcs r5, r5, r12",
+            "adcs r6, r6, lr",
+            "ldm r1, {{r0, r11, r12, lr}}",
+            "adcs r7, r7, r0",
+            "adcs r8, r8, r11",
+            "adcs r9, r9, r12",
+            "adcs r10, r10, lr",
+            "sbc r1, r1, r1",
+            "and r1, r1, #38",
+            "rsb r1, r1, #38",
+            "adds r3, r3, r1",
+            "adcs r4, r4, #0",
+            "adcs r5, r5, #0",
+            "adcs r6, r6, #0",
+            "adcs r7, r7, #0",
+            "adcs r8, r8, #0",
+            "adcs r9, r9, #0",
+            "adcs r10, r10, #0",
+            "sbc r1, r1, r1",
+            "and r1, r1, #38",
+            "rsb r1, r1, #38",
+            "add r3, r3, r1",
+            "stm r2, {{r3, r4, r5, r6, r7, r8, r9, r10}}",
+            "pop {{r4-r11, lr}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+            out("r12") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}
+
+/// `a - b mod 2^255 - 19` for `a` and `b` below 2^256, as eight little-endian words with a
+/// value below 2^256 (not canonical): one borrow chain, then its borrow times 38
+/// subtracted with a second chain and the second's on word 0 (`tools/gen_umaal_25519.py`,
+/// `linear_25519`).
+#[inline(never)]
+pub fn sub_25519(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words (references to `[u32; 8]`, word
+    // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
+    // those words (LDM), writes every word of `t` once (STM), and touches the stack only to
+    // save and restore r4-r11 and lr itself; r0-r3, r12 and the flags are declared clobbered.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r11, lr}}",
+            "ldm r0, {{r3, r4, r5, r6, r7, r8, r9, r10}}",
+            "ldm r1!, {{r0, r11, r12, lr}}",
+            "subs r3, r3, r0",
+            "sbcs r4, r4, r11",
+            "sbcs r5, r5, r12",
+            "sbcs r6, r6, lr",
+            "ldm r1, {{r0, r11, r12, lr}}",
+            "sbcs r7, r7, r0",
+            "sbcs r8, r8, r11",
+            "sbcs r9, r9, r12",
+            "sbcs r10, r10, lr",
+            "sbc r1, r1, r1",
+            "and r1, r1, #38",
+            "subs r3, r3, r1",
+            "sbcs r4, r4, #0",
+            "sbcs r5, r5, #0",
+            "sbcs r6, r6, #0",
+            "sbcs r7, r7, #0",
+            "sbcs r8, r8, #0",
+            "sbcs r9, r9, #0",
+            "sbcs r10, r10, #0",
+            "sbc r1, r1, r1",
+            "and r1, r1, #38",
+            "sub r3, r3, r1",
+            "stm r2, {{r3, r4, r5, r6, r7, r8, r9, r10}}",
             "pop {{r4-r11, lr}}",
             inout("r0") a.as_ptr() => _,
             inout("r1") b.as_ptr() => _,
