@@ -238,3 +238,57 @@ macro_rules! impl_sign {
         }
     };
 }
+
+/// Implements [`Ccm`](crate::ccm::Ccm) for a type, `impl[generics] for Type;`, from one
+/// expression per method: `seal` for `seal_detached`, `open` for `open_detached`, `crypt`
+/// for `crypt_unauthenticated`. The first argument of each line names the receiver (write
+/// `self`); the others name the method's parameters in order (`nonce, aad, buffer, tag`;
+/// `nonce, buffer`).
+///
+/// ```ignore
+/// bulwark_api::impl_ccm! {
+///     impl[] for MyCcm;
+///     seal(self, nonce, aad, buffer, tag) => self.with(|c| c.seal_detached(nonce, aad, buffer, tag));
+///     open(self, nonce, aad, buffer, tag) => self.with(|c| c.open_detached(nonce, aad, buffer, tag));
+///     crypt(self, nonce, buffer) => self.with(|c| c.crypt_unauthenticated(nonce, buffer));
+/// }
+/// ```
+#[macro_export]
+macro_rules! impl_ccm {
+    (
+        impl[$($generics:tt)*] for $t:ty;
+        seal($s:ident, $sn:ident, $sa:ident, $sb:ident, $st:ident) => $seal:expr;
+        open($o:ident, $on:ident, $oa:ident, $ob:ident, $ot:ident) => $open:expr;
+        crypt($c:ident, $cn:ident, $cb:ident) => $crypt:expr;
+    ) => {
+        impl<$($generics)*> $crate::ccm::Ccm for $t {
+            fn seal_detached(
+                &mut $s,
+                $sn: &[u8],
+                $sa: &[&[u8]],
+                $sb: &mut [u8],
+                $st: &mut [u8],
+            ) -> Result<(), $crate::Error> {
+                $seal
+            }
+
+            fn open_detached(
+                &mut $o,
+                $on: &[u8],
+                $oa: &[&[u8]],
+                $ob: &mut [u8],
+                $ot: &[u8],
+            ) -> Result<(), $crate::Error> {
+                $open
+            }
+
+            fn crypt_unauthenticated(
+                &mut $c,
+                $cn: &[u8],
+                $cb: &mut [u8],
+            ) -> Result<(), $crate::Error> {
+                $crypt
+            }
+        }
+    };
+}

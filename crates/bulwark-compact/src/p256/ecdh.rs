@@ -103,7 +103,7 @@ impl SecretScalar {
     }
 }
 
-/// A one-time P-256 secret scalar in `1..n`: consumed by [`KeyAgreement::agree`], zeroized on
+/// A one-time P-256 secret scalar in `1..n`: consumed by [`KeyAgreement::agree`](bulwark_api::kex::KeyAgreement::agree), zeroized on
 /// drop, not `Clone`, never printed.
 pub struct P256EphemeralSecret(SecretScalar);
 
