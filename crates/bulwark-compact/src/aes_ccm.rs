@@ -11,7 +11,8 @@
 use crate::aes::CompactAes;
 use bulwark_api::{Error, hazmat::Block};
 use bulwark_modes::ccm_format::{
-    aad_len_prefix, b0_block, counter_block as counter_prefix, tag_verdict, total_aad_len,
+    CheckedNonce, aad_len_prefix, b0_block, counter_block as counter_prefix, tag_verdict,
+    total_aad_len,
 };
 use zeroize::Zeroize;
 
@@ -124,11 +125,10 @@ fn xor_into(block: &mut Block, x: &[u8]) {
 }
 
 impl CompactCcm {
-    /// Seals with the sizes already checked by [`check_sizes`] (`l` is its result).
+    /// Seals with the sizes already checked by `check_sizes` (`l` is its result).
     fn seal_inner(
         &self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &mut [u8],
@@ -151,11 +151,10 @@ impl CompactCcm {
         Ok(())
     }
 
-    /// Opens with the sizes already checked by [`check_sizes`] (`l` is its result).
+    /// Opens with the sizes already checked by `check_sizes` (`l` is its result).
     fn open_inner(
         &self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &[u8],

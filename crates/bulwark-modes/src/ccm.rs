@@ -1,4 +1,6 @@
-use crate::ccm_format::{aad_len_prefix, b0_block, counter_block, tag_verdict, total_aad_len};
+use crate::ccm_format::{
+    CheckedNonce, aad_len_prefix, b0_block, counter_block, tag_verdict, total_aad_len,
+};
 use crate::{MacChain, xor_keystream};
 use bulwark_api::{
     Error,
@@ -103,8 +105,7 @@ impl<E: BlockEncrypt> CcmMode<E> {
 
     fn seal_inner(
         &mut self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &mut [u8],
@@ -116,8 +117,7 @@ impl<E: BlockEncrypt> CcmMode<E> {
 
     fn open_inner(
         &mut self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &[u8],
