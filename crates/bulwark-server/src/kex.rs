@@ -124,22 +124,9 @@ pub struct P256PublicKey {
     parsed: ParsedPublicKey,
 }
 
+p256_encodings!(P256PublicKey, bulwark_soft::P256PublicKey);
+
 impl P256PublicKey {
-    /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
-    pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        self.soft.to_sec1_uncompressed()
-    }
-
-    /// Compressed SEC1 encoding: `02/03 || x` (33 bytes).
-    pub fn to_sec1_compressed(&self) -> [u8; 33] {
-        self.soft.to_sec1_compressed()
-    }
-
-    /// The same key as the software backend's type.
-    pub fn to_soft(&self) -> bulwark_soft::P256PublicKey {
-        self.soft
-    }
-
     fn from_soft(soft: bulwark_soft::P256PublicKey) -> Result<Self, Error> {
         let sec1 = soft.to_sec1_uncompressed();
         let parsed = ParsedPublicKey::try_from(UnparsedPublicKey::new(&ECDH_P256, &sec1[..]))
@@ -148,19 +135,7 @@ impl P256PublicKey {
     }
 }
 
-impl core::fmt::Debug for P256PublicKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("P256PublicKey").field(&self.soft).finish()
-    }
-}
-
-impl PartialEq for P256PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.soft == other.soft
-    }
-}
-
-impl Eq for P256PublicKey {}
+by_soft_key!(P256PublicKey);
 
 /// Imports a scalar: `Soft` checks it is in `1..n` (the same rule and error), then AWS-LC
 /// takes a copy. Both copies of the bytes we made are wiped on drop.

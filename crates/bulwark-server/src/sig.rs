@@ -106,19 +106,7 @@ impl Ed25519PublicKey {
     }
 }
 
-impl core::fmt::Debug for Ed25519PublicKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("Ed25519PublicKey").field(&self.soft).finish()
-    }
-}
-
-impl PartialEq for Ed25519PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.soft == other.soft
-    }
-}
-
-impl Eq for Ed25519PublicKey {}
+by_soft_key!(Ed25519PublicKey);
 
 fn ed25519_import(bytes: &[u8]) -> Result<Ed25519PublicKey, Error> {
     let soft = Verify::<Ed25519>::import_public(&mut Soft, bytes)?;
@@ -183,22 +171,9 @@ pub struct EcdsaP256PublicKey {
     parsed: ParsedPublicKey,
 }
 
+p256_encodings!(EcdsaP256PublicKey, bulwark_soft::EcdsaP256PublicKey);
+
 impl EcdsaP256PublicKey {
-    /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
-    pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        self.soft.to_sec1_uncompressed()
-    }
-
-    /// Compressed SEC1 encoding: `02/03 || x` (33 bytes).
-    pub fn to_sec1_compressed(&self) -> [u8; 33] {
-        self.soft.to_sec1_compressed()
-    }
-
-    /// The same key as the software backend's type.
-    pub fn to_soft(&self) -> bulwark_soft::EcdsaP256PublicKey {
-        self.soft
-    }
-
     fn from_soft(soft: bulwark_soft::EcdsaP256PublicKey) -> Result<Self, Error> {
         let parsed = ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, soft.to_sec1_uncompressed())
             .map_err(|_| Error::InvalidInput)?;
@@ -206,21 +181,7 @@ impl EcdsaP256PublicKey {
     }
 }
 
-impl core::fmt::Debug for EcdsaP256PublicKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("EcdsaP256PublicKey")
-            .field(&self.soft)
-            .finish()
-    }
-}
-
-impl PartialEq for EcdsaP256PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.soft == other.soft
-    }
-}
-
-impl Eq for EcdsaP256PublicKey {}
+by_soft_key!(EcdsaP256PublicKey);
 
 /// An ECDSA P-256 signing key: `Soft`'s key (RFC 6979 signing). Zeroized on drop, not
 /// `Clone`, never printed.
