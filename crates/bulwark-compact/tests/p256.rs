@@ -304,7 +304,7 @@ fn field_reduction_of_any_wide_value() {
         0xffff_fffe,
         0xffff_ffff,
     ];
-    let mut word = |rng: &mut DeterministicTestRng, extreme: bool| {
+    let word = |rng: &mut DeterministicTestRng, extreme: bool| {
         let mut b = [0u8; 4];
         rng.fill_bytes(&mut b).unwrap();
         let v = u32::from_le_bytes(b);

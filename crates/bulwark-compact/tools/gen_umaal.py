@@ -13,7 +13,8 @@ b[j] and three pointers: r0-r12 and lr, so each block saves r4-r11 and lr itself
 
 Usage: python3 tools/gen_umaal.py > src/umaal_gen.rs
        python3 tools/gen_umaal.py --check   (runs both blocks on a model of the registers and
-       flags over random and extreme inputs and compares with Python's integers)
+       flags over random and extreme inputs and compares with Python's integers; then the
+       P-256 block `mul_p256`, product and reduction, at the end of this file)
 """
 
 POOL = ["r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11"]
@@ -202,6 +203,7 @@ def main():
 
     if sys.argv[1:] == ["--check"]:
         check()
+        p256_check()
         return
     wide, _, _ = product(store_high=True)
     narrow, window, spare = product(store_high=False)
@@ -222,7 +224,271 @@ def main():
         writes="the low columns, then the result over them",
         body=asm_body(narrow),
     )
+    out += p256_main()
     print(out, end="")
+
+
+
+# --- P-256: the product reduced modulo p = 2^256 - 2^224 + 2^192 + 2^96 - 1 in the same block ---
+#
+# The portable `p256::field::reduce_wide` runs the same algorithm (and documents its bounds):
+# with d = 2^256 - p, the column pass computes V - 5 d = r + k 2^256, where V is NIST's signed
+# combination of the sixteen product words (FIPS 186-4 D.2.3); then y = r + (k + 6) d with its
+# carry bit e, and the result is y (e = 1) or y + p mod 2^256 (e = 0).
+#
+# Here the column pass keeps two unsigned 64-bit column accumulators, P for the terms added and
+# N for the terms subtracted, each one UMAAL/UMLAL per term by a register holding 1 (or 2):
+# neither sets the flags, so the output words r_i = P_i - N_i come from one SUBS/SBCS chain
+# running through the columns, and k = P_8 - N_8 - borrow. The product's high columns 8..15
+# stay in registers; its low columns go to a 32-byte frame on the stack, where r_i replaces c_i.
+
+P256_POS = [  # column: [(high word, multiple)]; the low word c_i is added as well
+    [(8, 1), (9, 1)],
+    [(9, 1), (10, 1)],
+    [(10, 1), (11, 1)],
+    [(11, 2), (12, 2), (13, 1)],
+    [(12, 2), (13, 2), (14, 1)],
+    [(13, 2), (14, 2), (15, 1)],
+    [(14, 2), (14, 1), (15, 2), (13, 1)],
+    [(15, 2), (15, 1), (8, 1)],
+]
+P256_NEG = [
+    [11, 12, 13, 14],
+    [12, 13, 14, 15],
+    [13, 14, 15],
+    [15, 8, 9],
+    [9, 10],
+    [10, 11],
+    [8, 9],
+    [10, 11, 12, 13],
+]
+# -5 d: +5 into P at columns 3 and 6, +5 into N at columns 0 and 7.
+P256_POS_CONST = {3: 5, 6: 5}
+P256_NEG_CONST = {0: 5, 7: 5}
+
+
+def p256_product():
+    """The product with the low columns stored to the stack frame instead of the output."""
+    lines, window, spare = product(store_high=False)
+    lines = [line.replace(f"[{T}, #", "[sp, #") for line in lines]
+    return lines, window, spare
+
+
+def p256_reduce(window, spare):
+    """The reduction's instructions after `p256_product`: the eight result words (below p)
+    written through the output pointer saved at [sp, #32]."""
+    lines = []
+    emit = lines.append
+    one, two = A, B
+    plo, phi, nlo, nhi = T, spare, AI, BJ
+    emit(f"mov {one}, #1")
+    emit(f"mov {two}, #2")
+    emit(f"mov {plo}, #0")
+    emit(f"mov {nlo}, #0")
+    for i in range(8):
+        # P: the carry in plo, c_i in phi; the first term by UMAAL adds both.
+        emit(f"ldr {phi}, [sp, #{4 * i}]")
+        if i in P256_POS_CONST:
+            emit(f"add {plo}, {plo}, #{P256_POS_CONST[i]}")
+        for n, (col, k) in enumerate(P256_POS[i]):
+            op = "umaal" if n == 0 else "umlal"
+            emit(f"{op} {plo}, {phi}, {window[col]}, {one if k == 1 else two}")
+        emit(f"mov {nhi}, #{P256_NEG_CONST.get(i, 0)}")
+        for n, col in enumerate(P256_NEG[i]):
+            op = "umaal" if n == 0 else "umlal"
+            emit(f"{op} {nlo}, {nhi}, {window[col]}, {one}")
+        emit(f"{'subs' if i == 0 else 'sbcs'} {plo}, {plo}, {nlo}")
+        emit(f"str {plo}, [sp, #{4 * i}]")
+        # The carries move down: phi becomes the next plo, nhi the next nlo.
+        plo, phi = phi, plo
+        nlo, nhi = nhi, nlo
+    # k = P_8 - N_8 - borrow (signed), m = k + 6.
+    m = plo
+    emit(f"sbc {m}, {plo}, {nlo}")
+    emit(f"add {m}, {m}, #6")
+    w = ["r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]
+    assert m not in w
+    neg, inv, dec = [r for r in ("r11", AI, BJ, A, B) if r != m][:3]
+    emit(f"ldm sp, {{{{{w[0]}-{w[7]}}}}}")
+    emit(f"rsb {neg}, {m}, #0")
+    emit(f"mvn {inv}, {m}")
+    emit(f"sub {dec}, {m}, #1")
+    # y = r + m d: the words of m d are [m, 0, 0, -m, -1, -1, -m - 1, m - 1].
+    fold = [m, "#0", "#0", neg, "#-1", "#-1", inv, dec]
+    for i in range(8):
+        emit(f"{'adds' if i == 0 else 'adcs'} {w[i]}, {w[i]}, {fold[i]}")
+    # mask = e - 1 (all ones when y < 2^256): y + (p & mask).
+    mask, low = neg, inv
+    emit(f"sbc {mask}, {mask}, {mask}")
+    emit(f"and {low}, {mask}, #1")
+    pm = [mask, mask, mask, "#0", "#0", "#0", low, mask]
+    for i in range(8):
+        emit(f"{'adds' if i == 0 else 'adcs'} {w[i]}, {w[i]}, {pm[i]}")
+    emit(f"ldr {m}, [sp, #32]")
+    emit(f"stm {m}, {{{{{w[0]}-{w[7]}}}}}")
+    return lines
+
+
+def p256_simulate(lines, a, b):
+    """Runs the P-256 block (frame set-up included) on a model of the registers, the carry
+    flag, the stack and memory; returns the eight output words."""
+    M = 0xFFFFFFFF
+    reg = {"r0": "A", "r1": "B", "r2": "T", "sp": 1 << 20}
+    mem = {("A", k): a[k] for k in range(8)}
+    mem.update({("B", k): b[k] for k in range(8)})
+    flag = {"c": 0}
+
+    def val(x):
+        return (int(x[1:]) & M) if x.startswith("#") else reg[x]
+
+    def addr(base, off):
+        v = reg[base]
+        if isinstance(v, str):
+            assert off % 4 == 0
+            return (v, off // 4)
+        assert (v + off) % 4 == 0
+        return ("S", v + off)
+
+    def regs(spec):
+        spec = spec.strip("{} ")
+        if "-" in spec:
+            lo, hi = spec.split("-")
+            return [f"r{k}" for k in range(int(lo[1:]), int(hi[1:]) + 1)]
+        return [s.strip() for s in spec.split(",")]
+
+    for line in lines:
+        op, rest = line.split(" ", 1)
+        rest = rest.replace("{{", "{").replace("}}", "}")
+        if op in ("ldm", "stm"):
+            base, spec = rest.split(",", 1)
+            for k, r in enumerate(regs(spec)):
+                if op == "ldm":
+                    reg[r] = mem[addr(base.strip(), 4 * k)]
+                else:
+                    mem[addr(base.strip(), 4 * k)] = reg[r]
+            continue
+        if op == "push":
+            for r in reversed(regs(rest)):
+                reg["sp"] -= 4
+                mem[("S", reg["sp"])] = reg.get(r, 0)
+            continue
+        if op == "pop":
+            for r in regs(rest):
+                reg[r] = mem[("S", reg["sp"])]
+                reg["sp"] += 4
+            continue
+        args = [x.strip() for x in rest.replace("[", "").replace("]", "").split(",")]
+        c = flag["c"]
+        if op in ("movs", "mov"):
+            reg[args[0]] = val(args[1])
+        elif op == "mvn":
+            reg[args[0]] = ~val(args[1]) & M
+        elif op == "ldr":
+            reg[args[0]] = mem[addr(args[1], int(args[2][1:]))]
+        elif op == "str":
+            mem[addr(args[1], int(args[2][1:]))] = reg[args[0]]
+        elif op in ("umaal", "umlal"):
+            lo, hi, n, m = args
+            assert lo != hi and "sp" not in (lo, hi, n, m)
+            acc = reg[lo] + reg[hi] if op == "umaal" else reg[lo] + (reg[hi] << 32)
+            r = reg[n] * reg[m] + acc
+            assert op == "umlal" or r < 1 << 64
+            reg[lo], reg[hi] = r & M, (r >> 32) & M
+        elif op in ("add", "sub") and args[0] == "sp":
+            reg["sp"] += val(args[-1]) if op == "add" else -val(args[-1])
+        elif op in ("adds", "adcs", "add"):
+            r = val(args[1]) + val(args[2]) + (c if op == "adcs" else 0)
+            reg[args[0]] = r & M
+            if op != "add":
+                flag["c"] = r >> 32
+        elif op in ("subs", "sbcs", "sbc", "sub", "rsb"):
+            x, y = val(args[1]), val(args[2])
+            if op == "rsb":
+                x, y = y, x
+            r = x - y - ((1 - c) if op in ("sbcs", "sbc") else 0)
+            reg[args[0]] = r & M
+            if op in ("subs", "sbcs"):
+                flag["c"] = int(r >= 0)
+        elif op == "and":
+            reg[args[0]] = val(args[1]) & val(args[2])
+        else:
+            raise ValueError(line)
+    assert reg["sp"] == 1 << 20
+    return [mem[("T", k)] for k in range(8)]
+
+
+P256_ENTRY = ["push {{r2}}", "sub sp, sp, #32"]
+P256_EXIT = ["add sp, sp, #36"]
+
+
+def p256_lines():
+    """The whole P-256 block between the register saves: frame, product, reduction."""
+    lines, window, spare = p256_product()
+    return P256_ENTRY + lines + p256_reduce(window, spare) + P256_EXIT
+
+
+def p256_check():
+    """`--check-p256`: the block against Python's integers on random and extreme operands
+    (below 2^256, not only below p), and its instruction count."""
+    import random
+
+    rng = random.Random(256)
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    words = lambda v: [(v >> (32 * k)) & 0xFFFFFFFF for k in range(8)]
+    value = lambda ws: sum(w << (32 * k) for k, w in enumerate(ws))
+    special = [0, 1, 2, p - 1, p, p + 1, 2**256 - 1, 2**255, 2**224, 2**256 - 2**224, 2**192 - 1]
+    cases = [(words(x), words(y)) for x in special for y in special]
+    cases += [([rng.getrandbits(32) for _ in range(8)], [rng.getrandbits(32) for _ in range(8)])
+              for _ in range(3000)]
+    pick = [0, 1, 0xFFFFFFFF, 0xFFFFFFFE, 0x80000000, 0x7FFFFFFF]
+    cases += [([rng.choice(pick) for _ in range(8)], [rng.choice(pick) for _ in range(8)])
+              for _ in range(3000)]
+    lines = p256_lines()
+    for a, b in cases:
+        r = value(p256_simulate(lines, a, b))
+        assert r < p and r == value(a) * value(b) % p, (a, b)
+    print(f"ok: {len(cases)} cases, P-256 block, {len(lines) + 2} instructions")
+
+
+P256_FN = """
+/// `a * b mod p` for P-256's p = 2^256 - 2^224 + 2^192 + 2^96 - 1 (the square with `b = a`),
+/// fully reduced (below p) for any operands below 2^256: the product above, with its low
+/// columns in a 32-byte stack frame and its high columns in registers, then NIST's reduction
+/// in the same block, the algorithm of the portable `p256::field::reduce_wide`. Its column
+/// pass sums the added words and the subtracted words of each column in two 64-bit
+/// accumulators (one `UMAAL`/`UMLAL` by a register holding 1 or 2 per term, which leave the
+/// flags alone), so one `SUBS`/`SBCS` chain through the columns gives the words; then one
+/// carry fold by the top and one masked addition of p.
+#[inline(never)]
+pub fn mul_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words (references to `[u32; 8]`, word
+    // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
+    // those words, writes every word of `t` once (`stm` at the end), and touches the stack
+    // only below the stack pointer it was given, to save and restore r4-r11 and lr and for a
+    // 36-byte frame (the low product columns and the output pointer) that it frees itself
+    // (r6, r7 and r11 cannot be named as operands); r0-r3, r12 and the flags are declared
+    // clobbered.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r11, lr}}}}",
+{body}            "pop {{{{r4-r11, lr}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+            out("r12") _,
+        );
+    }}
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+"""
+
+
+def p256_main():
+    """Appends `mul_p256` to the generated file (called by `main`)."""
+    return P256_FN.format(body=asm_body(p256_lines()))
 
 
 if __name__ == "__main__":

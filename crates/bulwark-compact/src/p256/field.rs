@@ -154,15 +154,22 @@ impl Fe {
         self.add(self)
     }
 
-    /// `self * b`.
+    /// `self * b` (on ARMv7E-M the product and the reduction in one `UMAAL` assembly block,
+    /// `umaal_gen::mul_p256`, the same algorithm as [`reduce_wide`]).
     #[inline(never)]
     pub fn mul(&self, b: &Fe) -> Fe {
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::mul_p256(&self.0, &b.0));
+        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
         reduce_wide(&limbs::mul_wide(&self.0, &b.0))
     }
 
     /// `self^2`.
     #[inline(never)]
     pub fn square(&self) -> Fe {
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::mul_p256(&self.0, &self.0));
+        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
         reduce_wide(&limbs::sqr_wide(&self.0))
     }
 
