@@ -743,3 +743,118 @@ pub fn mul_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
     // SAFETY: the block above wrote all 8 words of `t`.
     unsafe { t.assume_init() }
 }
+
+/// `a + b mod p` for P-256's p, operands and result fully reduced (below p): `a + b`, then `- p` over nine words (the
+/// carry the ninth), and p masked by the final borrow added back.
+#[inline(never)]
+pub fn add_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words (references to `[u32; 8]`, word
+    // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
+    // those words, writes every word of `t` once (`stm`), and touches the stack only to save
+    // and restore r4-r10 itself (r6 and r7 cannot be named as operands); r0-r3, r12 and the
+    // flags are declared clobbered. No branch.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r10}}",
+            "ldm r0, {{r3-r10}}",
+            "ldr r12, [r1, #0]",
+            "adds r3, r3, r12",
+            "ldr r12, [r1, #4]",
+            "adcs r4, r4, r12",
+            "ldr r12, [r1, #8]",
+            "adcs r5, r5, r12",
+            "ldr r12, [r1, #12]",
+            "adcs r6, r6, r12",
+            "ldr r12, [r1, #16]",
+            "adcs r7, r7, r12",
+            "ldr r12, [r1, #20]",
+            "adcs r8, r8, r12",
+            "ldr r12, [r1, #24]",
+            "adcs r9, r9, r12",
+            "ldr r12, [r1, #28]",
+            "adcs r10, r10, r12",
+            "sbc r0, r0, r0",
+            "subs r3, r3, #-1",
+            "sbcs r4, r4, #-1",
+            "sbcs r5, r5, #-1",
+            "sbcs r6, r6, #0",
+            "sbcs r7, r7, #0",
+            "sbcs r8, r8, #0",
+            "sbcs r9, r9, #1",
+            "sbcs r10, r10, #-1",
+            "adc r0, r0, #0",
+            "and r1, r0, #1",
+            "adds r3, r3, r0",
+            "adcs r4, r4, r0",
+            "adcs r5, r5, r0",
+            "adcs r6, r6, #0",
+            "adcs r7, r7, #0",
+            "adcs r8, r8, #0",
+            "adcs r9, r9, r1",
+            "adcs r10, r10, r0",
+            "stm r2, {{r3-r10}}",
+            "pop {{r4-r10}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            in("r2") t.as_mut_ptr().cast::<u32>(),
+            out("r3") _,
+            out("r12") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}
+
+/// `a - b mod p` for P-256's p, operands and result fully reduced (below p): `a - b`, then p masked by the borrow
+/// added back.
+#[inline(never)]
+pub fn sub_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words (references to `[u32; 8]`, word
+    // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
+    // those words, writes every word of `t` once (`stm`), and touches the stack only to save
+    // and restore r4-r10 itself (r6 and r7 cannot be named as operands); r0-r3, r12 and the
+    // flags are declared clobbered. No branch.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r10}}",
+            "ldm r0, {{r3-r10}}",
+            "ldr r12, [r1, #0]",
+            "subs r3, r3, r12",
+            "ldr r12, [r1, #4]",
+            "sbcs r4, r4, r12",
+            "ldr r12, [r1, #8]",
+            "sbcs r5, r5, r12",
+            "ldr r12, [r1, #12]",
+            "sbcs r6, r6, r12",
+            "ldr r12, [r1, #16]",
+            "sbcs r7, r7, r12",
+            "ldr r12, [r1, #20]",
+            "sbcs r8, r8, r12",
+            "ldr r12, [r1, #24]",
+            "sbcs r9, r9, r12",
+            "ldr r12, [r1, #28]",
+            "sbcs r10, r10, r12",
+            "sbc r0, r0, r0",
+            "and r1, r0, #1",
+            "adds r3, r3, r0",
+            "adcs r4, r4, r0",
+            "adcs r5, r5, r0",
+            "adcs r6, r6, #0",
+            "adcs r7, r7, #0",
+            "adcs r8, r8, #0",
+            "adcs r9, r9, r1",
+            "adcs r10, r10, r0",
+            "stm r2, {{r3-r10}}",
+            "pop {{r4-r10}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            in("r2") t.as_mut_ptr().cast::<u32>(),
+            out("r3") _,
+            out("r12") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}

@@ -204,6 +204,7 @@ def main():
     if sys.argv[1:] == ["--check"]:
         check()
         p256_check()
+        p256_addsub_check()
         return
     wide, _, _ = product(store_high=True)
     narrow, window, spare = product(store_high=False)
@@ -225,6 +226,7 @@ def main():
         body=asm_body(narrow),
     )
     out += p256_main()
+    out += p256_addsub_main()
     print(out, end="")
 
 
@@ -333,21 +335,18 @@ def p256_simulate(lines, a, b):
     """Runs the P-256 block (frame set-up included) on a model of the registers, the carry
     flag, the stack and memory; returns the eight output words."""
     M = 0xFFFFFFFF
-    reg = {"r0": "A", "r1": "B", "r2": "T", "sp": 1 << 20}
-    mem = {("A", k): a[k] for k in range(8)}
-    mem.update({("B", k): b[k] for k in range(8)})
+    base = {"A": 0x1000, "B": 0x2000, "T": 0x3000}
+    reg = {"r0": base["A"], "r1": base["B"], "r2": base["T"], "sp": 1 << 20}
+    mem = {base["A"] + 4 * k: a[k] for k in range(8)}
+    mem.update({base["B"] + 4 * k: b[k] for k in range(8)})
     flag = {"c": 0}
 
     def val(x):
         return (int(x[1:]) & M) if x.startswith("#") else reg[x]
 
-    def addr(base, off):
-        v = reg[base]
-        if isinstance(v, str):
-            assert off % 4 == 0
-            return (v, off // 4)
-        assert (v + off) % 4 == 0
-        return ("S", v + off)
+    def addr(r, off):
+        assert (reg[r] + off) % 4 == 0
+        return reg[r] + off
 
     def regs(spec):
         spec = spec.strip("{} ")
@@ -360,21 +359,21 @@ def p256_simulate(lines, a, b):
         op, rest = line.split(" ", 1)
         rest = rest.replace("{{", "{").replace("}}", "}")
         if op in ("ldm", "stm"):
-            base, spec = rest.split(",", 1)
+            rb, spec = rest.split(",", 1)
             for k, r in enumerate(regs(spec)):
                 if op == "ldm":
-                    reg[r] = mem[addr(base.strip(), 4 * k)]
+                    reg[r] = mem[addr(rb.strip(), 4 * k)]
                 else:
-                    mem[addr(base.strip(), 4 * k)] = reg[r]
+                    mem[addr(rb.strip(), 4 * k)] = reg[r]
             continue
         if op == "push":
             for r in reversed(regs(rest)):
                 reg["sp"] -= 4
-                mem[("S", reg["sp"])] = reg.get(r, 0)
+                mem[reg["sp"]] = reg.get(r, 0)
             continue
         if op == "pop":
             for r in regs(rest):
-                reg[r] = mem[("S", reg["sp"])]
+                reg[r] = mem[reg["sp"]]
                 reg["sp"] += 4
             continue
         args = [x.strip() for x in rest.replace("[", "").replace("]", "").split(",")]
@@ -396,10 +395,10 @@ def p256_simulate(lines, a, b):
             reg[lo], reg[hi] = r & M, (r >> 32) & M
         elif op in ("add", "sub") and args[0] == "sp":
             reg["sp"] += val(args[-1]) if op == "add" else -val(args[-1])
-        elif op in ("adds", "adcs", "add"):
-            r = val(args[1]) + val(args[2]) + (c if op == "adcs" else 0)
+        elif op in ("adds", "adcs", "add", "adc"):
+            r = val(args[1]) + val(args[2]) + (c if op in ("adcs", "adc") else 0)
             reg[args[0]] = r & M
-            if op != "add":
+            if op in ("adds", "adcs"):
                 flag["c"] = r >> 32
         elif op in ("subs", "sbcs", "sbc", "sub", "rsb"):
             x, y = val(args[1]), val(args[2])
@@ -414,7 +413,7 @@ def p256_simulate(lines, a, b):
         else:
             raise ValueError(line)
     assert reg["sp"] == 1 << 20
-    return [mem[("T", k)] for k in range(8)]
+    return [mem[base["T"] + 4 * k] for k in range(8)]
 
 
 P256_ENTRY = ["push {{r2}}", "sub sp, sp, #32"]
@@ -489,6 +488,115 @@ pub fn mul_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
 def p256_main():
     """Appends `mul_p256` to the generated file (called by `main`)."""
     return P256_FN.format(body=asm_body(p256_lines()))
+
+
+
+# --- P-256: addition and subtraction modulo p of fully reduced operands ---
+#
+# `add_p256`: s = a + b with its carry c, then s - p over nine words (c the ninth): its borrow
+# says s < p, and then p is added back (a masked addition). The mask comes without a branch:
+# `sbc` after the first chain leaves c - 1, `adc` after the second adds the no-borrow flag,
+# which gives all ones exactly when c = 0 and s < p (c = 1 always borrows: a + b < 2p).
+# `sub_p256`: a - b, then p masked by the borrow added back. Words in r3-r10 (`ldm`/`stm`).
+
+P256_WORDS = ["r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]
+P256_P_IMM = ["#-1", "#-1", "#-1", "#0", "#0", "#0", "#1", "#-1"]
+
+
+def p256_masked_p(lines, mask, low):
+    """Adds p & mask to the words (mask all ones or zero, low = mask & 1), then stores them."""
+    emit = lines.append
+    emit(f"and {low}, {mask}, #1")
+    pm = [mask, mask, mask, "#0", "#0", "#0", low, mask]
+    for i, w in enumerate(P256_WORDS):
+        emit(f"{'adds' if i == 0 else 'adcs'} {w}, {w}, {pm[i]}")
+    emit(f"stm {T}, {{{{{P256_WORDS[0]}-{P256_WORDS[-1]}}}}}")
+
+
+def p256_add_lines():
+    lines = []
+    emit = lines.append
+    emit(f"ldm {A}, {{{{{P256_WORDS[0]}-{P256_WORDS[-1]}}}}}")
+    for i, w in enumerate(P256_WORDS):
+        emit(f"ldr {AI}, [{B}, #{4 * i}]")
+        emit(f"{'adds' if i == 0 else 'adcs'} {w}, {w}, {AI}")
+    emit(f"sbc {A}, {A}, {A}")
+    for i, w in enumerate(P256_WORDS):
+        emit(f"{'subs' if i == 0 else 'sbcs'} {w}, {w}, {P256_P_IMM[i]}")
+    emit(f"adc {A}, {A}, #0")
+    p256_masked_p(lines, A, B)
+    return lines
+
+
+def p256_sub_lines():
+    lines = []
+    emit = lines.append
+    emit(f"ldm {A}, {{{{{P256_WORDS[0]}-{P256_WORDS[-1]}}}}}")
+    for i, w in enumerate(P256_WORDS):
+        emit(f"ldr {AI}, [{B}, #{4 * i}]")
+        emit(f"{'subs' if i == 0 else 'sbcs'} {w}, {w}, {AI}")
+    emit(f"sbc {A}, {A}, {A}")
+    p256_masked_p(lines, A, B)
+    return lines
+
+
+def p256_addsub_check():
+    """`--check`: both blocks against Python's integers on reduced operands."""
+    import random
+
+    rng = random.Random(2256)
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    words = lambda v: [(v >> (32 * k)) & 0xFFFFFFFF for k in range(8)]
+    value = lambda ws: sum(w << (32 * k) for k, w in enumerate(ws))
+    special = [0, 1, 2, p - 1, p - 2, (p - 1) // 2, (p + 1) // 2, 2**224, 2**255, 2**256 - 2**224 - 1,
+               2**192 - 1, 2**96]
+    vals = [(x, y) for x in special for y in special]
+    vals += [(rng.randrange(p), rng.randrange(p)) for _ in range(4000)]
+    add, sub = p256_add_lines(), p256_sub_lines()
+    for x, y in vals:
+        assert value(p256_simulate(add, words(x), words(y))) == (x + y) % p, (x, y)
+        assert value(p256_simulate(sub, words(x), words(y))) == (x - y) % p, (x, y)
+    print(f"ok: {len(vals)} cases, P-256 add ({len(add) + 2} instructions), "
+          f"sub ({len(sub) + 2} instructions)")
+
+
+P256_ADDSUB_FN = """
+/// `a {sym} b mod p` for P-256's p, operands and result fully reduced (below p): {doc}
+#[inline(never)]
+pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words (references to `[u32; 8]`, word
+    // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
+    // those words, writes every word of `t` once (`stm`), and touches the stack only to save
+    // and restore r4-r10 itself (r6 and r7 cannot be named as operands); r0-r3, r12 and the
+    // flags are declared clobbered. No branch.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r10}}}}",
+{body}            "pop {{{{r4-r10}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            in("r2") t.as_mut_ptr().cast::<u32>(),
+            out("r3") _,
+            out("r12") _,
+        );
+    }}
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+"""
+
+
+def p256_addsub_main():
+    """Appends `add_p256` and `sub_p256` to the generated file (called by `main`)."""
+    out = P256_ADDSUB_FN.format(
+        sym="+", name="add_p256", body=asm_body(p256_add_lines()),
+        doc="`a + b`, then `- p` over nine words (the\n/// carry the ninth), and p masked by the "
+        "final borrow added back.")
+    out += P256_ADDSUB_FN.format(
+        sym="-", name="sub_p256", body=asm_body(p256_sub_lines()),
+        doc="`a - b`, then p masked by the borrow\n/// added back.")
+    return out
 
 
 if __name__ == "__main__":

@@ -103,6 +103,32 @@ fn add_masked_p(d: &U256, mask: u32) -> U256 {
 /// `2^256 - p = 2^224 - 2^192 - 2^96 + 1`, least significant word first.
 const D: U256 = [1, 0, 0, u32::MAX, u32::MAX, u32::MAX, u32::MAX - 1, 0];
 
+/// [`Fe::add`] in portable Rust.
+#[cfg_attr(all(target_arch = "arm", bulwark_umaal), allow(dead_code))]
+#[inline(always)]
+fn add_portable(a: &Fe, b: &Fe) -> Fe {
+    let mut y = [0u32; 8];
+    let mut acc = 0u64;
+    unroll8!(I => {
+        acc += u64::from(a.0[I]) + u64::from(b.0[I]) + u64::from(D[I]);
+        y[I] = acc as u32;
+        acc >>= 32;
+    });
+    // `acc` is 0 or 1: opaque before it becomes a mask (see `limbs::word_is_zero_mask`).
+    Fe(add_masked_p(
+        &y,
+        core::hint::black_box(acc as u32).wrapping_sub(1),
+    ))
+}
+
+/// [`Fe::sub`] in portable Rust.
+#[cfg_attr(all(target_arch = "arm", bulwark_umaal), allow(dead_code))]
+#[inline(always)]
+fn sub_portable(a: &Fe, b: &Fe) -> Fe {
+    let (d, borrow) = limbs::sub(&a.0, &b.0);
+    Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
+}
+
 impl Fe {
     /// Zero.
     pub const ZERO: Fe = Fe([0; 8]);
@@ -122,26 +148,22 @@ impl Fe {
 
     /// `self + b`: `y = self + b + (2^256 - p)` in one carry pass (below `2^257`), which
     /// reaches 2^256 exactly when `self + b >= p`; then `y mod 2^256` is the sum minus p, and
-    /// otherwise `y + p mod 2^256` is the sum.
+    /// otherwise `y + p mod 2^256` is the sum. On ARMv7E-M: `umaal_gen::add_p256` (assembly,
+    /// the sum minus p over nine words, p added back by the final borrow).
     pub fn add(&self, b: &Fe) -> Fe {
-        let mut y = [0u32; 8];
-        let mut acc = 0u64;
-        unroll8!(I => {
-            acc += u64::from(self.0[I]) + u64::from(b.0[I]) + u64::from(D[I]);
-            y[I] = acc as u32;
-            acc >>= 32;
-        });
-        // `acc` is 0 or 1: opaque before it becomes a mask (see `limbs::word_is_zero_mask`).
-        Fe(add_masked_p(
-            &y,
-            core::hint::black_box(acc as u32).wrapping_sub(1),
-        ))
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::add_p256(&self.0, &b.0));
+        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
+        return add_portable(self, b);
     }
 
-    /// `self - b`: the difference, plus p if it went below zero.
+    /// `self - b`: the difference, plus p if it went below zero (on ARMv7E-M in assembly,
+    /// `umaal_gen::sub_p256`, the same steps).
     pub fn sub(&self, b: &Fe) -> Fe {
-        let (d, borrow) = limbs::sub(&self.0, &b.0);
-        Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::sub_p256(&self.0, &b.0));
+        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
+        return sub_portable(self, b);
     }
 
     /// `-self`.
