@@ -177,12 +177,20 @@ impl Fe {
     }
 
     /// `self * b` (on ARMv7E-M the product and the reduction in one `UMAAL` assembly block,
-    /// `umaal_gen::mul_p256`, the same algorithm as [`reduce_wide`]).
+    /// `umaal_gen::mul_p256`; on ARMv6-M the reduction in Thumb-1 assembly,
+    /// `m0asm_gen::reduce_p256`; both the algorithm of [`reduce_wide`]).
     #[inline(never)]
     pub fn mul(&self, b: &Fe) -> Fe {
         #[cfg(all(target_arch = "arm", bulwark_umaal))]
         return Fe(crate::umaal_gen::mul_p256(&self.0, &b.0));
-        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::reduce_p256(&limbs::mul_wide(
+            &self.0, &b.0,
+        )));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
         reduce_wide(&limbs::mul_wide(&self.0, &b.0))
     }
 
@@ -191,7 +199,12 @@ impl Fe {
     pub fn square(&self) -> Fe {
         #[cfg(all(target_arch = "arm", bulwark_umaal))]
         return Fe(crate::umaal_gen::mul_p256(&self.0, &self.0));
-        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::reduce_p256(&limbs::sqr_wide(&self.0)));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
         reduce_wide(&limbs::sqr_wide(&self.0))
     }
 
