@@ -5268,3 +5268,198 @@ pub fn reduce_p256(c: &[u32; 16]) -> [u32; 8] {
     // SAFETY: the block above wrote all 8 words of `t`.
     unsafe { t.assume_init() }
 }
+
+/// `a + b mod p` for P-256's p, operands and result fully reduced (below p): `a + b`, then `- p` with the carry as a
+/// ninth word, and p masked by the final borrow added back.
+#[inline(never)]
+pub fn add_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words and `t` for writing 8 (references and
+    // a `MaybeUninit` of `u32` arrays, word aligned, read and written with `LDR`/`STR`); the
+    // block reads only those words and the words of `t` it has written, writes every word of
+    // `t`, and touches the stack only to save and restore r4-r7 itself (r6 and r7 cannot be
+    // named as operands); r0-r3 and the flags are declared clobbered. No branch.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r7}}",
+            "ldr r3, [r0, #0]",
+            "ldr r4, [r1, #0]",
+            "adds r3, r3, r4",
+            "str r3, [r2, #0]",
+            "ldr r3, [r0, #4]",
+            "ldr r4, [r1, #4]",
+            "adcs r3, r4",
+            "str r3, [r2, #4]",
+            "ldr r3, [r0, #8]",
+            "ldr r4, [r1, #8]",
+            "adcs r3, r4",
+            "str r3, [r2, #8]",
+            "ldr r3, [r0, #12]",
+            "ldr r4, [r1, #12]",
+            "adcs r3, r4",
+            "str r3, [r2, #12]",
+            "ldr r3, [r0, #16]",
+            "ldr r4, [r1, #16]",
+            "adcs r3, r4",
+            "str r3, [r2, #16]",
+            "ldr r3, [r0, #20]",
+            "ldr r4, [r1, #20]",
+            "adcs r3, r4",
+            "str r3, [r2, #20]",
+            "ldr r3, [r0, #24]",
+            "ldr r4, [r1, #24]",
+            "adcs r3, r4",
+            "str r3, [r2, #24]",
+            "ldr r3, [r0, #28]",
+            "ldr r4, [r1, #28]",
+            "adcs r3, r4",
+            "str r3, [r2, #28]",
+            "sbcs r5, r5",
+            "movs r4, #0",
+            "mvns r6, r4",
+            "movs r7, #1",
+            "ldr r3, [r2, #0]",
+            "subs r3, r3, r6",
+            "str r3, [r2, #0]",
+            "ldr r3, [r2, #4]",
+            "sbcs r3, r6",
+            "str r3, [r2, #4]",
+            "ldr r3, [r2, #8]",
+            "sbcs r3, r6",
+            "str r3, [r2, #8]",
+            "ldr r3, [r2, #12]",
+            "sbcs r3, r4",
+            "str r3, [r2, #12]",
+            "ldr r3, [r2, #16]",
+            "sbcs r3, r4",
+            "str r3, [r2, #16]",
+            "ldr r3, [r2, #20]",
+            "sbcs r3, r4",
+            "str r3, [r2, #20]",
+            "ldr r3, [r2, #24]",
+            "sbcs r3, r7",
+            "str r3, [r2, #24]",
+            "ldr r3, [r2, #28]",
+            "sbcs r3, r6",
+            "str r3, [r2, #28]",
+            "adcs r5, r4",
+            "movs r7, #1",
+            "ands r7, r5",
+            "ldr r3, [r2, #0]",
+            "adds r3, r3, r5",
+            "str r3, [r2, #0]",
+            "ldr r3, [r2, #4]",
+            "adcs r3, r5",
+            "str r3, [r2, #4]",
+            "ldr r3, [r2, #8]",
+            "adcs r3, r5",
+            "str r3, [r2, #8]",
+            "ldr r3, [r2, #12]",
+            "adcs r3, r4",
+            "str r3, [r2, #12]",
+            "ldr r3, [r2, #16]",
+            "adcs r3, r4",
+            "str r3, [r2, #16]",
+            "ldr r3, [r2, #20]",
+            "adcs r3, r4",
+            "str r3, [r2, #20]",
+            "ldr r3, [r2, #24]",
+            "adcs r3, r7",
+            "str r3, [r2, #24]",
+            "ldr r3, [r2, #28]",
+            "adcs r3, r5",
+            "str r3, [r2, #28]",
+            "pop {{r4-r7}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}
+
+/// `a - b mod p` for P-256's p, operands and result fully reduced (below p): `a - b`, then p masked by the borrow
+/// added back.
+#[inline(never)]
+pub fn sub_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words and `t` for writing 8 (references and
+    // a `MaybeUninit` of `u32` arrays, word aligned, read and written with `LDR`/`STR`); the
+    // block reads only those words and the words of `t` it has written, writes every word of
+    // `t`, and touches the stack only to save and restore r4-r7 itself (r6 and r7 cannot be
+    // named as operands); r0-r3 and the flags are declared clobbered. No branch.
+    unsafe {
+        core::arch::asm!(
+            "push {{r4-r7}}",
+            "ldr r3, [r0, #0]",
+            "ldr r4, [r1, #0]",
+            "subs r3, r3, r4",
+            "str r3, [r2, #0]",
+            "ldr r3, [r0, #4]",
+            "ldr r4, [r1, #4]",
+            "sbcs r3, r4",
+            "str r3, [r2, #4]",
+            "ldr r3, [r0, #8]",
+            "ldr r4, [r1, #8]",
+            "sbcs r3, r4",
+            "str r3, [r2, #8]",
+            "ldr r3, [r0, #12]",
+            "ldr r4, [r1, #12]",
+            "sbcs r3, r4",
+            "str r3, [r2, #12]",
+            "ldr r3, [r0, #16]",
+            "ldr r4, [r1, #16]",
+            "sbcs r3, r4",
+            "str r3, [r2, #16]",
+            "ldr r3, [r0, #20]",
+            "ldr r4, [r1, #20]",
+            "sbcs r3, r4",
+            "str r3, [r2, #20]",
+            "ldr r3, [r0, #24]",
+            "ldr r4, [r1, #24]",
+            "sbcs r3, r4",
+            "str r3, [r2, #24]",
+            "ldr r3, [r0, #28]",
+            "ldr r4, [r1, #28]",
+            "sbcs r3, r4",
+            "str r3, [r2, #28]",
+            "sbcs r5, r5",
+            "movs r4, #0",
+            "movs r7, #1",
+            "ands r7, r5",
+            "ldr r3, [r2, #0]",
+            "adds r3, r3, r5",
+            "str r3, [r2, #0]",
+            "ldr r3, [r2, #4]",
+            "adcs r3, r5",
+            "str r3, [r2, #4]",
+            "ldr r3, [r2, #8]",
+            "adcs r3, r5",
+            "str r3, [r2, #8]",
+            "ldr r3, [r2, #12]",
+            "adcs r3, r4",
+            "str r3, [r2, #12]",
+            "ldr r3, [r2, #16]",
+            "adcs r3, r4",
+            "str r3, [r2, #16]",
+            "ldr r3, [r2, #20]",
+            "adcs r3, r4",
+            "str r3, [r2, #20]",
+            "ldr r3, [r2, #24]",
+            "adcs r3, r7",
+            "str r3, [r2, #24]",
+            "ldr r3, [r2, #28]",
+            "adcs r3, r5",
+            "str r3, [r2, #28]",
+            "pop {{r4-r7}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe { t.assume_init() }
+}

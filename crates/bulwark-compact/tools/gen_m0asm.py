@@ -362,6 +362,7 @@ def main():
     if sys.argv[1:] == ["--check"]:
         check()
         p256_check()
+        p256_addsub_check()
         return
     out = HEADER
     out += "\nuse core::mem::MaybeUninit;\n"
@@ -401,6 +402,7 @@ def main():
         body=asm_body(reduced_block(square=True)),
     )
     out += p256_main()
+    out += p256_addsub_main()
     print(out, end="")
 
 
@@ -487,12 +489,15 @@ def p256_reduce():
 
 def p256_simulate(lines, c):
     """Runs the block on a model of r0-r7, the carry flag and word memory; returns the output
-    words and the cycle estimate (loads and stores 2, others 1)."""
+    words and the cycle estimate (loads and stores 2, others 1). r0 points to `c`'s words, r1
+    to its second half, r2 to the output."""
     M = 0xFFFFFFFF
     C, T = 0x1000, 0x3000
-    mem = {C + 4 * k: c[k] for k in range(16)}
-    reg = {"r0": C, "r2": T}
-    flag = 0
+    mem = {C + 4 * k: w for k, w in enumerate(c)}
+    # Registers not set up hold junk: a block must not depend on them.
+    reg = {f"r{k}": 0xA5A5A5A5 ^ (k * 0x01010101) for k in range(8)}
+    reg.update({"r0": C, "r1": C + 32, "r2": T})
+    flag = 1
     cycles = 0
 
     def val(s):
@@ -596,6 +601,110 @@ pub fn reduce_p256(c: &[u32; 16]) -> [u32; 8] {{
 def p256_main():
     """The Rust function `reduce_p256`, appended to the generated file by `main`."""
     return P256_FN.format(body=asm_body(p256_reduce()))
+
+
+
+# --- P-256: addition and subtraction modulo p of fully reduced operands ---
+#
+# add: s = a + b over the output with its carry c; `SBCS` leaves c - 1; s - p over the output;
+# `ADCS` of the no-borrow flag gives mask = all ones exactly when c = 0 and s < p (c = 1 always
+# borrows: a + b < 2p); then p & mask added back. sub: a - b, `SBCS` gives the borrow's mask,
+# p & mask added back. r0 = a, r1 = b, r2 = the output.
+
+P256_P_REGS = ["ones", "ones", "ones", "zero", "zero", "zero", "one", "ones"]
+
+
+def p256_addsub(add):
+    lines = []
+    emit = lines.append
+    a, b, t, x, y = "r0", "r1", "r2", "r3", "r4"
+    mask, zero, ones, one = "r5", "r4", "r6", "r7"
+    op0, op = ("adds", "adcs") if add else ("subs", "sbcs")
+    for i in range(8):
+        emit(f"ldr {x}, [{a}, #{4 * i}]")
+        emit(f"ldr {y}, [{b}, #{4 * i}]")
+        emit(f"{op0} {x}, {x}, {y}" if i == 0 else f"{op} {x}, {y}")
+        emit(f"str {x}, [{t}, #{4 * i}]")
+    emit(f"sbcs {mask}, {mask}")
+    emit(f"movs {zero}, #0")
+    if add:
+        emit(f"mvns {ones}, {zero}")
+        emit(f"movs {one}, #1")
+        regs = {"ones": ones, "zero": zero, "one": one}
+        for i in range(8):
+            emit(f"ldr {x}, [{t}, #{4 * i}]")
+            pw = regs[P256_P_REGS[i]]
+            emit(f"subs {x}, {x}, {pw}" if i == 0 else f"sbcs {x}, {pw}")
+            emit(f"str {x}, [{t}, #{4 * i}]")
+        emit(f"adcs {mask}, {zero}")
+    emit(f"movs {one}, #1")
+    emit(f"ands {one}, {mask}")
+    pm = [mask, mask, mask, zero, zero, zero, one, mask]
+    for i in range(8):
+        emit(f"ldr {x}, [{t}, #{4 * i}]")
+        emit(f"adds {x}, {x}, {pm[i]}" if i == 0 else f"adcs {x}, {pm[i]}")
+        emit(f"str {x}, [{t}, #{4 * i}]")
+    return lines
+
+
+def p256_addsub_check():
+    """`--check`: addition and subtraction against Python's integers on reduced operands."""
+    import random
+
+    rng = random.Random(2256)
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    words = lambda v: [(v >> (32 * k)) & 0xFFFFFFFF for k in range(8)]
+    value = lambda ws: sum(w << (32 * k) for k, w in enumerate(ws))
+    special = [0, 1, 2, p - 1, p - 2, (p - 1) // 2, (p + 1) // 2, 2**224, 2**255,
+               2**256 - 2**224 - 1, 2**192 - 1, 2**96]
+    vals = [(x, y) for x in special for y in special]
+    vals += [(rng.randrange(p), rng.randrange(p)) for _ in range(4000)]
+    add, sub = p256_addsub(True), p256_addsub(False)
+    for x, y in vals:
+        out, ca = p256_simulate(add, words(x) + words(y))
+        assert value(out) == (x + y) % p, (x, y)
+        out, cs = p256_simulate(sub, words(x) + words(y))
+        assert value(out) == (x - y) % p, (x, y)
+    print(f"ok: {len(vals)} cases, P-256 add ({len(add)} instructions, {ca} cycles), "
+          f"sub ({len(sub)}, {cs}) (without the call and the register saves)")
+
+
+P256_ADDSUB_FN = """
+/// `a {sym} b mod p` for P-256's p, operands and result fully reduced (below p): {doc}
+#[inline(never)]
+pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words and `t` for writing 8 (references and
+    // a `MaybeUninit` of `u32` arrays, word aligned, read and written with `LDR`/`STR`); the
+    // block reads only those words and the words of `t` it has written, writes every word of
+    // `t`, and touches the stack only to save and restore r4-r7 itself (r6 and r7 cannot be
+    // named as operands); r0-r3 and the flags are declared clobbered. No branch.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+"""
+
+
+def p256_addsub_main():
+    """`add_p256` and `sub_p256`, appended to the generated file by `main`."""
+    out = P256_ADDSUB_FN.format(
+        sym="+", name="add_p256", body=asm_body(p256_addsub(True)),
+        doc="`a + b`, then `- p` with the carry as a\n/// ninth word, and p masked by the final "
+        "borrow added back.")
+    out += P256_ADDSUB_FN.format(
+        sym="-", name="sub_p256", body=asm_body(p256_addsub(False)),
+        doc="`a - b`, then p masked by the borrow\n/// added back.")
+    return out
 
 
 if __name__ == "__main__":

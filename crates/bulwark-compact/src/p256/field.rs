@@ -104,7 +104,13 @@ fn add_masked_p(d: &U256, mask: u32) -> U256 {
 const D: U256 = [1, 0, 0, u32::MAX, u32::MAX, u32::MAX, u32::MAX - 1, 0];
 
 /// [`Fe::add`] in portable Rust.
-#[cfg_attr(all(target_arch = "arm", bulwark_umaal), allow(dead_code))]
+#[cfg_attr(
+    any(
+        all(target_arch = "arm", bulwark_umaal),
+        all(target_arch = "arm", bulwark_m0asm)
+    ),
+    allow(dead_code)
+)]
 #[inline(always)]
 fn add_portable(a: &Fe, b: &Fe) -> Fe {
     let mut y = [0u32; 8];
@@ -122,7 +128,13 @@ fn add_portable(a: &Fe, b: &Fe) -> Fe {
 }
 
 /// [`Fe::sub`] in portable Rust.
-#[cfg_attr(all(target_arch = "arm", bulwark_umaal), allow(dead_code))]
+#[cfg_attr(
+    any(
+        all(target_arch = "arm", bulwark_umaal),
+        all(target_arch = "arm", bulwark_m0asm)
+    ),
+    allow(dead_code)
+)]
 #[inline(always)]
 fn sub_portable(a: &Fe, b: &Fe) -> Fe {
     let (d, borrow) = limbs::sub(&a.0, &b.0);
@@ -148,21 +160,32 @@ impl Fe {
 
     /// `self + b`: `y = self + b + (2^256 - p)` in one carry pass (below `2^257`), which
     /// reaches 2^256 exactly when `self + b >= p`; then `y mod 2^256` is the sum minus p, and
-    /// otherwise `y + p mod 2^256` is the sum. On ARMv7E-M: `umaal_gen::add_p256` (assembly,
-    /// the sum minus p over nine words, p added back by the final borrow).
+    /// otherwise `y + p mod 2^256` is the sum. On ARMv7E-M and ARMv6-M: `umaal_gen::add_p256`
+    /// and `m0asm_gen::add_p256` (assembly, the sum minus p over nine words, p added back by
+    /// the final borrow).
     pub fn add(&self, b: &Fe) -> Fe {
         #[cfg(all(target_arch = "arm", bulwark_umaal))]
         return Fe(crate::umaal_gen::add_p256(&self.0, &b.0));
-        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::add_p256(&self.0, &b.0));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
         return add_portable(self, b);
     }
 
-    /// `self - b`: the difference, plus p if it went below zero (on ARMv7E-M in assembly,
-    /// `umaal_gen::sub_p256`, the same steps).
+    /// `self - b`: the difference, plus p if it went below zero (on ARMv7E-M and ARMv6-M in
+    /// assembly, `umaal_gen::sub_p256` and `m0asm_gen::sub_p256`, the same steps).
     pub fn sub(&self, b: &Fe) -> Fe {
         #[cfg(all(target_arch = "arm", bulwark_umaal))]
         return Fe(crate::umaal_gen::sub_p256(&self.0, &b.0));
-        #[cfg(not(all(target_arch = "arm", bulwark_umaal)))]
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::sub_p256(&self.0, &b.0));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
         return sub_portable(self, b);
     }
 
