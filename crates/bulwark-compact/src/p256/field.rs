@@ -50,7 +50,7 @@ pub fn reduce_wide(c: &[u32; 16]) -> Fe {
 
 /// Step 1 of [`reduce_wide`]: the eight low words of `V - 5 d` and `m = t + 1` (`1..=12`).
 #[inline(always)]
-pub fn reduce_columns(c: &[u32; 16]) -> (U256, u32) {
+fn reduce_columns(c: &[u32; 16]) -> (U256, u32) {
     let w = |i: usize| i64::from(c[i]);
     // Doubled and tripled words by additions: an `i64` multiplication is a library call on
     // Thumb-1.
