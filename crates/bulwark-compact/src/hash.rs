@@ -4,7 +4,7 @@
 //! one rolled compression loop each); HKDF is written here over that HMAC.
 
 use crate::Compact;
-use crate::sha256::HmacSha256;
+use crate::sha256::{HmacKey, HmacSha256};
 use bulwark_api::{
     Error, SecretBytes,
     hash::{SHA256_LEN, SHA512_LEN, Sha256, Sha512},
@@ -107,13 +107,13 @@ impl HkdfSha256 for Compact {
             return Err(Error::InvalidInput);
         }
         // T(i) = HMAC(PRK, T(i - 1) || info || i), T(0) empty; at most 255 blocks. The PRK is
-        // keyed once; each block starts from a copy of the keyed MAC.
-        let keyed = HmacSha256::new(prk.expose_secret());
+        // keyed once; each block starts from its two chaining values.
+        let keyed = HmacKey::new(prk.expose_secret());
         let mut t = [0u8; SHA256_LEN];
         for (i, chunk) in okm.chunks_mut(SHA256_LEN).enumerate() {
             let counter = [(i + 1) as u8];
             let previous: &[u8] = if i == 0 { &[] } else { &t };
-            let mut mac = keyed.clone();
+            let mut mac = keyed.start();
             mac.update(previous);
             for part in info {
                 mac.update(part);

@@ -147,6 +147,11 @@ impl Sha256 {
     /// Pads, and returns the 32-byte digest.
     pub(crate) fn finalize(mut self) -> [u8; 32] {
         // (`self` is wiped when it drops at the end.)
+        self.finish()
+    }
+
+    /// [`Self::finalize`] in place (the caller wipes or reuses `self`).
+    fn finish(&mut self) -> [u8; 32] {
         let bits = self.len.wrapping_shl(3);
         let fill = self.fill & (BLOCK - 1);
         self.block[fill] = 0x80;
@@ -164,6 +169,13 @@ impl Sha256 {
         out
     }
 
+    /// Continues from `state`, the chaining value after exactly one block (HMAC's padded key).
+    fn restart_after_one_block(&mut self, state: [u32; 8]) {
+        self.state = state;
+        self.fill = 0;
+        self.len = BLOCK as u64;
+    }
+
     /// The digest of the concatenation of `parts`.
     pub(crate) fn digest(parts: &[&[u8]]) -> [u8; 32] {
         let mut h = Self::new();
@@ -174,64 +186,89 @@ impl Sha256 {
     }
 }
 
-/// One compression: 64 rounds, the message schedule kept as a 16-word ring (wiped after).
+/// One compression: 64 rounds in one loop.
+///
+/// Nothing is rotated through registers: each round reads and writes two sliding windows at
+/// one base address each and constant offsets, and every eighth round moves each window's
+/// tail to its front (on Thumb-1, eight low registers, this replaces the register-to-stack
+/// moves of the rotating form and the index masking of a circular schedule).
+/// - `x`: the message schedule, `W[8g - 16 .. 8g + 8]` in group `g` (rounds `8g .. 8g + 8`);
+///   round `t` writes `W_t` at `16 + (t mod 8)` (a block word for `t < 16`, else
+///   `s1(W_{t-2}) + W_{t-7} + s0(W_{t-15}) + W_{t-16}` from the 16 words before it).
+/// - `v`: the working variables, `a` values at even and `e` values at odd indices; round `t`
+///   reads `d, h, c, g, b, f, a, e` from the eight words at `2 (t mod 8)` and writes the new
+///   `a, e` after them.
+///
+/// Both windows are wiped after.
 #[inline(never)]
 fn compress(state: &mut [u32; 8], block: &[u8; BLOCK]) {
-    let mut w = [0u32; 16];
-    for (x, c) in w.iter_mut().zip(block.chunks_exact(4)) {
-        *x = u32::from_be_bytes([c[0], c[1], c[2], c[3]]);
+    let mut x = [0u32; 24];
+    let mut v = [0u32; 24];
+    for i in 0..4 {
+        v[6 - 2 * i] = state[i];
+        v[7 - 2 * i] = state[4 + i];
     }
-    let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut h] = *state;
     for (t, k) in K.iter().enumerate() {
-        let wt = if t < 16 {
-            w[t]
-        } else {
-            // W_t = s1(W_{t-2}) + W_{t-7} + s0(W_{t-15}) + W_{t-16}, W_{t-16} in slot t mod 16.
-            let w15 = w[(t + 1) & 15];
-            let w2 = w[(t + 14) & 15];
-            let s0 = w15.rotate_right(7) ^ w15.rotate_right(18) ^ (w15 >> 3);
-            let s1 = w2.rotate_right(17) ^ w2.rotate_right(19) ^ (w2 >> 10);
-            let v = w[t & 15]
-                .wrapping_add(s0)
-                .wrapping_add(w[(t + 9) & 15])
-                .wrapping_add(s1);
-            w[t & 15] = v;
-            v
+        let j = t & 7;
+        let s = &mut x[j..j + 17];
+        let wt = match block.get(4 * t..4 * t + 4) {
+            Some(&[b0, b1, b2, b3]) => u32::from_be_bytes([b0, b1, b2, b3]),
+            _ => {
+                let (w16, w15, w7, w2) = (s[0], s[1], s[9], s[14]);
+                // s0 = ROTR7 ^ ROTR18 ^ SHR3, s1 = ROTR17 ^ ROTR19 ^ SHR10, one rotation fewer each.
+                let s0 = (w15 ^ w15.rotate_right(11)).rotate_right(7) ^ (w15 >> 3);
+                let s1 = (w2 ^ w2.rotate_right(2)).rotate_right(17) ^ (w2 >> 10);
+                w16.wrapping_add(s0).wrapping_add(w7).wrapping_add(s1)
+            }
         };
-        let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
+        s[16] = wt;
+        let r = &mut v[2 * j..2 * j + 10];
+        let (e, f, g, h) = (r[7], r[5], r[3], r[1]);
+        // S1 = ROTR6 ^ ROTR11 ^ ROTR25, S0 = ROTR2 ^ ROTR13 ^ ROTR22, one rotation fewer each.
+        let s1 = (e ^ e.rotate_right(5) ^ e.rotate_right(19)).rotate_right(6);
         let ch = (e & f) ^ (!e & g);
         let t1 = h
             .wrapping_add(s1)
             .wrapping_add(ch)
             .wrapping_add(*k)
             .wrapping_add(wt);
-        let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
-        let maj = (a & b) ^ (a & c) ^ (b & c);
-        let t2 = s0.wrapping_add(maj);
-        h = g;
-        g = f;
-        f = e;
-        e = d.wrapping_add(t1);
-        d = c;
-        c = b;
-        b = a;
-        a = t1.wrapping_add(t2);
+        let (a, b, c, d) = (r[6], r[4], r[2], r[0]);
+        let s0 = (a ^ a.rotate_right(11) ^ a.rotate_right(20)).rotate_right(2);
+        let maj = (a & b) ^ (c & (a ^ b));
+        r[9] = d.wrapping_add(t1);
+        r[8] = t1.wrapping_add(s0).wrapping_add(maj);
+        if j == 7 {
+            // (Two non-overlapping halves: the compiler copies them inline, not by `memmove`.)
+            let (front, back) = x.split_at_mut(16);
+            let (first, second) = front.split_at_mut(8);
+            first.copy_from_slice(second);
+            second.copy_from_slice(back);
+            v.copy_within(16..24, 0);
+        }
     }
-    for (s, v) in state.iter_mut().zip([a, b, c, d, e, f, g, h]) {
-        *s = s.wrapping_add(v);
+    for i in 0..4 {
+        state[i] = state[i].wrapping_add(v[6 - 2 * i]);
+        state[4 + i] = state[4 + i].wrapping_add(v[7 - 2 * i]);
     }
-    w.zeroize();
+    x.zeroize();
+    v.zeroize();
 }
 
-/// HMAC-SHA-256 (RFC 2104) keyed once: the inner and outer hashes have absorbed their padded
-/// keys, so the key itself is not kept. Wiped on drop (both hashes are).
-#[derive(Clone)]
-pub(crate) struct HmacSha256 {
-    inner: Sha256,
-    outer: Sha256,
+/// HMAC-SHA-256's keyed starting point (RFC 2104): the chaining values after the padded key
+/// `K ^ ipad` (inner) and `K ^ opad` (outer), so the key itself is not kept. Wiped on drop.
+pub(crate) struct HmacKey {
+    inner: [u32; 8],
+    outer: [u32; 8],
 }
 
-impl HmacSha256 {
+impl Drop for HmacKey {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+impl HmacKey {
     /// Keys the MAC: a key longer than the block is hashed first, a shorter one padded with
     /// zeros (so an empty key is 64 zero bytes).
     pub(crate) fn new(key: &[u8]) -> Self {
@@ -243,19 +280,52 @@ impl HmacSha256 {
         } else {
             pad[..key.len()].copy_from_slice(key);
         }
-        let mut inner = Sha256::new();
-        let mut outer = Sha256::new();
+        let mut out = Self {
+            inner: IV,
+            outer: IV,
+        };
         for p in pad.iter_mut() {
             *p ^= 0x36;
         }
-        inner.update(&pad);
+        compress(&mut out.inner, &pad);
         for p in pad.iter_mut() {
             // (K ^ ipad) ^ (ipad ^ opad) = K ^ opad.
             *p ^= 0x36 ^ 0x5c;
         }
-        outer.update(&pad);
+        compress(&mut out.outer, &pad);
         pad.zeroize();
-        Self { inner, outer }
+        out
+    }
+
+    /// A MAC computation under this key.
+    pub(crate) fn start(&self) -> HmacSha256 {
+        let mut inner = Sha256::new();
+        inner.restart_after_one_block(self.inner);
+        HmacSha256 {
+            inner,
+            outer: self.outer,
+        }
+    }
+}
+
+/// An HMAC-SHA-256 computation: the inner hash after `K ^ ipad`, and the outer chaining value
+/// after `K ^ opad`. Wiped on drop.
+pub(crate) struct HmacSha256 {
+    inner: Sha256,
+    outer: [u32; 8],
+}
+
+impl Drop for HmacSha256 {
+    fn drop(&mut self) {
+        // (`inner` wipes itself.)
+        self.outer.zeroize();
+    }
+}
+
+impl HmacSha256 {
+    /// A MAC computation under `key` (any length).
+    pub(crate) fn new(key: &[u8]) -> Self {
+        HmacKey::new(key).start()
     }
 
     /// Absorbs `data`.
@@ -264,12 +334,13 @@ impl HmacSha256 {
     }
 
     /// The 32-byte tag: `H((K ^ opad) || H((K ^ ipad) || message))`.
-    pub(crate) fn finalize(self) -> [u8; 32] {
-        let Self { inner, mut outer } = self;
-        let mut inner_hash = inner.finalize();
-        outer.update(&inner_hash);
+    pub(crate) fn finalize(mut self) -> [u8; 32] {
+        // (`self` is wiped when it drops at the end.)
+        let mut inner_hash = self.inner.finish();
+        self.inner.restart_after_one_block(self.outer);
+        self.inner.update(&inner_hash);
         inner_hash.zeroize();
-        outer.finalize()
+        self.inner.finish()
     }
 }
 
