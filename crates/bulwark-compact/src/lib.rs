@@ -12,6 +12,7 @@ mod hash;
 #[allow(unsafe_code)]
 mod m0asm_gen;
 pub mod p256;
+mod sha256;
 pub mod sha512;
 #[cfg(all(target_arch = "arm", bulwark_umaal))]
 #[allow(unsafe_code)]
