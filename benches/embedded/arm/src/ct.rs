@@ -310,6 +310,23 @@ pub fn compact(fails: &mut u32) {
             },
         ),
     );
+    // HKDF on the compact backend's own SHA-256 and HMAC: the input keying material is
+    // secret (salt and info public).
+    tally(
+        fails,
+        measure(
+            "hkdf-sha256-compact",
+            7,
+            Expect::Distinct,
+            &mut |p| fresh(p, 32),
+            &mut || {
+                let mut okm = [0u8; 32];
+                let prk = HkdfSha256::extract(&mut Compact, &HKDF_SALT, &[&slot::<32>(0)]).ok()?;
+                HkdfSha256::expand(&mut Compact, &prk, &[&HKDF_INFO], &mut okm).ok()?;
+                Some(okm)
+            },
+        ),
+    );
     ccm_ops("compact", 10, fails, &|key: &[u8; 16]| {
         CompactAes::new(key).ok().map(CcmMode::new)
     });
