@@ -41,6 +41,9 @@
 mod batch;
 mod fused;
 mod key_schedule;
+#[cfg(test)]
+mod tests;
+mod vaes;
 
 pub(crate) use batch::{BatchPacket, open_batch, seal_batch};
 pub(crate) use fused::AesNiCcm;
@@ -52,10 +55,17 @@ use core::arch::x86_64::{
 use zeroize::Zeroize;
 
 cpufeatures::new!(cpuid_aes, "aes");
+cpufeatures::new!(cpuid_vaes, "aes", "vaes", "avx512f", "avx512bw");
 
 /// Whether this CPU has AES-NI (detected once, then cached).
 pub(crate) fn available() -> bool {
     cpuid_aes::get()
+}
+
+/// Whether this CPU (and the OS, for the 512-bit register state) runs the VAES batch engine:
+/// AES-NI, VAES, AVX-512F and AVX-512BW (detected once, then cached).
+pub(crate) fn vaes_available() -> bool {
+    cpuid_vaes::get()
 }
 
 /// Loads 16 bytes into a register.
