@@ -26,9 +26,9 @@ use super::fused::Header;
 use super::key_schedule::{RoundKeys, encrypt1, load_keys};
 use super::{ctr_block, decrypt_payload, load, load_payload, store, store_payload};
 use core::arch::x86_64::{
-    __m128i, __m512i, _mm_set_epi64x, _mm_setzero_si128, _mm_xor_si128, _mm512_add_epi64,
-    _mm512_aesenc_epi128, _mm512_aesenclast_epi128, _mm512_castsi128_si512,
-    _mm512_extracti32x4_epi32, _mm512_inserti32x4, _mm512_loadu_si512, _mm512_set_epi64,
+    __m128i, __m512i, __mmask16, _mm_set_epi64x, _mm_setzero_si128, _mm_xor_si128,
+    _mm512_add_epi64, _mm512_aesenc_epi128, _mm512_aesenclast_epi128, _mm512_castsi128_si512,
+    _mm512_extracti32x4_epi32, _mm512_inserti32x4, _mm512_mask_broadcast_i32x4, _mm512_set_epi64,
     _mm512_setzero_si512, _mm512_shuffle_epi8, _mm512_xor_si512,
 };
 use zeroize::Zeroize;
@@ -39,41 +39,41 @@ const PER_GROUP: usize = 4;
 /// Registers per kind of block (MAC states, counter blocks).
 const GROUPS: usize = LANES / PER_GROUP;
 
-/// Every lane's round keys, interleaved as the group registers take them: `bytes[g][r]` holds
-/// round key `r` of lane `4 g + q` in bytes `16 q .. 16 q + 16`. Wiped on drop.
-#[repr(C, align(64))]
+/// Every lane's round keys, interleaved as the group registers take them: `regs[g][r]` holds
+/// round key `r` of lane `4 g + q` in its 128-bit position `q`. Wiped on drop.
 struct LaneKeys {
-    bytes: [[[u8; 64]; 15]; GROUPS],
+    regs: [[__m512i; 15]; GROUPS],
 }
 
 impl Drop for LaneKeys {
     fn drop(&mut self) {
-        self.bytes.zeroize();
+        self.regs.zeroize();
     }
 }
 
 impl LaneKeys {
+    /// All-zero keys (for lanes that never get a packet: their results are ignored).
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    fn new() -> Self {
+        Self {
+            regs: [[_mm512_setzero_si512(); 15]; GROUPS],
+        }
+    }
+
     /// Puts `rk`'s round keys into lane `lane`'s positions.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
     fn set_lane(&mut self, lane: usize, rk: &RoundKeys) {
         let (g, q) = (lane / PER_GROUP, lane % PER_GROUP);
-        if let Some(group) = self.bytes.get_mut(g) {
+        // The four 32-bit elements of 128-bit position `q`.
+        let mask: __mmask16 = 0xf << (4 * q);
+        if let Some(group) = self.regs.get_mut(g) {
             for (dst, src) in group.iter_mut().zip(rk.bytes.iter()) {
-                if let Some(d) = dst.get_mut(16 * q..16 * q + 16) {
-                    d.copy_from_slice(src);
-                }
+                *dst = _mm512_mask_broadcast_i32x4(*dst, mask, load(src));
             }
         }
     }
-}
-
-/// Loads 64 bytes into a register.
-#[inline]
-#[target_feature(enable = "avx512f")]
-fn load512(b: &[u8; 64]) -> __m512i {
-    // SAFETY: `b` is valid for reading 64 bytes and `_mm512_loadu_si512` has no alignment
-    // requirement; AVX-512F is enabled for this function (its callers are reached only
-    // after the run-time check, see `run`).
-    unsafe { _mm512_loadu_si512(b.as_ptr().cast()) }
 }
 
 /// Four 128-bit blocks into one register (block `q` at position `q`).
@@ -128,22 +128,19 @@ fn encrypt_groups<const NR: usize>(
     mut mac: [__m512i; GROUPS],
     mut ctr: [__m512i; GROUPS],
 ) -> ([__m512i; GROUPS], [__m512i; GROUPS]) {
-    for ((m, c), k) in mac.iter_mut().zip(ctr.iter_mut()).zip(keys.bytes.iter()) {
-        let k0 = load512(&k[0]);
-        *m = _mm512_xor_si512(*m, k0);
-        *c = _mm512_xor_si512(*c, k0);
+    for ((m, c), k) in mac.iter_mut().zip(ctr.iter_mut()).zip(keys.regs.iter()) {
+        *m = _mm512_xor_si512(*m, k[0]);
+        *c = _mm512_xor_si512(*c, k[0]);
     }
     for r in 1..NR {
-        for ((m, c), k) in mac.iter_mut().zip(ctr.iter_mut()).zip(keys.bytes.iter()) {
-            let kr = load512(&k[r]);
-            *m = _mm512_aesenc_epi128(*m, kr);
-            *c = _mm512_aesenc_epi128(*c, kr);
+        for ((m, c), k) in mac.iter_mut().zip(ctr.iter_mut()).zip(keys.regs.iter()) {
+            *m = _mm512_aesenc_epi128(*m, k[r]);
+            *c = _mm512_aesenc_epi128(*c, k[r]);
         }
     }
-    for ((m, c), k) in mac.iter_mut().zip(ctr.iter_mut()).zip(keys.bytes.iter()) {
-        let kl = load512(&k[NR]);
-        *m = _mm512_aesenclast_epi128(*m, kl);
-        *c = _mm512_aesenclast_epi128(*c, kl);
+    for ((m, c), k) in mac.iter_mut().zip(ctr.iter_mut()).zip(keys.regs.iter()) {
+        *m = _mm512_aesenclast_epi128(*m, k[NR]);
+        *c = _mm512_aesenclast_epi128(*c, k[NR]);
     }
     (mac, ctr)
 }
@@ -328,9 +325,7 @@ fn fast_steps<const NR: usize, const OPEN: bool>(
 #[target_feature(enable = "aes,vaes,avx512f,avx512bw")]
 fn vaes_lanes<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(packets: &mut [P]) {
     let mut pending = packets.iter_mut();
-    let mut keys = LaneKeys {
-        bytes: [[[0; 64]; 15]; GROUPS],
-    };
+    let mut keys = LaneKeys::new();
     let mut lanes: [Option<Lane<'_, 'k, P>>; LANES] = [const { None }; LANES];
     loop {
         // Fill idle lanes.
