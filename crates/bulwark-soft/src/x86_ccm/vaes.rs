@@ -33,6 +33,10 @@ use core::arch::x86_64::{
 };
 use zeroize::Zeroize;
 
+/// How many header blocks (`B_0` and formatted AAD) a lane stages when its packet joins; the
+/// rest of a longer AAD is formatted block by block as the steps reach it.
+const HEAD_BLOCKS: usize = 4;
+
 /// Lanes per 512-bit register.
 const PER_GROUP: usize = 4;
 
@@ -156,7 +160,11 @@ struct Lane<'p, 'k, P> {
     base: __m128i,
     /// `E(A_0)`.
     s0: __m128i,
-    b0: __m128i,
+    /// The first `staged` MAC input blocks (`B_0`, then the first formatted-AAD blocks),
+    /// written when the packet joins, so that the steps load them whole. Public data (nonce,
+    /// lengths, AAD): not wiped.
+    head: [[u8; 16]; HEAD_BLOCKS],
+    staged: usize,
     /// The next MAC input block: 0 is `B_0`, then `aad_blocks` AAD blocks, then the payload.
     next: usize,
     aad_blocks: usize,
@@ -212,13 +220,29 @@ fn start_lane<'p, 'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(
             _mm_setzero_si128()
         };
         let len = p.buffer().len();
+        let mut head = [[0u8; 16]; HEAD_BLOCKS];
+        let staged = 1 + h.aad_blocks.min(HEAD_BLOCKS - 1);
+        if let Some((first, rest)) = head.split_first_mut() {
+            *first = h.b0;
+            let mut free = rest.as_flattened_mut();
+            for part in core::iter::once(&h.prefix[..h.prefix_len]).chain(aad.iter().copied()) {
+                let take = part.len().min(free.len());
+                let (dst, tail) = free.split_at_mut(take);
+                dst.copy_from_slice(&part[..take]);
+                free = tail;
+                if free.is_empty() {
+                    break;
+                }
+            }
+        }
         return Some(Lane {
             packet: p,
             x: _mm_setzero_si128(),
             ks: _mm_setzero_si128(),
             base,
             s0,
-            b0: load(&h.b0),
+            head,
+            staged,
             next: 0,
             aad_blocks: h.aad_blocks,
             total: 1 + h.aad_blocks + len.div_ceil(16),
@@ -412,8 +436,8 @@ fn general_step<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(
     for ((slot, mj), cj) in lanes.iter_mut().zip(m.iter_mut()).zip(c.iter_mut()) {
         let Some(lane) = slot else { continue };
         let s = lane.next;
-        *mj = if s == 0 {
-            lane.b0
+        *mj = if let Some(b) = lane.head.get(s).filter(|_| s < lane.staged) {
+            load(b)
         } else if s <= lane.aad_blocks {
             let mut b = super::batch::aad_block(&lane.prefix[..lane.prefix_len], lane.aad, s - 1);
             let v = load(&b);
