@@ -284,8 +284,8 @@ pub(super) fn start_lane<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'
 /// Which engine runs a batch's fused packets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Engine {
-    /// Eight lanes in four 512-bit registers (VAES, AVX-512F, AVX-512BW), if the CPU has
-    /// them; [`Engine::AesNi`] otherwise.
+    /// Eight lanes in four 512-bit registers (VAES, AVX-512F, AVX-512BW, AVX-512VL), if the
+    /// CPU has them; [`Engine::AesNi`] otherwise.
     Vaes,
     /// Eight lanes with 128-bit AES-NI.
     AesNi,
@@ -333,7 +333,8 @@ pub(crate) fn run_batch<'k, P: BatchPacket<'k>, const OPEN: bool>(
         return;
     }
     if engine == Engine::Vaes && vaes_available() {
-        // SAFETY: `vaes_available()` just confirmed AES-NI, VAES, AVX-512F and AVX-512BW.
+        // SAFETY: `vaes_available()` just confirmed AES-NI, VAES, AVX-512F, AVX-512BW and
+        // AVX-512VL.
         unsafe { super::vaes::run::<P, OPEN>(packets, r10, r12, r14) };
         return;
     }

@@ -55,7 +55,7 @@ use core::arch::x86_64::{
 use zeroize::Zeroize;
 
 cpufeatures::new!(cpuid_aes, "aes");
-cpufeatures::new!(cpuid_vaes, "aes", "vaes", "avx512f", "avx512bw");
+cpufeatures::new!(cpuid_vaes, "aes", "vaes", "avx512f", "avx512bw", "avx512vl");
 
 /// Whether this CPU has AES-NI (detected once, then cached).
 pub(crate) fn available() -> bool {
@@ -63,7 +63,7 @@ pub(crate) fn available() -> bool {
 }
 
 /// Whether this CPU (and the OS, for the 512-bit register state) runs the VAES batch engine:
-/// AES-NI, VAES, AVX-512F and AVX-512BW (detected once, then cached).
+/// AES-NI, VAES, AVX-512F, AVX-512BW and AVX-512VL (detected once, then cached).
 pub(crate) fn vaes_available() -> bool {
     cpuid_vaes::get()
 }

@@ -22,20 +22,23 @@
 //! partial last block, a lane joining) prepare each lane's blocks one by one.
 
 use super::batch::{BatchPacket, LANES};
-use super::fused::Header;
 use super::key_schedule::{RoundKeys, encrypt1, load_keys};
 use super::{ctr_block, decrypt_payload, load, load_payload, store, store_payload};
+use bulwark_modes::ccm_format::{aad_len_prefix, check_sizes, total_aad_len};
 use core::arch::x86_64::{
-    __m128i, __m512i, __mmask16, _mm_set_epi64x, _mm_setzero_si128, _mm_xor_si128,
-    _mm512_add_epi64, _mm512_aesenc_epi128, _mm512_aesenclast_epi128, _mm512_castsi128_si512,
+    __m128i, __m512i, __mmask16, _mm_bslli_si128, _mm_cvtsi32_si128, _mm_maskz_loadu_epi8,
+    _mm_or_si128, _mm_set_epi64x, _mm_setzero_si128, _mm_xor_si128, _mm512_add_epi64,
+    _mm512_aesenc_epi128, _mm512_aesenclast_epi128, _mm512_castsi128_si512,
     _mm512_extracti32x4_epi32, _mm512_inserti32x4, _mm512_mask_broadcast_i32x4, _mm512_set_epi64,
     _mm512_setzero_si512, _mm512_shuffle_epi8, _mm512_xor_si512,
 };
 use zeroize::Zeroize;
 
-/// How many header blocks (`B_0` and formatted AAD) a lane stages when its packet joins; the
-/// rest of a longer AAD is formatted block by block as the steps reach it.
-const HEAD_BLOCKS: usize = 4;
+/// How many formatted-AAD blocks a lane stages when its packet joins (into its row of the
+/// engine's `heads`, so that the steps load them whole, long after they were written); the
+/// rest of a longer AAD is formatted block by block as the steps reach it. Public data (AAD
+/// and its length): not wiped.
+const HEAD_BLOCKS: usize = 3;
 
 /// Lanes per 512-bit register.
 const PER_GROUP: usize = 4;
@@ -160,11 +163,7 @@ struct Lane<'p, 'k, P> {
     base: __m128i,
     /// `E(A_0)`.
     s0: __m128i,
-    /// The first `staged` MAC input blocks (`B_0`, then the first formatted-AAD blocks),
-    /// written when the packet joins, so that the steps load them whole. Public data (nonce,
-    /// lengths, AAD): not wiped.
-    head: [[u8; 16]; HEAD_BLOCKS],
-    staged: usize,
+    b0: __m128i,
     /// The next MAC input block: 0 is `B_0`, then `aad_blocks` AAD blocks, then the payload.
     next: usize,
     aad_blocks: usize,
@@ -193,46 +192,86 @@ impl<P> Lane<'_, '_, P> {
     }
 }
 
+/// `A_0` and `B_0` of a packet, built in registers: the same blocks as
+/// `ccm_format::counter_block` and `ccm_format::b0_block` (whose byte arrays, read back at once,
+/// would stall on store forwarding as every packet joins). `l` and the lengths are checked
+/// (`msg_len < 2^(8 l)`, `l = 15 - nonce.len()` in `2..=8`).
+#[inline]
+#[target_feature(enable = "avx512f,avx512bw,avx512vl")]
+fn header_blocks(
+    nonce: &[u8],
+    l: usize,
+    tag_len: usize,
+    aad_len: u64,
+    msg_len: usize,
+) -> (__m128i, __m128i) {
+    let n = nonce.len().min(13);
+    let mask: __mmask16 = (1 << n) - 1;
+    // SAFETY: the mask selects the first `n <= nonce.len()` bytes, all readable; masked-off
+    // bytes are not accessed (AVX-512 masked loads suppress their faults). AVX-512BW and
+    // AVX-512VL are enabled for this function.
+    let raw = unsafe { _mm_maskz_loadu_epi8(mask, nonce.as_ptr().cast()) };
+    // The nonce in bytes 1..=n.
+    let nonce_field = _mm_bslli_si128::<1>(raw);
+    let a0 = _mm_or_si128(nonce_field, _mm_cvtsi32_si128((l - 1) as i32));
+    let flags = (i32::from(aad_len > 0) << 6) | (((tag_len as i32 - 2) / 2) << 3) | (l as i32 - 1);
+    // The message length, big-endian in the last 8 bytes: below 2^(8 l), so it touches only
+    // the last `l` bytes.
+    let len_field = _mm_set_epi64x((msg_len as u64).swap_bytes() as i64, 0);
+    let b0 = _mm_or_si128(
+        _mm_or_si128(nonce_field, _mm_cvtsi32_si128(flags)),
+        len_field,
+    );
+    (a0, b0)
+}
+
 /// Takes the next pending packet (from `pending`) that the engine for `NR` rounds should run,
-/// and loads its key into lane `slot`.
-#[target_feature(enable = "aes,vaes,avx512f,avx512bw")]
+/// loads its key into lane `slot` and stages its first formatted-AAD blocks in `head`.
+#[target_feature(enable = "aes,vaes,avx512f,avx512bw,avx512vl")]
 fn start_lane<'p, 'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(
     pending: &mut core::slice::IterMut<'p, P>,
     keys: &mut LaneKeys,
     slot: usize,
+    head: &mut [[u8; 16]; HEAD_BLOCKS],
 ) -> Option<Lane<'p, 'k, P>> {
     for p in pending.by_ref() {
         let Some(key) = p.fused_key().filter(|k| k.rk.rounds == NR) else {
             continue;
         };
-        let (nonce, aad) = (p.nonce(), p.aad());
+        let (nonce, aad, len, tag_len) = (p.nonce(), p.aad(), p.buffer().len(), p.tag_len());
         // The caller validated the packet; a failure here would be a bug, so skip it.
-        let Ok(h) = Header::new(nonce, aad, p.buffer().len(), p.tag_len()) else {
+        let (Ok(l), Ok(aad_len)) = (check_sizes(nonce, tag_len, len), total_aad_len(aad)) else {
+            continue;
+        };
+        let mut prefix = [0u8; 10];
+        let prefix_len = if aad_len > 0 {
+            aad_len_prefix(aad_len, &mut prefix)
+        } else {
+            0
+        };
+        let Ok(aad_blocks) =
+            usize::try_from(aad_len.saturating_add(prefix_len as u64).div_ceil(16))
+        else {
             continue;
         };
         keys.set_lane(slot, &key.rk);
-        let base = load(&h.a0);
+        let (base, b0) = header_blocks(nonce, l, tag_len, aad_len, len);
         // Open without AAD: the counter side starts at counter 1 in step 0, so `E(A_0)` is
         // computed here.
-        let s0 = if OPEN && h.aad_blocks == 0 {
+        let s0 = if OPEN && aad_blocks == 0 {
             encrypt1::<NR>(&load_keys(&key.rk), base)
         } else {
             _mm_setzero_si128()
         };
-        let len = p.buffer().len();
-        let mut head = [[0u8; 16]; HEAD_BLOCKS];
-        let staged = 1 + h.aad_blocks.min(HEAD_BLOCKS - 1);
-        if let Some((first, rest)) = head.split_first_mut() {
-            *first = h.b0;
-            let mut free = rest.as_flattened_mut();
-            for part in core::iter::once(&h.prefix[..h.prefix_len]).chain(aad.iter().copied()) {
-                let take = part.len().min(free.len());
-                let (dst, tail) = free.split_at_mut(take);
-                dst.copy_from_slice(&part[..take]);
-                free = tail;
-                if free.is_empty() {
-                    break;
-                }
+        *head = [[0; 16]; HEAD_BLOCKS];
+        let mut free = head.as_flattened_mut();
+        for part in core::iter::once(&prefix[..prefix_len]).chain(aad.iter().copied()) {
+            let take = part.len().min(free.len());
+            let (dst, tail) = free.split_at_mut(take);
+            dst.copy_from_slice(&part[..take]);
+            free = tail;
+            if free.is_empty() {
+                break;
             }
         }
         return Some(Lane {
@@ -241,14 +280,13 @@ fn start_lane<'p, 'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(
             ks: _mm_setzero_si128(),
             base,
             s0,
-            head,
-            staged,
+            b0,
             next: 0,
-            aad_blocks: h.aad_blocks,
-            total: 1 + h.aad_blocks + len.div_ceil(16),
+            aad_blocks,
+            total: 1 + aad_blocks + len.div_ceil(16),
             len,
-            prefix: h.prefix,
-            prefix_len: h.prefix_len,
+            prefix,
+            prefix_len,
             aad,
         });
     }
@@ -270,7 +308,7 @@ fn bswap_counter_mask() -> __m512i {
 /// `j`'s next `steps` blocks (empty for an idle lane), `x` the lanes' MAC values, `ks` (open)
 /// the keystream for each lane's first block, `first_ctr` each lane's counter for the first
 /// step's counter block and `base` each lane's `A_0`; `x` and `ks` are updated.
-#[target_feature(enable = "aes,vaes,avx512f,avx512bw")]
+#[target_feature(enable = "aes,vaes,avx512f,avx512bw,avx512vl")]
 fn fast_steps<const NR: usize, const OPEN: bool>(
     keys: &LaneKeys,
     bufs: &mut [&mut [[u8; 16]]; LANES],
@@ -346,17 +384,18 @@ fn fast_steps<const NR: usize, const OPEN: bool>(
 }
 
 /// Runs every pending packet whose key has `NR` rounds through the eight VAES lanes.
-#[target_feature(enable = "aes,vaes,avx512f,avx512bw")]
+#[target_feature(enable = "aes,vaes,avx512f,avx512bw,avx512vl")]
 fn vaes_lanes<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(packets: &mut [P]) {
     let mut pending = packets.iter_mut();
     let mut keys = LaneKeys::new();
+    let mut heads = [[[0u8; 16]; HEAD_BLOCKS]; LANES];
     let mut lanes: [Option<Lane<'_, 'k, P>>; LANES] = [const { None }; LANES];
     loop {
         // Fill idle lanes.
         let mut active = 0;
-        for (j, slot) in lanes.iter_mut().enumerate() {
+        for (j, (slot, head)) in lanes.iter_mut().zip(heads.iter_mut()).enumerate() {
             if slot.is_none() {
-                *slot = start_lane::<NR, OPEN, P>(&mut pending, &mut keys, j);
+                *slot = start_lane::<NR, OPEN, P>(&mut pending, &mut keys, j, head);
             }
             active += usize::from(slot.is_some());
         }
@@ -404,7 +443,7 @@ fn vaes_lanes<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(packets
                 }
             }
         } else {
-            general_step::<NR, OPEN, P>(&keys, &mut lanes, &x, &base);
+            general_step::<NR, OPEN, P>(&keys, &mut lanes, &heads, &x, &base);
         }
 
         // Retire finished packets.
@@ -424,19 +463,27 @@ fn vaes_lanes<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(packets
 
 /// One step in which each busy lane's blocks are prepared on their own: `B_0`, an AAD block,
 /// or a payload block that may be partial.
-#[target_feature(enable = "aes,vaes,avx512f,avx512bw")]
+#[target_feature(enable = "aes,vaes,avx512f,avx512bw,avx512vl")]
 fn general_step<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(
     keys: &LaneKeys,
     lanes: &mut [Option<Lane<'_, 'k, P>>; LANES],
+    heads: &[[[u8; 16]; HEAD_BLOCKS]; LANES],
     x: &[__m128i; LANES],
     base: &[__m128i; LANES],
 ) {
     let mut m = [_mm_setzero_si128(); LANES];
     let mut c = *base;
-    for ((slot, mj), cj) in lanes.iter_mut().zip(m.iter_mut()).zip(c.iter_mut()) {
+    for (((slot, mj), cj), head) in lanes
+        .iter_mut()
+        .zip(m.iter_mut())
+        .zip(c.iter_mut())
+        .zip(heads.iter())
+    {
         let Some(lane) = slot else { continue };
         let s = lane.next;
-        *mj = if let Some(b) = lane.head.get(s).filter(|_| s < lane.staged) {
+        *mj = if s == 0 {
+            lane.b0
+        } else if let Some(b) = head.get(s - 1).filter(|_| s <= lane.aad_blocks) {
             load(b)
         } else if s <= lane.aad_blocks {
             let mut b = super::batch::aad_block(&lane.prefix[..lane.prefix_len], lane.aad, s - 1);
@@ -490,7 +537,8 @@ fn general_step<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'k>>(
 ///
 /// # Safety
 ///
-/// The CPU must have AES-NI, VAES, AVX-512F and AVX-512BW ([`super::vaes_available`]).
+/// The CPU must have AES-NI, VAES, AVX-512F, AVX-512BW and AVX-512VL
+/// ([`super::vaes_available`]).
 pub(super) unsafe fn run<'k, P: BatchPacket<'k>, const OPEN: bool>(
     packets: &mut [P],
     r10: bool,
