@@ -8,11 +8,12 @@ extern crate std;
 use super::batch::{Engine, run_batch};
 use super::vaes_available;
 use crate::{CcmMode, SoftAes};
+use bulwark_api::Rng;
 use bulwark_api::{
     Error,
     ccm::{Ccm, OpenPacket, SealPacket},
 };
-use bulwark_testkit::vectors::records;
+use bulwark_testkit::{DeterministicTestRng, vectors::records};
 use std::{eprintln, format, string::String, vec, vec::Vec};
 
 /// One packet's inputs and expected outputs, owned.
@@ -137,37 +138,25 @@ fn known_answers_in_one_batch_through_each_engine() {
     }
 }
 
-/// SplitMix64: deterministic test data only.
-struct TestRng(u64);
-
-impl TestRng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
+/// `n` bytes from the test generator.
+fn bytes(rng: &mut DeterministicTestRng, n: usize) -> Vec<u8> {
+    let mut out = vec![0; n];
+    rng.fill_bytes(&mut out).unwrap();
+    out
 }
 
 /// A packet with every size drawn independently (so lanes finish at different steps), and its
 /// expected output from the single-packet generic mode over the portable block cipher.
-fn random_case(rng: &mut TestRng) -> Case {
+fn random_case(rng: &mut DeterministicTestRng) -> Case {
     let key_len = [16, 24, 32][rng.below(3)];
-    let key = rng.bytes(key_len);
+    let key = bytes(rng, key_len);
     let nonce_len = 7 + rng.below(7);
-    let nonce = rng.bytes(nonce_len);
+    let nonce = bytes(rng, nonce_len);
     let parts = rng.below(3);
     let aad = (0..parts)
         .map(|_| {
             let n = [0, 1, 14, 21, 40, 300][rng.below(6)];
-            rng.bytes(n)
+            bytes(rng, n)
         })
         .collect::<Vec<_>>();
     let len = match rng.below(5) {
@@ -177,7 +166,7 @@ fn random_case(rng: &mut TestRng) -> Case {
         3 => 1024,
         _ => 1000 + rng.below(1100),
     };
-    let msg = rng.bytes(len);
+    let msg = bytes(rng, len);
     let tag_len = 4 + 2 * rng.below(7);
     let aad_refs: Vec<&[u8]> = aad.iter().map(Vec::as_slice).collect();
     let mut ct = msg.clone();
@@ -197,7 +186,7 @@ fn random_case(rng: &mut TestRng) -> Case {
 
 #[test]
 fn unequal_batches_match_the_single_packet_path_on_each_engine() {
-    let mut rng = TestRng(0x7661_6573_2d62);
+    let mut rng = DeterministicTestRng::new(0x7661_6573_2d62);
     let mut checked = 0;
     for batch_len in [1, 3, 8, 9, 16, 23] {
         for round in 0..3 {
