@@ -1,7 +1,8 @@
 //! [`CcmBatch`] for the software backend: many packets, each under its own [`SoftAes`] key.
 //!
 //! Packets whose key has the fused AES-NI schedule go through the interleaved batch engine
-//! (eight CBC-MAC chains in flight); every other packet, and every packet with an invalid size,
+//! (eight CBC-MAC chains in flight; with VAES and AVX-512, their counter blocks in the same
+//! rounds); every other packet, and every packet with an invalid size,
 //! goes through the portable single-packet [`CcmMode`], one after the other. Either way each
 //! packet gets exactly what [`Ccm::seal_detached`] / [`Ccm::open_detached`] would give it.
 

@@ -2,7 +2,7 @@
 
 use super::fused::{AesNiCcm, Header, ctr_pass};
 use super::key_schedule::{Keys, RoundKeys, load_keys};
-use super::{load, load_payload, store};
+use super::{load, load_payload, store, vaes_available};
 use bulwark_api::hazmat::Block;
 use core::arch::x86_64::{
     __m128i, _mm_aesenc_si128, _mm_aesenclast_si128, _mm_setzero_si128, _mm_xor_si128,
@@ -281,17 +281,42 @@ pub(super) fn start_lane<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'
     }
 }
 
+/// Which engine runs a batch's fused packets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Engine {
+    /// Eight lanes in four 512-bit registers (VAES, AVX-512F, AVX-512BW, AVX-512VL), if the
+    /// CPU has them; [`Engine::AesNi`] otherwise.
+    Vaes,
+    /// Eight lanes with 128-bit AES-NI.
+    AesNi,
+}
+
+impl Engine {
+    /// The fastest engine this CPU runs.
+    pub(crate) fn best() -> Self {
+        if vaes_available() {
+            Self::Vaes
+        } else {
+            Self::AesNi
+        }
+    }
+}
+
 /// Seals every packet whose `fused_key` is `Some`, eight chains at a time.
 pub(crate) fn seal_batch<'k, P: BatchPacket<'k>>(packets: &mut [P]) {
-    run_batch::<P, false>(packets);
+    run_batch::<P, false>(packets, Engine::best());
 }
 
 /// Opens every packet whose `fused_key` is `Some`, eight chains at a time.
 pub(crate) fn open_batch<'k, P: BatchPacket<'k>>(packets: &mut [P]) {
-    run_batch::<P, true>(packets);
+    run_batch::<P, true>(packets, Engine::best());
 }
 
-pub(super) fn run_batch<'k, P: BatchPacket<'k>, const OPEN: bool>(packets: &mut [P]) {
+/// [`seal_batch`] or [`open_batch`] (`OPEN`) through the given engine (tests force each).
+pub(crate) fn run_batch<'k, P: BatchPacket<'k>, const OPEN: bool>(
+    packets: &mut [P],
+    engine: Engine,
+) {
     // Packets only reach `fused_key() == Some` through an `AesNiCcm`, which exists only if
     // `new` saw AES-NI; with none of them there is nothing to do (and no instruction to run).
     // One scan finds the key sizes present, so that each round count's engine (which scans
@@ -303,6 +328,15 @@ pub(super) fn run_batch<'k, P: BatchPacket<'k>, const OPEN: bool>(packets: &mut 
             12 => r12 = true,
             _ => r14 = true,
         }
+    }
+    if !(r10 || r12 || r14) {
+        return;
+    }
+    if engine == Engine::Vaes && vaes_available() {
+        // SAFETY: `vaes_available()` just confirmed AES-NI, VAES, AVX-512F, AVX-512BW and
+        // AVX-512VL.
+        unsafe { super::vaes::run::<P, OPEN>(packets, r10, r12, r14) };
+        return;
     }
     // SAFETY (all three calls): each runs only if an `AesNiCcm` exists, so `AesNiCcm::new`
     // saw AES-NI on this CPU.

@@ -1,5 +1,5 @@
-//! Fused AES-CCM for x86-64 CPUs with AES-NI: CTR and CBC-MAC in one pass, and a batch engine
-//! that keeps eight CBC-MAC chains in flight.
+//! Fused AES-CCM for x86-64 CPUs with AES-NI: CTR and CBC-MAC in one pass, and batch engines
+//! that keep eight CBC-MAC chains in flight.
 //!
 //! # Why this module uses `unsafe`
 //!
@@ -9,10 +9,13 @@
 //!   such a function from code compiled without the feature is `unsafe`. The invariant that
 //!   makes each such call sound: an [`AesNiCcm`] value exists only if CPUID reported AES-NI
 //!   (checked in [`AesNiCcm::new`] through `cpufeatures`), and every entry point is reached
-//!   through one.
+//!   through one. Likewise the VAES batch engine's functions enable VAES and AVX-512
+//!   (F, BW, VL), and are entered only after [`vaes_available`] (CPUID and the OS's 512-bit
+//!   register state, through `cpufeatures`) said yes.
 //! - Moving 16 bytes between memory and an `__m128i` register (`_mm_loadu_si128`,
 //!   `_mm_storeu_si128`) takes raw pointers; [`load`] and [`store`] take `&[u8; 16]` so the
-//!   pointer is always valid for 16 bytes.
+//!   pointer is always valid for 16 bytes. The VAES engine reads a nonce with one masked load
+//!   whose mask covers exactly the nonce's bytes.
 //!
 //! # What is fused
 //!
@@ -25,22 +28,34 @@
 //! rounds per block and nothing else. For open, the keystream runs two blocks ahead of the MAC,
 //! because the MAC consumes the decrypted plaintext.
 //!
-//! The batch engine ([`seal_batch`], [`open_batch`]) instead runs eight independent packets'
-//! chains in lockstep (round `r` of all eight, then round `r + 1`), so the AES unit is busy on
-//! every cycle; each packet's CTR pass runs eight blocks wide.
+//! The batch engines ([`seal_batch`], [`open_batch`]) instead run eight independent packets'
+//! chains in lockstep (round `r` of all eight, then round `r + 1`):
+//! - with VAES and AVX-512 (picked at run time), the eight lanes' CBC-MAC states sit in two
+//!   512-bit registers and their counter blocks in two more, each lane under its own key, so one
+//!   step (one block of every lane, MAC and keystream) is four `vaesenc` per round and takes
+//!   about as long as one block of a single packet: the CTR pass runs inside the lane rounds;
+//! - otherwise (AES-NI only), the eight chains run in 128-bit registers, and each packet's
+//!   CTR pass runs eight blocks wide when its chain ends (the AES unit's throughput, not the
+//!   chain, bounds that engine).
+//!
+//! Either way a lane whose packet ends takes the next pending packet at once.
 //!
 //! # Layout
 //!
 //! - [`key_schedule`]: the AES-NI key expansion and the round loops.
 //! - [`fused`]: the single-packet fused CCM, [`AesNiCcm`].
-//! - [`batch`]: the eight-lane batch engine.
+//! - [`batch`]: the batch entry points, the engine choice and the AES-NI batch engine.
+//! - [`vaes`]: the VAES batch engine.
 //!
-//! This module holds what all three share: CPU detection, register loads and stores, counter
-//! and payload blocks.
+//! This module holds what they share: CPU detection, register loads and stores, counter and
+//! payload blocks.
 
 mod batch;
 mod fused;
 mod key_schedule;
+#[cfg(test)]
+mod tests;
+mod vaes;
 
 pub(crate) use batch::{BatchPacket, open_batch, seal_batch};
 pub(crate) use fused::AesNiCcm;
@@ -52,10 +67,17 @@ use core::arch::x86_64::{
 use zeroize::Zeroize;
 
 cpufeatures::new!(cpuid_aes, "aes");
+cpufeatures::new!(cpuid_vaes, "aes", "vaes", "avx512f", "avx512bw", "avx512vl");
 
 /// Whether this CPU has AES-NI (detected once, then cached).
 pub(crate) fn available() -> bool {
     cpuid_aes::get()
+}
+
+/// Whether this CPU (and the OS, for the 512-bit register state) runs the VAES batch engine:
+/// AES-NI, VAES, AVX-512F, AVX-512BW and AVX-512VL (detected once, then cached).
+pub(crate) fn vaes_available() -> bool {
+    cpuid_vaes::get()
 }
 
 /// Loads 16 bytes into a register.
