@@ -8,6 +8,7 @@ pub mod aes;
 pub mod aes_ccm;
 pub mod curve25519;
 mod hash;
+mod naf;
 #[cfg(all(target_arch = "arm", bulwark_m0asm))]
 #[allow(unsafe_code)]
 mod m0asm_gen;

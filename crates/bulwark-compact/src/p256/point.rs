@@ -7,6 +7,7 @@ use super::field::{Fe, P};
 pub use super::g_table::G_ODD_MULTIPLES;
 use super::limbs::{self, U256};
 use super::scalar::Scalar;
+use crate::naf::SparseNaf;
 use zeroize::Zeroize;
 
 /// The curve coefficient b.
@@ -118,22 +119,25 @@ impl Jacobian {
 
     /// `2 * self` (3M + 5S, dbl-2001-b for a = -3); the identity doubles to itself.
     pub fn double(&self) -> Jacobian {
+        let mut r = *self;
+        r.double_assign();
+        r
+    }
+
+    /// `self = 2 * self`, as [`Jacobian::double`], in place: each coordinate is overwritten
+    /// as soon as the old one is no longer needed, so few temporaries are live at once (small
+    /// stack frames on small cores).
+    pub fn double_assign(&mut self) {
         let delta = self.z.square();
         let gamma = self.y.square();
-        let beta = self.x.mul(&gamma);
+        // Z3 = (Y + Z)^2 - gamma - delta: Y and Z are not read again.
+        self.z = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
+        let beta4 = self.x.mul(&gamma).double().double();
         let t = self.x.sub(&delta).mul(&self.x.add(&delta));
         let alpha = t.double().add(&t);
-        let beta4 = beta.double().double();
-        let x3 = alpha.square().sub(&beta4.double());
-        let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
-        let gamma2 = gamma.square();
-        let gamma8 = gamma2.double().double().double();
-        let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma8);
-        Jacobian {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
+        self.x = alpha.square().sub(&beta4.double());
+        let gamma8 = gamma.square().double().double().double();
+        self.y = alpha.mul(&beta4.sub(&self.x)).sub(&gamma8);
     }
 
     /// `self + q` for distinct points, neither the identity (12M + 4S). Returns the formula's
@@ -219,11 +223,47 @@ impl Jacobian {
 
     /// `self + q` for public points, `q` affine (variable time).
     pub fn add_mixed_vartime(&self, q: &Affine) -> Jacobian {
+        let mut r = *self;
+        r.add_mixed_assign_vartime(q, false);
+        r
+    }
+
+    /// `self = self + q`, or `self - q` if `neg`, for public points, `q` affine (variable
+    /// time: the identity and the exceptional cases are branches, taken as soon as `H` and `R`
+    /// are known). In place, as [`Jacobian::double_assign`]: 8M + 3S. Returns `H = U2 - U1`,
+    /// the factor by which `Z` was multiplied when the plain formula applied.
+    pub fn add_mixed_assign_vartime(&mut self, q: &Affine, neg: bool) -> Fe {
         if self.z.is_zero_vartime() {
-            return q.to_jacobian();
+            *self = q.to_jacobian();
+            if neg {
+                self.y = self.y.neg();
+            }
+            return Fe::ONE;
         }
-        let (sum, h, r) = self.add_mixed_raw(q);
-        self.sum_or_exception(sum, &h, &r)
+        let z1z1 = self.z.square();
+        let h = q.x.mul(&z1z1).sub(&self.x);
+        let mut s2 = q.y.mul(&self.z).mul(&z1z1);
+        if neg {
+            s2 = s2.neg();
+        }
+        let r = s2.sub(&self.y);
+        if h.is_zero_vartime() {
+            // Equal x: self = q (double) or self = -q (the identity).
+            if r.is_zero_vartime() {
+                self.double_assign();
+            } else {
+                *self = Jacobian::IDENTITY;
+            }
+            return h;
+        }
+        let hh = h.square();
+        let hhh = hh.mul(&h);
+        let v = self.x.mul(&hh);
+        self.z = self.z.mul(&h);
+        self.x = r.square().sub(&hhh).sub(&v.double());
+        let s1h3 = self.y.mul(&hhh);
+        self.y = r.mul(&v.sub(&self.x)).sub(&s1h3);
+        h
     }
 
     /// `-self`.
@@ -343,7 +383,7 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
     let mut acc = Jacobian::IDENTITY;
     for i in (0..64).rev() {
         for _ in 0..4 {
-            acc = acc.double();
+            acc.double_assign();
         }
         let d = window(&k.0, i);
         let mut entry = Affine {
@@ -368,64 +408,55 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
     acc
 }
 
-/// The width-`W` non-adjacent form of `k`: odd digits below `2^(W-1)` in absolute value, any
-/// two non-zero digits at least `W` positions apart, `k = sum d_i 2^i` (257 digits cover a
-/// 256-bit `k`). Variable time: for public scalars only.
-fn wnaf<const W: u32>(k: &Scalar) -> [i8; 257] {
-    let mut digits = [0i8; 257];
-    // Nine words: subtracting a negative digit can carry past bit 255.
-    let mut v = [0u32; 9];
-    v[..8].copy_from_slice(&k.0);
-    let mut i = 0;
-    while v != [0; 9] && i < 257 {
-        if v[0] & 1 == 1 {
-            let mut d = (v[0] & ((1 << W) - 1)) as i32;
-            if d > 1 << (W - 1) {
-                d -= 1 << W;
-            }
-            digits[i] = d as i8;
-            // v -= d
-            let mut acc = i64::from(v[0]) - i64::from(d);
-            v[0] = acc as u32;
-            acc >>= 32;
-            for w in v.iter_mut().skip(1) {
-                if acc == 0 {
-                    break;
-                }
-                acc += i64::from(*w);
-                *w = acc as u32;
-                acc >>= 32;
-            }
+/// The odd multiples `P, 3P, .., 15P` of a valid public point, affine, written to `out`
+/// (variable time).
+///
+/// With `2P = (X2 : Y2 : Z2)`, the map `(x, y) -> (Z2^2 x, Z2^3 y)` takes the curve to an
+/// isomorphic one (other `a` and `b`, which the addition formulas do not use) on which `2P` is
+/// the affine `(X2, Y2)` and `P` the affine `P' = (Z2^2 x, Z2^3 y)`. There the multiples
+/// `(2i + 1) P'` take mixed additions (8M + 3S instead of 12M + 4S), and their `Z'` are
+/// running products of the additions' `H`: `Z'_i = Z'_(i-1) H_i`, `Z'_0 = 1`. Back on the
+/// curve `(2i + 1) P = (X'_i : Y'_i : Z'_i Z2)`, so one inversion of `Z'_7 Z2` followed by one
+/// multiplication by `H_i` per step down gives every inverse (Montgomery's trick, with the
+/// `H_i` as the only saved products). No addition is exceptional: `(2i - 1) P = +-2P` would
+/// need `n` to divide `2i - 3` or `2i + 1`.
+#[inline(never)]
+fn odd_multiples(p: &Affine, out: &mut [Affine; 8]) {
+    let p2 = p.to_jacobian().double();
+    let z2sq = p2.z.square();
+    let two_p = Affine { x: p2.x, y: p2.y };
+    let mut acc = Jacobian {
+        x: p.x.mul(&z2sq),
+        y: p.y.mul(&z2sq.mul(&p2.z)),
+        z: Fe::ONE,
+    };
+    // hs[i - 2] = H_i for i = 2..7 (H_1 is not needed: entry 0 is P itself).
+    let mut hs = [Fe::ZERO; 6];
+    for i in 1..8usize {
+        let h = acc.add_mixed_assign_vartime(&two_p, false);
+        if let Some(slot) = i.checked_sub(2).and_then(|j| hs.get_mut(j)) {
+            *slot = h;
         }
-        for j in 0..8 {
-            v[j] = (v[j] >> 1) | (v[j + 1] << 31);
+        out[i] = Affine { x: acc.x, y: acc.y };
+    }
+    // 1 / (Z'_7 Z2); the product is not zero for a valid point (as above).
+    let mut inv = super::scalar::invert_vartime(&acc.z.mul(&p2.z).0, &P).map_or(Fe::ZERO, Fe);
+    for i in (1..8usize).rev() {
+        let zi2 = inv.square();
+        let e = &mut out[i];
+        e.x = e.x.mul(&zi2);
+        e.y = e.y.mul(&zi2.mul(&inv));
+        if let Some(h) = i.checked_sub(2).and_then(|j| hs.get(j)) {
+            inv = inv.mul(h);
         }
-        v[8] >>= 1;
-        i += 1;
     }
-    digits
-}
-
-/// The odd multiples `P, 3P, .., 15P`, affine.
-fn odd_multiples(p: &Affine) -> [Affine; 8] {
-    let mut t = [p.to_jacobian(); 8];
-    let p2 = t[0].double();
-    for i in 1..8 {
-        t[i] = t[i - 1].add_vartime(&p2);
-    }
-    to_affine_batch_vartime(&t)
+    out[0] = *p;
 }
 
 /// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
-fn add_digit(acc: &Jacobian, table: &[Affine], d: i8) -> Jacobian {
-    let entry = &table[usize::from(d.unsigned_abs() / 2)];
-    if d > 0 {
-        acc.add_mixed_vartime(entry)
-    } else {
-        acc.add_mixed_vartime(&Affine {
-            x: entry.x,
-            y: entry.y.neg(),
-        })
+fn add_digit(acc: &mut Jacobian, table: &[Affine], d: i8) {
+    if let Some(entry) = table.get(usize::from(d.unsigned_abs() / 2)) {
+        acc.add_mixed_assign_vartime(entry, d < 0);
     }
 }
 
@@ -433,21 +464,39 @@ fn add_digit(acc: &Jacobian, table: &[Affine], d: i8) -> Jacobian {
 /// interleaving over a width-6 NAF of `a` (a constant table of 16 odd multiples of G) and a
 /// width-5 NAF of `b` (8 odd multiples of Q, computed here): about 256 doublings and 80
 /// additions.
+///
+/// Its own frame (not inlined into the caller's, which holds the message digest) holds the
+/// table of Q; the table is built in a callee, then the NAFs and the loop run in another, so
+/// their temporaries never share the stack.
+#[inline(never)]
 pub fn double_mul_vartime(a: &Scalar, b: &Scalar, q: &Affine) -> Jacobian {
+    let mut tq = [G; 8];
+    odd_multiples(q, &mut tq);
+    straus(a, b, &tq)
+}
+
+/// The loop of [`double_mul_vartime`], with the table of Q made.
+#[inline(never)]
+fn straus(a: &Scalar, b: &Scalar, tq: &[Affine; 8]) -> Jacobian {
     let tg = &super::g_table::G_ODD_MULTIPLES;
-    let tq = odd_multiples(q);
-    let na = wnaf::<6>(a);
-    let nb = wnaf::<5>(b);
+    // Non-zero digits at most 6 (5) positions apart over 257 positions.
+    let mut na = SparseNaf::<6, 43>::new(&a.0);
+    let mut nb = SparseNaf::<5, 52>::new(&b.0);
     let mut acc = Jacobian::IDENTITY;
-    for i in (0..257).rev() {
+    let Some(top) = na.top().max(nb.top()) else {
+        return acc;
+    };
+    for i in (0..=top).rev() {
         if !acc.z.is_zero_vartime() {
-            acc = acc.double();
+            acc.double_assign();
         }
-        if na[i] != 0 {
-            acc = add_digit(&acc, tg, na[i]);
+        let da = na.take(i);
+        if da != 0 {
+            add_digit(&mut acc, tg, da);
         }
-        if nb[i] != 0 {
-            acc = add_digit(&acc, &tq, nb[i]);
+        let db = nb.take(i);
+        if db != 0 {
+            add_digit(&mut acc, tq, db);
         }
     }
     acc
