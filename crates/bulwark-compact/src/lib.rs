@@ -8,10 +8,10 @@ pub mod aes;
 pub mod aes_ccm;
 pub mod curve25519;
 mod hash;
-mod naf;
 #[cfg(all(target_arch = "arm", bulwark_m0asm))]
 #[allow(unsafe_code)]
 mod m0asm_gen;
+mod naf;
 pub mod p256;
 pub mod sha512;
 #[cfg(all(target_arch = "arm", bulwark_umaal))]

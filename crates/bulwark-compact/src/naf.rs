@@ -142,7 +142,10 @@ mod tests {
             [0, 0, 0, 0, 0, 0, 0, 0x8000_0000],
         ];
         for n in 0..506 {
-            let k = fixed.get(n).copied().unwrap_or_else(|| core::array::from_fn(|_| next()));
+            let k = fixed
+                .get(n)
+                .copied()
+                .unwrap_or_else(|| core::array::from_fn(|_| next()));
             check::<4, 65>(&k);
             check::<5, 52>(&k);
             check::<6, 43>(&k);

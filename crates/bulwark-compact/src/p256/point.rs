@@ -128,16 +128,7 @@ impl Jacobian {
     /// as soon as the old one is no longer needed, so few temporaries are live at once (small
     /// stack frames on small cores).
     pub fn double_assign(&mut self) {
-        let delta = self.z.square();
-        let gamma = self.y.square();
-        // Z3 = (Y + Z)^2 - gamma - delta: Y and Z are not read again.
-        self.z = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
-        let beta4 = self.x.mul(&gamma).double().double();
-        let t = self.x.sub(&delta).mul(&self.x.add(&delta));
-        let alpha = t.double().add(&t);
-        self.x = alpha.square().sub(&beta4.double());
-        let gamma8 = gamma.square().double().double().double();
-        self.y = alpha.mul(&beta4.sub(&self.x)).sub(&gamma8);
+        double_in_place(&mut self.x, &mut self.y, &mut self.z);
     }
 
     /// `self + q` for distinct points, neither the identity (12M + 4S). Returns the formula's
@@ -230,40 +221,12 @@ impl Jacobian {
 
     /// `self = self + q`, or `self - q` if `neg`, for public points, `q` affine (variable
     /// time: the identity and the exceptional cases are branches, taken as soon as `H` and `R`
-    /// are known). In place, as [`Jacobian::double_assign`]: 8M + 3S. Returns `H = U2 - U1`,
-    /// the factor by which `Z` was multiplied when the plain formula applied.
-    pub fn add_mixed_assign_vartime(&mut self, q: &Affine, neg: bool) -> Fe {
-        if self.z.is_zero_vartime() {
-            *self = q.to_jacobian();
-            if neg {
-                self.y = self.y.neg();
-            }
-            return Fe::ONE;
+    /// are known). In place, as [`Jacobian::double_assign`]: 8M + 3S.
+    pub fn add_mixed_assign_vartime(&mut self, q: &Affine, neg: bool) {
+        let mut h = Fe::ZERO;
+        if add_mixed_in_place(&mut self.x, &mut self.y, &mut self.z, q, neg, &mut h) {
+            self.double_assign();
         }
-        let z1z1 = self.z.square();
-        let h = q.x.mul(&z1z1).sub(&self.x);
-        let mut s2 = q.y.mul(&self.z).mul(&z1z1);
-        if neg {
-            s2 = s2.neg();
-        }
-        let r = s2.sub(&self.y);
-        if h.is_zero_vartime() {
-            // Equal x: self = q (double) or self = -q (the identity).
-            if r.is_zero_vartime() {
-                self.double_assign();
-            } else {
-                *self = Jacobian::IDENTITY;
-            }
-            return h;
-        }
-        let hh = h.square();
-        let hhh = hh.mul(&h);
-        let v = self.x.mul(&hh);
-        self.z = self.z.mul(&h);
-        self.x = r.square().sub(&hhh).sub(&v.double());
-        let s1h3 = self.y.mul(&hhh);
-        self.y = r.mul(&v.sub(&self.x)).sub(&s1h3);
-        h
     }
 
     /// `-self`.
@@ -327,6 +290,101 @@ impl Jacobian {
         }
         false
     }
+}
+
+/// `2 (x : y : z)` in place, the body of [`Jacobian::double_assign`] over separate
+/// coordinates (so they can live in a table entry).
+fn double_in_place(x: &mut Fe, y: &mut Fe, z: &mut Fe) {
+    // Temporaries in blocks: a value's stack slot is free for others once its block ends.
+    let delta = z.square();
+    let gamma = y.square();
+    {
+        // Z3 = (Y + Z)^2 - gamma - delta: Y and Z are not read again.
+        let yz = y.add(z);
+        let yz2 = yz.square();
+        *z = yz2.sub(&gamma).sub(&delta);
+    }
+    let beta4 = {
+        let beta = x.mul(&gamma);
+        beta.double().double()
+    };
+    let alpha = {
+        let xm = x.sub(&delta);
+        let xp = x.add(&delta);
+        let t = xm.mul(&xp);
+        t.double().add(&t)
+    };
+    {
+        let alpha2 = alpha.square();
+        *x = alpha2.sub(&beta4.double());
+    }
+    let gamma8 = {
+        let gamma2 = gamma.square();
+        gamma2.double().double().double()
+    };
+    let d = beta4.sub(x);
+    let m = alpha.mul(&d);
+    *y = m.sub(&gamma8);
+}
+
+/// `(x : y : z) + q`, or `- q` if `neg`, in place, for public points, `q` affine (variable
+/// time), the body of [`Jacobian::add_mixed_assign_vartime`] over separate coordinates (so a
+/// table entry can be its own accumulator). Leaves in `h` the factor `H = U2 - U1` by which `z`
+/// was multiplied when the plain formula applied (the caller's slot serves as the formula's
+/// own), except in one case: `true` means the point equals `q` (its double is the sum), left
+/// as it is for the caller to double, so the doubling's frame is never below this one's.
+#[must_use]
+fn add_mixed_in_place(
+    x: &mut Fe,
+    y: &mut Fe,
+    z: &mut Fe,
+    q: &Affine,
+    neg: bool,
+    h: &mut Fe,
+) -> bool {
+    if z.is_zero_vartime() {
+        *x = q.x;
+        *y = if neg { q.y.neg() } else { q.y };
+        *z = Fe::ONE;
+        *h = Fe::ONE;
+        return false;
+    }
+    // Few named temporaries, reused: a named value keeps its stack slot to the end of its
+    // scope.
+    let mut t0 = z.square(); // Z1^2
+    let mut t1 = q.y.mul(z);
+    t1 = t1.mul(&t0); // S2 (of q)
+    if neg {
+        t1 = t1.neg();
+    }
+    let r = t1.sub(y);
+    t0 = q.x.mul(&t0);
+    *h = t0.sub(x);
+    if h.is_zero_vartime() {
+        // Equal x: the point is q (double it) or -q (the sum is the identity).
+        if r.is_zero_vartime() {
+            return true;
+        }
+        *x = Fe::ONE;
+        *y = Fe::ONE;
+        *z = Fe::ZERO;
+        return false;
+    }
+    *z = z.mul(h);
+    t0 = h.square(); // H^2
+    t1 = t0.mul(h); // H^3
+    t0 = x.mul(&t0); // V = X1 H^2
+    // X3 = R^2 - H^3 - 2V
+    *x = r.square();
+    *x = x.sub(&t1);
+    *x = x.sub(&t0);
+    *x = x.sub(&t0);
+    // Y3 = R (V - X3) - Y1 H^3
+    t1 = y.mul(&t1);
+    t0 = t0.sub(x);
+    t0 = r.mul(&t0);
+    *y = t0.sub(&t1);
+    false
 }
 
 /// The 4-bit window `i` (0 = least significant) of `k`.
@@ -422,41 +480,57 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
 /// need `n` to divide `2i - 3` or `2i + 1`.
 #[inline(never)]
 fn odd_multiples(p: &Affine, out: &mut [Affine; 8]) {
-    let p2 = p.to_jacobian().double();
-    let z2sq = p2.z.square();
-    let two_p = Affine { x: p2.x, y: p2.y };
-    let mut acc = Jacobian {
-        x: p.x.mul(&z2sq),
-        y: p.y.mul(&z2sq.mul(&p2.z)),
-        z: Fe::ONE,
-    };
-    // hs[i - 2] = H_i for i = 2..7 (H_1 is not needed: entry 0 is P itself).
+    // out[0] holds 2P' = (X2, Y2) until the end, when it becomes P; each entry after it is
+    // first the accumulator (X' and Y', with Z' in `z`), then keeps its value.
+    let (first, rest) = out.split_at_mut(1);
+    let two_p = &mut first[0];
+    *two_p = *p;
+    let mut z2 = Fe::ONE;
+    double_in_place(&mut two_p.x, &mut two_p.y, &mut z2);
+    // P' = (Z2^2 x, Z2^3 y), with Z' = 1, in rest[0].
+    let mut z = z2.square();
+    rest[0].x = p.x.mul(&z);
+    z = z.mul(&z2);
+    rest[0].y = p.y.mul(&z);
+    z = Fe::ONE;
+    // hs[i - 1] = H of rest[i] (i = 1..6; rest[0]'s is not needed, entry 0 being P itself).
     let mut hs = [Fe::ZERO; 6];
-    for i in 1..8usize {
-        let h = acc.add_mixed_assign_vartime(&two_p, false);
-        if let Some(slot) = i.checked_sub(2).and_then(|j| hs.get_mut(j)) {
-            *slot = h;
+    for i in 0..rest.len() {
+        if i > 0 {
+            rest[i] = rest[i - 1];
         }
-        out[i] = Affine { x: acc.x, y: acc.y };
+        let h = &mut hs[i.saturating_sub(1)];
+        let e = &mut rest[i];
+        // Never true (no addition here is exceptional, as above).
+        let _same = add_mixed_in_place(&mut e.x, &mut e.y, &mut z, &first[0], false, h);
     }
-    // 1 / (Z'_7 Z2); the product is not zero for a valid point (as above).
-    let mut inv = super::scalar::invert_vartime(&acc.z.mul(&p2.z).0, &P).map_or(Fe::ZERO, Fe);
-    for i in (1..8usize).rev() {
-        let zi2 = inv.square();
-        let e = &mut out[i];
-        e.x = e.x.mul(&zi2);
-        e.y = e.y.mul(&zi2.mul(&inv));
-        if let Some(h) = i.checked_sub(2).and_then(|j| hs.get(j)) {
-            inv = inv.mul(h);
+    // inv = 1 / (Z'_7 Z2), not zero for a valid point (as above), in z; 2P' is no longer
+    // needed, so out[0] holds inv's square and cube.
+    z = z.mul(&z2);
+    z = Fe(super::scalar::invert_vartime(&z.0, &P).unwrap_or_default());
+    let powers = &mut first[0];
+    for i in (0..rest.len()).rev() {
+        powers.x = z.square();
+        powers.y = powers.x.mul(&z);
+        let e = &mut rest[i];
+        e.x = e.x.mul(&powers.x);
+        e.y = e.y.mul(&powers.y);
+        if i > 0 {
+            z = z.mul(&hs[i - 1]);
         }
     }
-    out[0] = *p;
+    first[0] = *p;
 }
 
-/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
-fn add_digit(acc: &mut Jacobian, table: &[Affine], d: i8) {
-    if let Some(entry) = table.get(usize::from(d.unsigned_abs() / 2)) {
-        acc.add_mixed_assign_vartime(entry, d < 0);
+/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples (`h` is
+/// scratch).
+#[inline(always)]
+fn add_digit(acc: &mut Jacobian, table: &[Affine], d: i8, h: &mut Fe) {
+    if let Some(entry) = table.get(usize::from(d.unsigned_abs() / 2))
+        && add_mixed_in_place(&mut acc.x, &mut acc.y, &mut acc.z, entry, d < 0, h)
+    {
+        // acc = d P: the doubling is called from here, not from the addition's frame.
+        acc.double_assign();
     }
 }
 
@@ -483,6 +557,7 @@ fn straus(a: &Scalar, b: &Scalar, tq: &[Affine; 8]) -> Jacobian {
     let mut na = SparseNaf::<6, 43>::new(&a.0);
     let mut nb = SparseNaf::<5, 52>::new(&b.0);
     let mut acc = Jacobian::IDENTITY;
+    let mut h = Fe::ZERO;
     let Some(top) = na.top().max(nb.top()) else {
         return acc;
     };
@@ -492,11 +567,11 @@ fn straus(a: &Scalar, b: &Scalar, tq: &[Affine; 8]) -> Jacobian {
         }
         let da = na.take(i);
         if da != 0 {
-            add_digit(&mut acc, tg, da);
+            add_digit(&mut acc, tg, da, &mut h);
         }
         let db = nb.take(i);
         if db != 0 {
-            add_digit(&mut acc, tq, db);
+            add_digit(&mut acc, tq, db, &mut h);
         }
     }
     acc
