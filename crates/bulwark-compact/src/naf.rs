@@ -132,7 +132,8 @@ mod tests {
             x ^= x << 17;
             x as u32
         };
-        // Zero, all ones, one, alternating bits (the densest NAFs), a top bit alone.
+        // Zero, all ones, one, alternating bits (the densest NAFs), a top bit alone, Ed25519's
+        // L - 1 and 2^253 - 1.
         let fixed = [
             [0u32; 8],
             [u32::MAX; 8],
@@ -140,8 +141,28 @@ mod tests {
             [0xaaaa_aaab; 8],
             [0x5555_5555; 8],
             [0, 0, 0, 0, 0, 0, 0, 0x8000_0000],
+            [
+                0x5cf5_d3ec,
+                0x5812_631a,
+                0xa2f7_9cd6,
+                0x14de_f9de,
+                0,
+                0,
+                0,
+                0x1000_0000,
+            ],
+            [
+                u32::MAX,
+                u32::MAX,
+                u32::MAX,
+                u32::MAX,
+                u32::MAX,
+                u32::MAX,
+                u32::MAX,
+                0x1fff_ffff,
+            ],
         ];
-        for n in 0..506 {
+        for n in 0..508 {
             let k = fixed
                 .get(n)
                 .copied()
