@@ -184,15 +184,12 @@ impl<F: Field> Point<F> {
         }
     }
 
-    /// P + Q (add-2008-hwcd-3, a = -1), or P - Q with `negate`: 8 multiplications.
+    /// P + Q (add-2008-hwcd-3, a = -1), or P - Q with `negate`: 8 multiplications (the
+    /// verifier adds in place: [`Point::add_assign`]).
+    #[cfg(test)]
     pub(super) fn add_cached(&self, q: &Cached<F>, negate: bool) -> Self {
-        self.add_cached_t(q, negate, true)
-    }
-
-    /// P + Q or P - Q; T only if `need_t` (as in [`Point::double_t`]).
-    pub(super) fn add_cached_t(&self, q: &Cached<F>, negate: bool, need_t: bool) -> Self {
         let mut r = *self;
-        r.add_assign(&q.ypx, &q.ymx, &q.t2d, Some(&q.z2), negate, need_t);
+        r.add_assign(&q.ypx, &q.ymx, &q.t2d, Some(&q.z2), negate, true);
         r
     }
 
