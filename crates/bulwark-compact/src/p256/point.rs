@@ -223,8 +223,7 @@ impl Jacobian {
     /// time: the identity and the exceptional cases are branches, taken as soon as `H` and `R`
     /// are known). In place, as [`Jacobian::double_assign`]: 8M + 3S.
     pub fn add_mixed_assign_vartime(&mut self, q: &Affine, neg: bool) {
-        let mut h = Fe::ZERO;
-        if add_mixed_in_place(&mut self.x, &mut self.y, &mut self.z, q, neg, &mut h) {
+        if add_mixed_in_place(&mut self.x, &mut self.y, &mut self.z, q, neg, None) {
             self.double_assign();
         }
     }
@@ -296,32 +295,33 @@ impl Jacobian {
 /// coordinates (so they can live in a table entry).
 fn double_in_place(x: &mut Fe, y: &mut Fe, z: &mut Fe) {
     // Temporaries in blocks: a value's stack slot is free for others once its block ends.
-    let delta = z.square();
-    let gamma = y.square();
-    {
-        // Z3 = (Y + Z)^2 - gamma - delta: Y and Z are not read again.
-        let yz = y.add(z);
-        let yz2 = yz.square();
-        *z = yz2.sub(&gamma).sub(&delta);
-    }
-    let beta4 = {
-        let beta = x.mul(&gamma);
-        beta.double().double()
-    };
-    let alpha = {
-        let xm = x.sub(&delta);
-        let xp = x.add(&delta);
-        let t = xm.mul(&xp);
-        t.double().add(&t)
+    let (alpha, beta4, gamma8) = {
+        let gamma = y.square();
+        let alpha = {
+            let delta = z.square();
+            {
+                // Z3 = (Y + Z)^2 - gamma - delta: Y and Z are not read again.
+                let yz = y.add(z);
+                let yz2 = yz.square();
+                *z = yz2.sub(&gamma).sub(&delta);
+            }
+            // alpha = 3 (X - delta)(X + delta)
+            let xm = x.sub(&delta);
+            let xp = x.add(&delta);
+            let t = xm.mul(&xp);
+            t.double().add(&t)
+        };
+        let beta4 = {
+            let beta = x.mul(&gamma);
+            beta.double().double()
+        };
+        let gamma2 = gamma.square();
+        (alpha, beta4, gamma2.double().double().double())
     };
     {
         let alpha2 = alpha.square();
         *x = alpha2.sub(&beta4.double());
     }
-    let gamma8 = {
-        let gamma2 = gamma.square();
-        gamma2.double().double().double()
-    };
     let d = beta4.sub(x);
     let m = alpha.mul(&d);
     *y = m.sub(&gamma8);
@@ -329,9 +329,9 @@ fn double_in_place(x: &mut Fe, y: &mut Fe, z: &mut Fe) {
 
 /// `(x : y : z) + q`, or `- q` if `neg`, in place, for public points, `q` affine (variable
 /// time), the body of [`Jacobian::add_mixed_assign_vartime`] over separate coordinates (so a
-/// table entry can be its own accumulator). Leaves in `h` the factor `H = U2 - U1` by which `z`
-/// was multiplied when the plain formula applied (the caller's slot serves as the formula's
-/// own), except in one case: `true` means the point equals `q` (its double is the sum), left
+/// table entry can be its own accumulator). Leaves in `h_out`, if given, the factor
+/// `H = U2 - U1` by which `z` was multiplied when the plain formula applied (that slot then
+/// serves as the formula's own), except in one case: `true` means the point equals `q` (its double is the sum), left
 /// as it is for the caller to double, so the doubling's frame is never below this one's.
 #[must_use]
 fn add_mixed_in_place(
@@ -340,8 +340,10 @@ fn add_mixed_in_place(
     z: &mut Fe,
     q: &Affine,
     neg: bool,
-    h: &mut Fe,
+    h_out: Option<&mut Fe>,
 ) -> bool {
+    let mut own_h = Fe::ZERO;
+    let h = h_out.unwrap_or(&mut own_h);
     if z.is_zero_vartime() {
         *x = q.x;
         *y = if neg { q.y.neg() } else { q.y };
@@ -502,7 +504,7 @@ fn odd_multiples(p: &Affine, out: &mut [Affine; 8]) {
         let h = &mut hs[i.saturating_sub(1)];
         let e = &mut rest[i];
         // Never true (no addition here is exceptional, as above).
-        let _same = add_mixed_in_place(&mut e.x, &mut e.y, &mut z, &first[0], false, h);
+        let _same = add_mixed_in_place(&mut e.x, &mut e.y, &mut z, &first[0], false, Some(h));
     }
     // inv = 1 / (Z'_7 Z2), not zero for a valid point (as above), in z; 2P' is no longer
     // needed, so out[0] holds inv's square and cube.
@@ -522,12 +524,11 @@ fn odd_multiples(p: &Affine, out: &mut [Affine; 8]) {
     first[0] = *p;
 }
 
-/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples (`h` is
-/// scratch).
+/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
 #[inline(always)]
-fn add_digit(acc: &mut Jacobian, table: &[Affine], d: i8, h: &mut Fe) {
+fn add_digit(acc: &mut Jacobian, table: &[Affine], d: i8) {
     if let Some(entry) = table.get(usize::from(d.unsigned_abs() / 2))
-        && add_mixed_in_place(&mut acc.x, &mut acc.y, &mut acc.z, entry, d < 0, h)
+        && add_mixed_in_place(&mut acc.x, &mut acc.y, &mut acc.z, entry, d < 0, None)
     {
         // acc = d P: the doubling is called from here, not from the addition's frame.
         acc.double_assign();
@@ -557,7 +558,6 @@ fn straus(a: &Scalar, b: &Scalar, tq: &[Affine; 8]) -> Jacobian {
     let mut na = SparseNaf::<6, 43>::new(&a.0);
     let mut nb = SparseNaf::<5, 52>::new(&b.0);
     let mut acc = Jacobian::IDENTITY;
-    let mut h = Fe::ZERO;
     let Some(top) = na.top().max(nb.top()) else {
         return acc;
     };
@@ -567,11 +567,11 @@ fn straus(a: &Scalar, b: &Scalar, tq: &[Affine; 8]) -> Jacobian {
         }
         let da = na.take(i);
         if da != 0 {
-            add_digit(&mut acc, tg, da, &mut h);
+            add_digit(&mut acc, tg, da);
         }
         let db = nb.take(i);
         if db != 0 {
-            add_digit(&mut acc, tq, db, &mut h);
+            add_digit(&mut acc, tq, db);
         }
     }
     acc
