@@ -114,12 +114,20 @@ impl<F: Field> Point<F> {
         })
     }
 
-    /// The RFC 8032 encoding (constant time).
+    /// The RFC 8032 encoding (constant time: one Fermat inversion). Not inlined: its
+    /// temporaries stay out of the caller's frame.
+    #[inline(never)]
     pub(super) fn encode(&self) -> [u8; 32] {
-        self.normalize().0
+        let zi = self.z.invert();
+        let x = self.x.mul(&zi);
+        let y = self.y.mul(&zi);
+        let mut enc = y.to_bytes();
+        enc[31] |= (x.to_bytes()[0] & 1) << 7;
+        enc
     }
 
     /// The encoding and the same point with Z = 1 (constant time: one Fermat inversion).
+    /// (The same steps as [`Point::encode`], keeping the point.)
     pub(super) fn normalize(&self) -> ([u8; 32], Self) {
         let zi = self.z.invert();
         let x = self.x.mul(&zi);
@@ -337,7 +345,13 @@ pub(super) fn double_scalar_mul_base_sub<F: Field>(
     a: &Point<F>,
     k: &[u8; 32],
 ) -> Point<F> {
-    let mut ta = [a.cached(); 4];
+    let zero = Cached {
+        ypx: F::ZERO,
+        ymx: F::ZERO,
+        z2: F::ZERO,
+        t2d: F::ZERO,
+    };
+    let mut ta = [zero; 4];
     odd_multiples(a, &mut ta);
     straus(s, k, &ta)
 }
@@ -352,6 +366,11 @@ fn straus<F: Field>(s: &[u8; 32], k: &[u8; 32], ta: &[Cached<F>; 4]) -> Point<F>
     let Some(top) = ns.top().max(nk.top()) else {
         return r;
     };
+    let mut e = AffineCached {
+        ypx: F::ZERO,
+        ymx: F::ZERO,
+        t2d: F::ZERO,
+    };
     for i in (0..=top).rev() {
         let ds = ns.take(i);
         let dk = nk.take(i);
@@ -359,17 +378,15 @@ fn straus<F: Field>(s: &[u8; 32], k: &[u8; 32], ta: &[Cached<F>; 4]) -> Point<F>
         r.double_assign(ds != 0 || dk != 0);
         if ds != 0 {
             let [ypx, ymx, t2d] = &BASE_ODD[usize::from(ds.unsigned_abs() >> 1)];
-            let e = AffineCached {
-                ypx: F::from_bytes(ypx),
-                ymx: F::from_bytes(ymx),
-                t2d: F::from_bytes(t2d),
-            };
+            e.ypx = F::from_bytes(ypx);
+            e.ymx = F::from_bytes(ymx);
+            e.t2d = F::from_bytes(t2d);
             r.add_assign(&e.ypx, &e.ymx, &e.t2d, None, ds < 0, dk != 0);
         }
         if dk != 0 {
             // Subtracting [k]A: the digit's sign flips.
-            let e = &ta[usize::from(dk.unsigned_abs() >> 1)];
-            r.add_assign(&e.ypx, &e.ymx, &e.t2d, Some(&e.z2), dk > 0, false);
+            let c = &ta[usize::from(dk.unsigned_abs() >> 1)];
+            r.add_assign(&c.ypx, &c.ymx, &c.t2d, Some(&c.z2), dk > 0, false);
         }
     }
     r
