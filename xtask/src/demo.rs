@@ -19,10 +19,8 @@
 //!    confirms the session key and checks the update the device installed.
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::thread;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::firmware::{self, Machine, TARGET};
@@ -56,16 +54,19 @@ pub fn steps() -> Vec<Step> {
     ]
 }
 
+/// `cargo` arguments that run the gateway example (its arguments follow).
+const RUN_GATEWAY: [&str; 7] = [
+    "run",
+    "-q",
+    "-p",
+    "bulwark-gateway",
+    "--features",
+    "server",
+    "--",
+];
+
 fn gateway(args: &[&str]) -> Result<(), String> {
-    let mut full = vec![
-        "run",
-        "-q",
-        "-p",
-        "bulwark-gateway",
-        "--features",
-        "server",
-        "--",
-    ];
+    let mut full = RUN_GATEWAY.to_vec();
     full.extend(args);
     cargo(&full, &[])
 }
@@ -81,40 +82,8 @@ fn provision() -> Result<(), String> {
 
 /// Runs `command`, echoing its standard output line by line and returning it, killing it
 /// after `timeout`.
-fn capture(mut command: Command, shown: &str, timeout: Duration) -> Result<String, String> {
-    eprintln!("$ {shown}");
-    let start = Instant::now();
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| "no stdout pipe".to_owned())?;
-    let reader = thread::spawn(move || {
-        let mut all = String::new();
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            println!("{line}");
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(format!("waiting for `{shown}`: {e}")),
-        }
-    };
-    let output = reader.join().unwrap_or_default();
+fn capture(command: Command, shown: &str, timeout: Duration) -> Result<String, String> {
+    let (status, output) = firmware::run_echoing(command, shown, timeout)?;
     match status {
         None => Err(format!(
             "`{shown}` did not finish within {} s (killed)",
@@ -149,19 +118,10 @@ fn device() -> Result<(), String> {
                 "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
             );
             write_mode("on the HOST (QEMU unavailable): the same no_std device code, x86_64")?;
-            let args = [
-                "run",
-                "-q",
-                "-p",
-                "bulwark-gateway",
-                "--features",
-                "server",
-                "--",
-                "device-on-host",
-            ];
+            let args = [&RUN_GATEWAY[..], &["device-on-host"]].concat();
             let dir = demo_dir().display().to_string();
             let mut command = Command::new(crate::cargo_program());
-            command.args(args).arg(&dir).current_dir(workspace_root());
+            command.args(&args).arg(&dir).current_dir(workspace_root());
             let shown = format!("{} {dir}", describe("cargo", &args, &[]));
             capture(command, &shown, DEVICE_TIMEOUT)?
         }

@@ -342,7 +342,11 @@ mod tests {
         )
     }
 
-    fn metadata(packages: &[String], nodes: &[String]) -> Value {
+    /// The metadata of a workspace of `(name, dependencies)` packages: each package with its
+    /// resolve node (the same edges).
+    fn metadata(graph: &[(&str, &[(&str, &str)])]) -> Value {
+        let packages: Vec<String> = graph.iter().map(|(n, d)| package(n, d)).collect();
+        let nodes: Vec<String> = graph.iter().map(|(n, d)| node(n, d)).collect();
         let text = format!(
             r#"{{"packages": [{}], "resolve": {{"nodes": [{}]}}, "version": 1}}"#,
             packages.join(","),
@@ -353,30 +357,17 @@ mod tests {
 
     #[test]
     fn reports_a_protocol_crate_on_a_backend_and_test_support_at_runtime() {
-        let m = metadata(
-            &[
-                package("bulwark-api", &[("bulwark-soft", "dev")]),
-                package("bulwark-soft", &[("bulwark-api", "")]),
-                package("bulwark-psk", &[("bulwark-api", ""), ("bulwark-soft", "")]),
-                package("bulwark-conformance", &[("bulwark-api", "")]),
-                package(
-                    "device",
-                    &[("bulwark-psk", ""), ("bulwark-conformance", "")],
-                ),
-                package("gateway", &[("device", "")]),
-            ],
-            &[
-                node("bulwark-api", &[("bulwark-soft", "dev")]),
-                node("bulwark-soft", &[("bulwark-api", "")]),
-                node("bulwark-psk", &[("bulwark-api", ""), ("bulwark-soft", "")]),
-                node("bulwark-conformance", &[("bulwark-api", "")]),
-                node(
-                    "device",
-                    &[("bulwark-psk", ""), ("bulwark-conformance", "")],
-                ),
-                node("gateway", &[("device", "")]),
-            ],
-        );
+        let m = metadata(&[
+            ("bulwark-api", &[("bulwark-soft", "dev")]),
+            ("bulwark-soft", &[("bulwark-api", "")]),
+            ("bulwark-psk", &[("bulwark-api", ""), ("bulwark-soft", "")]),
+            ("bulwark-conformance", &[("bulwark-api", "")]),
+            (
+                "device",
+                &[("bulwark-psk", ""), ("bulwark-conformance", "")],
+            ),
+            ("gateway", &[("device", "")]),
+        ]);
         let report = check(&m).unwrap_or_default();
         assert_eq!(
             report.violations,
@@ -395,46 +386,25 @@ mod tests {
 
     #[test]
     fn applications_reach_backends_through_the_facade_only() {
-        let m = metadata(
-            &[
-                package("bulwark-api", &[]),
-                package("bulwark-soft", &[("bulwark-api", "")]),
-                package("bulwark", &[("bulwark-api", ""), ("bulwark-soft", "")]),
-                package("bulwark-psk", &[("bulwark-api", "")]),
-                package(
-                    "bulwark-example-device",
-                    &[("bulwark", ""), ("bulwark-psk", "")],
-                ),
-                package(
-                    "bulwark-gateway",
-                    &[("bulwark-example-device", ""), ("bulwark-soft", "")],
-                ),
-                package(
-                    "bulwark-benches",
-                    &[("bulwark", ""), ("bulwark-soft", "dev")],
-                ),
-                package("bulwark-cli", &[("bulwark-api", "")]),
-            ],
-            &[
-                node("bulwark-api", &[]),
-                node("bulwark-soft", &[("bulwark-api", "")]),
-                node("bulwark", &[("bulwark-api", ""), ("bulwark-soft", "")]),
-                node("bulwark-psk", &[("bulwark-api", "")]),
-                node(
-                    "bulwark-example-device",
-                    &[("bulwark", ""), ("bulwark-psk", "")],
-                ),
-                node(
-                    "bulwark-gateway",
-                    &[("bulwark-example-device", ""), ("bulwark-soft", "")],
-                ),
-                node(
-                    "bulwark-benches",
-                    &[("bulwark", ""), ("bulwark-soft", "dev")],
-                ),
-                node("bulwark-cli", &[("bulwark-api", "")]),
-            ],
-        );
+        let m = metadata(&[
+            ("bulwark-api", &[]),
+            ("bulwark-soft", &[("bulwark-api", "")]),
+            ("bulwark", &[("bulwark-api", ""), ("bulwark-soft", "")]),
+            ("bulwark-psk", &[("bulwark-api", "")]),
+            (
+                "bulwark-example-device",
+                &[("bulwark", ""), ("bulwark-psk", "")],
+            ),
+            (
+                "bulwark-gateway",
+                &[("bulwark-example-device", ""), ("bulwark-soft", "")],
+            ),
+            (
+                "bulwark-benches",
+                &[("bulwark", ""), ("bulwark-soft", "dev")],
+            ),
+            ("bulwark-cli", &[("bulwark-api", "")]),
+        ]);
         let report = check(&m).unwrap_or_default();
         assert_eq!(
             report.violations,
@@ -450,18 +420,11 @@ mod tests {
 
     #[test]
     fn dev_dependencies_and_test_crates_are_free() {
-        let m = metadata(
-            &[
-                package("bulwark-api", &[("bulwark-conformance", "dev")]),
-                package("bulwark-conformance", &[("bulwark-api", "")]),
-                package("bulwark-differential", &[("bulwark-conformance", "")]),
-            ],
-            &[
-                node("bulwark-api", &[("bulwark-conformance", "dev")]),
-                node("bulwark-conformance", &[("bulwark-api", "")]),
-                node("bulwark-differential", &[("bulwark-conformance", "")]),
-            ],
-        );
+        let m = metadata(&[
+            ("bulwark-api", &[("bulwark-conformance", "dev")]),
+            ("bulwark-conformance", &[("bulwark-api", "")]),
+            ("bulwark-differential", &[("bulwark-conformance", "")]),
+        ]);
         let report = check(&m).unwrap_or_default();
         assert!(report.violations.is_empty(), "{:?}", report.violations);
     }

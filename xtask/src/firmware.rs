@@ -16,7 +16,7 @@ use std::env;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -346,40 +346,13 @@ fn run_in_qemu(bin: &str, target: &str) -> Result<(), String> {
     let mut args: Vec<String> = machine.qemu_args().iter().map(|&a| a.to_owned()).collect();
     args.push(elf.display().to_string());
     let shown = describe("qemu-system-arm", &args, &[]);
-    eprintln!("$ {shown}");
     let start = Instant::now();
-    let mut child = Command::new("qemu-system-arm")
-        .args(&args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| "no stdout pipe".to_owned())?;
-    let reader = thread::spawn(move || {
-        let mut summary_ok = false;
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            println!("{line}");
-            summary_ok |= line.contains(" checks ok, 0 failed;");
-        }
-        summary_ok
-    });
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break Some(status),
-            Ok(None) if start.elapsed() >= QEMU_TIMEOUT => {
-                // Kill our own child by its handle; the reader then sees end of file.
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("waiting for `{shown}`: {e}")),
-        }
-    };
-    let summary_ok = reader.join().unwrap_or(false);
+    let mut command = Command::new("qemu-system-arm");
+    command.args(&args);
+    let (status, output) = run_echoing(command, &shown, QEMU_TIMEOUT)?;
+    let summary_ok = output
+        .lines()
+        .any(|line| line.contains(" checks ok, 0 failed;"));
     let secs = start.elapsed().as_secs_f64();
     match status {
         None => Err(format!(
@@ -399,6 +372,49 @@ fn run_in_qemu(bin: &str, target: &str) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Runs `command` (shown as `shown`), echoing its standard output line by line, and returns
+/// its exit status with the output; the status is `None` when it ran past `timeout` and was
+/// killed (our own child, by its handle: the reader then sees end of file).
+pub(crate) fn run_echoing(
+    mut command: Command,
+    shown: &str,
+    timeout: Duration,
+) -> Result<(Option<ExitStatus>, String), String> {
+    eprintln!("$ {shown}");
+    let start = Instant::now();
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| "no stdout pipe".to_owned())?;
+    let reader = thread::spawn(move || {
+        let mut all = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            println!("{line}");
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if start.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("waiting for `{shown}`: {e}")),
+        }
+    };
+    Ok((status, reader.join().unwrap_or_default()))
 }
 
 /// fmt and clippy for the firmware workspace (part of CI's lint steps).

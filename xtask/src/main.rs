@@ -140,6 +140,14 @@ fn ci_steps() -> Vec<Step> {
             cargo(
                 &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
                 &[],
+            )?;
+            // The CLI on the gateway backend is the same contract; its code differs by cfg.
+            cargo(
+                &[
+                    "clippy", "-p", "bulwark-cli", "--features", "server", "--all-targets", "--",
+                    "-D", "warnings",
+                ],
+                &[],
             )
         }),
         Step::new("python tools", security::install_python_tools).hint(
@@ -501,28 +509,23 @@ fn install_targets() -> Result<(), String> {
 
 /// `rustup target add` for those of `targets` that are not installed yet.
 fn ensure_targets(targets: &[&str]) -> Result<(), String> {
-    let installed = rustup_output(&["target", "list", "--installed"])?;
-    let needed = missing(&installed, targets);
-    if needed.is_empty() {
-        eprintln!("targets already installed: {}", targets.join(" "));
-        return Ok(());
-    }
-    let mut args = vec!["target", "add"];
-    args.extend(&needed);
-    let mut command = Command::new("rustup");
-    command.args(&args);
-    run(command, &describe("rustup", &args, &[]))
+    rustup_add("target", targets)
 }
 
 /// `rustup component add` for rustfmt and clippy if they are not installed yet.
 fn install_components() -> Result<(), String> {
-    let installed = rustup_output(&["component", "list", "--installed"])?;
-    let needed = missing(&installed, COMPONENTS);
+    rustup_add("component", COMPONENTS)
+}
+
+/// `rustup KIND add` for those of `wanted` that `rustup KIND list --installed` does not list.
+fn rustup_add(kind: &str, wanted: &[&str]) -> Result<(), String> {
+    let installed = rustup_output(&[kind, "list", "--installed"])?;
+    let needed = missing(&installed, wanted);
     if needed.is_empty() {
-        eprintln!("components already installed: {}", COMPONENTS.join(" "));
+        eprintln!("{kind}s already installed: {}", wanted.join(" "));
         return Ok(());
     }
-    let mut args = vec!["component", "add"];
+    let mut args = vec![kind, "add"];
     args.extend(&needed);
     let mut command = Command::new("rustup");
     command.args(&args);

@@ -110,30 +110,11 @@ pub trait Ccm {
     fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error>;
 }
 
-impl<C: Ccm + ?Sized> Ccm for &mut C {
-    fn seal_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &mut [u8],
-    ) -> Result<(), Error> {
-        C::seal_detached(self, nonce, aad, buffer, tag)
-    }
-
-    fn open_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &[u8],
-    ) -> Result<(), Error> {
-        C::open_detached(self, nonce, aad, buffer, tag)
-    }
-
-    fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
-        C::crypt_unauthenticated(self, nonce, buffer)
-    }
+crate::impl_ccm! {
+    impl[C: Ccm + ?Sized] for &mut C;
+    seal(self, nonce, aad, buffer, tag) => C::seal_detached(self, nonce, aad, buffer, tag);
+    open(self, nonce, aad, buffer, tag) => C::open_detached(self, nonce, aad, buffer, tag);
+    crypt(self, nonce, buffer) => C::crypt_unauthenticated(self, nonce, buffer);
 }
 
 /// AES-CCM with the nonce length `NONCE` and tag length `TAG` fixed in the type.
@@ -355,92 +336,59 @@ fn check_frame(level: SecurityLevel, nonce: &[u8; 13], mic_len: usize) -> Result
 
 impl<C: Ccm + ?Sized> CcmStar for C {}
 
-/// One packet of a [`CcmBatch::seal_batch`] call: what [`Ccm::seal_detached`] takes, plus the
-/// key it is sealed under and a slot for its own result.
-///
-/// Packets in one batch are independent: each has its own key, nonce, AAD, length and tag
-/// length, and the same key may appear in several packets.
-pub struct SealPacket<'a, K: ?Sized> {
-    /// The key (a backend's imported key); the (key, nonce) pair must be unique.
-    pub key: &'a K,
-    /// 7..=13 bytes, unique per key.
-    pub nonce: &'a [u8],
-    /// Associated data parts, authenticated as their concatenation.
-    pub aad: &'a [&'a [u8]],
-    /// Plaintext in, ciphertext out.
-    pub buffer: &'a mut [u8],
-    /// Receives the tag; its length (4, 6, ..., 16) selects the tag length.
-    pub tag: &'a mut [u8],
-    /// This packet's outcome, as [`Ccm::seal_detached`] would return it. Starts as
-    /// `Err(Error::Unsupported)` ("not processed") and is overwritten by the batch call.
-    pub result: Result<(), Error>,
-}
-
-impl<'a, K: ?Sized> SealPacket<'a, K> {
-    /// A packet not yet processed (`result` is `Err(Error::Unsupported)`).
-    pub fn new(
-        key: &'a K,
-        nonce: &'a [u8],
-        aad: &'a [&'a [u8]],
-        buffer: &'a mut [u8],
-        tag: &'a mut [u8],
-    ) -> Self {
-        Self {
-            key,
-            nonce,
-            aad,
-            buffer,
-            tag,
-            result: Err(Error::Unsupported),
+/// A batch packet type: the struct (the key, the arguments of one CCM call, a result slot),
+/// `new` (result "not processed") and a `Debug` that shows lengths and the result only.
+macro_rules! packet {
+    (
+        $(#[$doc:meta])*
+        pub struct $name:ident {
+            $(#[$key_doc:meta])* key,
+            $(#[$nonce_doc:meta])* nonce,
+            $(#[$buffer_doc:meta])* buffer,
+            $(#[$tag_doc:meta])* tag: $tag:ty,
+            $(#[$result_doc:meta])* result,
         }
-    }
-}
-
-/// One packet of a [`CcmBatch::open_batch`] call: what [`Ccm::open_detached`] takes, plus the
-/// key and a slot for its own result.
-pub struct OpenPacket<'a, K: ?Sized> {
-    /// The key the packet was sealed under.
-    pub key: &'a K,
-    /// The packet's nonce (7..=13 bytes).
-    pub nonce: &'a [u8],
-    /// Associated data parts, authenticated as their concatenation.
-    pub aad: &'a [&'a [u8]],
-    /// Ciphertext in; plaintext out on success, zeros on [`Error::Verification`].
-    pub buffer: &'a mut [u8],
-    /// The received tag (4, 6, ..., 16 bytes).
-    pub tag: &'a [u8],
-    /// This packet's outcome, as [`Ccm::open_detached`] would return it. Starts as
-    /// `Err(Error::Unsupported)` ("not processed"): never act on a packet whose result is
-    /// not `Ok(())`.
-    pub result: Result<(), Error>,
-}
-
-impl<'a, K: ?Sized> OpenPacket<'a, K> {
-    /// A packet not yet processed (`result` is `Err(Error::Unsupported)`).
-    pub fn new(
-        key: &'a K,
-        nonce: &'a [u8],
-        aad: &'a [&'a [u8]],
-        buffer: &'a mut [u8],
-        tag: &'a [u8],
-    ) -> Self {
-        Self {
-            key,
-            nonce,
-            aad,
-            buffer,
-            tag,
-            result: Err(Error::Unsupported),
+    ) => {
+        $(#[$doc])*
+        pub struct $name<'a, K: ?Sized> {
+            $(#[$key_doc])*
+            pub key: &'a K,
+            $(#[$nonce_doc])*
+            pub nonce: &'a [u8],
+            /// Associated data parts, authenticated as their concatenation.
+            pub aad: &'a [&'a [u8]],
+            $(#[$buffer_doc])*
+            pub buffer: &'a mut [u8],
+            $(#[$tag_doc])*
+            pub tag: $tag,
+            $(#[$result_doc])*
+            pub result: Result<(), Error>,
         }
-    }
-}
 
-macro_rules! packet_debug {
-    ($t:ident) => {
+        impl<'a, K: ?Sized> $name<'a, K> {
+            /// A packet not yet processed (`result` is `Err(Error::Unsupported)`).
+            pub fn new(
+                key: &'a K,
+                nonce: &'a [u8],
+                aad: &'a [&'a [u8]],
+                buffer: &'a mut [u8],
+                tag: $tag,
+            ) -> Self {
+                Self {
+                    key,
+                    nonce,
+                    aad,
+                    buffer,
+                    tag,
+                    result: Err(Error::Unsupported),
+                }
+            }
+        }
+
         /// Shows lengths and the result only: never key material or buffer contents.
-        impl<K: ?Sized> core::fmt::Debug for $t<'_, K> {
+        impl<K: ?Sized> core::fmt::Debug for $name<'_, K> {
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.debug_struct(stringify!($t))
+                f.debug_struct(stringify!($name))
                     .field("nonce_len", &self.nonce.len())
                     .field("aad_parts", &self.aad.len())
                     .field("buffer_len", &self.buffer.len())
@@ -451,8 +399,46 @@ macro_rules! packet_debug {
         }
     };
 }
-packet_debug!(SealPacket);
-packet_debug!(OpenPacket);
+
+packet! {
+    /// One packet of a [`CcmBatch::seal_batch`] call: what [`Ccm::seal_detached`] takes, plus
+    /// the key it is sealed under and a slot for its own result.
+    ///
+    /// Packets in one batch are independent: each has its own key, nonce, AAD, length and tag
+    /// length, and the same key may appear in several packets.
+    pub struct SealPacket {
+        /// The key (a backend's imported key); the (key, nonce) pair must be unique.
+        key,
+        /// 7..=13 bytes, unique per key.
+        nonce,
+        /// Plaintext in, ciphertext out.
+        buffer,
+        /// Receives the tag; its length (4, 6, ..., 16) selects the tag length.
+        tag: &'a mut [u8],
+        /// This packet's outcome, as [`Ccm::seal_detached`] would return it. Starts as
+        /// `Err(Error::Unsupported)` ("not processed") and is overwritten by the batch call.
+        result,
+    }
+}
+
+packet! {
+    /// One packet of a [`CcmBatch::open_batch`] call: what [`Ccm::open_detached`] takes, plus
+    /// the key and a slot for its own result.
+    pub struct OpenPacket {
+        /// The key the packet was sealed under.
+        key,
+        /// The packet's nonce (7..=13 bytes).
+        nonce,
+        /// Ciphertext in; plaintext out on success, zeros on [`Error::Verification`].
+        buffer,
+        /// The received tag (4, 6, ..., 16 bytes).
+        tag: &'a [u8],
+        /// This packet's outcome, as [`Ccm::open_detached`] would return it. Starts as
+        /// `Err(Error::Unsupported)` ("not processed"): never act on a packet whose result is
+        /// not `Ok(())`.
+        result,
+    }
+}
 
 /// AES-CCM over many independent packets in one call, for gateways: a backend can keep
 /// several CBC-MAC chains in flight at once, so throughput is bounded by the AES unit's

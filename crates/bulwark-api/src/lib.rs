@@ -6,6 +6,7 @@ pub mod ccm;
 pub mod counter;
 pub mod encoding;
 mod error;
+mod glue;
 pub mod hash;
 #[cfg(feature = "hazmat")]
 pub mod hazmat;

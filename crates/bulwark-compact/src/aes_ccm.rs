@@ -1,7 +1,7 @@
 //! CCM and CCM* (SP 800-38C, RFC 3610, IEEE 802.15.4) on [`CompactAes`] with the CBC-MAC block
 //! and the CTR block of each step in one two-block call.
 //!
-//! [`CompactCcm`] implements [`Ccm`] itself (a block engine hands back blocks, never a whole
+//! [`CompactCcm`] implements [`Ccm`](bulwark_api::ccm::Ccm) itself (a block engine hands back blocks, never a whole
 //! AEAD), formatting with `bulwark-modes`' [`ccm_format`](bulwark_modes::ccm_format) functions so its bytes are those of
 //! the generic [`CcmMode`](bulwark_modes::CcmMode). Sealing pairs `B_0` with `A_0`, then each
 //! payload block's MAC step with its keystream block; opening computes `S_1` ahead, then pairs
@@ -9,14 +9,14 @@
 //! call.
 
 use crate::aes::CompactAes;
-use bulwark_api::{Error, ccm::Ccm, hazmat::Block};
+use bulwark_api::{Error, hazmat::Block};
 use bulwark_modes::ccm_format::{
-    aad_len_prefix, b0_block, check_lengths, check_sizes, counter_block as counter_prefix,
-    tag_verdict, total_aad_len, wipe_on_error,
+    CheckedNonce, aad_len_prefix, b0_block, counter_block as counter_prefix, tag_verdict,
+    total_aad_len,
 };
 use zeroize::Zeroize;
 
-/// AES-CCM on the compact AES: every CCM and CCM* size through [`Ccm`] (and so
+/// AES-CCM on the compact AES: every CCM and CCM* size through [`Ccm`](bulwark_api::ccm::Ccm) (and so
 /// [`AesCcm`](bulwark_api::ccm::AesCcm) and [`CcmStar`](bulwark_api::ccm::CcmStar)), each
 /// CBC-MAC step paired with a CTR block in one two-block AES call. The key schedule is wiped
 /// on drop (by [`CompactAes`]).
@@ -125,11 +125,10 @@ fn xor_into(block: &mut Block, x: &[u8]) {
 }
 
 impl CompactCcm {
-    /// Seals with the sizes already checked by [`check_sizes`] (`l` is its result).
+    /// Seals with the sizes already checked by `check_sizes` (`l` is its result).
     fn seal_inner(
         &self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &mut [u8],
@@ -152,11 +151,10 @@ impl CompactCcm {
         Ok(())
     }
 
-    /// Opens with the sizes already checked by [`check_sizes`] (`l` is its result).
+    /// Opens with the sizes already checked by `check_sizes` (`l` is its result).
     fn open_inner(
         &self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &[u8],
@@ -186,35 +184,9 @@ impl CompactCcm {
         s0.zeroize();
         tag_verdict(&mut expected, tag)
     }
-}
 
-impl Ccm for CompactCcm {
-    fn seal_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &mut [u8],
-    ) -> Result<(), Error> {
-        let l = check_sizes(nonce, tag.len(), buffer.len())?;
-        self.seal_inner(nonce, l, aad, buffer, tag)
-    }
-
-    fn open_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &[u8],
-    ) -> Result<(), Error> {
-        let l = check_sizes(nonce, tag.len(), buffer.len())?;
-        let result = self.open_inner(nonce, l, aad, buffer, tag);
-        wipe_on_error(result, buffer)
-    }
-
-    fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
-        let l = check_lengths(nonce, buffer.len())?;
-        // Keystream A_1, A_2, ... two blocks per call.
+    /// CCM* without a MIC: XOR with the keystream `A_1, A_2, ...`, two blocks per call.
+    fn crypt(&self, nonce: &[u8], l: usize, buffer: &mut [u8]) -> Result<(), Error> {
         for (j, pair) in buffer.chunks_mut(32).enumerate() {
             let mut s0 = counter_block(nonce, l, 2 * j as u64 + 1);
             let mut s1 = counter_block(nonce, l, 2 * j as u64 + 2);
@@ -228,3 +200,5 @@ impl Ccm for CompactCcm {
         Ok(())
     }
 }
+
+bulwark_modes::impl_ccm_checked!(impl[] for CompactCcm);

@@ -269,6 +269,85 @@ fn field_and_scalar_edges() {
     assert_eq!(Scalar::ZERO.invert_vartime(), None);
 }
 
+/// `c mod p` for a 512-bit `c`, bit by bit (doubling and conditional subtraction with the
+/// plain carry helpers): the reference for the field's reduction.
+fn mod_p_reference(c: &[u32; 16]) -> [u32; 8] {
+    let mut r = [0u32; 8];
+    for bit in (0..512).rev() {
+        let (d, carry) = limbs::add(&r, &r);
+        let b = (c[bit / 32] >> (bit % 32)) & 1;
+        let (d, carry2) = limbs::add(&d, &[b, 0, 0, 0, 0, 0, 0, 0]);
+        let (s, borrow) = limbs::sub(&d, &P);
+        // 2r + b < 2p: subtract p once if it is at least p.
+        r = if carry | carry2 == 1 || borrow == 0 {
+            s
+        } else {
+            d
+        };
+    }
+    r
+}
+
+/// The reduction of any 512-bit value (not only products of reduced operands), on the
+/// extremes of every signed word sum and on random values, against the bit-serial reference;
+/// its fold vector is `m (2^256 - p)`.
+#[test]
+fn field_reduction_of_any_wide_value() {
+    use bulwark_compact::p256::field::{fold_vector, reduce_wide};
+    let mut rng = DeterministicTestRng::new(256);
+    let extremes = [
+        0u32,
+        1,
+        2,
+        0x7fff_ffff,
+        0x8000_0000,
+        0xffff_fffe,
+        0xffff_ffff,
+    ];
+    let word = |rng: &mut DeterministicTestRng, extreme: bool| {
+        let mut b = [0u8; 4];
+        rng.fill_bytes(&mut b).unwrap();
+        let v = u32::from_le_bytes(b);
+        if extreme {
+            extremes[(v % 7) as usize]
+        } else {
+            v
+        }
+    };
+    let mut inputs = vec![[0u32; 16], [u32::MAX; 16]];
+    // Every high word all ones or zero (all 256 patterns, among them the largest and the
+    // smallest column sums), with the low half all ones or all zero.
+    for mask in 0u32..(1 << 9) {
+        let mut c = [0u32; 16];
+        for (k, w) in c.iter_mut().enumerate() {
+            let bit = if k < 8 {
+                mask & 1
+            } else {
+                (mask >> (k - 7)) & 1
+            };
+            *w = 0u32.wrapping_sub(bit);
+        }
+        inputs.push(c);
+    }
+    for i in 0..cases(3_000, 200_000) {
+        let mut c = [0u32; 16];
+        for w in c.iter_mut() {
+            *w = word(&mut rng, i % 2 == 0);
+        }
+        inputs.push(c);
+    }
+    for c in &inputs {
+        assert_eq!(reduce_wide(c).0, mod_p_reference(c), "{c:08x?}");
+    }
+    // fold_vector(m) = m (2^256 - p) for every m the reduction uses.
+    let d = limbs::sub(&[0; 8], &P).0;
+    let mut md = [0u32; 8];
+    for m in 1..=12 {
+        md = limbs::add(&md, &d).0;
+        assert_eq!(fold_vector(m), md);
+    }
+}
+
 /// Points: G on the curve, n G is the identity, (n - 1) G = -G, the identity behaves, and
 /// invalid encodings are refused.
 #[test]

@@ -361,6 +361,8 @@ def main():
 
     if sys.argv[1:] == ["--check"]:
         check()
+        p256_check()
+        p256_addsub_check()
         return
     out = HEADER
     out += "\nuse core::mem::MaybeUninit;\n"
@@ -399,7 +401,310 @@ def main():
         writes="every digit in the last pass",
         body=asm_body(reduced_block(square=True)),
     )
+    out += p256_main()
+    out += p256_addsub_main()
     print(out, end="")
+
+
+
+# --- P-256: NIST's reduction of a 512-bit value modulo p = 2^256 - 2^224 + 2^192 + 2^96 - 1 ---
+#
+# The algorithm of the portable `p256::field::reduce_wide` (which documents the bounds): with
+# d = 2^256 - p, a column pass computes V - 5 d = r + k 2^256 (V: NIST's signed combination of
+# the sixteen words, FIPS 186-4 D.2.3) with a signed 64-bit accumulator in two registers (each
+# word loaded, added or subtracted with ADDS/ADCS or SUBS/SBCS against a zero register), r_i
+# stored to the output as it is final; then y = r + (k + 6) d over the output with its carry
+# bit e, and y + (p & mask) with mask = e - 1 (one SBCS).
+
+P256_COLUMNS = [  # column: [(word, +1/-1 per use)], the low word c_i first
+    [0, 8, 9, -11, -12, -13, -14],
+    [1, 9, 10, -12, -13, -14, -15],
+    [2, 10, 11, -13, -14, -15],
+    [3, 11, 11, 12, 12, 13, -15, -8, -9],
+    [4, 12, 12, 13, 13, 14, -9, -10],
+    [5, 13, 13, 14, 14, 15, -10, -11],
+    [6, 14, 14, 14, 15, 15, 13, -8, -9],
+    [7, 15, 15, 15, 8, -10, -11, -12, -13],
+]
+# -5 d: -5 at columns 0 and 7, +5 at columns 3 and 6.
+P256_CONST = {0: -5, 3: 5, 6: 5, 7: -5}
+
+
+def p256_reduce():
+    """Thumb-1 instructions: r0 points to the sixteen input words, r2 to the eight output
+    words; r0-r7 and the flags are clobbered."""
+    lines = []
+    emit = lines.append
+    c, t, x, zero = "r0", "r2", "r5", "r4"
+    lo, hi = "r1", "r3"
+    emit(f"movs {zero}, #0")
+    emit(f"ldr {lo}, [{c}, #0]")
+    emit(f"movs {hi}, #0")
+    for i, col in enumerate(P256_COLUMNS):
+        prev = None
+        for n, word in enumerate(col):
+            if i == 0 and n == 0:
+                continue
+            w = abs(word)
+            if w != prev:
+                emit(f"ldr {x}, [{c}, #{4 * w}]")
+                prev = w
+            if word >= 0 and (n > 0 or word == i):
+                emit(f"adds {lo}, {lo}, {x}")
+                emit(f"adcs {hi}, {zero}")
+            else:
+                emit(f"subs {lo}, {lo}, {x}")
+                emit(f"sbcs {hi}, {zero}")
+        k = P256_CONST.get(i, 0)
+        if k:
+            emit(f"{'adds' if k > 0 else 'subs'} {lo}, #{abs(k)}")
+            emit(f"{'adcs' if k > 0 else 'sbcs'} {hi}, {zero}")
+        emit(f"str {lo}, [{t}, #{4 * i}]")
+        # The signed carry: hi becomes the next lo, its sign the next hi.
+        emit(f"asrs {lo}, {hi}, #31")
+        lo, hi = hi, lo
+    # lo = k; m = k + 6.
+    m, neg, inv, dec, ones, w = lo, "r6", "r7", "r0", "r5", hi
+    emit(f"adds {m}, #6")
+    emit(f"rsbs {neg}, {m}, #0")
+    emit(f"mvns {inv}, {m}")
+    emit(f"subs {dec}, {m}, #1")
+    emit(f"mvns {ones}, {zero}")
+    fold = [m, zero, zero, neg, ones, ones, inv, dec]
+    for i in range(8):
+        emit(f"ldr {w}, [{t}, #{4 * i}]")
+        emit(f"{'adds' if i == 0 else 'adcs'} {w}, {fold[i]}")
+        emit(f"str {w}, [{t}, #{4 * i}]")
+    mask, low = neg, inv
+    emit(f"sbcs {mask}, {mask}")
+    emit(f"movs {low}, #1")
+    emit(f"ands {low}, {mask}")
+    pm = [mask, mask, mask, zero, zero, zero, low, mask]
+    for i in range(8):
+        emit(f"ldr {w}, [{t}, #{4 * i}]")
+        emit(f"{'adds' if i == 0 else 'adcs'} {w}, {pm[i]}")
+        emit(f"str {w}, [{t}, #{4 * i}]")
+    return lines
+
+
+def p256_simulate(lines, c):
+    """Runs the block on a model of r0-r7, the carry flag and word memory; returns the output
+    words and the cycle estimate (loads and stores 2, others 1). r0 points to `c`'s words, r1
+    to its second half, r2 to the output."""
+    M = 0xFFFFFFFF
+    C, T = 0x1000, 0x3000
+    mem = {C + 4 * k: w for k, w in enumerate(c)}
+    # Registers not set up hold junk: a block must not depend on them.
+    reg = {f"r{k}": 0xA5A5A5A5 ^ (k * 0x01010101) for k in range(8)}
+    reg.update({"r0": C, "r1": C + 32, "r2": T})
+    flag = 1
+    cycles = 0
+
+    def val(s):
+        return int(s[1:]) if s.startswith("#") else reg[s]
+
+    for line in lines:
+        op, rest = line.split(" ", 1)
+        args = [s.strip() for s in rest.replace("[", "").replace("]", "").split(",")]
+        cycles += 2 if op in ("ldr", "str") else 1
+        assert all(r in ("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7") or r.startswith("#")
+                   for r in args), line
+        if op == "movs":
+            reg[args[0]] = val(args[1])
+        elif op == "mvns":
+            reg[args[0]] = ~val(args[1]) & M
+        elif op == "ldr":
+            a = reg[args[1]] + val(args[2])
+            assert a % 4 == 0
+            reg[args[0]] = mem[a]
+        elif op == "str":
+            a = reg[args[1]] + val(args[2])
+            assert a % 4 == 0 and a >= T
+            mem[a] = reg[args[0]]
+        elif op in ("adds", "adcs", "subs", "sbcs", "rsbs"):
+            if len(args) == 2:
+                args = [args[0], args[0], args[1]]
+            p, q = val(args[1]), val(args[2])
+            if op in ("subs", "sbcs", "rsbs"):
+                if op == "rsbs":
+                    p, q = q, p
+                q = ~q & M
+                cin = flag if op == "sbcs" else 1
+            else:
+                cin = flag if op == "adcs" else 0
+            r = p + q + cin
+            reg[args[0]] = r & M
+            flag = r >> 32
+        elif op == "asrs":
+            v, s = reg[args[1]], val(args[2])
+            signed = v - (1 << 32) if v >> 31 else v
+            reg[args[0]] = (signed >> s) & M
+            flag = (v >> (s - 1)) & 1
+        elif op == "ands":
+            reg[args[0]] = reg[args[0]] & reg[args[1]]
+        else:
+            raise ValueError(line)
+    return [mem[T + 4 * k] for k in range(8)], cycles
+
+
+def p256_check():
+    """`--check`: the reduction against Python's integers on random and extreme 512-bit
+    values; prints its instruction count and cycle estimate."""
+    import random
+
+    rng = random.Random(256)
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    value = lambda ws: sum(w << (32 * k) for k, w in enumerate(ws))
+    cases = [[0] * 16, [0xFFFFFFFF] * 16]
+    cases += [[0xFFFFFFFF * ((mask >> (k - 7)) & 1 if k >= 8 else mask & 1) for k in range(16)]
+              for mask in range(512)]
+    cases += [[rng.getrandbits(32) for _ in range(16)] for _ in range(3000)]
+    pick = [0, 1, 2, 0xFFFFFFFF, 0xFFFFFFFE, 0x80000000, 0x7FFFFFFF]
+    cases += [[rng.choice(pick) for _ in range(16)] for _ in range(3000)]
+    lines = p256_reduce()
+    for c in cases:
+        out, cycles = p256_simulate(lines, c)
+        assert value(out) == value(c) % p, c
+    print(f"ok: {len(cases)} cases, P-256 reduction, {len(lines)} instructions, "
+          f"{cycles} cycles (without the call and the register saves)")
+
+
+P256_FN = """
+/// `c mod p` for P-256's p = 2^256 - 2^224 + 2^192 + 2^96 - 1 and any 512-bit `c` (sixteen
+/// little-endian words), fully reduced (below p): the algorithm of the portable
+/// `p256::field::reduce_wide` (NIST's column sums with a signed carry in two registers, one
+/// fold of the top by `2^256 - p`, one masked addition of p).
+#[inline(never)]
+pub fn reduce_p256(c: &[u32; 16]) -> [u32; 8] {{
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `c` is valid for reading 16 words and `t` for writing 8 (references and a
+    // `MaybeUninit` of `u32` arrays, word aligned, read and written with `LDR`/`STR`); the
+    // block reads only those words, writes every word of `t` (each column's word once final,
+    // then twice again), and touches the stack only to save and restore r4-r7 itself (r6 and
+    // r7 cannot be named as operands); r0-r3 and the flags are declared clobbered. No branch.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") c.as_ptr() => _,
+            out("r1") _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+"""
+
+
+def p256_main():
+    """The Rust function `reduce_p256`, appended to the generated file by `main`."""
+    return P256_FN.format(body=asm_body(p256_reduce()))
+
+
+
+# --- P-256: addition and subtraction modulo p of fully reduced operands ---
+#
+# add: s = a + b over the output with its carry c; `SBCS` leaves c - 1; s - p over the output;
+# `ADCS` of the no-borrow flag gives mask = all ones exactly when c = 0 and s < p (c = 1 always
+# borrows: a + b < 2p); then p & mask added back. sub: a - b, `SBCS` gives the borrow's mask,
+# p & mask added back. r0 = a, r1 = b, r2 = the output.
+
+P256_P_REGS = ["ones", "ones", "ones", "zero", "zero", "zero", "one", "ones"]
+
+
+def p256_addsub(add):
+    lines = []
+    emit = lines.append
+    a, b, t, x, y = "r0", "r1", "r2", "r3", "r4"
+    mask, zero, ones, one = "r5", "r4", "r6", "r7"
+    op0, op = ("adds", "adcs") if add else ("subs", "sbcs")
+    for i in range(8):
+        emit(f"ldr {x}, [{a}, #{4 * i}]")
+        emit(f"ldr {y}, [{b}, #{4 * i}]")
+        emit(f"{op0} {x}, {x}, {y}" if i == 0 else f"{op} {x}, {y}")
+        emit(f"str {x}, [{t}, #{4 * i}]")
+    emit(f"sbcs {mask}, {mask}")
+    emit(f"movs {zero}, #0")
+    if add:
+        emit(f"mvns {ones}, {zero}")
+        emit(f"movs {one}, #1")
+        regs = {"ones": ones, "zero": zero, "one": one}
+        for i in range(8):
+            emit(f"ldr {x}, [{t}, #{4 * i}]")
+            pw = regs[P256_P_REGS[i]]
+            emit(f"subs {x}, {x}, {pw}" if i == 0 else f"sbcs {x}, {pw}")
+            emit(f"str {x}, [{t}, #{4 * i}]")
+        emit(f"adcs {mask}, {zero}")
+    emit(f"movs {one}, #1")
+    emit(f"ands {one}, {mask}")
+    pm = [mask, mask, mask, zero, zero, zero, one, mask]
+    for i in range(8):
+        emit(f"ldr {x}, [{t}, #{4 * i}]")
+        emit(f"adds {x}, {x}, {pm[i]}" if i == 0 else f"adcs {x}, {pm[i]}")
+        emit(f"str {x}, [{t}, #{4 * i}]")
+    return lines
+
+
+def p256_addsub_check():
+    """`--check`: addition and subtraction against Python's integers on reduced operands."""
+    import random
+
+    rng = random.Random(2256)
+    p = 2**256 - 2**224 + 2**192 + 2**96 - 1
+    words = lambda v: [(v >> (32 * k)) & 0xFFFFFFFF for k in range(8)]
+    value = lambda ws: sum(w << (32 * k) for k, w in enumerate(ws))
+    special = [0, 1, 2, p - 1, p - 2, (p - 1) // 2, (p + 1) // 2, 2**224, 2**255,
+               2**256 - 2**224 - 1, 2**192 - 1, 2**96]
+    vals = [(x, y) for x in special for y in special]
+    vals += [(rng.randrange(p), rng.randrange(p)) for _ in range(4000)]
+    add, sub = p256_addsub(True), p256_addsub(False)
+    for x, y in vals:
+        out, ca = p256_simulate(add, words(x) + words(y))
+        assert value(out) == (x + y) % p, (x, y)
+        out, cs = p256_simulate(sub, words(x) + words(y))
+        assert value(out) == (x - y) % p, (x, y)
+    print(f"ok: {len(vals)} cases, P-256 add ({len(add)} instructions, {ca} cycles), "
+          f"sub ({len(sub)}, {cs}) (without the call and the register saves)")
+
+
+P256_ADDSUB_FN = """
+/// `a {sym} b mod p` for P-256's p, operands and result fully reduced (below p): {doc}
+#[inline(never)]
+pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
+    let mut t = MaybeUninit::<[u32; 8]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading 8 words and `t` for writing 8 (references and
+    // a `MaybeUninit` of `u32` arrays, word aligned, read and written with `LDR`/`STR`); the
+    // block reads only those words and the words of `t` it has written, writes every word of
+    // `t`, and touches the stack only to save and restore r4-r7 itself (r6 and r7 cannot be
+    // named as operands); r0-r3 and the flags are declared clobbered. No branch.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote all 8 words of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+"""
+
+
+def p256_addsub_main():
+    """`add_p256` and `sub_p256`, appended to the generated file by `main`."""
+    out = P256_ADDSUB_FN.format(
+        sym="+", name="add_p256", body=asm_body(p256_addsub(True)),
+        doc="`a + b`, then `- p` with the carry as a\n/// ninth word, and p masked by the final "
+        "borrow added back.")
+    out += P256_ADDSUB_FN.format(
+        sym="-", name="sub_p256", body=asm_body(p256_addsub(False)),
+        doc="`a - b`, then p masked by the borrow\n/// added back.")
+    return out
 
 
 if __name__ == "__main__":

@@ -124,6 +124,18 @@ impl<B: EdhocBackend, K: CcmKeys, R: Rng> EdhocCrypto<B, K, R> {
         *self.fallback.expose_secret()
     }
 
+    /// The value of `result`, or on error the error recorded ([`EdhocCrypto::failure`]) and
+    /// `stand_in`'s value returned instead.
+    fn or_stand_in<T>(&mut self, result: Result<T, Error>, stand_in: impl FnOnce(&Self) -> T) -> T {
+        match result {
+            Ok(value) => value,
+            Err(error) => {
+                self.fail(error);
+                stand_in(self)
+            }
+        }
+    }
+
     fn digest(&mut self, message: &BytesMaxBuffer, len: usize) -> Result<BytesHashLen, Error> {
         let message = message.get(..len).ok_or(Error::InvalidInput)?;
         self.backend.digest(&[message])
@@ -161,20 +173,18 @@ impl<B: EdhocBackend, K: CcmKeys, R: Rng> EdhocCrypto<B, K, R> {
         ad: &[u8],
         plaintext: &BufferPlaintext3,
     ) -> Result<BufferCiphertext3, Error> {
-        let mut out = BufferCiphertext3::new();
         let len = plaintext.len;
-        let total = len
-            .checked_add(AES_CCM_TAG_LEN)
-            .ok_or(Error::InvalidInput)?;
-        let (body, tag) = out
+        let mut out = BufferCiphertext3::new();
+        let (body, rest) = out
             .content
-            .get_mut(..total)
-            .ok_or(Error::InvalidInput)?
-            .split_at_mut(len);
+            .split_at_mut_checked(len)
+            .ok_or(Error::InvalidInput)?;
+        let tag = rest.get_mut(..AES_CCM_TAG_LEN).ok_or(Error::InvalidInput)?;
         body.copy_from_slice(plaintext.as_slice());
-        let mut ccm = self.ccm_keys.ccm(key)?;
-        ccm.seal_detached(iv, &[ad], body, tag)?;
-        out.len = total;
+        self.ccm_keys
+            .ccm(key)?
+            .seal_detached(iv, &[ad], body, tag)?;
+        out.len = len + AES_CCM_TAG_LEN;
         Ok(out)
     }
 
@@ -192,14 +202,13 @@ impl<B: EdhocBackend, K: CcmKeys, R: Rng> EdhocCrypto<B, K, R> {
         let (body, tag) = ciphertext
             .content
             .get(..ciphertext.len)
-            .ok_or(Error::Verification)?
-            .split_at(len);
-        let mut out = BufferPlaintext3::new();
+            .and_then(|c| c.split_at_checked(len))
+            .ok_or(Error::Verification)?;
+        let mut out = BufferPlaintext3::new_from_slice(body).map_err(|_| Error::Verification)?;
         let plain = out.content.get_mut(..len).ok_or(Error::Verification)?;
-        plain.copy_from_slice(body);
-        let mut ccm = self.ccm_keys.ccm(key)?;
-        ccm.open_detached(iv, &[ad], plain, tag)?;
-        out.len = len;
+        self.ccm_keys
+            .ccm(key)?
+            .open_detached(iv, &[ad], plain, tag)?;
         Ok(out)
     }
 
@@ -256,13 +265,8 @@ impl<B, K, R> fmt::Debug for EdhocCrypto<B, K, R> {
 
 impl<B: EdhocBackend, K: CcmKeys, R: Rng> Crypto for EdhocCrypto<B, K, R> {
     fn sha256_digest(&mut self, message: &BytesMaxBuffer, message_len: usize) -> BytesHashLen {
-        match self.digest(message, message_len) {
-            Ok(digest) => digest,
-            Err(error) => {
-                self.fail(error);
-                self.stand_in()
-            }
-        }
+        let result = self.digest(message, message_len);
+        self.or_stand_in(result, Self::stand_in)
     }
 
     fn hkdf_expand(
@@ -272,29 +276,21 @@ impl<B: EdhocBackend, K: CcmKeys, R: Rng> Crypto for EdhocCrypto<B, K, R> {
         info_len: usize,
         length: usize,
     ) -> BytesMaxBuffer {
-        match self.expand(prk, info, info_len, length) {
-            Ok(okm) => okm,
-            Err(error) => {
-                self.fail(error);
-                let mut out = [0u8; MAX_BUFFER_LEN];
-                for chunk in out.chunks_mut(32) {
-                    for (o, f) in chunk.iter_mut().zip(self.fallback.expose_secret()) {
-                        *o = *f;
-                    }
+        let result = self.expand(prk, info, info_len, length);
+        self.or_stand_in(result, |this| {
+            let mut out = [0u8; MAX_BUFFER_LEN];
+            for chunk in out.chunks_mut(32) {
+                for (o, f) in chunk.iter_mut().zip(this.fallback.expose_secret()) {
+                    *o = *f;
                 }
-                out
             }
-        }
+            out
+        })
     }
 
     fn hkdf_extract(&mut self, salt: &BytesHashLen, ikm: &BytesP256ElemLen) -> BytesHashLen {
-        match self.extract(salt, ikm) {
-            Ok(prk) => prk,
-            Err(error) => {
-                self.fail(error);
-                self.stand_in()
-            }
-        }
+        let result = self.extract(salt, ikm);
+        self.or_stand_in(result, Self::stand_in)
     }
 
     fn aes_ccm_encrypt_tag_8(
@@ -304,14 +300,9 @@ impl<B: EdhocBackend, K: CcmKeys, R: Rng> Crypto for EdhocCrypto<B, K, R> {
         ad: &[u8],
         plaintext: &BufferPlaintext3,
     ) -> BufferCiphertext3 {
-        match self.seal(key, iv, ad, plaintext) {
-            Ok(ciphertext) => ciphertext,
-            Err(error) => {
-                // Nothing of the plaintext leaves: an empty ciphertext.
-                self.fail(error);
-                BufferCiphertext3::new()
-            }
-        }
+        let result = self.seal(key, iv, ad, plaintext);
+        // Nothing of the plaintext leaves: an empty ciphertext.
+        self.or_stand_in(result, |_| BufferCiphertext3::new())
     }
 
     fn aes_ccm_decrypt_tag_8(
@@ -336,36 +327,21 @@ impl<B: EdhocBackend, K: CcmKeys, R: Rng> Crypto for EdhocCrypto<B, K, R> {
         private_key: &BytesP256ElemLen,
         public_key: &BytesP256ElemLen,
     ) -> BytesP256ElemLen {
-        match self.ecdh(private_key, public_key) {
-            Ok(shared) => shared,
-            Err(error) => {
-                self.fail(error);
-                self.stand_in()
-            }
-        }
+        let result = self.ecdh(private_key, public_key);
+        self.or_stand_in(result, Self::stand_in)
     }
 
     fn get_random_byte(&mut self) -> u8 {
         let mut byte = [0u8; 1];
-        match self.rng.fill_bytes(&mut byte) {
-            Ok(()) => byte[0],
-            Err(error) => {
-                // 0 is a valid one-byte connection identifier: lakers draws bytes until one
-                // is in -24..=23, so a constant outside that range would never end.
-                self.fail(error);
-                0
-            }
-        }
+        let result = self.rng.fill_bytes(&mut byte).map(|()| byte[0]);
+        // 0 is a valid one-byte connection identifier: lakers draws bytes until one is in
+        // -24..=23, so a constant outside that range would never end.
+        self.or_stand_in(result, |_| 0)
     }
 
     fn p256_generate_key_pair(&mut self) -> (BytesP256ElemLen, BytesP256ElemLen) {
-        match self.key_pair() {
-            Ok(pair) => pair,
-            Err(error) => {
-                self.fail(error);
-                (self.stand_in(), [0; 32])
-            }
-        }
+        let result = self.key_pair();
+        self.or_stand_in(result, |this| (this.stand_in(), [0; 32]))
     }
 }
 

@@ -108,32 +108,13 @@ fn check_agreement(o: &Outcome) {
     assert_eq!(o.master_secret.0, o.master_secret.1);
     assert_eq!(o.master_salt.0, o.master_salt.1);
 
-    let mut hkdf = Soft;
-    let derive = |role, secret: &[u8], salt: &[u8], hkdf: &mut Soft| {
-        let (sender_id, recipient_id) = oscore_ids(role, &o.c_i, &o.c_r);
+    let derive = |role| {
         let mut keys = OscoreKeys::zeroed();
-        let params = OscoreParams {
-            master_secret: secret,
-            master_salt: salt,
-            sender_id,
-            recipient_id,
-            id_context: None,
-        };
-        oscore::derive_context(hkdf, &params, &mut keys).unwrap();
+        oscore::derive_context(&mut Soft, &oscore_params(o, role), &mut keys).unwrap();
         keys
     };
-    let i = derive(
-        Role::Initiator,
-        &o.master_secret.0,
-        &o.master_salt.0,
-        &mut hkdf,
-    );
-    let r = derive(
-        Role::Responder,
-        &o.master_secret.1,
-        &o.master_salt.1,
-        &mut hkdf,
-    );
+    let i = derive(Role::Initiator);
+    let r = derive(Role::Responder);
     assert!(i.sender_key.ct_eq(&r.recipient_key));
     assert!(i.recipient_key.ct_eq(&r.sender_key));
     assert!(!i.sender_key.ct_eq(&i.recipient_key));
@@ -159,23 +140,28 @@ fn check_agreement(o: &Outcome) {
     exchange_oscore(o);
 }
 
-/// An OSCORE context (bulwark-oscore) for `role` from the EDHOC exporter outputs.
-fn oscore_context(o: &Outcome, role: Role) -> Context<SoftCcm, VolatileStore> {
+/// The OSCORE parameters of `role` from its EDHOC exporter outputs and the connection
+/// identifiers.
+fn oscore_params(o: &Outcome, role: Role) -> OscoreParams<'_> {
     let (secret, salt) = match role {
         Role::Initiator => (&o.master_secret.0, &o.master_salt.0),
         Role::Responder => (&o.master_secret.1, &o.master_salt.1),
     };
     let (sender_id, recipient_id) = oscore_ids(role, &o.c_i, &o.c_r);
-    let params = OscoreParams {
+    OscoreParams {
         master_secret: secret,
         master_salt: salt,
         sender_id,
         recipient_id,
         id_context: None,
-    };
+    }
+}
+
+/// An OSCORE context (bulwark-oscore) for `role` from the EDHOC exporter outputs.
+fn oscore_context(o: &Outcome, role: Role) -> Context<SoftCcm, VolatileStore> {
     Context::new(
         &mut Soft,
-        &params,
+        &oscore_params(o, role),
         |k| Ok(SoftCcm::new(SoftAes::new(k)?)),
         SenderSequence::resume(0, 1, VolatileStore),
         ReplayWindow::Empty,

@@ -6,8 +6,8 @@
 mod common;
 
 use bulwark_firmware::{
-    ImageError, ImageVersion, OutOfBounds, SliceStorage, Slot, VerifiedImage, Verifier,
-    format::flags, trailer_size,
+    ImageError, ImageVersion, OutOfBounds, Slot, VerifiedImage, Verifier, format::flags,
+    trailer_size,
 };
 use common::*;
 use embedded_storage::ReadStorage;
@@ -251,18 +251,9 @@ fn the_image_may_not_reach_into_the_trailer() {
         ] {
             let mut flash = image_of_len(len);
             flash.resize(slot_size as usize, 0xFF);
-            let mut storage = SliceStorage::new(&flash);
             let mut buf = [0u8; 64];
             let slot = slot(slot_size, align, None);
-            let r = v
-                .verify_flash(
-                    &mut TestBackend,
-                    &mut storage,
-                    slot,
-                    &mut buf,
-                    &mut TestCounter::default(),
-                )
-                .map(|_| ());
+            let r = stream_slot(&v, &flash, slot, &mut buf).map(|_| ());
             assert_eq!(r, expected, "align {align}, image {len} of {slot_size}");
         }
     }
@@ -276,16 +267,8 @@ fn slot_trailer_configuration() {
     let mut flash = img.clone();
     flash.resize(0x4000, 0xFF);
     let run = |slot: Slot| {
-        let mut storage = SliceStorage::new(&flash);
         let mut buf = [0u8; 64];
-        v.verify_flash(
-            &mut TestBackend,
-            &mut storage,
-            slot,
-            &mut buf,
-            &mut TestCounter::default(),
-        )
-        .map(|_| ())
+        stream_slot(&v, &flash, slot, &mut buf).map(|_| ())
     };
     let rows = [
         // An alignment MCUboot has no trailer for, unless the size is given.
@@ -357,16 +340,8 @@ fn the_builders_largest_image_fits_the_verifiers_slot() {
         assert_eq!(n, slot_size as usize - trailer_size(align).unwrap());
         assert!(builder.max_image_len(AlgorithmId::Ed25519, room).is_ok());
         out.iter_mut().skip(n).for_each(|b| *b = 0xFF);
-        let mut storage = SliceStorage::new(&out);
         let mut buf = [0u8; 256];
-        v.verify_flash(
-            &mut TestBackend,
-            &mut storage,
-            Slot::new(0, slot_size, align),
-            &mut buf,
-            &mut TestCounter::default(),
-        )
-        .unwrap();
+        stream_slot(&v, &out, Slot::new(0, slot_size, align), &mut buf).unwrap();
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 
 use bulwark_api::sig::{EcdsaP256, Ed25519};
 use bulwark_firmware::{
-    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, SliceStorage, Slot,
+    AlgorithmId, AnyAlgorithm, HashAlg, ImageError, ImageVersion, Sha256OrSha512, Slot,
     VerifiedImage, Verifier, confirm,
 };
 use common::*;
@@ -30,17 +30,26 @@ fn keys(entries: &[Entry]) -> (Vec<[u8; 32]>, Vec<[u8; 65]>) {
     (ed, ec)
 }
 
+/// A verifier of both algorithms and both hashes over `ed` and `ec`, accepting images
+/// without a security counter.
+fn verifier_any<'a>(
+    ed: &[[u8; 32]],
+    ec: &[[u8; 65]],
+) -> Verifier<'a, TestBackend, AnyAlgorithm, Sha256OrSha512> {
+    Verifier::any(&mut TestBackend, ed, ec)
+        .unwrap()
+        .allow_missing_security_counter()
+        .with_sha512(&mut TestBackend)
+        .unwrap()
+}
+
 fn verify_slice_any(
     ed: &[[u8; 32]],
     ec: &[[u8; 65]],
     img: &[u8],
     counter: u32,
 ) -> Result<VerifiedImage, ImageError> {
-    let v = Verifier::any(&mut TestBackend, ed, ec)
-        .unwrap()
-        .allow_missing_security_counter()
-        .with_sha512(&mut TestBackend)
-        .unwrap();
+    let v = verifier_any(ed, ec);
     v.verify_slice(
         &mut TestBackend,
         img,
@@ -61,23 +70,12 @@ fn verify_flash_any(
     let mut flash_bytes = vec![0xA5u8; 0x1000];
     flash_bytes.extend_from_slice(img);
     flash_bytes.resize(flash_bytes.len() + 0x800, 0xFF);
-    let mut flash = SliceStorage::new(&flash_bytes);
     // The slot ends 0x800 bytes after the image: room for MCUboot's swap trailer for write
     // size 1 (432 bytes), which the verifier keeps clear by default.
     let slot = Slot::new(0x1000, (img.len() + 0x800) as u32, 1);
     let mut buf = vec![0u8; chunk];
-    let v = Verifier::any(&mut TestBackend, ed, ec)
-        .unwrap()
-        .allow_missing_security_counter()
-        .with_sha512(&mut TestBackend)
-        .unwrap();
-    v.verify_flash(
-        &mut TestBackend,
-        &mut flash,
-        slot,
-        &mut buf,
-        &mut TestCounter::default(),
-    )
+    let v = verifier_any(ed, ec);
+    stream_slot(&v, &flash_bytes, slot, &mut buf)
 }
 
 #[test]
@@ -240,15 +238,8 @@ fn every_single_bit_flip_of_the_small_ecdsa_image_is_rejected_streaming() {
     let v = Verifier::ecdsa_p256(&mut TestBackend, &keys).unwrap();
     let (tried, accepted) = flip_all_bits("ecdsa-p256-small-sc.img", &e.image, |img| {
         let mut buf = [0u8; 64];
-        let mut flash = SliceStorage::new(img);
         let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
-        v.verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default(),
-        )
+        stream_slot(&v, img, slot, &mut buf)
     });
     assert_eq!(tried, e.image.len() * 8);
     assert_eq!(accepted, 0);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use bulwark_firmware::{ImageError, LAYOUT_SIZE, SliceStorage, Slot, VerifiedImage, Verifier};
+use bulwark_firmware::{ImageError, LAYOUT_SIZE, Slot, VerifiedImage, Verifier};
 use common::*;
 
 fn keys() -> [[u8; 32]; 1] {
@@ -18,16 +18,9 @@ fn check(img: &[u8]) -> Result<VerifiedImage, ImageError> {
         .allow_missing_security_counter();
     let slice = v.verify_slice(&mut TestBackend, img, &mut TestCounter::default());
     // The streaming path must agree, whatever the outcome.
-    let mut flash = SliceStorage::new(img);
     let mut buf = [0u8; 64];
     let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
-    let streamed = v.verify_flash(
-        &mut TestBackend,
-        &mut flash,
-        slot,
-        &mut buf,
-        &mut TestCounter::default(),
-    );
+    let streamed = stream_slot(&v, img, slot, &mut buf);
     match (&slice, &streamed) {
         (Ok(a), Ok(b)) => assert_eq!(a.digest(), b.digest()),
         // A SIG_PURE image can only be checked from a slice.
@@ -47,32 +40,15 @@ fn one_mebibyte_image_verifies_by_streaming() {
     let img = Build::new(body(1 << 20), Some(5)).build(|_| {});
     let keys = keys();
     let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
-    let mut flash = SliceStorage::new(&img);
     let mut buf = [0u8; 64];
     let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
-    let r = v
-        .verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default(),
-        )
-        .unwrap();
+    let r = stream_slot(&v, &img, slot, &mut buf).unwrap();
     assert_eq!(r.image_size(), 1 << 20);
     assert_eq!(r.security_counter(), Some(5));
     let mut bad = img.clone();
     bad[0x200 + 777_777] ^= 0x10;
-    let mut flash = SliceStorage::new(&bad);
     assert_eq!(
-        v.verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default()
-        )
-        .unwrap_err(),
+        stream_slot(&v, &bad, slot, &mut buf).unwrap_err(),
         ImageError::HashMismatch
     );
     println!(
@@ -322,42 +298,20 @@ fn sizes_and_offsets_are_bounds_checked() {
     // Slot outside the flash, empty chunk buffer.
     let keys = keys();
     let v = Verifier::ed25519(&mut TestBackend, &keys).unwrap();
-    let mut flash = SliceStorage::new(&img);
     let slot = Slot::new(1, img.len() as u32, 1).with_trailer_size(0);
     let mut buf = [0u8; 64];
     assert_eq!(
-        v.verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default()
-        )
-        .unwrap_err(),
+        stream_slot(&v, &img, slot, &mut buf).unwrap_err(),
         ImageError::SlotOutOfRange
     );
     let slot = Slot::new(u32::MAX, 2, 1).with_trailer_size(0);
     assert_eq!(
-        v.verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default()
-        )
-        .unwrap_err(),
+        stream_slot(&v, &img, slot, &mut buf).unwrap_err(),
         ImageError::SlotOutOfRange
     );
     let slot = Slot::new(0, img.len() as u32, 1).with_trailer_size(0);
     assert_eq!(
-        v.verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut [],
-            &mut TestCounter::default()
-        )
-        .unwrap_err(),
+        stream_slot(&v, &img, slot, &mut []).unwrap_err(),
         ImageError::BufferTooSmall
     );
     // Slot shorter than a header.

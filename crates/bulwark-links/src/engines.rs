@@ -7,6 +7,7 @@
 //! example over the facade's `Provider`), or by [`ModeEngines`] over any block engine.
 
 use bulwark_api::{Error, ccm::Ccm, hazmat::Block, hazmat::BlockEncrypt, mac::Cmac};
+use constructor::BlockConstructor;
 
 /// Keyed AES-128-CMAC engines.
 pub trait CmacEngines {
@@ -61,38 +62,55 @@ impl<T: BlockEngines + ?Sized> BlockEngines for &mut T {
 /// `bulwark_soft::SoftAes::new`).
 pub struct ModeEngines<F>(pub F);
 
-impl<F, E> CmacEngines for ModeEngines<F>
-where
-    F: FnMut(&[u8]) -> Result<E, Error>,
-    E: BlockEncrypt,
-{
-    type Cmac = bulwark_modes::CmacMode<E>;
+impl<F: BlockConstructor> CmacEngines for ModeEngines<F> {
+    type Cmac = bulwark_modes::CmacMode<F::Engine>;
     fn cmac(&mut self, key: &[u8; 16]) -> Result<Self::Cmac, Error> {
-        Ok(bulwark_modes::CmacMode::new((self.0)(key)?))
+        Ok(bulwark_modes::CmacMode::new(self.0.keyed(key)?))
     }
 }
 
-impl<F, E> CcmEngines for ModeEngines<F>
-where
-    F: FnMut(&[u8]) -> Result<E, Error>,
-    E: BlockEncrypt,
-{
-    type Ccm = bulwark_modes::CcmMode<E>;
+impl<F: BlockConstructor> CcmEngines for ModeEngines<F> {
+    type Ccm = bulwark_modes::CcmMode<F::Engine>;
     fn ccm(&mut self, key: &[u8; 16]) -> Result<Self::Ccm, Error> {
-        Ok(bulwark_modes::CcmMode::new((self.0)(key)?))
+        Ok(bulwark_modes::CcmMode::new(self.0.keyed(key)?))
     }
 }
 
-impl<F, E> BlockEngines for ModeEngines<F>
-where
-    F: FnMut(&[u8]) -> Result<E, Error>,
-    E: BlockEncrypt,
-{
+impl<F: BlockConstructor> BlockEngines for ModeEngines<F> {
     fn encrypt_block(&mut self, key: &[u8; 16], block: &mut Block) -> Result<(), Error> {
-        let verdict = (self.0)(key).and_then(|mut engine| engine.encrypt_block(block));
+        let verdict = self
+            .0
+            .keyed(key)
+            .and_then(|mut engine| engine.encrypt_block(block));
         if verdict.is_err() {
             block.fill(0);
         }
         verdict
+    }
+}
+
+/// The constructors [`ModeEngines`] takes (sealed: only the closure implementation exists).
+mod constructor {
+    use bulwark_api::{Error, hazmat::BlockEncrypt};
+
+    /// A constructor of keyed block engines: every `FnMut(&[u8]) -> Result<E, Error>` with
+    /// `E: BlockEncrypt`.
+    pub trait BlockConstructor {
+        /// The keyed engine.
+        type Engine: BlockEncrypt;
+
+        /// An engine keyed with `key`; the backend's error otherwise.
+        fn keyed(&mut self, key: &[u8]) -> Result<Self::Engine, Error>;
+    }
+
+    impl<F, E> BlockConstructor for F
+    where
+        F: FnMut(&[u8]) -> Result<E, Error>,
+        E: BlockEncrypt,
+    {
+        type Engine = E;
+        fn keyed(&mut self, key: &[u8]) -> Result<E, Error> {
+            self(key)
+        }
     }
 }

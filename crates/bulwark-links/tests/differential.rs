@@ -6,19 +6,15 @@
 //! it the tests are skipped with a message, unless `BULWARK_REQUIRE_IMGTOOL` is set (as in
 //! CI), which makes a missing module a failure.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::type_complexity
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
 
 use bulwark_api::{Rng, SecretBytes};
-use bulwark_links::ModeEngines;
 use bulwark_links::ble::toolbox;
 use bulwark_links::zigbee::mmo;
-use bulwark_soft::SoftAes;
 use bulwark_testkit::rng::DeterministicTestRng;
+use common::engines;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
@@ -177,10 +173,6 @@ fn differential(
     for (k, (a, b)) in ours.iter().zip(&theirs).enumerate() {
         assert_eq!(a, b, "{function} case {k}: inputs {}", inputs[k]);
     }
-}
-
-fn engines() -> ModeEngines<fn(&[u8]) -> Result<SoftAes, bulwark_api::Error>> {
-    ModeEngines(SoftAes::new)
 }
 
 #[test]

@@ -8,27 +8,18 @@
 //! Without it the test is skipped with a message, unless `BULWARK_REQUIRE_IMGTOOL` is set
 //! (as in CI), which makes a missing tool a failure.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::type_complexity
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
 
 use bulwark_api::{SecretBytes, ccm::SecurityLevel};
-use bulwark_links::ModeEngines;
 use bulwark_links::zigbee::ieee802154::{self, FrameInfo};
 use bulwark_links::zigbee::mmo;
 use bulwark_links::zigbee::security::{self, AuxHeader, KeyId};
-use bulwark_soft::SoftAes;
+use common::engines;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-type Engines = ModeEngines<fn(&[u8]) -> Result<SoftAes, bulwark_api::Error>>;
-fn engines() -> Engines {
-    ModeEngines(SoftAes::new)
-}
 
 const NETWORK_KEY: [u8; 16] = [
     0x01, 0x03, 0x05, 0x07, 0x09, 0x0b, 0x0d, 0x0f, 0x00, 0x02, 0x04, 0x06, 0x08, 0x0a, 0x0c, 0x0d,
@@ -163,6 +154,31 @@ fn payload(i: usize, len: usize) -> Vec<u8> {
 }
 
 /// The frames of `tshark -V -x` output, in order.
+/// tshark's full dissection (`-V -x`) of `pcap` with `prefs`, one block per frame; checks
+/// that it read `frames` frames.
+fn dissect(pcap: &Path, prefs: &[String], frames: usize) -> Vec<String> {
+    let out = tshark(pcap, prefs, &["-V", "-x"]);
+    let blocks: Vec<String> = frame_blocks(&out).into_iter().map(str::to_owned).collect();
+    assert_eq!(blocks.len(), frames, "tshark read every frame");
+    blocks
+}
+
+/// The preferences that give tshark the Zigbee keys `keys` (key, label) and the NWK security
+/// level the frames use (encryption with a 32-bit MIC).
+fn zigbee_prefs(keys: &[(&[u8; 16], &str)]) -> Vec<String> {
+    let mut prefs: Vec<String> = keys
+        .iter()
+        .map(|(key, label)| {
+            format!(
+                "uat:zigbee_pc_keys:\"{}\",\"Normal\",\"{label}\"",
+                hex(*key)
+            )
+        })
+        .collect();
+    prefs.push("zbee_nwk.seclevel:AES-128 Encryption, 32-bit Integrity Protection".to_string());
+    prefs
+}
+
 fn frame_blocks(out: &str) -> Vec<&str> {
     // A frame starts with "Frame N: ..."; "Frame (N bytes):" heads a hex dump.
     let is_start = |rest: &str| {
@@ -255,16 +271,8 @@ fn tshark_decrypts_zigbee_nwk_frames() {
     }
     let pcap = dir.join("zigbee.pcap");
     write_pcap(&pcap, &frames);
-    let prefs = [
-        format!(
-            "uat:zigbee_pc_keys:\"{}\",\"Normal\",\"bulwark\"",
-            hex(&NETWORK_KEY)
-        ),
-        "zbee_nwk.seclevel:AES-128 Encryption, 32-bit Integrity Protection".to_string(),
-    ];
-    let out = tshark(&pcap, &prefs, &["-V", "-x"]);
-    let blocks = frame_blocks(&out);
-    assert_eq!(blocks.len(), 2 * ZIGBEE_FRAMES, "tshark read every frame");
+    let prefs = zigbee_prefs(&[(&NETWORK_KEY, "bulwark")]);
+    let blocks = dissect(&pcap, &prefs, 2 * ZIGBEE_FRAMES);
     for (i, block) in blocks.iter().enumerate() {
         assert!(
             block.contains("ZigBee Network Layer Data"),
@@ -361,9 +369,7 @@ fn tshark_decrypts_ieee802154_frames() {
         "uat:ieee802154_keys:\"{}\",\"1\",\"No hash\"",
         hex(&MAC_KEY)
     )];
-    let out = tshark(&pcap, &prefs, &["-V", "-x"]);
-    let blocks = frame_blocks(&out);
-    assert_eq!(blocks.len(), 2 * good, "tshark read every frame");
+    let blocks = dissect(&pcap, &prefs, 2 * good);
     for (n, block) in blocks.iter().enumerate() {
         let (level, p) = &expected[n % good];
         let header = format!(
@@ -527,20 +533,8 @@ fn tshark_decrypts_zigbee_aps_frames() {
     let pcap = dir.join("aps.pcap");
     write_pcap(&pcap, &frames);
     // Both keys in the table; Wireshark derives the key-transport key from the link key itself.
-    let prefs = [
-        format!(
-            "uat:zigbee_pc_keys:\"{}\",\"Normal\",\"network\"",
-            hex(&NETWORK_KEY)
-        ),
-        format!(
-            "uat:zigbee_pc_keys:\"{}\",\"Normal\",\"link\"",
-            hex(&LINK_KEY)
-        ),
-        "zbee_nwk.seclevel:AES-128 Encryption, 32-bit Integrity Protection".to_string(),
-    ];
-    let out = tshark(&pcap, &prefs, &["-V", "-x"]);
-    let blocks = frame_blocks(&out);
-    assert_eq!(blocks.len(), 2 * APS_FRAMES, "tshark read every frame");
+    let prefs = zigbee_prefs(&[(&NETWORK_KEY, "network"), (&LINK_KEY, "link")]);
+    let blocks = dissect(&pcap, &prefs, 2 * APS_FRAMES);
     for (n, block) in blocks.iter().enumerate() {
         let (aps, p) = &expected[n];
         let decrypted = data_sources(block, "Decrypted ZigBee Payload");

@@ -1,12 +1,9 @@
 //! Known answers: the Bluetooth Core Specification's Appendix D sample data for every toolbox
 //! function, and the Zigbee install-code example.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::type_complexity
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
 
 use bulwark_api::{
     SecretBytes,
@@ -15,16 +12,13 @@ use bulwark_api::{
 };
 use bulwark_links::ble::{rpa, toolbox};
 use bulwark_links::zigbee::{install_code, mmo};
-use bulwark_links::{BlockEngines, CmacEngines, ModeEngines};
-use bulwark_soft::{Soft, SoftAes};
+use bulwark_links::{BlockEngines, CmacEngines};
+use bulwark_soft::Soft;
 use bulwark_testkit::vectors::{Record, records};
+use common::engines;
 
 const BLE: &str = include_str!("../../../test-vectors/ble_sc_toolbox.txt");
 const ZIGBEE: &str = include_str!("../../../test-vectors/zigbee_install_code.txt");
-
-fn engines() -> ModeEngines<fn(&[u8]) -> Result<SoftAes, bulwark_api::Error>> {
-    ModeEngines(SoftAes::new)
-}
 
 fn arr<const N: usize>(r: &Record<'_>, name: &str) -> [u8; N] {
     let v = r.bytes(name);

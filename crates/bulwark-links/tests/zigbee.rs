@@ -1,26 +1,17 @@
 //! Zigbee NWK/APS frame security, frame counters, IEEE 802.15.4 MAC security, and resolvable
 //! private addresses: round trips and every refusal.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::type_complexity
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
 
 use bulwark_api::{SecretBytes, ccm::SecurityLevel};
-use bulwark_links::ModeEngines;
 use bulwark_links::ble::rpa;
 use bulwark_links::zigbee::ieee802154::{self, FrameInfo};
 use bulwark_links::zigbee::mmo;
 use bulwark_links::zigbee::security::{self, AuxHeader, IncomingCounter, KeyId, OutgoingCounter};
-use bulwark_soft::SoftAes;
 use bulwark_testkit::rng::DeterministicTestRng;
-
-type Engines = ModeEngines<fn(&[u8]) -> Result<SoftAes, bulwark_api::Error>>;
-fn engines() -> Engines {
-    ModeEngines(SoftAes::new)
-}
+use common::engines;
 
 fn key(b: u8) -> SecretBytes<16> {
     let mut k = [b; 16];
@@ -41,23 +32,44 @@ fn nwk_aux(counter: u32) -> AuxHeader {
     }
 }
 
+/// Seals the first `payload_len` bytes after an 8-byte NWK header in `buf` under
+/// `key(key_byte)`, from [`SOURCE`].
+fn seal_nwk(
+    key_byte: u8,
+    level: SecurityLevel,
+    aux: &AuxHeader,
+    buf: &mut [u8],
+    payload_len: usize,
+) -> Result<usize, bulwark_api::Error> {
+    security::seal(
+        &mut engines(),
+        &key(key_byte),
+        level,
+        SOURCE,
+        aux,
+        buf,
+        8,
+        payload_len,
+    )
+}
+
 fn sealed(level: SecurityLevel, counter: u32, payload: &[u8]) -> Vec<u8> {
     let mut buf = vec![0u8; 128];
     buf[..8].copy_from_slice(&NWK_HEADER);
     buf[8..8 + payload.len()].copy_from_slice(payload);
-    let n = security::seal(
-        &mut engines(),
-        &key(0xab),
-        level,
-        SOURCE,
-        &nwk_aux(counter),
-        &mut buf,
-        8,
-        payload.len(),
-    )
-    .unwrap();
+    let n = seal_nwk(0xab, level, &nwk_aux(counter), &mut buf, payload.len()).unwrap();
     buf.truncate(n);
     buf
+}
+
+/// Opens a NWK frame (8-byte header, the source in the auxiliary header) under `key(key_byte)`.
+fn open_nwk(
+    key_byte: u8,
+    level: SecurityLevel,
+    rx: &mut [u8],
+    counter: &mut IncomingCounter,
+) -> Result<security::Opened, bulwark_api::Error> {
+    security::open(&mut engines(), &key(key_byte), level, None, rx, 8, counter)
 }
 
 #[test]
@@ -77,16 +89,7 @@ fn nwk_round_trip_level_not_sent() {
         assert_ne!(&frame[22..22 + payload.len()], &payload[..], "encrypted");
         let mut rx = frame.clone();
         let mut counter = IncomingCounter::new();
-        let opened = security::open(
-            &mut engines(),
-            &key(0xab),
-            level,
-            None,
-            &mut rx,
-            8,
-            &mut counter,
-        )
-        .unwrap();
+        let opened = open_nwk(0xab, level, &mut rx, &mut counter).unwrap();
         assert_eq!(&rx[opened.payload_start..opened.payload_end], &payload[..]);
         assert_eq!(opened.aux, nwk_aux(7));
         assert_eq!(counter.last(), Some(7));
@@ -97,18 +100,7 @@ fn nwk_round_trip_level_not_sent() {
             SecurityLevel::EncMic32
         };
         let mut rx = frame.clone();
-        assert!(
-            security::open(
-                &mut engines(),
-                &key(0xab),
-                other,
-                None,
-                &mut rx,
-                8,
-                &mut IncomingCounter::new()
-            )
-            .is_err()
-        );
+        assert!(open_nwk(0xab, other, &mut rx, &mut IncomingCounter::new()).is_err());
     }
 }
 
@@ -124,28 +116,17 @@ fn every_flipped_bit_is_refused_and_the_counter_stays() {
             continue;
         }
         let mut counter = IncomingCounter::after(3);
-        let res = security::open(
-            &mut engines(),
-            &key(0xab),
-            SecurityLevel::EncMic32,
-            None,
-            &mut rx,
-            8,
-            &mut counter,
-        );
+        let res = open_nwk(0xab, SecurityLevel::EncMic32, &mut rx, &mut counter);
         assert!(res.is_err(), "bit {bit}");
         assert_eq!(counter.last(), Some(3), "bit {bit}: counter unchanged");
     }
     // Wrong key.
     let mut rx = frame.clone();
     assert_eq!(
-        security::open(
-            &mut engines(),
-            &key(0xac),
+        open_nwk(
+            0xac,
             SecurityLevel::EncMic32,
-            None,
             &mut rx,
-            8,
             &mut IncomingCounter::new()
         ),
         Err(bulwark_api::Error::Verification)
@@ -160,43 +141,17 @@ fn every_flipped_bit_is_refused_and_the_counter_stays() {
 fn replays_are_refused() {
     let mut counter = IncomingCounter::new();
     let mut rx = sealed(SecurityLevel::EncMic32, 100, b"x");
-    security::open(
-        &mut engines(),
-        &key(0xab),
-        SecurityLevel::EncMic32,
-        None,
-        &mut rx,
-        8,
-        &mut counter,
-    )
-    .unwrap();
+    open_nwk(0xab, SecurityLevel::EncMic32, &mut rx, &mut counter).unwrap();
     for c in [100, 99, 0] {
         let mut rx = sealed(SecurityLevel::EncMic32, c, b"x");
         assert_eq!(
-            security::open(
-                &mut engines(),
-                &key(0xab),
-                SecurityLevel::EncMic32,
-                None,
-                &mut rx,
-                8,
-                &mut counter
-            ),
+            open_nwk(0xab, SecurityLevel::EncMic32, &mut rx, &mut counter),
             Err(bulwark_api::Error::Verification),
             "counter {c}"
         );
     }
     let mut rx = sealed(SecurityLevel::EncMic32, 101, b"x");
-    security::open(
-        &mut engines(),
-        &key(0xab),
-        SecurityLevel::EncMic32,
-        None,
-        &mut rx,
-        8,
-        &mut counter,
-    )
-    .unwrap();
+    open_nwk(0xab, SecurityLevel::EncMic32, &mut rx, &mut counter).unwrap();
     assert_eq!(counter.last(), Some(101));
     // Sending: the counter never wraps.
     let mut out = OutgoingCounter::starting_at(u32::MAX - 2);
@@ -288,7 +243,6 @@ fn aps_with_link_key_and_derived_keys() {
 
 #[test]
 fn refusals() {
-    let mut e = engines();
     let mut buf = [0u8; 64];
     // Levels without encryption or without a MIC.
     for level in [
@@ -298,19 +252,11 @@ fn refusals() {
         SecurityLevel::Enc,
     ] {
         assert_eq!(
-            security::seal(&mut e, &key(1), level, SOURCE, &nwk_aux(1), &mut buf, 8, 4),
+            seal_nwk(1, level, &nwk_aux(1), &mut buf, 4),
             Err(bulwark_api::Error::InvalidInput)
         );
         assert_eq!(
-            security::open(
-                &mut e,
-                &key(1),
-                level,
-                None,
-                &mut buf,
-                8,
-                &mut IncomingCounter::new()
-            ),
+            open_nwk(1, level, &mut buf, &mut IncomingCounter::new()),
             Err(bulwark_api::Error::InvalidInput)
         );
     }
@@ -331,32 +277,14 @@ fn refusals() {
     ];
     for aux in bad {
         assert_eq!(
-            security::seal(
-                &mut e,
-                &key(1),
-                SecurityLevel::EncMic32,
-                SOURCE,
-                &aux,
-                &mut buf,
-                8,
-                4
-            ),
+            seal_nwk(1, SecurityLevel::EncMic32, &aux, &mut buf, 4),
             Err(bulwark_api::Error::InvalidInput)
         );
     }
     // Too small a buffer.
     let mut small = [0u8; 30];
     assert_eq!(
-        security::seal(
-            &mut e,
-            &key(1),
-            SecurityLevel::EncMic32,
-            SOURCE,
-            &nwk_aux(1),
-            &mut small,
-            8,
-            10
-        ),
+        seal_nwk(1, SecurityLevel::EncMic32, &nwk_aux(1), &mut small, 10),
         Err(bulwark_api::Error::InvalidInput)
     );
     // Truncated frames.
@@ -364,13 +292,10 @@ fn refusals() {
     for len in 0..8 + 14 + 4 {
         let mut rx = frame[..len].to_vec();
         assert!(
-            security::open(
-                &mut e,
-                &key(0xab),
+            open_nwk(
+                0xab,
                 SecurityLevel::EncMic32,
-                None,
                 &mut rx,
-                8,
                 &mut IncomingCounter::new()
             )
             .is_err(),

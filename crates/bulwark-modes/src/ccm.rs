@@ -1,22 +1,20 @@
 use crate::ccm_format::{
-    aad_len_prefix, b0_block, check_lengths, check_sizes, counter_block, tag_verdict,
-    total_aad_len, wipe_on_error,
+    CheckedNonce, aad_len_prefix, b0_block, counter_block, tag_verdict, total_aad_len,
 };
 use crate::{MacChain, xor_keystream};
 use bulwark_api::{
     Error,
-    ccm::Ccm,
     hazmat::{Block, BlockEncrypt},
 };
 use zeroize::Zeroize;
 
 /// AES-CCM and CCM* (SP 800-38C, RFC 3610, IEEE 802.15.4 Annex B) over any block engine.
 ///
-/// Implements [`Ccm`], and through it [`bulwark_api::ccm::AesCcm`] for every NIST nonce/tag
+/// Implements [`Ccm`](bulwark_api::ccm::Ccm), and through it [`bulwark_api::ccm::AesCcm`] for every NIST nonce/tag
 /// size and [`bulwark_api::ccm::CcmStar`].
 ///
 /// CCM is built here from single-block encryptions. A backend that can run all of CCM in one
-/// pass (fused AES instructions, a peripheral with a CCM mode) implements [`Ccm`] itself,
+/// pass (fused AES instructions, a peripheral with a CCM mode) implements [`Ccm`](bulwark_api::ccm::Ccm) itself,
 /// with the formatting functions of [`crate::ccm_format`].
 #[derive(Debug)]
 pub struct CcmMode<E> {
@@ -107,8 +105,7 @@ impl<E: BlockEncrypt> CcmMode<E> {
 
     fn seal_inner(
         &mut self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &mut [u8],
@@ -120,8 +117,7 @@ impl<E: BlockEncrypt> CcmMode<E> {
 
     fn open_inner(
         &mut self,
-        nonce: &[u8],
-        l: usize,
+        CheckedNonce { nonce, l }: CheckedNonce<'_>,
         aad: &[&[u8]],
         buffer: &mut [u8],
         tag: &[u8],
@@ -136,34 +132,4 @@ impl<E: BlockEncrypt> CcmMode<E> {
     }
 }
 
-impl<E: BlockEncrypt> Ccm for CcmMode<E> {
-    fn seal_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &mut [u8],
-    ) -> Result<(), Error> {
-        let l = check_sizes(nonce, tag.len(), buffer.len())?;
-        let result = self.seal_inner(nonce, l, aad, buffer, tag);
-        wipe_on_error(wipe_on_error(result, tag), buffer)
-    }
-
-    fn open_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &[u8],
-    ) -> Result<(), Error> {
-        let l = check_sizes(nonce, tag.len(), buffer.len())?;
-        let result = self.open_inner(nonce, l, aad, buffer, tag);
-        wipe_on_error(result, buffer)
-    }
-
-    fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
-        let l = check_lengths(nonce, buffer.len())?;
-        let result = self.crypt(nonce, l, buffer);
-        wipe_on_error(result, buffer)
-    }
-}
+crate::impl_ccm_checked!(impl[E: BlockEncrypt] for CcmMode<E>);

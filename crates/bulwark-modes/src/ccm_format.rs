@@ -103,3 +103,49 @@ pub fn b0_block(nonce: &[u8], l: usize, tag_len: usize, aad_len: u64, msg_len: u
     b0[16 - l..].copy_from_slice(&len_bytes[8 - l..]);
     b0
 }
+
+/// A nonce whose lengths [`check_sizes`] has checked, with its `L` (the length-field size,
+/// `15 - nonce.len()`), as [`impl_ccm_checked!`](crate::impl_ccm_checked) hands it on.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckedNonce<'a> {
+    /// The nonce, 7 to 13 bytes.
+    pub nonce: &'a [u8],
+    /// `L`, as [`check_sizes`] returned it.
+    pub l: usize,
+}
+
+/// Implements [`Ccm`](bulwark_api::ccm::Ccm) (`impl[generics] for Type`) for a CCM built on
+/// three inherent methods called once the sizes are checked: `seal_inner(nonce, aad, buffer,
+/// tag)` and `open_inner(nonce, aad, buffer, tag)` with a [`CheckedNonce`], and `crypt(nonce,
+/// l, buffer)` with `L`, the length-field size. The sizes are checked with [`check_sizes`] or
+/// [`check_lengths`] (a bad size touches nothing), and a failed call leaves no output
+/// ([`wipe_on_error`]: the tag and the buffer of a seal, the buffer of an open or a crypt).
+/// [`CcmMode`](crate::CcmMode) and the compact backend's CCM are written with it.
+#[macro_export]
+macro_rules! impl_ccm_checked {
+    (impl[$($generics:tt)*] for $t:ty) => {
+        $crate::__api::impl_ccm! {
+            impl[$($generics)*] for $t;
+            seal(self, nonce, aad, buffer, tag) => {
+                let l = $crate::ccm_format::check_sizes(nonce, tag.len(), buffer.len())?;
+                let nonce = $crate::ccm_format::CheckedNonce { nonce, l };
+                let result = self.seal_inner(nonce, aad, buffer, tag);
+                $crate::ccm_format::wipe_on_error(
+                    $crate::ccm_format::wipe_on_error(result, tag),
+                    buffer,
+                )
+            };
+            open(self, nonce, aad, buffer, tag) => {
+                let l = $crate::ccm_format::check_sizes(nonce, tag.len(), buffer.len())?;
+                let nonce = $crate::ccm_format::CheckedNonce { nonce, l };
+                let result = self.open_inner(nonce, aad, buffer, tag);
+                $crate::ccm_format::wipe_on_error(result, buffer)
+            };
+            crypt(self, nonce, buffer) => {
+                let l = $crate::ccm_format::check_lengths(nonce, buffer.len())?;
+                let result = self.crypt(nonce, l, buffer);
+                $crate::ccm_format::wipe_on_error(result, buffer)
+            };
+        }
+    };
+}

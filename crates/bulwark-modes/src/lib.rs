@@ -13,6 +13,10 @@ pub use ccm::CcmMode;
 pub use cmac::CmacMode;
 pub use ctr::CtrMode;
 
+// For `impl_ccm_checked!`, which expands to `bulwark_api::impl_ccm!` in the caller's crate.
+#[doc(hidden)]
+pub use bulwark_api as __api;
+
 use bulwark_api::{
     Error,
     hazmat::{Block, BlockEncrypt},

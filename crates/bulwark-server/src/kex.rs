@@ -93,64 +93,24 @@ fn x25519_dh(key: &AwsKey, peer: &X25519PublicKey) -> Result<SharedSecret, Error
     )
 }
 
-impl KeyAgreement<X25519> for Server {
-    type PublicKey = X25519PublicKey;
-    type EphemeralSecret = ServerX25519Ephemeral;
-    type StaticSecret = ServerX25519Static;
+fn x25519_generate<R: Rng + ?Sized>(rng: &mut R) -> Result<AwsKey, Error> {
+    x25519_import(SecretBytes::random(rng)?)
+}
 
-    fn generate_ephemeral<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::EphemeralSecret, Error> {
-        x25519_import(SecretBytes::random(rng)?).map(ServerX25519Ephemeral)
-    }
+/// `Soft`'s rule (exactly 32 bytes), kept as bytes.
+fn x25519_import_public(bytes: &[u8]) -> Result<X25519PublicKey, Error> {
+    let key = KeyAgreement::<X25519>::import_public(&mut Soft, bytes)?;
+    Ok(X25519PublicKey(key.to_bytes()))
+}
 
-    fn ephemeral_public(
-        &mut self,
-        secret: &Self::EphemeralSecret,
-    ) -> Result<Self::PublicKey, Error> {
-        x25519_public(&secret.0)
-    }
-
-    fn agree(
-        &mut self,
-        secret: Self::EphemeralSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        x25519_dh(&secret.0, peer)
-    }
-
-    fn generate_static<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::StaticSecret, Error> {
-        x25519_import(SecretBytes::random(rng)?).map(ServerX25519Static)
-    }
-
-    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
-        x25519_import(secret).map(ServerX25519Static)
-    }
-
-    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
-        x25519_public(&secret.0)
-    }
-
-    fn agree_static(
-        &mut self,
-        secret: &Self::StaticSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        x25519_dh(&secret.0, peer)
-    }
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        let key = KeyAgreement::<X25519>::import_public(&mut Soft, bytes)?;
-        Ok(X25519PublicKey(key.to_bytes()))
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.0
-    }
+bulwark_api::impl_key_agreement! {
+    X25519 for Server: X25519PublicKey, ServerX25519Ephemeral, ServerX25519Static;
+    generate(rng) => x25519_generate(rng);
+    import(secret) => x25519_import(secret);
+    public(secret) => x25519_public(secret);
+    agree(secret, peer) => x25519_dh(secret, peer);
+    import_public(bytes) => x25519_import_public(bytes);
+    export_public(key) => key.0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,22 +124,9 @@ pub struct P256PublicKey {
     parsed: ParsedPublicKey,
 }
 
+p256_encodings!(P256PublicKey, bulwark_soft::P256PublicKey);
+
 impl P256PublicKey {
-    /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
-    pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        self.soft.to_sec1_uncompressed()
-    }
-
-    /// Compressed SEC1 encoding: `02/03 || x` (33 bytes).
-    pub fn to_sec1_compressed(&self) -> [u8; 33] {
-        self.soft.to_sec1_compressed()
-    }
-
-    /// The same key as the software backend's type.
-    pub fn to_soft(&self) -> bulwark_soft::P256PublicKey {
-        self.soft
-    }
-
     fn from_soft(soft: bulwark_soft::P256PublicKey) -> Result<Self, Error> {
         let sec1 = soft.to_sec1_uncompressed();
         let parsed = ParsedPublicKey::try_from(UnparsedPublicKey::new(&ECDH_P256, &sec1[..]))
@@ -188,19 +135,7 @@ impl P256PublicKey {
     }
 }
 
-impl core::fmt::Debug for P256PublicKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("P256PublicKey").field(&self.soft).finish()
-    }
-}
-
-impl PartialEq for P256PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.soft == other.soft
-    }
-}
-
-impl Eq for P256PublicKey {}
+by_soft_key!(P256PublicKey);
 
 /// Imports a scalar: `Soft` checks it is in `1..n` (the same rule and error), then AWS-LC
 /// takes a copy. Both copies of the bytes we made are wiped on drop.
@@ -234,61 +169,12 @@ fn p256_dh(key: &AwsKey, peer: &P256PublicKey) -> Result<SharedSecret, Error> {
     agreement::agree(&key.0, peer.parsed.clone(), Error::Hardware, shared)
 }
 
-impl KeyAgreement<P256> for Server {
-    type PublicKey = P256PublicKey;
-    type EphemeralSecret = ServerP256Ephemeral;
-    type StaticSecret = ServerP256Static;
-
-    fn generate_ephemeral<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::EphemeralSecret, Error> {
-        p256_generate(rng).map(ServerP256Ephemeral)
-    }
-
-    fn ephemeral_public(
-        &mut self,
-        secret: &Self::EphemeralSecret,
-    ) -> Result<Self::PublicKey, Error> {
-        p256_public(&secret.0)
-    }
-
-    fn agree(
-        &mut self,
-        secret: Self::EphemeralSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        p256_dh(&secret.0, peer)
-    }
-
-    fn generate_static<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::StaticSecret, Error> {
-        p256_generate(rng).map(ServerP256Static)
-    }
-
-    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
-        p256_import(secret).map(ServerP256Static)
-    }
-
-    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
-        p256_public(&secret.0)
-    }
-
-    fn agree_static(
-        &mut self,
-        secret: &Self::StaticSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        p256_dh(&secret.0, peer)
-    }
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        P256PublicKey::from_soft(KeyAgreement::<P256>::import_public(&mut Soft, bytes)?)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        key.to_sec1_uncompressed()
-    }
+bulwark_api::impl_key_agreement! {
+    P256 for Server: P256PublicKey, ServerP256Ephemeral, ServerP256Static;
+    generate(rng) => p256_generate(rng);
+    import(secret) => p256_import(secret);
+    public(secret) => p256_public(secret);
+    agree(secret, peer) => p256_dh(secret, peer);
+    import_public(bytes) => P256PublicKey::from_soft(KeyAgreement::<P256>::import_public(&mut Soft, bytes)?);
+    export_public(key) => key.to_sec1_uncompressed();
 }

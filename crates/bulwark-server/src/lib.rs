@@ -1,6 +1,49 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+/// `Debug`, `PartialEq` and `Eq` for a public key type that holds `Soft`'s key in its `soft`
+/// field (next to AWS-LC's parsed form of the same key): all three go by `Soft`'s key.
+macro_rules! by_soft_key {
+    ($name:ident) => {
+        impl core::fmt::Debug for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_tuple(stringify!($name)).field(&self.soft).finish()
+            }
+        }
+
+        impl PartialEq for $name {
+            fn eq(&self, other: &Self) -> bool {
+                self.soft == other.soft
+            }
+        }
+
+        impl Eq for $name {}
+    };
+}
+
+/// The encodings of a P-256 public key type that holds `Soft`'s key (`$soft`) in its `soft`
+/// field, and that key itself.
+macro_rules! p256_encodings {
+    ($name:ident, $soft:ty) => {
+        impl $name {
+            /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
+            pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
+                self.soft.to_sec1_uncompressed()
+            }
+
+            /// Compressed SEC1 encoding: `02/03 || x` (33 bytes).
+            pub fn to_sec1_compressed(&self) -> [u8; 33] {
+                self.soft.to_sec1_compressed()
+            }
+
+            /// The same key as the software backend's type.
+            pub fn to_soft(&self) -> $soft {
+                self.soft
+            }
+        }
+    };
+}
+
 pub mod batch;
 mod hash;
 mod kex;

@@ -7,8 +7,8 @@ use aws_lc_rs::{
     signature::{ECDSA_P256_SHA256_FIXED, ED25519, Ed25519KeyPair, KeyPair as _, ParsedPublicKey},
 };
 use bulwark_api::{
-    Error, Rng, SecretBytes,
-    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Sign, Verify, VerifyPrehash},
+    Error, SecretBytes,
+    sig::{EcdsaP256, EcdsaP256Signature, Ed25519, Ed25519Signature, Sign, Verify},
 };
 use bulwark_soft::Soft;
 
@@ -88,7 +88,8 @@ impl Ed25519PublicKey {
             .get_or_init(|| self.dalek.to_edwards().is_torsion_free())
     }
 
-    /// Strict verification by AWS-LC (see [`Verify::verify`] on [`Server`]).
+    /// Strict verification by AWS-LC: [`Server`]'s [`Verify::verify`] (its rules are listed at
+    /// the `impl_verify!` for Ed25519 below).
     pub(crate) fn verify_strict(
         &self,
         message: &[u8],
@@ -105,19 +106,7 @@ impl Ed25519PublicKey {
     }
 }
 
-impl core::fmt::Debug for Ed25519PublicKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("Ed25519PublicKey").field(&self.soft).finish()
-    }
-}
-
-impl PartialEq for Ed25519PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.soft == other.soft
-    }
-}
-
-impl Eq for Ed25519PublicKey {}
+by_soft_key!(Ed25519PublicKey);
 
 fn ed25519_import(bytes: &[u8]) -> Result<Ed25519PublicKey, Error> {
     let soft = Verify::<Ed25519>::import_public(&mut Soft, bytes)?;
@@ -139,56 +128,36 @@ pub struct Ed25519SigningKey(Ed25519KeyPair);
 
 bulwark_api::redacted_debug!(Ed25519SigningKey);
 
-impl Verify<Ed25519> for Server {
-    type PublicKey = Ed25519PublicKey;
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        ed25519_import(bytes)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.to_bytes()
-    }
-
-    /// Strict verification, the same verdicts as `Soft` (dalek's `verify_strict`): `S < L` and the byte-for-byte comparison of the recomputed `R` (AWS-LC), `R` not of
-    /// small order (checked here), the key not of small order (refused on import), the
-    /// cofactorless equation.
-    fn verify(
-        &mut self,
-        key: &Self::PublicKey,
-        message: &[u8],
-        signature: &Ed25519Signature,
-    ) -> Result<(), Error> {
-        key.verify_strict(message, signature)
-    }
+/// Every 32-byte seed is a key. AWS-LC copies it; `seed` is wiped when it drops here.
+fn ed25519_signing_key(seed: SecretBytes<32>) -> Result<Ed25519SigningKey, Error> {
+    Ed25519KeyPair::from_seed_unchecked(seed.expose_secret())
+        .map(Ed25519SigningKey)
+        .map_err(|_| Error::InvalidInput)
 }
 
-impl Sign<Ed25519> for Server {
-    type SigningKey = Ed25519SigningKey;
+/// RFC 8032 signing is deterministic: byte-identical to `Soft` and OpenSSL.
+fn ed25519_sign(key: &Ed25519SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
+    let signature = key.0.try_sign(message).map_err(|_| Error::Hardware)?;
+    Ed25519Signature::from_slice(signature.as_ref()).map_err(|_| Error::Hardware)
+}
 
-    fn generate_signing_key<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::SigningKey, Error> {
-        Sign::<Ed25519>::import_signing_key(self, SecretBytes::random(rng)?)
-    }
+bulwark_api::impl_verify! {
+    Ed25519 for Server: Ed25519PublicKey;
+    import_public(bytes) => ed25519_import(bytes);
+    export_public(key) => key.to_bytes();
+    // Strict verification, the same verdicts as `Soft` (dalek's `verify_strict`): `S < L` and
+    // the byte-for-byte comparison of the recomputed `R` (AWS-LC), `R` not of small order
+    // (checked here), the key not of small order (refused on import), the cofactorless
+    // equation.
+    verify(key, message, signature) => key.verify_strict(message, signature);
+}
 
-    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
-        // Every 32-byte seed is a key. AWS-LC copies it; `secret` is wiped when it drops here.
-        Ed25519KeyPair::from_seed_unchecked(secret.expose_secret())
-            .map(Ed25519SigningKey)
-            .map_err(|_| Error::InvalidInput)
-    }
-
-    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
-        ed25519_import(key.0.public_key().as_ref())
-    }
-
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
-        // RFC 8032 signing is deterministic: byte-identical to `Soft` and OpenSSL.
-        let signature = key.0.try_sign(message).map_err(|_| Error::Hardware)?;
-        Ed25519Signature::from_slice(signature.as_ref()).map_err(|_| Error::Hardware)
-    }
+bulwark_api::impl_sign! {
+    Ed25519 for Server: Ed25519SigningKey;
+    generate(rng) => SecretBytes::random(rng).and_then(ed25519_signing_key);
+    import(secret) => ed25519_signing_key(secret);
+    public(key) => ed25519_import(key.0.public_key().as_ref());
+    sign(key, message) => ed25519_sign(key, message);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,22 +171,9 @@ pub struct EcdsaP256PublicKey {
     parsed: ParsedPublicKey,
 }
 
+p256_encodings!(EcdsaP256PublicKey, bulwark_soft::EcdsaP256PublicKey);
+
 impl EcdsaP256PublicKey {
-    /// Uncompressed SEC1 encoding: `04 || x || y` (65 bytes).
-    pub fn to_sec1_uncompressed(&self) -> [u8; 65] {
-        self.soft.to_sec1_uncompressed()
-    }
-
-    /// Compressed SEC1 encoding: `02/03 || x` (33 bytes).
-    pub fn to_sec1_compressed(&self) -> [u8; 33] {
-        self.soft.to_sec1_compressed()
-    }
-
-    /// The same key as the software backend's type.
-    pub fn to_soft(&self) -> bulwark_soft::EcdsaP256PublicKey {
-        self.soft
-    }
-
     fn from_soft(soft: bulwark_soft::EcdsaP256PublicKey) -> Result<Self, Error> {
         let parsed = ParsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, soft.to_sec1_uncompressed())
             .map_err(|_| Error::InvalidInput)?;
@@ -225,96 +181,58 @@ impl EcdsaP256PublicKey {
     }
 }
 
-impl core::fmt::Debug for EcdsaP256PublicKey {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_tuple("EcdsaP256PublicKey")
-            .field(&self.soft)
-            .finish()
-    }
-}
-
-impl PartialEq for EcdsaP256PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.soft == other.soft
-    }
-}
-
-impl Eq for EcdsaP256PublicKey {}
+by_soft_key!(EcdsaP256PublicKey);
 
 /// An ECDSA P-256 signing key: `Soft`'s key (RFC 6979 signing). Zeroized on drop, not
 /// `Clone`, never printed.
 #[derive(Debug)]
 pub struct EcdsaP256SigningKey(bulwark_soft::EcdsaP256SigningKey);
 
-impl Verify<EcdsaP256> for Server {
-    type PublicKey = EcdsaP256PublicKey;
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        EcdsaP256PublicKey::from_soft(Verify::<EcdsaP256>::import_public(&mut Soft, bytes)?)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        key.to_sec1_uncompressed()
-    }
-
-    fn verify(
-        &mut self,
-        key: &Self::PublicKey,
-        message: &[u8],
-        signature: &EcdsaP256Signature,
-    ) -> Result<(), Error> {
-        // AWS-LC checks `r, s` in `1..n`.
-        let raw = signature.to_fixed();
-        key.parsed
-            .verify_sig(message, &raw)
-            .map_err(|_| Error::Verification)
-    }
+/// AWS-LC checks `r, s` in `1..n`.
+fn ecdsa_verify(
+    key: &EcdsaP256PublicKey,
+    message: &[u8],
+    signature: &EcdsaP256Signature,
+) -> Result<(), Error> {
+    let raw = signature.to_fixed();
+    key.parsed
+        .verify_sig(message, &raw)
+        .map_err(|_| Error::Verification)
 }
 
-impl VerifyPrehash<EcdsaP256> for Server {
-    /// On AWS-LC too (`verify_digest_sig` over the digest's leftmost 32 bytes, FIPS 186-5
-    /// bits2int for P-256).
-    fn verify_prehash(
-        &mut self,
-        key: &Self::PublicKey,
-        digest: &[u8],
-        signature: &EcdsaP256Signature,
-    ) -> Result<(), Error> {
-        let leftmost = digest.get(..32).ok_or(Error::InvalidInput)?;
-        let digest =
-            Digest::import_less_safe(leftmost, &SHA256).map_err(|_| Error::InvalidInput)?;
-        let raw = signature.to_fixed();
-        key.parsed
-            .verify_digest_sig(&digest, &raw)
-            .map_err(|_| Error::Verification)
-    }
+/// On AWS-LC too (`verify_digest_sig` over the digest's leftmost 32 bytes, FIPS 186-5
+/// bits2int for P-256).
+fn ecdsa_verify_prehash(
+    key: &EcdsaP256PublicKey,
+    digest: &[u8],
+    signature: &EcdsaP256Signature,
+) -> Result<(), Error> {
+    let leftmost = digest.get(..32).ok_or(Error::InvalidInput)?;
+    let digest = Digest::import_less_safe(leftmost, &SHA256).map_err(|_| Error::InvalidInput)?;
+    let raw = signature.to_fixed();
+    key.parsed
+        .verify_digest_sig(&digest, &raw)
+        .map_err(|_| Error::Verification)
 }
 
-impl Sign<EcdsaP256> for Server {
-    type SigningKey = EcdsaP256SigningKey;
+bulwark_api::impl_verify! {
+    EcdsaP256 for Server: EcdsaP256PublicKey;
+    import_public(bytes) =>
+        EcdsaP256PublicKey::from_soft(Verify::<EcdsaP256>::import_public(&mut Soft, bytes)?);
+    export_public(key) => key.to_sec1_uncompressed();
+    verify(key, message, signature) => ecdsa_verify(key, message, signature);
+    verify_prehash(key, digest, signature) => ecdsa_verify_prehash(key, digest, signature);
+}
 
-    fn generate_signing_key<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::SigningKey, Error> {
-        Sign::<EcdsaP256>::generate_signing_key(&mut Soft, rng).map(EcdsaP256SigningKey)
-    }
-
-    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
-        Sign::<EcdsaP256>::import_signing_key(&mut Soft, secret).map(EcdsaP256SigningKey)
-    }
-
-    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
-        EcdsaP256PublicKey::from_soft(Sign::<EcdsaP256>::signing_public(&mut Soft, &key.0)?)
-    }
-
-    /// Falls back to `Soft`: the API promises RFC 6979 deterministic nonces, and AWS-LC (like
-    /// ring and OpenSSL 3.0) signs with random nonces only.
-    fn sign(
-        &mut self,
-        key: &Self::SigningKey,
-        message: &[u8],
-    ) -> Result<EcdsaP256Signature, Error> {
-        Sign::<EcdsaP256>::sign(&mut Soft, &key.0, message)
-    }
+// Signing falls back to `Soft`: the API promises RFC 6979 deterministic nonces, and AWS-LC
+// (like ring and OpenSSL 3.0) signs with random nonces only.
+bulwark_api::impl_sign! {
+    EcdsaP256 for Server: EcdsaP256SigningKey;
+    generate(rng) =>
+        Sign::<EcdsaP256>::generate_signing_key(&mut Soft, rng).map(EcdsaP256SigningKey);
+    import(secret) =>
+        Sign::<EcdsaP256>::import_signing_key(&mut Soft, secret).map(EcdsaP256SigningKey);
+    public(key) =>
+        EcdsaP256PublicKey::from_soft(Sign::<EcdsaP256>::signing_public(&mut Soft, &key.0)?);
+    sign(key, message) => Sign::<EcdsaP256>::sign(&mut Soft, &key.0, message);
 }

@@ -1,7 +1,7 @@
 //! [`SoftCcm`]: AES-CCM on the software engine, fused with AES-NI where the CPU has it.
 
 use crate::SoftAes;
-use bulwark_api::{Error, ccm::Ccm};
+use bulwark_api::ccm::Ccm;
 use bulwark_modes::CcmMode;
 
 /// AES-CCM and CCM* on the software AES engine (128-, 192- or 256-bit key).
@@ -44,28 +44,9 @@ impl SoftCcm {
     }
 }
 
-impl Ccm for SoftCcm {
-    fn seal_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &mut [u8],
-    ) -> Result<(), Error> {
-        self.with(|c| c.seal_detached(nonce, aad, buffer, tag))
-    }
-
-    fn open_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &[u8],
-    ) -> Result<(), Error> {
-        self.with(|c| c.open_detached(nonce, aad, buffer, tag))
-    }
-
-    fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
-        self.with(|c| c.crypt_unauthenticated(nonce, buffer))
-    }
+bulwark_api::impl_ccm! {
+    impl[] for SoftCcm;
+    seal(self, nonce, aad, buffer, tag) => self.with(|c| c.seal_detached(nonce, aad, buffer, tag));
+    open(self, nonce, aad, buffer, tag) => self.with(|c| c.open_detached(nonce, aad, buffer, tag));
+    crypt(self, nonce, buffer) => self.with(|c| c.crypt_unauthenticated(nonce, buffer));
 }

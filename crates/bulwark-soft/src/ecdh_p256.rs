@@ -2,7 +2,7 @@
 
 use bulwark_api::{
     Error, Rng, SecretBytes,
-    kex::{KeyAgreement, P256, SharedSecret},
+    kex::{P256, SharedSecret},
 };
 use p256::elliptic_curve::point::AffineCoordinates;
 
@@ -30,7 +30,7 @@ impl P256PublicKey {
     }
 }
 
-/// A one-time P-256 secret scalar in `1..n`: consumed by [`KeyAgreement::agree`], zeroized on
+/// A one-time P-256 secret scalar in `1..n`: consumed by [`KeyAgreement::agree`](bulwark_api::kex::KeyAgreement::agree), zeroized on
 /// drop, not `Clone`, never printed.
 pub struct P256EphemeralSecret(p256::SecretKey);
 
@@ -45,7 +45,7 @@ impl zeroize::ZeroizeOnDrop for P256StaticSecret {}
 
 impl Soft {
     /// Encodes a P-256 public key in compressed SEC1 form (33 bytes), e.g. for a CLI's
-    /// `--compressed` output. [`KeyAgreement::export_public`] gives the uncompressed form.
+    /// `--compressed` output. [`KeyAgreement::export_public`](bulwark_api::kex::KeyAgreement::export_public) gives the uncompressed form.
     pub fn export_public_compressed(&mut self, key: &P256PublicKey) -> [u8; 33] {
         key.to_sec1_compressed()
     }
@@ -74,75 +74,33 @@ fn dh(secret: &p256::SecretKey, peer: &P256PublicKey) -> SharedSecret {
     SharedSecret::from_agreement(out)
 }
 
-impl KeyAgreement<P256> for Soft {
-    type PublicKey = P256PublicKey;
-    type EphemeralSecret = P256EphemeralSecret;
-    type StaticSecret = P256StaticSecret;
-
-    fn generate_ephemeral<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::EphemeralSecret, Error> {
-        generate(rng).map(P256EphemeralSecret)
+/// Only the two encodings we document: uncompressed `04 || x || y` and compressed `02/03 ||
+/// x`. The identity (`00`) and SEC1's hybrid form (`06/07`) are refused. The same rule for
+/// ECDH and ECDSA keys.
+pub(crate) fn check_sec1_form(bytes: &[u8]) -> Result<(), Error> {
+    match (bytes.len(), bytes.first()) {
+        (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => Ok(()),
+        _ => Err(Error::InvalidInput),
     }
+}
 
-    fn ephemeral_public(
-        &mut self,
-        secret: &Self::EphemeralSecret,
-    ) -> Result<Self::PublicKey, Error> {
-        Ok(P256PublicKey(secret.0.public_key()))
-    }
+fn import_public(bytes: &[u8]) -> Result<P256PublicKey, Error> {
+    check_sec1_form(bytes)?;
+    // Checks both coordinates are `< p` and the point is on the curve (uncompressed), or
+    // that `x < p` has a square root (compressed), and refuses the identity.
+    p256::PublicKey::from_sec1_bytes(bytes)
+        .map(P256PublicKey)
+        .map_err(|_| Error::InvalidInput)
+}
 
-    fn agree(
-        &mut self,
-        secret: Self::EphemeralSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        Ok(dh(&secret.0, peer))
-    }
-
-    fn generate_static<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::StaticSecret, Error> {
-        generate(rng).map(P256StaticSecret)
-    }
-
-    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
-        p256::SecretKey::from_slice(secret.expose_secret())
-            .map(P256StaticSecret)
-            .map_err(|_| Error::InvalidInput)
-    }
-
-    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
-        Ok(P256PublicKey(secret.0.public_key()))
-    }
-
-    fn agree_static(
-        &mut self,
-        secret: &Self::StaticSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        Ok(dh(&secret.0, peer))
-    }
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        // Only the two encodings we document: uncompressed `04 || x || y` and compressed
-        // `02/03 || x`. The identity (`00`) and SEC1's hybrid form (`06/07`) are refused.
-        match (bytes.len(), bytes.first()) {
-            (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => {}
-            _ => return Err(Error::InvalidInput),
-        }
-        // Checks both coordinates are `< p` and the point is on the curve (uncompressed), or
-        // that `x < p` has a square root (compressed), and refuses the identity.
-        p256::PublicKey::from_sec1_bytes(bytes)
-            .map(P256PublicKey)
-            .map_err(|_| Error::InvalidInput)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        key.to_sec1_uncompressed()
-    }
+bulwark_api::impl_key_agreement! {
+    P256 for Soft: P256PublicKey, P256EphemeralSecret, P256StaticSecret;
+    generate(rng) => generate(rng);
+    import(secret) => p256::SecretKey::from_slice(secret.expose_secret()).map_err(|_| Error::InvalidInput);
+    public(secret) => Ok(P256PublicKey(secret.public_key()));
+    agree(secret, peer) => Ok(dh(secret, peer));
+    import_public(bytes) => import_public(bytes);
+    export_public(key) => key.to_sec1_uncompressed();
 }
 
 /// Uncompressed SEC1 encoding of a point: `04 || x || y` (65 bytes).

@@ -3,13 +3,16 @@
 
 use crate::ecdh_p256::{sec1_compressed, sec1_uncompressed};
 use bulwark_api::{
-    Error, Rng, SecretBytes,
-    sig::{EcdsaP256, EcdsaP256Signature, Sign, Verify, VerifyPrehash},
+    Error,
+    sig::{EcdsaP256, EcdsaP256Signature},
 };
 use p256::ecdsa::signature::{Signer, hazmat::PrehashVerifier};
 use sha2::Digest;
 
-use crate::{Soft, ecdh_p256::generate};
+use crate::{
+    Soft,
+    ecdh_p256::{check_sec1_form, generate},
+};
 
 /// A validated ECDSA P-256 public key: on the curve, not the identity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,81 +59,42 @@ fn verify_digest(
         .map_err(|_| Error::Verification)
 }
 
-impl Verify<EcdsaP256> for Soft {
-    type PublicKey = EcdsaP256PublicKey;
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        // The same rules as ECDH P-256 keys: uncompressed `04 || x || y` or compressed
-        // `02/03 || x`, nothing else (no identity `00`, no hybrid `06/07`).
-        match (bytes.len(), bytes.first()) {
-            (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => {}
-            _ => return Err(Error::InvalidInput),
-        }
-        // Coordinates `< p`, on the curve (or a square root exists), not the identity.
-        p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
-            .map(EcdsaP256PublicKey)
-            .map_err(|_| Error::InvalidInput)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        key.to_sec1_uncompressed()
-    }
-
-    fn verify(
-        &mut self,
-        key: &Self::PublicKey,
-        message: &[u8],
-        signature: &EcdsaP256Signature,
-    ) -> Result<(), Error> {
-        let digest: [u8; 32] = sha2::Sha256::digest(message).into();
-        verify_digest(key, &digest, signature)
-    }
+/// The same rules as ECDH P-256 keys: uncompressed `04 || x || y` or compressed `02/03 || x`,
+/// nothing else (no identity `00`, no hybrid `06/07`); coordinates `< p`, on the curve (or a
+/// square root exists), not the identity.
+fn import_public(bytes: &[u8]) -> Result<EcdsaP256PublicKey, Error> {
+    check_sec1_form(bytes)?;
+    p256::ecdsa::VerifyingKey::from_sec1_bytes(bytes)
+        .map(EcdsaP256PublicKey)
+        .map_err(|_| Error::InvalidInput)
 }
 
-impl VerifyPrehash<EcdsaP256> for Soft {
-    fn verify_prehash(
-        &mut self,
-        key: &Self::PublicKey,
-        digest: &[u8],
-        signature: &EcdsaP256Signature,
-    ) -> Result<(), Error> {
-        // `verify_digest` takes the leftmost 32 bytes and refuses a shorter digest.
-        verify_digest(key, digest, signature)
-    }
+/// SHA-256 of the message, nonce from RFC 6979 (HMAC-SHA-256 DRBG over the key and the
+/// digest): deterministic, no RNG. `s` is returned as computed (no low-S normalization:
+/// `p256` sets `NORMALIZE_S = false`).
+fn sign(key: &EcdsaP256SigningKey, message: &[u8]) -> Result<EcdsaP256Signature, Error> {
+    let signature: p256::ecdsa::Signature =
+        key.0.try_sign(message).map_err(|_| Error::InvalidInput)?;
+    let mut fixed = [0u8; 64];
+    fixed.copy_from_slice(&signature.to_bytes());
+    Ok(EcdsaP256Signature::from_fixed(&fixed))
 }
 
-impl Sign<EcdsaP256> for Soft {
-    type SigningKey = EcdsaP256SigningKey;
+bulwark_api::impl_verify! {
+    EcdsaP256 for Soft: EcdsaP256PublicKey;
+    import_public(bytes) => import_public(bytes);
+    export_public(key) => key.to_sec1_uncompressed();
+    verify(key, message, signature) => verify_digest(key, &sha2::Sha256::digest(message), signature);
+    // `verify_digest` takes the leftmost 32 bytes and refuses a shorter digest.
+    verify_prehash(key, digest, signature) => verify_digest(key, digest, signature);
+}
 
-    fn generate_signing_key<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::SigningKey, Error> {
-        generate(rng).map(|secret| EcdsaP256SigningKey(secret.into()))
-    }
-
-    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
-        p256::ecdsa::SigningKey::from_slice(secret.expose_secret())
-            .map(EcdsaP256SigningKey)
-            .map_err(|_| Error::InvalidInput)
-    }
-
-    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
-        Ok(EcdsaP256PublicKey(*key.0.verifying_key()))
-    }
-
-    fn sign(
-        &mut self,
-        key: &Self::SigningKey,
-        message: &[u8],
-    ) -> Result<EcdsaP256Signature, Error> {
-        // SHA-256 of the message, nonce from RFC 6979 (HMAC-SHA-256 DRBG over the key and the
-        // digest): deterministic, no RNG. `s` is returned as computed (no low-S
-        // normalization: `p256` sets `NORMALIZE_S = false`).
-        let signature: p256::ecdsa::Signature =
-            key.0.try_sign(message).map_err(|_| Error::InvalidInput)?;
-        let mut fixed = [0u8; 64];
-        fixed.copy_from_slice(&signature.to_bytes());
-        Ok(EcdsaP256Signature::from_fixed(&fixed))
-    }
+bulwark_api::impl_sign! {
+    EcdsaP256 for Soft: EcdsaP256SigningKey;
+    generate(rng) => generate(rng).map(|secret| EcdsaP256SigningKey(secret.into()));
+    import(secret) => p256::ecdsa::SigningKey::from_slice(secret.expose_secret())
+        .map(EcdsaP256SigningKey)
+        .map_err(|_| Error::InvalidInput);
+    public(key) => Ok(EcdsaP256PublicKey(*key.0.verifying_key()));
+    sign(key, message) => sign(key, message);
 }

@@ -1,8 +1,8 @@
 //! Ed25519 (RFC 8032, pure) on `ed25519-dalek`, verified strictly.
 
 use bulwark_api::{
-    Error, Rng, SecretBytes,
-    sig::{Ed25519, Ed25519Signature, Sign, Verify},
+    Error, SecretBytes,
+    sig::{Ed25519, Ed25519Signature},
 };
 use ed25519_dalek::{Signer, VerifyingKey};
 
@@ -48,66 +48,50 @@ fn import(bytes: &[u8]) -> Result<Ed25519PublicKey, Error> {
     Ok(Ed25519PublicKey(key))
 }
 
-impl Verify<Ed25519> for Soft {
-    type PublicKey = Ed25519PublicKey;
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        import(bytes)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.to_bytes()
-    }
-
-    fn verify(
-        &mut self,
-        key: &Self::PublicKey,
-        message: &[u8],
-        signature: &Ed25519Signature,
-    ) -> Result<(), Error> {
-        let signature = ed25519_dalek::Signature::from_bytes(&signature.to_bytes());
-        // `verify_strict`: `S` must be canonical (`< L`), `R` must decode and not be of small
-        // order, the key must not be of small order (refused on import already), and the
-        // recomputed `R` must equal the signature's `R` byte for byte (so a non-canonical `R`
-        // encoding fails). The equation is the cofactorless `[S]B = R + [k]A`.
-        key.0
-            .verify_strict(message, &signature)
-            .map_err(|_| Error::Verification)
-    }
+/// Strict verification: `S` must be canonical (`< L`), `R` must decode and not be of small
+/// order, the key must not be of small order (refused on import already), and the recomputed
+/// `R` must equal the signature's `R` byte for byte (so a non-canonical `R` encoding fails).
+/// The equation is the cofactorless `[S]B = R + [k]A` (dalek's `verify_strict`).
+fn verify(
+    key: &Ed25519PublicKey,
+    message: &[u8],
+    signature: &Ed25519Signature,
+) -> Result<(), Error> {
+    let signature = ed25519_dalek::Signature::from_bytes(&signature.to_bytes());
+    key.0
+        .verify_strict(message, &signature)
+        .map_err(|_| Error::Verification)
 }
 
-impl Sign<Ed25519> for Soft {
-    type SigningKey = Ed25519SigningKey;
+/// Every 32-byte seed is a valid Ed25519 secret key. dalek copies the seed into its own
+/// zeroizing key; `seed` is wiped when it drops.
+fn signing_key(seed: SecretBytes<32>) -> Result<Ed25519SigningKey, Error> {
+    Ok(Ed25519SigningKey(ed25519_dalek::SigningKey::from_bytes(
+        seed.expose_secret(),
+    )))
+}
 
-    fn generate_signing_key<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::SigningKey, Error> {
-        let seed = SecretBytes::<32>::random(rng)?;
-        Ok(Ed25519SigningKey(ed25519_dalek::SigningKey::from_bytes(
-            seed.expose_secret(),
-        )))
-    }
+/// dalek's Ed25519 signing cannot fail; the error arm is unreachable in practice.
+fn sign(key: &Ed25519SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
+    key.0
+        .try_sign(message)
+        .map(|signature| Ed25519Signature::from_bytes(&signature.to_bytes()))
+        .map_err(|_| Error::InvalidInput)
+}
 
-    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
-        // Every 32-byte seed is a valid Ed25519 secret key. dalek copies the seed into its own
-        // zeroizing key; `secret` is wiped when it drops here.
-        Ok(Ed25519SigningKey(ed25519_dalek::SigningKey::from_bytes(
-            secret.expose_secret(),
-        )))
-    }
+bulwark_api::impl_verify! {
+    Ed25519 for Soft: Ed25519PublicKey;
+    import_public(bytes) => import(bytes);
+    export_public(key) => key.to_bytes();
+    verify(key, message, signature) => verify(key, message, signature);
+}
 
-    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
-        // A key derived from a seed is `[s]B` with `s` a multiple of 8 and not zero mod `L`:
-        // never of small order, always canonically encoded.
-        Ok(Ed25519PublicKey(key.0.verifying_key()))
-    }
-
-    fn sign(&mut self, key: &Self::SigningKey, message: &[u8]) -> Result<Ed25519Signature, Error> {
-        // dalek's Ed25519 signing cannot fail; the error arm is unreachable in practice.
-        key.0
-            .try_sign(message)
-            .map(|signature| Ed25519Signature::from_bytes(&signature.to_bytes()))
-            .map_err(|_| Error::InvalidInput)
-    }
+bulwark_api::impl_sign! {
+    Ed25519 for Soft: Ed25519SigningKey;
+    generate(rng) => SecretBytes::random(rng).and_then(signing_key);
+    import(secret) => signing_key(secret);
+    // A key derived from a seed is `[s]B` with `s` a multiple of 8 and not zero mod `L`:
+    // never of small order, always canonically encoded.
+    public(key) => Ok(Ed25519PublicKey(key.0.verifying_key()));
+    sign(key, message) => sign(key, message);
 }

@@ -1,8 +1,8 @@
 //! X25519 (RFC 7748) on `x25519-dalek`.
 
 use bulwark_api::{
-    Error, Rng, SecretBytes,
-    kex::{KeyAgreement, SharedSecret, X25519},
+    Error, SecretBytes,
+    kex::{SharedSecret, X25519},
 };
 use x25519_dalek::{PublicKey, StaticSecret};
 
@@ -20,7 +20,7 @@ impl X25519PublicKey {
     }
 }
 
-/// A one-time X25519 secret: consumed by [`KeyAgreement::agree`], zeroized on drop, not
+/// A one-time X25519 secret: consumed by [`KeyAgreement::agree`](bulwark_api::kex::KeyAgreement::agree), zeroized on drop, not
 /// `Clone`, never printed.
 pub struct X25519EphemeralSecret(StaticSecret);
 
@@ -53,64 +53,22 @@ fn dh(secret: &StaticSecret, peer: &X25519PublicKey) -> Result<SharedSecret, Err
     Ok(SharedSecret::from_agreement(out))
 }
 
-impl KeyAgreement<X25519> for Soft {
-    type PublicKey = X25519PublicKey;
-    type EphemeralSecret = X25519EphemeralSecret;
-    type StaticSecret = X25519StaticSecret;
+fn public(secret: &StaticSecret) -> Result<X25519PublicKey, Error> {
+    Ok(X25519PublicKey(PublicKey::from(secret)))
+}
 
-    fn generate_ephemeral<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::EphemeralSecret, Error> {
-        Ok(X25519EphemeralSecret(dalek_secret(SecretBytes::random(
-            rng,
-        )?)))
-    }
+/// Exactly 32 bytes; every value is a u-coordinate (RFC 7748).
+fn import_public(bytes: &[u8]) -> Result<X25519PublicKey, Error> {
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
+    Ok(X25519PublicKey(PublicKey::from(bytes)))
+}
 
-    fn ephemeral_public(
-        &mut self,
-        secret: &Self::EphemeralSecret,
-    ) -> Result<Self::PublicKey, Error> {
-        Ok(X25519PublicKey(PublicKey::from(&secret.0)))
-    }
-
-    fn agree(
-        &mut self,
-        secret: Self::EphemeralSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        dh(&secret.0, peer)
-    }
-
-    fn generate_static<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::StaticSecret, Error> {
-        Ok(X25519StaticSecret(dalek_secret(SecretBytes::random(rng)?)))
-    }
-
-    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
-        Ok(X25519StaticSecret(dalek_secret(secret)))
-    }
-
-    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
-        Ok(X25519PublicKey(PublicKey::from(&secret.0)))
-    }
-
-    fn agree_static(
-        &mut self,
-        secret: &Self::StaticSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        dh(&secret.0, peer)
-    }
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        let bytes: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
-        Ok(X25519PublicKey(PublicKey::from(bytes)))
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.0.to_bytes()
-    }
+bulwark_api::impl_key_agreement! {
+    X25519 for Soft: X25519PublicKey, X25519EphemeralSecret, X25519StaticSecret;
+    generate(rng) => SecretBytes::random(rng).map(dalek_secret);
+    import(secret) => Ok(dalek_secret(secret));
+    public(secret) => public(secret);
+    agree(secret, peer) => dh(secret, peer);
+    import_public(bytes) => import_public(bytes);
+    export_public(key) => key.0.to_bytes();
 }

@@ -79,75 +79,83 @@ struct Tally {
     older: usize,
 }
 
-/// Mounts `flash` and reads every name. A value other than the model's is an older value
-/// (counted) when `allow_older`, else a failure.
-fn judge(
-    flash: &mut SimFlash,
+/// What altered copies of a built store are judged against (its counter, policy and model),
+/// with the tally of the verdicts.
+struct Judge {
     counter: u32,
     policy: RollbackPolicy,
-    model: &Model,
-    t: &mut Tally,
-    what: &str,
-    allow_older: bool,
-) {
-    let cfg = config(PAGES, PAGE, policy);
-    let c = SimCounter(Rc::new(RefCell::new(counter)));
-    let mut v: TestVault<'_> = match Vault::mount(flash, ccm(&KEY), c, &cfg) {
-        Ok(v) => v,
-        Err(Error::Verification) => {
-            t.mount_refused += 1;
-            return;
-        }
-        Err(e) => panic!("{what}: mount: unexpected {e}"),
+    model: Model,
+    t: Tally,
+}
+
+/// A store from [`build`] under `policy`: its flash, the snapshots, and the judge of its
+/// altered copies.
+fn store(policy: RollbackPolicy) -> (SimFlash, Vec<(SimFlash, u32)>, Judge) {
+    let (flash, counter, model, snapshots) = build(policy);
+    let judge = Judge {
+        counter,
+        policy,
+        model,
+        t: Tally::default(),
     };
-    let mut out = [0u8; 256];
-    let mut refused = false;
-    let mut older = false;
-    for n in NAMES {
-        match v.get(n, &mut out) {
-            Ok(got) => {
-                let got = got.map(|len| out[..len].to_vec());
-                if got != model.get(n).cloned() {
-                    assert!(allow_older, "{what}: wrong value for {n:?}");
-                    older = true;
-                }
+    (flash, snapshots, judge)
+}
+
+impl Judge {
+    /// Mounts `flash` and reads every name. A value other than the model's is an older value
+    /// (counted) when `allow_older`, else a failure.
+    fn judge(&mut self, flash: &mut SimFlash, what: &str, allow_older: bool) {
+        let (model, t) = (&self.model, &mut self.t);
+        let cfg = config(PAGES, PAGE, self.policy);
+        let c = SimCounter(Rc::new(RefCell::new(self.counter)));
+        let mut v: TestVault<'_> = match Vault::mount(flash, ccm(&KEY), c, &cfg) {
+            Ok(v) => v,
+            Err(Error::Verification) => {
+                t.mount_refused += 1;
+                return;
             }
-            Err(Error::Verification) => refused = true,
-            Err(e) => panic!("{what}: get: unexpected {e}"),
+            Err(e) => panic!("{what}: mount: unexpected {e}"),
+        };
+        let mut out = [0u8; 256];
+        let mut refused = false;
+        let mut older = false;
+        for n in NAMES {
+            match v.get(n, &mut out) {
+                Ok(got) => {
+                    let got = got.map(|len| out[..len].to_vec());
+                    if got != model.get(n).cloned() {
+                        assert!(allow_older, "{what}: wrong value for {n:?}");
+                        older = true;
+                    }
+                }
+                Err(Error::Verification) => refused = true,
+                Err(e) => panic!("{what}: get: unexpected {e}"),
+            }
         }
-    }
-    if older {
-        t.older += 1;
-    } else if refused {
-        t.read_refused += 1;
-    } else {
-        t.intact += 1;
+        if older {
+            t.older += 1;
+        } else if refused {
+            t.read_refused += 1;
+        } else {
+            t.intact += 1;
+        }
     }
 }
 
 #[test]
 fn every_single_bit_flip() {
     let policy = RollbackPolicy::EveryCommit;
-    let (flash, counter, model, _) = build(policy);
-    let mut t = Tally::default();
+    let (flash, _, mut j) = store(policy);
     let bits = flash.mem.len() * 8;
     for bit in 0..bits {
         let mut f = flash.clone();
         f.mem[bit / 8] ^= 1 << (bit % 8);
-        judge(
-            &mut f,
-            counter,
-            policy,
-            &model,
-            &mut t,
-            &format!("bit {bit}"),
-            false,
-        );
+        j.judge(&mut f, &format!("bit {bit}"), false);
     }
-    println!("{bits} single-bit flips: {t:?}");
-    assert_eq!(t.older, 0);
-    assert_eq!(t.mount_refused + t.read_refused + t.intact, bits);
-    assert!(t.mount_refused > 0 && t.intact > 0);
+    println!("{bits} single-bit flips: {:?}", j.t);
+    assert_eq!(j.t.older, 0);
+    assert_eq!(j.t.mount_refused + j.t.read_refused + j.t.intact, bits);
+    assert!(j.t.mount_refused > 0 && j.t.intact > 0);
 }
 
 #[test]
@@ -156,38 +164,28 @@ fn without_a_counter_a_flip_can_only_undo_the_newest_commit() {
     // interrupted write is a rollback of that one commit. Flips anywhere else never give an
     // older value.
     let policy = RollbackPolicy::None;
-    let (flash, counter, model, _) = build(policy);
+    let (flash, _, mut j) = store(policy);
     let recs = records(&flash.mem, PAGES as usize, PAGE as usize);
     let newest = recs.iter().max_by_key(|r| r.seq).copied().unwrap();
-    let mut t = Tally::default();
     for bit in 0..flash.mem.len() * 8 {
         let byte = bit / 8;
         let mut f = flash.clone();
         f.mem[byte] ^= 1 << (bit % 8);
         let in_newest = (newest.start..newest.start + newest.len).contains(&byte);
-        judge(
-            &mut f,
-            counter,
-            policy,
-            &model,
-            &mut t,
-            &format!("bit {bit}"),
-            in_newest,
-        );
+        j.judge(&mut f, &format!("bit {bit}"), in_newest);
     }
     println!(
-        "without a counter: {t:?} (newest record: {} bytes)",
-        newest.len
+        "without a counter: {:?} (newest record: {} bytes)",
+        j.t, newest.len
     );
-    assert!(t.older <= newest.len * 8);
+    assert!(j.t.older <= newest.len * 8);
 }
 
 #[test]
 fn swapped_records() {
     let policy = RollbackPolicy::EveryCommit;
-    let (flash, counter, model, _) = build(policy);
+    let (flash, _, mut j) = store(policy);
     let recs = records(&flash.mem, PAGES as usize, PAGE as usize);
-    let mut t = Tally::default();
     let mut pairs = 0;
     for (i, a) in recs.iter().enumerate() {
         for b in &recs[i + 1..] {
@@ -209,15 +207,7 @@ fn swapped_records() {
                 }
             }
             pairs += 1;
-            judge(
-                &mut f,
-                counter,
-                policy,
-                &model,
-                &mut t,
-                &format!("swap {x}/{y}"),
-                false,
-            );
+            j.judge(&mut f, &format!("swap {x}/{y}"), false);
         }
     }
     // Whole pages swapped.
@@ -228,28 +218,19 @@ fn swapped_records() {
                 f.mem.swap(p * PAGE as usize + k, q * PAGE as usize + k);
             }
             pairs += 1;
-            judge(
-                &mut f,
-                counter,
-                policy,
-                &model,
-                &mut t,
-                &format!("pages {p}/{q}"),
-                false,
-            );
+            j.judge(&mut f, &format!("pages {p}/{q}"), false);
         }
     }
-    println!("{pairs} swaps: {t:?}");
+    println!("{pairs} swaps: {:?}", j.t);
     assert!(pairs >= 10, "only {pairs} swaps");
-    assert_eq!(t.intact, 0, "a swap went unnoticed");
+    assert_eq!(j.t.intact, 0, "a swap went unnoticed");
 }
 
 #[test]
 fn replayed_older_records() {
     let policy = RollbackPolicy::EveryCommit;
-    let (flash, counter, model, snapshots) = build(policy);
+    let (flash, snapshots, mut j) = store(policy);
     let current = records(&flash.mem, PAGES as usize, PAGE as usize);
-    let mut t = Tally::default();
     let mut tries = 0;
     for (old, _) in &snapshots {
         for r in records(&old.mem, PAGES as usize, PAGE as usize) {
@@ -259,15 +240,7 @@ fn replayed_older_records() {
                 let mut f = flash.clone();
                 f.mem[c.start..c.start + r.len].copy_from_slice(bytes);
                 tries += 1;
-                judge(
-                    &mut f,
-                    counter,
-                    policy,
-                    &model,
-                    &mut t,
-                    "replay over",
-                    false,
-                );
+                j.judge(&mut f, "replay over", false);
             }
             // (b) Appended after the newest record, and (c) at the same place.
             let end = current
@@ -282,12 +255,12 @@ fn replayed_older_records() {
                     let mut f = flash.clone();
                     f.mem[at..at + r.len].copy_from_slice(bytes);
                     tries += 1;
-                    judge(&mut f, counter, policy, &model, &mut t, "replay at", false);
+                    j.judge(&mut f, "replay at", false);
                 }
             }
         }
     }
-    println!("{tries} replays: {t:?}");
+    println!("{tries} replays: {:?}", j.t);
     assert!(tries >= 100);
 }
 
@@ -295,9 +268,8 @@ fn replayed_older_records() {
 fn random_corruption_never_panics_or_lies() {
     // Several bytes changed at once (1 to 16, anywhere), and whole regions of garbage.
     let policy = RollbackPolicy::EveryCommit;
-    let (flash, counter, model, _) = build(policy);
+    let (flash, _, mut j) = store(policy);
     let mut g = Gen(0xc0ff_ee00_1234_5678);
-    let mut t = Tally::default();
     for i in 0..3000 {
         let mut f = flash.clone();
         if i % 100 == 99 {
@@ -312,16 +284,8 @@ fn random_corruption_never_panics_or_lies() {
                 f.mem[at] = g.next() as u8;
             }
         }
-        judge(
-            &mut f,
-            counter,
-            policy,
-            &model,
-            &mut t,
-            &format!("corruption {i}"),
-            false,
-        );
+        j.judge(&mut f, &format!("corruption {i}"), false);
     }
-    println!("3000 random corruptions: {t:?}");
-    assert_eq!(t.older, 0);
+    println!("3000 random corruptions: {:?}", j.t);
+    assert_eq!(j.t.older, 0);
 }

@@ -9,13 +9,7 @@ struct Tally<'a> {
 
 impl Tally<'_> {
     fn check(&mut self, ok: bool, what: &str) -> fmt::Result {
-        if ok {
-            self.outcome.passed += 1;
-            writeln!(self.out, "  [ok] {what}")
-        } else {
-            self.outcome.failed += 1;
-            writeln!(self.out, "  [FAIL] {what}")
-        }
+        self.outcome.check(self.out, ok, what)
     }
 }
 

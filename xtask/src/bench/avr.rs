@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::rc::Rc;
 
-use super::report::{avr_section, splice_avr_section};
+use super::report_avr::{avr_section, splice_avr_section};
 use super::{compile_c, embedded_dir, first_line, run_timed, symbol};
 use crate::elf::{read_sections, size_of};
 use crate::{Step, describe, workspace_root};

@@ -18,7 +18,10 @@ mod compare;
 pub mod ct;
 mod host;
 pub mod profile;
+mod profile_notes;
+mod profile_report;
 pub mod report;
+mod report_avr;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};

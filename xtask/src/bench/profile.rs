@@ -11,7 +11,6 @@
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::fs;
 use std::io::Write as _;
 use std::path::Path;
@@ -19,9 +18,9 @@ use std::process::{Command, Stdio};
 use std::rc::Rc;
 
 use super::arm::{self, M0, M4, Op};
-use super::fmt_n;
+use super::profile_report::{print, section, splice};
 use crate::elf::{Function, demangle, read_functions};
-use crate::{Step, ensure_targets, workspace_root};
+use crate::{Step, ensure_targets};
 
 /// The operations profiled on the Cortex-M0 by default: the compact backend's with a missed
 /// goal.
@@ -46,7 +45,7 @@ type Record = (u64, u64, u64);
 type Inlined = (String, Vec<(String, u64, u64)>);
 
 /// Functions listed per operation (the rest are summed in one line).
-const TOP: usize = 8;
+pub(super) const TOP: usize = 8;
 
 /// One function's share of one operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -83,7 +82,7 @@ pub(super) struct OpProfile {
 
 /// Functions with at least this share of an operation's instructions get an inlined
 /// breakdown.
-const INLINED_MIN_SHARE: f64 = 10.0;
+pub(super) const INLINED_MIN_SHARE: f64 = 10.0;
 
 /// The inline chains of `addrs` (`addr2line -a -f -i -C`, the DWARF line tables of the
 /// release profile's debug info): per address, the function names from the innermost frame
@@ -298,271 +297,13 @@ fn check(op: &Op, insns: u64, cycles: u64, overhead: (u64, u64), m0: bool) -> Re
     Ok(())
 }
 
-fn pct(part: u64, whole: u64) -> f64 {
+/// `part` as a percentage of `whole` (0 for an empty whole).
+pub(super) fn pct(part: u64, whole: u64) -> f64 {
     if whole == 0 {
         0.0
     } else {
         100.0 * part as f64 / whole as f64
     }
-}
-
-/// Prints the top functions of each profile.
-fn print(machine: &str, profiles: &[OpProfile]) {
-    for p in profiles {
-        eprintln!(
-            "{machine} {}: {} instructions{}",
-            p.name,
-            fmt_n(p.insns),
-            if p.cycles > 0 {
-                format!(", {} est. M0 cycles", fmt_n(p.cycles))
-            } else {
-                String::new()
-            }
-        );
-        for r in p.rows.iter().take(TOP) {
-            eprintln!(
-                "  {:>5.1}% insns {:>5.1}% cycles {:>12} calls {:>7}  {}",
-                pct(r.insns, p.insns),
-                pct(r.cycles, p.cycles),
-                fmt_n(r.insns),
-                fmt_n(r.calls),
-                r.name
-            );
-        }
-        for (name, parts) in &p.inlined {
-            eprintln!("  inside {name}:");
-            for (part, insns, _) in parts.iter().take(TOP) {
-                eprintln!("    {:>5.1}% {part}", pct(*insns, p.insns));
-            }
-        }
-    }
-}
-
-/// One markdown table: the top functions of `p`, then the rest summed.
-fn table(s: &mut String, p: &OpProfile, m0: bool) {
-    if m0 {
-        let _ = writeln!(
-            s,
-            "| function | instructions | share | est. M0 cycles | share | calls | cycles per call |"
-        );
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|");
-    } else {
-        let _ = writeln!(
-            s,
-            "| function | instructions | share | calls | instructions per call |"
-        );
-        let _ = writeln!(s, "|---|---:|---:|---:|---:|");
-    }
-    let rest = p.rows.iter().skip(TOP);
-    let rest_n = rest.clone().count();
-    let other = FnRow {
-        name: format!("{rest_n} other functions"),
-        insns: rest.clone().map(|r| r.insns).sum(),
-        cycles: rest.map(|r| r.cycles).sum(),
-        calls: 0,
-    };
-    let shown = p
-        .rows
-        .iter()
-        .take(TOP)
-        .chain((rest_n > 0).then_some(&other));
-    for r in shown {
-        let name = if r.calls == 0 && r.name.ends_with(" other functions") {
-            r.name.clone()
-        } else {
-            format!("`{}`", r.name.replace('|', "\\|"))
-        };
-        let per = |v: u64| v.checked_div(r.calls).map_or_else(|| "-".to_owned(), fmt_n);
-        let calls = if r.calls > 0 {
-            fmt_n(r.calls)
-        } else {
-            "-".to_owned()
-        };
-        if m0 {
-            let _ = writeln!(
-                s,
-                "| {name} | {} | {:.1}% | {} | {:.1}% | {calls} | {} |",
-                fmt_n(r.insns),
-                pct(r.insns, p.insns),
-                fmt_n(r.cycles),
-                pct(r.cycles, p.cycles),
-                per(r.cycles)
-            );
-        } else {
-            let _ = writeln!(
-                s,
-                "| {name} | {} | {:.1}% | {calls} | {} |",
-                fmt_n(r.insns),
-                pct(r.insns, p.insns),
-                per(r.insns)
-            );
-        }
-    }
-}
-
-/// The report section's heading.
-pub(super) const HEADING: &str = "## Where the cycles go (profiles by function)\n";
-
-/// The body of the section: how the profiles are made, then one table per operation with its
-/// note on what would close the rest of the gap.
-pub(super) fn section(m0: &[OpProfile], m4: &[OpProfile]) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "Flat profiles of the compact backend's operations that miss their goal (issue 12), from \
-         the `bench` binary in QEMU (the full report runs it once more for this section; \
-         `cargo xtask bench-profile --write` rewrites only this section, so its totals can be \
-         newer than the tables above): the plugin \
-         (`insn_count.c`, `profile=`) counts every executed instruction at its address between \
-         the markers, and `cargo xtask bench-profile` attributes each address to the function \
-         whose ELF symbol covers it (self time: a callee's instructions count for the callee). \
-         With fat LTO most helpers are inlined, so a row is what the compiler kept as a \
-         function. Cycles are the same M0 estimate as above, per instruction (taken branches \
-         included); each profile adds up exactly to the plugin's counters for the region (the \
-         marker overhead of {} instructions included). \"Calls\" counts executions of the \
-         function's first instruction. For functions with at least {INLINED_MIN_SHARE}% of \
-         an operation, \"inside\" splits their own cost by the inlined function each address \
-         belongs to (the DWARF inline chains of the release build's debug info, read with \
-         `addr2line -i`; \"own code\" is the function's own lines).\n",
-        m0.first().map_or(0, |p| p.overhead)
-    );
-    for (machine, profiles, is_m0) in [("Cortex-M0", m0, true), ("Cortex-M4", m4, false)] {
-        for p in profiles {
-            let total = if is_m0 {
-                format!(
-                    "{} instructions, {} est. cycles",
-                    fmt_n(p.insns),
-                    fmt_n(p.cycles)
-                )
-            } else {
-                format!("{} instructions", fmt_n(p.insns))
-            };
-            let _ = writeln!(s, "### {machine}: {} ({total})\n", p.name);
-            table(&mut s, p, is_m0);
-            for (name, parts) in &p.inlined {
-                let total: u64 = parts.iter().map(|x| if is_m0 { x.2 } else { x.1 }).sum();
-                let list: Vec<String> = parts
-                    .iter()
-                    .take(6)
-                    .map(|(part, i, c)| {
-                        let v = if is_m0 { *c } else { *i };
-                        format!("`{}` {:.0}%", part.replace('|', "\\|"), pct(v, total))
-                    })
-                    .collect();
-                let _ = writeln!(
-                    s,
-                    "\nInside `{}` ({} by inlined callee): {}.",
-                    name.replace('|', "\\|"),
-                    if is_m0 { "est. cycles" } else { "instructions" },
-                    list.join(", ")
-                );
-            }
-            let note = note(&p.name, is_m0);
-            if !note.is_empty() {
-                let _ = writeln!(s, "\n{note}");
-            }
-            let _ = writeln!(s);
-        }
-    }
-    s
-}
-
-/// What would close the rest of the gap to the goal, per operation (M0, M4). Written from the
-/// profiles when they were taken: re-read them against the tables when the code changes.
-fn note(op: &str, m0: bool) -> &'static str {
-    match (op, m0) {
-        ("x25519-compact", true) => {
-            "To close the rest (goal 3.5 M, about 0.67x of this): the field product and squaring \
-             are now the Thumb-1 assembly of `m0asm_gen` (product scanning at about 7 cycles per \
-             16x16 partial product, near that method's floor) and still most of the estimate; \
-             the goal needs fewer `MULS`: Karatsuba over 32-bit halves with the intermediate \
-             sums kept in r0-r7, as the published M0 code does. The Fermat inversion (254 \
-             squarings) could become a constant-time binary GCD."
-        }
-        ("p256-ecdh-compact", true) => {
-            "To close the rest (goal 6 M, about 0.70x): the Thumb-1 products \
-             (`m0asm_gen::mul_wide16`, `sqr_wide16`) and the NIST reduction (`reduce`, inlined \
-             into `Fe::mul`/`Fe::square`, now almost as large as a square) dominate; Karatsuba \
-             kept in registers for the products and a reduction kept in registers, then fewer \
-             field operations per bit (co-Z ladder formulas, as the published M0 ECDH uses)."
-        }
-        ("ecdsa-p256-verify-compact", true) => {
-            "The goal (9 M) is met with the Thumb-1 products of `m0asm_gen`; the same product \
-             and reduction as ECDH dominate, and wider NAF windows for the public point (fewer \
-             additions for one more table entry each) would lower it further."
-        }
-        ("aes128-block-compact", true) => {
-            "To close the rest (goal 3,000, 0.34x): one block costs a full two-block bitsliced \
-             pass (`encrypt_pair`); the S-box circuit is about half of it and ShiftRows a \
-             fifth. Fixslicing (ShiftRows only every fourth round) and Thumb-1 assembly for the \
-             circuit would bring the pair to roughly the goal, but a lone block cannot share \
-             the pass: a single-block goal of 3,000 needs a table-based AES (constant time only \
-             on cacheless cores with tables in zero-wait-state SRAM, as the published 1,138 \
-             cycles assume)."
-        }
-        ("ccm-seal-64-compact", true) => {
-            "To close the rest (goal 30 k, 0.47x): six two-block AES passes (each CBC-MAC block \
-             paired with its CTR block) are about 80%; the rest is copying (`memcpy`, \
-             `__aeabi_memcpy4`, `pack`). The pass must fall to about half (fixslicing plus an \
-             assembly S-box, as for the block) and the blocks be packed in place."
-        }
-        ("x25519-compact", false) => {
-            "The `UMAAL` product (`umaal_gen::mul_25519`: 64 `UMAAL` with the columns in \
-             registers and the reduction by 38 in the same block) took this from 1,364,481 \
-             instructions with the portable `u64` product (`BULWARK_COMPACT_UMAAL=0`) to \
-             778,256 (0.57x). To close the rest (goal 650 k, 0.84x): the product is still about \
-             70% at about 210 instructions per call; half the calls are squarings, for which a \
-             dedicated squaring (28 fewer `UMAAL` and loads, the doubling after the reduction \
-             by 38) would take an estimated tenth off, and the ladder's additions and \
-             subtractions (about a fifth of the total) could be fused into one assembly step."
-        }
-        ("p256-ecdh-compact", false) => {
-            "The `UMAAL` product (`umaal_gen::mul_wide`, also the square) took this from \
-             3,430,111 instructions with the portable `u64` product to 2,332,110 (0.68x). To \
-             close the rest (goal 1.3 M, 0.56x): the NIST reduction (`reduce`, inlined into \
-             `Fe::mul`/`Fe::square`, about 300 instructions per call) is now the largest part, \
-             more than the product: in assembly, with the signed word sums kept in registers \
-             and fed by the product's high columns directly, as the published M4 code does; \
-             then the additions (`Fe::add`/`Fe::sub`, a sixth)."
-        }
-        ("ecdsa-p256-verify-compact", false) => {
-            "The `UMAAL` product took this from 3,411,668 instructions to 2,323,314 (0.68x). \
-             To close the rest (goal 1.5 M, 0.65x): as for ECDH (the same field code is about \
-             80%), plus the variable-time inversion mod n (`invert_vartime`, `half_mod`)."
-        }
-        ("ed25519-verify-compact", false) => {
-            "The `UMAAL` product took this from 1,637,667 instructions to 995,487 (0.61x): \
-             below the goal of 1.2 M. What is left: the product (about 60%), the subtractions \
-             and additions of the point formulas (a fifth), copying (`__aeabi_memcpy4`)."
-        }
-        _ => "",
-    }
-}
-
-/// Replaces (or inserts, before the flash section) the profile section of
-/// `benches/REPORT.md`.
-fn splice(body: &str) -> Result<(), String> {
-    let path = workspace_root().join("benches").join("REPORT.md");
-    let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let (before, after) = match text.find(HEADING) {
-        Some(start) => {
-            let body_start = start + HEADING.len();
-            let end = text[body_start..]
-                .find("\n## ")
-                .map_or(text.len(), |i| body_start + i + 1);
-            (&text[..start], &text[end..])
-        }
-        None => {
-            let at = text
-                .find("## Flash per primitive")
-                .ok_or_else(|| format!("no flash section in {}", path.display()))?;
-            (&text[..at], &text[at..])
-        }
-    };
-    let new = format!("{before}{HEADING}\n{body}\n{after}");
-    fs::write(&path, new).map_err(|e| format!("{}: {e}", path.display()))?;
-    eprintln!("updated the profile section of {}", path.display());
-    Ok(())
 }
 
 /// Both profiles of the report: the default operations on the M0 and the M4.

@@ -73,15 +73,8 @@ enum BleOp {
     ///   f2c916f107a9bd1cf1eda1bea974872d
     #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
     F4 {
-        /// U, 32 bytes
-        #[arg(long, value_name = "HEX")]
-        u: String,
-        /// V, 32 bytes
-        #[arg(long, value_name = "HEX")]
-        v: String,
-        /// X, 16 bytes
-        #[arg(long, value_name = "HEX")]
-        x: String,
+        #[command(flatten)]
+        uvx: Uvx,
         /// Z, 1 byte
         #[arg(long, value_name = "HEX")]
         z: String,
@@ -102,18 +95,10 @@ enum BleOp {
         /// W (the DHKey), 32 bytes
         #[arg(long, value_name = "HEX")]
         w: String,
-        /// N1, 16 bytes
-        #[arg(long, value_name = "HEX")]
-        n1: String,
-        /// N2, 16 bytes
-        #[arg(long, value_name = "HEX")]
-        n2: String,
-        /// A1, 7 bytes
-        #[arg(long, value_name = "HEX")]
-        a1: String,
-        /// A2, 7 bytes
-        #[arg(long, value_name = "HEX")]
-        a2: String,
+        #[command(flatten)]
+        nonces: Nonces,
+        #[command(flatten)]
+        addresses: Addresses,
     },
     /// f6, the DHKey check value: AES-CMAC_W(N1 || N2 || R || IOcap || A1 || A2)
     ///
@@ -131,24 +116,16 @@ enum BleOp {
         /// W (the MacKey), 16 bytes
         #[arg(long, value_name = "HEX")]
         w: String,
-        /// N1, 16 bytes
-        #[arg(long, value_name = "HEX")]
-        n1: String,
-        /// N2, 16 bytes
-        #[arg(long, value_name = "HEX")]
-        n2: String,
+        #[command(flatten)]
+        nonces: Nonces,
         /// R, 16 bytes
         #[arg(long, value_name = "HEX")]
         r: String,
         /// IOcap (AuthReq, OOB flag, IO capability), 3 bytes
         #[arg(long, value_name = "HEX")]
         iocap: String,
-        /// A1, 7 bytes
-        #[arg(long, value_name = "HEX")]
-        a1: String,
-        /// A2, 7 bytes
-        #[arg(long, value_name = "HEX")]
-        a2: String,
+        #[command(flatten)]
+        addresses: Addresses,
     },
     /// g2, the numeric comparison value: prints the 6-digit number (zero-padded decimal)
     ///
@@ -162,15 +139,8 @@ enum BleOp {
     ///   938554
     #[command(verbatim_doc_comment, after_help = AFTER_HELP)]
     G2 {
-        /// U, 32 bytes
-        #[arg(long, value_name = "HEX")]
-        u: String,
-        /// V, 32 bytes
-        #[arg(long, value_name = "HEX")]
-        v: String,
-        /// X, 16 bytes
-        #[arg(long, value_name = "HEX")]
-        x: String,
+        #[command(flatten)]
+        uvx: Uvx,
         /// Y, 16 bytes
         #[arg(long, value_name = "HEX")]
         y: String,
@@ -244,6 +214,61 @@ enum BleOp {
     },
 }
 
+/// U and V (32-byte public-key x-coordinates) and X (16 bytes), the inputs f4 and g2 share.
+#[derive(clap::Args)]
+struct Uvx {
+    /// U, 32 bytes
+    #[arg(long, value_name = "HEX")]
+    u: String,
+    /// V, 32 bytes
+    #[arg(long, value_name = "HEX")]
+    v: String,
+    /// X, 16 bytes
+    #[arg(long, value_name = "HEX")]
+    x: String,
+}
+
+impl Uvx {
+    fn decode(&self) -> CliResult<([u8; 32], [u8; 32], [u8; 16])> {
+        let (u, v) = (fixed::<32>("--u", &self.u)?, fixed::<32>("--v", &self.v)?);
+        Ok((u, v, fixed::<16>("--x", &self.x)?))
+    }
+}
+
+/// The nonces N1 and N2 of f5 and f6.
+#[derive(clap::Args)]
+struct Nonces {
+    /// N1, 16 bytes
+    #[arg(long, value_name = "HEX")]
+    n1: String,
+    /// N2, 16 bytes
+    #[arg(long, value_name = "HEX")]
+    n2: String,
+}
+
+impl Nonces {
+    fn decode(&self) -> CliResult<([u8; 16], [u8; 16])> {
+        Ok((fixed("--n1", &self.n1)?, fixed("--n2", &self.n2)?))
+    }
+}
+
+/// The device addresses A1 and A2 of f5 and f6 (address type octet, then the 6-byte address).
+#[derive(clap::Args)]
+struct Addresses {
+    /// A1, 7 bytes
+    #[arg(long, value_name = "HEX")]
+    a1: String,
+    /// A2, 7 bytes
+    #[arg(long, value_name = "HEX")]
+    a2: String,
+}
+
+impl Addresses {
+    fn decode(&self) -> CliResult<([u8; 7], [u8; 7])> {
+        Ok((fixed("--a1", &self.a1)?, fixed("--a2", &self.a2)?))
+    }
+}
+
 /// Decodes a public hex argument of exactly `N` bytes.
 pub fn fixed<const N: usize>(arg: &str, hex: &str) -> CliResult<[u8; N]> {
     let bytes = decode_hex(arg, hex)?;
@@ -264,21 +289,19 @@ impl BleArgs {
     pub fn run(self) -> CliResult {
         let mut e = engines();
         match self.op {
-            BleOp::F4 { u, v, x, z } => {
-                let (u, v) = (fixed::<32>("--u", &u)?, fixed::<32>("--v", &v)?);
-                let (x, z) = (fixed::<16>("--x", &x)?, fixed::<1>("--z", &z)?);
+            BleOp::F4 { uvx, z } => {
+                let (u, v, x) = uvx.decode()?;
+                let z = fixed::<1>("--z", &z)?;
                 print_hex(&toolbox::f4(&mut e, &u, &v, &x, z[0]).map_err(api("f4"))?)
             }
             BleOp::F5 {
                 mut w,
-                n1,
-                n2,
-                a1,
-                a2,
+                nonces,
+                addresses,
             } => {
                 let w = secret::<32>("--w", &mut w)?;
-                let (n1, n2) = (fixed::<16>("--n1", &n1)?, fixed::<16>("--n2", &n2)?);
-                let (a1, a2) = (fixed::<7>("--a1", &a1)?, fixed::<7>("--a2", &a2)?);
+                let (n1, n2) = nonces.decode()?;
+                let (a1, a2) = addresses.decode()?;
                 let keys = toolbox::f5(&mut e, &w, &n1, &n2, &a1, &a2).map_err(api("f5"))?;
                 print_named_hex(&[
                     ("mackey", keys.mac_key.expose_secret()),
@@ -287,24 +310,22 @@ impl BleArgs {
             }
             BleOp::F6 {
                 mut w,
-                n1,
-                n2,
+                nonces,
                 r,
                 iocap,
-                a1,
-                a2,
+                addresses,
             } => {
                 let w = secret::<16>("--w", &mut w)?;
-                let (n1, n2) = (fixed::<16>("--n1", &n1)?, fixed::<16>("--n2", &n2)?);
+                let (n1, n2) = nonces.decode()?;
                 let (r, iocap) = (fixed::<16>("--r", &r)?, fixed::<3>("--iocap", &iocap)?);
-                let (a1, a2) = (fixed::<7>("--a1", &a1)?, fixed::<7>("--a2", &a2)?);
+                let (a1, a2) = addresses.decode()?;
                 print_hex(
                     &toolbox::f6(&mut e, &w, &n1, &n2, &r, &iocap, &a1, &a2).map_err(api("f6"))?,
                 )
             }
-            BleOp::G2 { u, v, x, y } => {
-                let (u, v) = (fixed::<32>("--u", &u)?, fixed::<32>("--v", &v)?);
-                let (x, y) = (fixed::<16>("--x", &x)?, fixed::<16>("--y", &y)?);
+            BleOp::G2 { uvx, y } => {
+                let (u, v, x) = uvx.decode()?;
+                let y = fixed::<16>("--y", &y)?;
                 let value = toolbox::g2(&mut e, &u, &v, &x, &y).map_err(api("g2"))?;
                 print_text(&format!(
                     "{:06}\n",

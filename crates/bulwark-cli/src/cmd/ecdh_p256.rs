@@ -1,39 +1,20 @@
 //! `bulwark ecdh-p256 [pub]`: ECDH on NIST P-256 (SP 800-56A): SEC1 public keys and the raw
 //! shared x-coordinate.
 
-use crate::args::{
-    AFTER_HELP, SecretArg, agreement_args, decode_hex, print_hex, take_secret_array,
-};
+use super::agreement::{self, CliAgreement, agreement_args_struct};
+use crate::args::{AFTER_HELP, SecretArg, print_hex};
 use crate::error::{CliError, CliResult};
-use bulwark::DefaultProvider;
-use bulwark::hazmat::expose_shared_secret;
-use bulwark::kex::{KeyAgreement, P256};
+use bulwark::kex::P256;
 use clap::Subcommand;
 
-/// The default backend's P-256 private key.
-type StaticSecret = <DefaultProvider as KeyAgreement<P256>>::StaticSecret;
-
-/// Arguments of `bulwark ecdh-p256`: either the `pub` subcommand, or `--secret` and `--peer`
-/// for an agreement (the help text is on [`super::Command`]). Same clap structure as
-/// [`super::x25519::X25519Args`].
-#[derive(clap::Args)]
-#[command(
-    args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true,
-    subcommand_required = false
-)]
-pub struct EcdhP256Args {
-    #[command(subcommand)]
-    op: Option<EcdhP256Op>,
-
-    /// Our private key as HEX: a 32-byte big-endian scalar in [1, n-1]
-    #[arg(long, value_name = "HEX", required = true)]
-    secret: Option<SecretArg>,
-
-    /// The peer's public key as HEX: SEC1 uncompressed (65 bytes, 04||x||y) or compressed
-    /// (33 bytes, 02/03||x)
-    #[arg(long, value_name = "HEX", required = true)]
-    peer: Option<String>,
+agreement_args_struct! {
+    /// Arguments of `bulwark ecdh-p256`: either the `pub` subcommand, or `--secret` and `--peer`
+    /// for an agreement (the help text is on [`super::Command`]).
+    EcdhP256Args,
+    EcdhP256Op,
+    secret: "Our private key as HEX: a 32-byte big-endian scalar in [1, n-1]",
+    peer: "The peer's public key as HEX: SEC1 uncompressed (65 bytes, 04||x||y) or compressed\n\
+           (33 bytes, 02/03||x)",
 }
 
 #[derive(Subcommand)]
@@ -62,19 +43,6 @@ struct PubOpts {
     compressed: bool,
 }
 
-/// Imports a 32-byte P-256 private scalar from `hex` (wiped). Out of range is a usage error.
-fn import_secret(provider: &mut DefaultProvider, hex: &mut String) -> CliResult<StaticSecret> {
-    let bytes = take_secret_array::<32>("--secret", hex, "P-256 private keys")?;
-    KeyAgreement::<P256>::import_static(provider, bytes).map_err(|e| match e {
-        bulwark::Error::InvalidInput => CliError::arg(
-            "--secret",
-            "not a P-256 private key: the big-endian scalar must be in [1, n-1] \
-             (not zero, not at or above the group order n)",
-        ),
-        other => CliError::from_api("--secret", other),
-    })
-}
-
 /// The SEC1 compressed form (`02`/`03` by the parity of y, then x) of an uncompressed
 /// `04 || x || y` point.
 fn compress(uncompressed: &[u8; 65]) -> [u8; 33] {
@@ -84,58 +52,67 @@ fn compress(uncompressed: &[u8; 65]) -> [u8; 33] {
     out
 }
 
-/// Checks the SEC1 framing of a peer key (public information, so the reason can be told)
-/// before the point itself is validated. Every failure is a rejected public key (exit 1).
-fn check_peer_encoding(peer: &[u8]) -> CliResult {
-    let reason = match (peer.len(), peer.first()) {
-        (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => return Ok(()),
-        (1, Some(0x00)) => "00 is the point at infinity (the identity)".to_owned(),
-        (65, Some(p)) => format!("a 65-byte SEC1 key starts with 04, not {p:02x}"),
-        (33, Some(p)) => format!("a 33-byte SEC1 key starts with 02 or 03, not {p:02x}"),
-        (len, _) => format!(
-            "{len} bytes; a SEC1 P-256 public key is 65 bytes (04||x||y) or 33 bytes (02/03||x)"
-        ),
-    };
-    Err(CliError::Rejected(format!(
-        "ecdh-p256: --peer: invalid public key: {reason}"
-    )))
+impl CliAgreement for P256 {
+    const CMD: &'static str = "ecdh-p256";
+    const CMD_PUB: &'static str = "ecdh-p256 pub";
+    const SECRET_KEYS: &'static str = "P-256 private keys";
+
+    /// Out of range is a usage error.
+    fn secret_error(error: bulwark::Error) -> CliError {
+        match error {
+            bulwark::Error::InvalidInput => CliError::arg(
+                "--secret",
+                "not a P-256 private key: the big-endian scalar must be in [1, n-1] \
+                 (not zero, not at or above the group order n)",
+            ),
+            other => CliError::from_api("--secret", other),
+        }
+    }
+
+    /// Checks the SEC1 framing of a peer key (public information, so the reason can be told)
+    /// before the point itself is validated. Every failure is a rejected public key (exit 1).
+    fn check_peer(peer: &[u8]) -> CliResult {
+        let reason = match (peer.len(), peer.first()) {
+            (65, Some(0x04)) | (33, Some(0x02 | 0x03)) => return Ok(()),
+            (1, Some(0x00)) => "00 is the point at infinity (the identity)".to_owned(),
+            (65, Some(p)) => format!("a 65-byte SEC1 key starts with 04, not {p:02x}"),
+            (33, Some(p)) => format!("a 33-byte SEC1 key starts with 02 or 03, not {p:02x}"),
+            (len, _) => format!(
+                "{len} bytes; a SEC1 P-256 public key is 65 bytes (04||x||y) or 33 bytes (02/03||x)"
+            ),
+        };
+        Err(CliError::Rejected(format!(
+            "ecdh-p256: --peer: invalid public key: {reason}"
+        )))
+    }
+
+    fn peer_error(_: bulwark::Error) -> CliError {
+        CliError::Rejected(
+            "ecdh-p256: --peer: invalid public key: not a point on P-256 \
+             (a coordinate is not below p, the point is off the curve, or a \
+             compressed x has no matching y)"
+                .to_owned(),
+        )
+    }
+
+    fn agree_error(error: bulwark::Error) -> CliError {
+        CliError::from_api("ecdh-p256", error)
+    }
 }
 
 impl EcdhP256Args {
     /// Runs `ecdh-p256 pub` or the agreement.
     pub fn run(self) -> CliResult {
-        let mut provider = DefaultProvider::default();
         match self.op {
-            Some(EcdhP256Op::Pub(mut opts)) => {
-                let secret = import_secret(&mut provider, &mut opts.secret)?;
-                let public = KeyAgreement::<P256>::static_public(&mut provider, &secret)
-                    .map_err(|e| CliError::from_api("ecdh-p256 pub", e))?;
-                let uncompressed = KeyAgreement::<P256>::export_public(&mut provider, &public);
+            Some(EcdhP256Op::Pub(opts)) => {
+                let uncompressed = agreement::public_key::<P256>(opts.secret)?;
                 if opts.compressed {
                     print_hex(&compress(&uncompressed))
                 } else {
                     print_hex(&uncompressed)
                 }
             }
-            None => {
-                let (mut secret_hex, peer_hex) =
-                    agreement_args("ecdh-p256", self.secret, self.peer)?;
-                let secret = import_secret(&mut provider, &mut secret_hex)?;
-                let peer = decode_hex("--peer", &peer_hex)?;
-                check_peer_encoding(&peer)?;
-                let peer =
-                    KeyAgreement::<P256>::import_public(&mut provider, &peer).map_err(|_| {
-                        CliError::Rejected(
-                            "ecdh-p256: --peer: invalid public key: not a point on P-256 \
-                         (a coordinate is not below p, the point is off the curve, or a \
-                         compressed x has no matching y)"
-                                .to_owned(),
-                        )
-                    })?;
-                let shared = KeyAgreement::<P256>::agree_static(&mut provider, &secret, &peer)
-                    .map_err(|e| CliError::from_api("ecdh-p256", e))?;
-                print_hex(expose_shared_secret(&shared))
-            }
+            None => agreement::agree::<P256>(self.secret, self.peer),
         }
     }
 }

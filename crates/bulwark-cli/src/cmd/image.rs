@@ -10,7 +10,7 @@ use bulwark::DefaultProvider;
 use bulwark::sig::{AlgorithmId, EcdsaP256, Ed25519, Sign};
 use bulwark_firmware::{
     BuildError, ImageBuilder, ImageError, ImageVersion, MonotonicCounter, PublicKeyFormat,
-    VALID_ALIGNMENTS, VerifiedImage, Verifier,
+    VALID_ALIGNMENTS, VerifiedImage, Verifier, VerifyAlgorithms,
 };
 use clap::Subcommand;
 use std::fmt::Write as _;
@@ -258,6 +258,20 @@ impl MonotonicCounter for MinCounter {
     }
 }
 
+/// Verifies `image` with `verifier` (one trusted key of either algorithm), accepting SHA-256
+/// and SHA-512 images and images without a security counter.
+fn verify_slice<S: VerifyAlgorithms<DefaultProvider>>(
+    provider: &mut DefaultProvider,
+    verifier: Verifier<'_, DefaultProvider, S>,
+    image: &[u8],
+    counter: &mut MinCounter,
+) -> Result<VerifiedImage, ImageError> {
+    verifier
+        .with_sha512(provider)?
+        .allow_missing_security_counter()
+        .verify_slice(provider, image, counter)
+}
+
 fn image_error(e: ImageError, min: u32) -> CliError {
     match e {
         ImageError::Backend(_) | ImageError::InvalidTrustedKey | ImageError::TooManyTrustedKeys => {
@@ -284,23 +298,9 @@ impl VerifyOpts {
         let mut counter = MinCounter(self.min_security_counter);
         let verified = match public {
             PublicKey::Ed25519(k) => Verifier::ed25519(&mut provider, &[k])
-                .and_then(|v| v.with_sha512(&mut provider))
-                .and_then(|v| {
-                    v.allow_missing_security_counter().verify_slice(
-                        &mut provider,
-                        &image,
-                        &mut counter,
-                    )
-                }),
+                .and_then(|v| verify_slice(&mut provider, v, &image, &mut counter)),
             PublicKey::EcdsaP256(k) => Verifier::ecdsa_p256(&mut provider, &[k])
-                .and_then(|v| v.with_sha512(&mut provider))
-                .and_then(|v| {
-                    v.allow_missing_security_counter().verify_slice(
-                        &mut provider,
-                        &image,
-                        &mut counter,
-                    )
-                }),
+                .and_then(|v| verify_slice(&mut provider, v, &image, &mut counter)),
         }
         .map_err(|e| image_error(e, self.min_security_counter))?;
         print_text(&report(&verified))

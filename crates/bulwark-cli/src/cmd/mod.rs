@@ -1,11 +1,13 @@
 //! One module per subcommand family. To add a family: write `cmd/NAME.rs` with an `Args`
 //! struct and a `run` method, then add one variant to [`Command`] and one arm to
-//! [`Command::run`].
+//! [`Command::run`]. [`agreement`] is not a family: it holds what `x25519` and `ecdh-p256`
+//! share.
 
 use crate::args::AFTER_HELP;
 use crate::error::CliResult;
 use clap::Subcommand;
 
+pub mod agreement;
 pub mod ble;
 pub mod ccm;
 pub mod cmac;

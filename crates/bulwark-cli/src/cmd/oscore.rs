@@ -9,6 +9,7 @@ use bulwark_psk::oscore::{
     MAX_ID_CONTEXT_LEN, MAX_ID_LEN, MIN_MASTER_SECRET_LEN, OscoreKeys, OscoreParams, derive_context,
 };
 use clap::Subcommand;
+use zeroize::Zeroizing;
 
 /// OSCORE (RFC 8613) for AES-CCM-16-64-128 and HKDF-SHA256.
 #[derive(clap::Args)]
@@ -66,18 +67,61 @@ struct ContextOpts {
     id_context: Option<String>,
 }
 
-/// Checks an OSCORE Sender/Recipient ID's length.
-fn check_id(arg: &str, id: &[u8]) -> CliResult {
+/// Checks an OSCORE Master Secret's length; `note` ends the message.
+pub(super) fn check_master_secret(arg: &str, secret: &[u8], note: &str) -> CliResult {
+    if secret.len() < MIN_MASTER_SECRET_LEN {
+        return Err(CliError::arg(
+            arg,
+            format_args!(
+                "{} bytes; at least {MIN_MASTER_SECRET_LEN} bytes are required{note}",
+                secret.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks an OSCORE Sender/Recipient ID's length; `note` ends the message.
+pub(super) fn check_id(arg: &str, id: &[u8], note: &str) -> CliResult {
     if id.len() > MAX_ID_LEN {
         return Err(CliError::arg(
             arg,
             format_args!(
-                "{} bytes; OSCORE IDs are at most {MAX_ID_LEN} bytes with AES-CCM-16-64-128",
+                "{} bytes; OSCORE IDs are at most {MAX_ID_LEN} bytes{note}",
                 id.len()
             ),
         ));
     }
     Ok(())
+}
+
+/// Checks that the Sender and Recipient IDs differ.
+pub(super) fn check_distinct_ids(sender_id: &[u8], recipient_id: &[u8]) -> CliResult {
+    if sender_id == recipient_id {
+        return Err(CliError::Usage(
+            "--sender-id, --recipient-id: the two IDs are equal; they must differ".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Decodes `--id-context` (absent: `None`) and checks it is at most `max` bytes (the limits
+/// of the key derivation and of the message layer differ).
+pub(super) fn decode_id_context(
+    hex: Option<&str>,
+    max: usize,
+) -> CliResult<Option<Zeroizing<Vec<u8>>>> {
+    let Some(hex) = hex else {
+        return Ok(None);
+    };
+    let id_context = decode_hex("--id-context", hex)?;
+    if id_context.len() > max {
+        return Err(CliError::arg(
+            "--id-context",
+            format_args!("{} bytes; at most {max} bytes", id_context.len()),
+        ));
+    }
+    Ok(Some(id_context))
 }
 
 impl OscoreArgs {
@@ -89,41 +133,24 @@ impl OscoreArgs {
     }
 }
 
+/// The end of this command's ID length message: the limit is that of its AEAD.
+const WITH_AEAD: &str = " with AES-CCM-16-64-128";
+
 impl ContextOpts {
     fn run(mut self) -> CliResult {
         let master_secret = take_secret_hex("--master-secret", &mut self.master_secret)?;
-        if master_secret.len() < MIN_MASTER_SECRET_LEN {
-            return Err(CliError::arg(
-                "--master-secret",
-                format_args!(
-                    "{} bytes; at least {MIN_MASTER_SECRET_LEN} bytes are required \
-                     (bulwark's policy; RFC 8613 sets no minimum)",
-                    master_secret.len()
-                ),
-            ));
-        }
+        check_master_secret(
+            "--master-secret",
+            &master_secret,
+            " (bulwark's policy; RFC 8613 sets no minimum)",
+        )?;
         let master_salt = decode_optional_hex("--master-salt", self.master_salt.as_deref())?;
         let sender_id = decode_hex("--sender-id", &self.sender_id)?;
-        check_id("--sender-id", &sender_id)?;
+        check_id("--sender-id", &sender_id, WITH_AEAD)?;
         let recipient_id = decode_hex("--recipient-id", &self.recipient_id)?;
-        check_id("--recipient-id", &recipient_id)?;
-        if sender_id == recipient_id {
-            return Err(CliError::Usage(
-                "--sender-id, --recipient-id: the two IDs are equal; they must differ".to_owned(),
-            ));
-        }
-        let id_context = match self.id_context.as_deref() {
-            Some(hex) => Some(decode_hex("--id-context", hex)?),
-            None => None,
-        };
-        if let Some(c) = id_context.as_deref()
-            && c.len() > MAX_ID_CONTEXT_LEN
-        {
-            return Err(CliError::arg(
-                "--id-context",
-                format_args!("{} bytes; at most {MAX_ID_CONTEXT_LEN} bytes", c.len()),
-            ));
-        }
+        check_id("--recipient-id", &recipient_id, WITH_AEAD)?;
+        check_distinct_ids(&sender_id, &recipient_id)?;
+        let id_context = decode_id_context(self.id_context.as_deref(), MAX_ID_CONTEXT_LEN)?;
         let params = OscoreParams {
             master_secret: &master_secret,
             master_salt: &master_salt,

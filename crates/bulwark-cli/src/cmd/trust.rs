@@ -12,7 +12,7 @@ use bulwark_trust::encode::{
     GrantClaims, IssuerKey, grant_payload, revocation_payload, sign_record,
 };
 use bulwark_trust::{
-    CTI_LEN, CheckError, Cti, Grant, MAX_RECORD, Method, PublicKey, Request, Revocation,
+    CTI_LEN, CheckError, Cti, Envelope, Grant, MAX_RECORD, Method, PublicKey, Request, Revocation,
     check_chain, check_link, cose_alg_name,
 };
 use clap::Subcommand;
@@ -476,6 +476,18 @@ fn json_hex(out: &mut String, bytes: &[u8]) {
     out.push('"');
 }
 
+/// Opens a record's JSON object: `{"type":KIND,"alg":..,"kid":..,"cti":..`.
+fn json_head(out: &mut String, kind: &str, envelope: &Envelope<'_>, cti: &[u8]) {
+    out.push_str("{\"type\":");
+    json_str(out, kind);
+    out.push_str(",\"alg\":");
+    json_str(out, cose_alg_name(envelope.alg));
+    out.push_str(",\"kid\":");
+    json_hex(out, &envelope.kid);
+    out.push_str(",\"cti\":");
+    json_hex(out, cti);
+}
+
 fn json_opt(out: &mut String, v: Option<u64>) {
     match v {
         Some(v) => out.push_str(&v.to_string()),
@@ -488,12 +500,7 @@ impl ShowArgs {
         let record = read_record("FILE", &self.file)?;
         let mut out = String::new();
         if let Ok(g) = Grant::parse(&record) {
-            out.push_str("{\"type\":\"grant\",\"alg\":");
-            json_str(&mut out, cose_alg_name(g.envelope.alg));
-            out.push_str(",\"kid\":");
-            json_hex(&mut out, &g.envelope.kid);
-            out.push_str(",\"cti\":");
-            json_hex(&mut out, &g.cti);
+            json_head(&mut out, "grant", &g.envelope, &g.cti);
             out.push_str(",\"parent\":");
             match g.parent {
                 Some(p) => json_hex(&mut out, &p),
@@ -526,12 +533,7 @@ impl ShowArgs {
             json_hex(&mut out, g.subject.raw());
             out.push_str("}}\n");
         } else if let Ok(r) = Revocation::parse(&record) {
-            out.push_str("{\"type\":\"revocation\",\"alg\":");
-            json_str(&mut out, cose_alg_name(r.envelope.alg));
-            out.push_str(",\"kid\":");
-            json_hex(&mut out, &r.envelope.kid);
-            out.push_str(",\"cti\":");
-            json_hex(&mut out, &r.cti);
+            json_head(&mut out, "revocation", &r.envelope, &r.cti);
             out.push_str(",\"revokes\":[");
             for (i, cti) in r.revokes.iter().enumerate() {
                 if i > 0 {

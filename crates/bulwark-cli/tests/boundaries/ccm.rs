@@ -141,6 +141,22 @@ fn ccm_aad_len() {
 
 // ---------------------------------------------------------------- message length
 
+/// `ccm OP --key KEY --nonce NONCE --tag-len TAG_LEN REST...`.
+fn ccm_args<'a>(op: &'a str, nonce: &'a str, tag_len: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "ccm",
+        op,
+        "--key",
+        KEY,
+        "--nonce",
+        nonce,
+        "--tag-len",
+        tag_len,
+    ];
+    args.extend_from_slice(rest);
+    args
+}
+
 fn file_of(dir: &Path, name: &str, len: usize) -> String {
     let path = dir.join(name);
     fs::write(&path, vec![0x5a; len]).unwrap();
@@ -153,35 +169,13 @@ fn ccm_message_len_nonce_13() {
     let rows = [(0, 0), (1, 0), (65_534, 0), (65_535, 0), (65_536, 2)];
     table("ccm seal message (13-byte nonce)", &rows, |n| {
         let f = file_of(&dir, "m", n);
-        s(&[
-            "ccm",
-            "seal",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE13,
-            "--tag-len",
-            "4",
-            "--in",
-            &f,
-        ])
+        s(&ccm_args("seal", NONCE13, "4", &["--in", &f]))
     });
     // open: the payload is the input minus the tag.
     let rows = [(65_535 + 4, 1), (65_536 + 4, 2)];
     table("ccm open payload (13-byte nonce)", &rows, |n| {
         let f = file_of(&dir, "c", n);
-        s(&[
-            "ccm",
-            "open",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE13,
-            "--tag-len",
-            "4",
-            "--in",
-            &f,
-        ])
+        s(&ccm_args("open", NONCE13, "4", &["--in", &f]))
     });
 }
 
@@ -194,20 +188,7 @@ fn ccm_message_len_nonce_12() {
     table("ccm seal message (12-byte nonce)", &rows, |n| {
         let f = file_of(&dir, "m", n);
         let out = p(&dir.join("out"));
-        s(&[
-            "ccm",
-            "seal",
-            "--key",
-            KEY,
-            "--nonce",
-            &nonce,
-            "--tag-len",
-            "4",
-            "--in",
-            &f,
-            "--out",
-            &out,
-        ])
+        s(&ccm_args("seal", &nonce, "4", &["--in", &f, "--out", &out]))
     });
 }
 

@@ -9,19 +9,24 @@ const RFC3610_AAD: &str = "0001020304050607";
 const RFC3610_MSG: &str = "08090a0b0c0d0e0f101112131415161718191a1b1c1d1e";
 const RFC3610_CT: &str = "588c979a61c663d2f066d0c2c0f989806d5f6b61dac38417e8d12cfdf926e0";
 
-fn ccm_args<'a>(op: &'a str, tag_len: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
-    let mut args = vec![
-        "ccm",
-        op,
-        "--key",
-        RFC3610_KEY,
-        "--nonce",
-        RFC3610_NONCE,
-        "--tag-len",
-        tag_len,
-    ];
+/// `ccm OP... --key KEY --nonce NONCE --tag-len TAG_LEN REST...`.
+fn ccm_with<'a>(
+    op: &[&'a str],
+    key: &'a str,
+    nonce: &'a str,
+    tag_len: &'a str,
+    rest: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["ccm"];
+    args.extend_from_slice(op);
+    args.extend(["--key", key, "--nonce", nonce, "--tag-len", tag_len]);
     args.extend_from_slice(rest);
     args
+}
+
+/// `ccm OP` with RFC 3610 packet #1's key and nonce.
+fn ccm_args<'a>(op: &'a str, tag_len: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    ccm_with(&[op], RFC3610_KEY, RFC3610_NONCE, tag_len, rest)
 }
 
 #[test]
@@ -42,20 +47,13 @@ fn ccm_uppercase_hex_and_hex_tag_len() -> TestResult {
     let nonce = RFC3610_NONCE.to_uppercase();
     let aad = RFC3610_AAD.to_uppercase();
     let msg = RFC3610_MSG.to_uppercase();
-    let args = [
-        "ccm",
-        "seal",
-        "--key",
+    let args = ccm_with(
+        &["seal"],
         &key,
-        "--nonce",
         &nonce,
-        "--tag-len",
         "0x8",
-        "--aad",
-        &aad,
-        "--msg",
-        &msg,
-    ];
+        &["--aad", &aad, "--msg", &msg],
+    );
     assert_prints(&args, RFC3610_CT)?;
     let ct = RFC3610_CT.to_uppercase();
     let args = ccm_args("open", "0X8", &["--aad", RFC3610_AAD, "--msg", &ct]);
@@ -99,18 +97,13 @@ fn ccm_aes256() -> TestResult {
     // Expected value computed once with Python `cryptography`:
     // AESCCM(bytes(range(32)), tag_length=16).encrypt(bytes(range(7)), b"abc", b"").hex()
     let key = hex(&(0u8..32).collect::<Vec<_>>());
-    let args = [
-        "ccm",
-        "seal",
-        "--key",
+    let args = ccm_with(
+        &["seal"],
         &key,
-        "--nonce",
         "00010203040506",
-        "--tag-len",
         "16",
-        "--msg",
-        "616263",
-    ];
+        &["--msg", "616263"],
+    );
     assert_prints(&args, "fe93efad56a9b791175d8a9028a2aacf692737")
 }
 
@@ -168,58 +161,26 @@ fn ccm_usage_errors_exit_2() -> TestResult {
         2,
         "--aad",
     )?;
-    let args = [
-        "ccm",
-        "seal",
-        "--key",
-        "c0c1",
-        "--nonce",
-        RFC3610_NONCE,
-        "--tag-len",
-        "8",
-        "--msg",
-        "",
-    ];
+    let args = ccm_with(&["seal"], "c0c1", RFC3610_NONCE, "8", &["--msg", ""]);
     assert_fails(&args, 2, "--key: 2 bytes")?;
-    let args = [
-        "ccm",
-        "seal",
-        "--key",
+    let args = ccm_with(
+        &["seal"],
         "x0c1c2c3c4c5c6c7c8c9cacbcccdcecf",
-        "--nonce",
         RFC3610_NONCE,
-        "--tag-len",
         "8",
-        "--msg",
-        "",
-    ];
+        &["--msg", ""],
+    );
     assert_fails(&args, 2, "--key")?;
     // 14-byte and 6-byte nonces.
-    let args = [
-        "ccm",
-        "seal",
-        "--key",
+    let args = ccm_with(
+        &["seal"],
         RFC3610_KEY,
-        "--nonce",
         "00000003020100a0a1a2a3a4a5a6",
-        "--tag-len",
         "8",
-        "--msg",
-        "",
-    ];
+        &["--msg", ""],
+    );
     assert_fails(&args, 2, "--nonce: 14 bytes; CCM nonces are 7..=13 bytes")?;
-    let args = [
-        "ccm",
-        "seal",
-        "--key",
-        RFC3610_KEY,
-        "--nonce",
-        "000000030201",
-        "--tag-len",
-        "8",
-        "--msg",
-        "",
-    ];
+    let args = ccm_with(&["seal"], RFC3610_KEY, "000000030201", "8", &["--msg", ""]);
     assert_fails(&args, 2, "--nonce: 6 bytes")?;
     // Tag lengths.
     assert_fails(&ccm_args("seal", "5", &["--msg", ""]), 2, "--tag-len")?;
@@ -262,19 +223,7 @@ fn ccm_usage_errors_exit_2() -> TestResult {
 #[test]
 fn ccm_star_rules() -> TestResult {
     let star = |tag: &'static str, nonce: &'static str| -> Vec<&'static str> {
-        vec![
-            "ccm",
-            "seal",
-            "--star",
-            "--key",
-            RFC3610_KEY,
-            "--nonce",
-            nonce,
-            "--tag-len",
-            tag,
-            "--msg",
-            "",
-        ]
+        ccm_with(&["seal", "--star"], RFC3610_KEY, nonce, tag, &["--msg", ""])
     };
     assert_fails(&star("6", RFC3610_NONCE), 2, "--tag-len: 6")?;
     assert_fails(
@@ -285,52 +234,29 @@ fn ccm_star_rules() -> TestResult {
     // CCM* with a MIC is CCM with a 13-byte nonce whose last byte is the security level
     // (ENC-MIC-64 = 6 for an 8-byte tag): the output is plain CCM's for that nonce.
     let nonce = "00000003020100a0a1a2a3a406";
-    let plain_ccm = stdout_of(&[
-        "ccm",
-        "seal",
-        "--key",
+    let plain_ccm = stdout_of(&ccm_with(
+        &["seal"],
         RFC3610_KEY,
-        "--nonce",
         nonce,
-        "--tag-len",
         "8",
-        "--aad",
-        RFC3610_AAD,
-        "--msg",
-        RFC3610_MSG,
-    ])?;
-    let args = [
-        "ccm",
-        "seal",
-        "--star",
-        "--key",
+        &["--aad", RFC3610_AAD, "--msg", RFC3610_MSG],
+    ))?;
+    let args = ccm_with(
+        &["seal", "--star"],
         RFC3610_KEY,
-        "--nonce",
         nonce,
-        "--tag-len",
         "8",
-        "--aad",
-        RFC3610_AAD,
-        "--msg",
-        RFC3610_MSG,
-    ];
+        &["--aad", RFC3610_AAD, "--msg", RFC3610_MSG],
+    );
     assert_prints(&args, plain_ccm.trim_end())?;
     // Tag length 0 authenticates nothing, so associated data is refused.
-    let args = [
-        "ccm",
-        "seal",
-        "--star",
-        "--key",
+    let args = ccm_with(
+        &["seal", "--star"],
         RFC3610_KEY,
-        "--nonce",
         RFC3610_NONCE,
-        "--tag-len",
         "0",
-        "--aad",
-        "00",
-        "--msg",
-        "",
-    ];
+        &["--aad", "00", "--msg", ""],
+    );
     assert_fails(&args, 2, "--aad")
 }
 
@@ -351,19 +277,13 @@ fn ccm_star_nonce_names_the_security_level() -> TestResult {
                     continue;
                 }
                 let nonce = nonce_with(wrong);
-                let args = [
-                    "ccm",
-                    "seal",
-                    "--star",
-                    "--key",
+                let args = ccm_with(
+                    &["seal", "--star"],
                     RFC3610_KEY,
-                    "--nonce",
                     &nonce,
-                    "--tag-len",
                     tag,
-                    "--msg",
-                    msg,
-                ];
+                    &["--msg", msg],
+                );
                 let mut args = args.to_vec();
                 args[1] = op;
                 assert_fails(&args, 2, "--nonce: last byte")?;
@@ -371,33 +291,21 @@ fn ccm_star_nonce_names_the_security_level() -> TestResult {
         }
         // The matching level seals, and opens what it sealed.
         let nonce = nonce_with(level);
-        let sealed = stdout_of(&[
-            "ccm",
-            "seal",
-            "--star",
-            "--key",
+        let sealed = stdout_of(&ccm_with(
+            &["seal", "--star"],
             RFC3610_KEY,
-            "--nonce",
             &nonce,
-            "--tag-len",
             tag,
-            "--msg",
-            RFC3610_MSG,
-        ])?;
+            &["--msg", RFC3610_MSG],
+        ))?;
         assert_prints(
-            &[
-                "ccm",
-                "open",
-                "--star",
-                "--key",
+            &ccm_with(
+                &["open", "--star"],
                 RFC3610_KEY,
-                "--nonce",
                 &nonce,
-                "--tag-len",
                 tag,
-                "--msg",
-                sealed.trim_end(),
-            ],
+                &["--msg", sealed.trim_end()],
+            ),
             RFC3610_MSG,
         )?;
     }
@@ -411,35 +319,21 @@ fn ccm_star_tag_len_0_round_trip() -> TestResult {
     //   Cipher(AES(key), CTR(bytes([1]) + nonce + b"\0\1")).encryptor().update(b"hello world, CCM*!")
     let plain = "68656c6c6f20776f726c642c2043434d2a21"; // "hello world, CCM*!"
     let cipher = "38e0f1fd02eb1ab2921ba6fdf4afdcda5f67";
-    let seal = [
-        "ccm",
-        "seal",
-        "--star",
-        "--key",
+    let seal = ccm_with(
+        &["seal", "--star"],
         RFC3610_KEY,
-        "--nonce",
         RFC3610_NONCE,
-        "--tag-len",
         "0",
-        "--msg",
-        plain,
-    ];
+        &["--msg", plain],
+    );
     assert_prints(&seal, cipher)?;
-    let open = [
-        "ccm",
-        "open",
-        "--star",
-        "--key",
+    let open = ccm_with(
+        &["open", "--star"],
         RFC3610_KEY,
-        "--nonce",
         RFC3610_NONCE,
-        "--tag-len",
         "0",
-        "--aad",
-        "",
-        "--msg",
-        cipher,
-    ];
+        &["--aad", "", "--msg", cipher],
+    );
     assert_prints(&open, plain)
 }
 

@@ -2,6 +2,13 @@
 
 use crate::common::*;
 
+/// `ctr --key CTR_KEY --iv IV REST...`.
+fn ctr_args<'a>(iv: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["ctr", "--key", CTR_KEY, "--iv", iv];
+    args.extend_from_slice(rest);
+    args
+}
+
 #[test]
 fn cmac_rfc4493_example2() -> TestResult {
     let args = [
@@ -48,15 +55,10 @@ const CTR_KEY: &str = "2b7e151628aed2a6abf7158809cf4f3c";
 
 #[test]
 fn ctr_sp800_38a_f51_first_block() -> TestResult {
-    let args = [
-        "ctr",
-        "--key",
-        CTR_KEY,
-        "--iv",
+    let args = ctr_args(
         "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff",
-        "--msg",
-        "6bc1bee22e409f96e93d7e117393172a",
-    ];
+        &["--msg", "6bc1bee22e409f96e93d7e117393172a"],
+    );
     assert_prints(&args, "874d6191b620e3261bef6864990db6ce")
 }
 
@@ -67,15 +69,8 @@ fn ctr_counter_wraps() -> TestResult {
     //   Cipher(algorithms.AES(bytes.fromhex("2b7e151628aed2a6abf7158809cf4f3c")),
     //          modes.CTR(b"\xff" * 16)).encryptor().update(bytes.fromhex(MSG)).hex()
     let msg = "6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e51";
-    let args = [
-        "ctr",
-        "--key",
-        CTR_KEY,
-        "--iv",
-        &"ff".repeat(16),
-        "--msg",
-        msg,
-    ];
+    let iv = "ff".repeat(16);
+    let args = ctr_args(&iv, &["--msg", msg]);
     let expected = "e13338e36cb71962e00d020b4cedbd86d3dae15b04bb352fa0f59febfcb4da3e";
     assert_prints(&args, expected)?;
     // The second block is the keystream of counter 00..00.
@@ -98,17 +93,10 @@ fn ctr_files_and_errors() -> TestResult {
     let output = dir.join("out.bin");
     fs::write(&input, hex_decode("6bc1bee22e409f96e93d7e117393172a"))?;
     let iv = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
-    let args = [
-        "ctr",
-        "--key",
-        CTR_KEY,
-        "--iv",
+    let args = ctr_args(
         iv,
-        "--in",
-        path_str(&input)?,
-        "--out",
-        path_str(&output)?,
-    ];
+        &["--in", path_str(&input)?, "--out", path_str(&output)?],
+    );
     let run = bulwark(&args)?;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.is_empty());
@@ -119,16 +107,6 @@ fn ctr_files_and_errors() -> TestResult {
         2,
         "--iv: 2 bytes",
     )?;
-    let args = [
-        "ctr",
-        "--key",
-        CTR_KEY,
-        "--iv",
-        iv,
-        "--msg",
-        "",
-        "--out",
-        "/nonexistent/x/y",
-    ];
+    let args = ctr_args(iv, &["--msg", "", "--out", "/nonexistent/x/y"]);
     assert_fails(&args, 2, "--out")
 }

@@ -9,6 +9,16 @@ pub(crate) use std::io::Write;
 pub(crate) use std::path::PathBuf;
 pub(crate) use std::process::{Command, Stdio};
 
+/// RFC 5869 test case 1's arguments besides the IKM: `--salt`, `--info` and `--len`.
+pub(crate) const HKDF_TEST_CASE_1: [&str; 6] = [
+    "--salt",
+    "000102030405060708090a0b0c",
+    "--info",
+    "f0f1f2f3f4f5f6f7f8f9",
+    "--len",
+    "42",
+];
+
 pub(crate) type TestResult = Result<(), Box<dyn Error>>;
 
 /// What one run of the binary produced.

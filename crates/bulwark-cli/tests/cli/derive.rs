@@ -9,17 +9,7 @@ const HKDF_IKM: &str = "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b";
 
 #[test]
 fn hkdf_rfc5869_test_case_1() -> TestResult {
-    let args = [
-        "hkdf",
-        "--ikm",
-        HKDF_IKM,
-        "--salt",
-        "000102030405060708090a0b0c",
-        "--info",
-        "f0f1f2f3f4f5f6f7f8f9",
-        "--len",
-        "42",
-    ];
+    let args = [&["hkdf", "--ikm", HKDF_IKM][..], &HKDF_TEST_CASE_1].concat();
     assert_prints(
         &args,
         "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865",
@@ -76,20 +66,24 @@ fn hkdf_lengths() -> TestResult {
 const OSCORE_MASTER_SECRET: &str = "0102030405060708090a0b0c0d0e0f10";
 const OSCORE_MASTER_SALT: &str = "9e7ca92223786340";
 
-#[test]
-fn oscore_rfc8613_c_1_1() -> TestResult {
-    let args = [
-        "oscore",
-        "context",
-        "--master-secret",
-        OSCORE_MASTER_SECRET,
+/// `oscore context` with RFC 8613 C.1.1's client arguments, then `rest`.
+fn client_context<'a>(rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["oscore", "context", "--master-secret", OSCORE_MASTER_SECRET];
+    args.extend([
         "--master-salt",
         OSCORE_MASTER_SALT,
         "--sender-id",
         "",
         "--recipient-id",
         "01",
-    ];
+    ]);
+    args.extend_from_slice(rest);
+    args
+}
+
+#[test]
+fn oscore_rfc8613_c_1_1() -> TestResult {
+    let args = client_context(&[]);
     assert_prints(
         &args,
         "sender-key: f0910ed7295e6ad4b54fc793154302ff\n\
@@ -141,20 +135,7 @@ fn oscore_rfc8613_all_context_records() -> TestResult {
 fn oscore_empty_id_context_differs_from_absent() -> TestResult {
     // Expected values computed once with Python's hmac/hashlib (HKDF-SHA256 by hand) with the
     // CBOR info [h'', h'', 10, "Key", 16] etc.: the empty bstr 0x40 in place of nil 0xf6.
-    let args = [
-        "oscore",
-        "context",
-        "--master-secret",
-        OSCORE_MASTER_SECRET,
-        "--master-salt",
-        OSCORE_MASTER_SALT,
-        "--sender-id",
-        "",
-        "--recipient-id",
-        "01",
-        "--id-context",
-        "",
-    ];
+    let args = client_context(&["--id-context", ""]);
     assert_prints(
         &args,
         "sender-key: 25dfd5e567e714960411eff26a7dba80\n\
@@ -171,80 +152,32 @@ fn oscore_usage_errors_exit_2() -> TestResult {
         args
     };
     let ms = OSCORE_MASTER_SECRET;
-    assert_fails(
-        &ctx(&[
-            "--master-secret",
-            "0102030405060708090a0b0c0d0e0f",
-            "--sender-id",
-            "",
-            "--recipient-id",
-            "01",
-        ]),
-        2,
-        "--master-secret: 15 bytes; at least 16 bytes",
-    )?;
-    assert_fails(
-        &ctx(&[
-            "--master-secret",
-            ms,
-            "--sender-id",
-            "0102030405060708",
-            "--recipient-id",
-            "01",
-        ]),
-        2,
-        "--sender-id: 8 bytes; OSCORE IDs are at most 7 bytes",
-    )?;
-    assert_fails(
-        &ctx(&[
-            "--master-secret",
-            ms,
-            "--sender-id",
-            "01",
-            "--recipient-id",
-            "0102030405060708",
-        ]),
-        2,
-        "--recipient-id: 8 bytes",
-    )?;
-    assert_fails(
-        &ctx(&[
-            "--master-secret",
-            ms,
-            "--sender-id",
-            "01",
-            "--recipient-id",
-            "01",
-        ]),
-        2,
-        "the two IDs are equal",
-    )?;
-    assert_fails(
-        &ctx(&[
-            "--master-secret",
-            ms,
-            "--sender-id",
-            "",
-            "--recipient-id",
-            "",
-        ]),
-        2,
-        "the two IDs are equal",
-    )?;
-    assert_fails(
-        &ctx(&[
-            "--master-secret",
-            ms,
-            "--sender-id",
-            "",
-            "--recipient-id",
-            "01",
-            "--id-context",
-            "0",
-        ]),
-        2,
-        "--id-context: odd",
-    )?;
+    // --master-secret SECRET --sender-id SENDER --recipient-id RECIPIENT
+    let ids = |secret, sender, recipient| {
+        let args = ["--master-secret", secret, "--sender-id", sender];
+        [&args[..], &["--recipient-id", recipient]].concat()
+    };
+    let short = "0102030405060708090a0b0c0d0e0f";
+    let long_id = "0102030405060708";
+    for (args, needle) in [
+        (
+            ids(short, "", "01"),
+            "--master-secret: 15 bytes; at least 16 bytes",
+        ),
+        (
+            ids(ms, long_id, "01"),
+            "--sender-id: 8 bytes; OSCORE IDs are at most 7 bytes",
+        ),
+        (ids(ms, "01", long_id), "--recipient-id: 8 bytes"),
+        (ids(ms, "01", "01"), "the two IDs are equal"),
+        (ids(ms, "", ""), "the two IDs are equal"),
+        (
+            [&ids(ms, "", "01")[..], &["--id-context", "0"]].concat(),
+            "--id-context: odd",
+        ),
+    ] {
+        assert_fails(&ctx(&args), 2, needle)?;
+    }
     assert_fails(
         &ctx(&["--master-secret", ms, "--recipient-id", "01"]),
         2,

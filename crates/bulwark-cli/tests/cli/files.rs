@@ -12,6 +12,22 @@ const NONCE11: &str = "a0a1a2a3a4a5a6a7a8a9aa";
 const IV: &str = "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 const AAD: &str = "0001020304050607";
 
+/// `ccm OP --key KEY --nonce NONCE11 --tag-len TAG_LEN REST...`.
+fn ccm_args<'a>(op: &'a str, tag_len: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "ccm",
+        op,
+        "--key",
+        KEY,
+        "--nonce",
+        NONCE11,
+        "--tag-len",
+        tag_len,
+    ];
+    args.extend_from_slice(rest);
+    args
+}
+
 /// Deterministic, non-repeating test data.
 fn data(len: usize) -> Vec<u8> {
     let mut x: u32 = 0x1234_5678;
@@ -58,34 +74,8 @@ fn out_files_are_private() -> TestResult {
     let ctr_out = dir.join("ctr.bin");
     let c = path_str(&ctr_out)?.to_owned();
     let runs: [Vec<&str>; 3] = [
-        vec![
-            "ccm",
-            "seal",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE11,
-            "--tag-len",
-            "16",
-            "--in",
-            &p,
-            "--out",
-            &s,
-        ],
-        vec![
-            "ccm",
-            "open",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE11,
-            "--tag-len",
-            "16",
-            "--in",
-            &s,
-            "--out",
-            &o,
-        ],
+        ccm_args("seal", "16", &["--in", &p, "--out", &s]),
+        ccm_args("open", "16", &["--in", &s, "--out", &o]),
         vec!["ctr", "--key", KEY, "--iv", IV, "--in", &p, "--out", &c],
     ];
     // New files, then replacing files that are world-readable.
@@ -150,43 +140,13 @@ fn streamed_files_match_the_library() -> TestResult {
         let op = path_str(&opened_path)?.to_owned();
         let ctr_path = dir.join("ctr.bin");
         let cp = path_str(&ctr_path)?.to_owned();
-        let seal = [
-            "ccm",
-            "seal",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE11,
-            "--tag-len",
-            "12",
-            "--aad",
-            AAD,
-            "--in",
-            &pp,
-            "--out",
-            &sp,
-        ];
+        let seal = ccm_args("seal", "12", &["--aad", AAD, "--in", &pp, "--out", &sp]);
         assert_eq!(stdout_of(&seal)?, "", "len {len}");
         assert!(
             fs::read(&sealed_path)? == expected_sealed,
             "ccm seal, len {len}"
         );
-        let open = [
-            "ccm",
-            "open",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE11,
-            "--tag-len",
-            "12",
-            "--aad",
-            AAD,
-            "--in",
-            &sp,
-            "--out",
-            &op,
-        ];
+        let open = ccm_args("open", "12", &["--aad", AAD, "--in", &sp, "--out", &op]);
         assert_eq!(stdout_of(&open)?, "", "len {len}");
         assert!(fs::read(&opened_path)? == plain, "ccm open, len {len}");
         let ctr = ["ctr", "--key", KEY, "--iv", IV, "--in", &pp, "--out", &cp];
@@ -234,20 +194,7 @@ fn streamed_open_releases_no_unverified_plaintext() -> TestResult {
         path_str(&sealed_path)?.to_owned(),
         path_str(&out_path)?.to_owned(),
     );
-    let seal = [
-        "ccm",
-        "seal",
-        "--key",
-        KEY,
-        "--nonce",
-        NONCE11,
-        "--tag-len",
-        "8",
-        "--in",
-        &pp,
-        "--out",
-        &sp,
-    ];
+    let seal = ccm_args("seal", "8", &["--in", &pp, "--out", &sp]);
     assert_eq!(stdout_of(&seal)?, "");
     let sealed = fs::read(&sealed_path)?;
     fs::write(&out_path, b"keep me")?;
@@ -256,22 +203,7 @@ fn streamed_open_releases_no_unverified_plaintext() -> TestResult {
         bad[at] ^= 1;
         fs::write(&sealed_path, &bad)?;
         for out in [&["--out", op.as_str()][..], &["--out", "-"], &[]] {
-            let open = [
-                &[
-                    "ccm",
-                    "open",
-                    "--key",
-                    KEY,
-                    "--nonce",
-                    NONCE11,
-                    "--tag-len",
-                    "8",
-                    "--in",
-                    &sp,
-                ][..],
-                out,
-            ]
-            .concat();
+            let open = [&ccm_args("open", "8", &["--in", &sp])[..], out].concat();
             let run = bulwark(&open)?;
             assert_eq!(run.code, Some(1), "byte {at}: {}", run.stderr);
             assert!(run.stdout.is_empty(), "byte {at}");
@@ -299,34 +231,8 @@ fn large_files_stream_in_constant_memory() -> TestResult {
         path_str(&dir.join("ctr.bin"))?.to_owned(),
     );
     let runs: [Vec<&str>; 4] = [
-        vec![
-            "ccm",
-            "seal",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE11,
-            "--tag-len",
-            "16",
-            "--in",
-            &pp,
-            "--out",
-            &sp,
-        ],
-        vec![
-            "ccm",
-            "open",
-            "--key",
-            KEY,
-            "--nonce",
-            NONCE11,
-            "--tag-len",
-            "16",
-            "--in",
-            &sp,
-            "--out",
-            &op,
-        ],
+        ccm_args("seal", "16", &["--in", &pp, "--out", &sp]),
+        ccm_args("open", "16", &["--in", &sp, "--out", &op]),
         vec!["ctr", "--key", KEY, "--iv", IV, "--in", &pp, "--out", &cp],
         vec!["cmac", "--key", KEY, "--in", &pp],
     ];

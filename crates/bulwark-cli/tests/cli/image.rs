@@ -2,6 +2,13 @@
 
 use crate::common::*;
 
+/// `image verify --key KEY REST...`.
+fn image_verify<'a>(key: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["image", "verify", "--key", key];
+    args.extend_from_slice(rest);
+    args
+}
+
 #[test]
 fn image_sign_reproduces_imgtool_ed25519_images() -> TestResult {
     let dir = scratch_dir("image-sign")?;
@@ -176,77 +183,36 @@ fn image_verify_rejections_exit_1_and_usage_errors_exit_2() -> TestResult {
     )?;
 
     // Anti-rollback: the image's counter is 0x01020003 = 16908291.
-    stdout_of(&[
-        "image",
-        "verify",
-        "--key",
+    stdout_of(&image_verify(
         &key,
-        "--min-security-counter",
-        "16908291",
-        &good_path,
-    ])?;
+        &["--min-security-counter", "16908291", &good_path],
+    ))?;
     assert_fails(
-        &[
-            "image",
-            "verify",
-            "--key",
-            &key,
-            "--min-security-counter",
-            "0x1020004",
-            &good_path,
-        ],
+        &image_verify(&key, &["--min-security-counter", "0x1020004", &good_path]),
         1,
         "security counter below the device counter",
     )?;
     // An image without a counter counts as 0.
     let none = mcuboot("ed25519-hash.img")?;
     assert_fails(
-        &[
-            "image",
-            "verify",
-            "--key",
-            &key,
-            "--min-security-counter",
-            "1",
-            &none,
-        ],
+        &image_verify(&key, &["--min-security-counter", "1", &none]),
         1,
         "--min-security-counter 1",
     )?;
 
     // Usage errors.
     assert_fails(
-        &[
-            "image",
-            "verify",
-            "--key",
-            &key,
-            path_str(&dir.join("missing.img"))?,
-        ],
+        &image_verify(&key, &[path_str(&dir.join("missing.img"))?]),
         2,
         "IMAGE",
     )?;
     assert_fails(
-        &[
-            "image",
-            "verify",
-            "--key",
-            path_str(&dir.join("missing.pem"))?,
-            &good_path,
-        ],
+        &image_verify(path_str(&dir.join("missing.pem"))?, &[&good_path]),
         2,
         "--key",
     )?;
     assert_fails(
-        &[
-            "image",
-            "verify",
-            "--key",
-            &key,
-            "--min-security-counter",
-            "-1",
-            &good_path,
-        ],
+        &image_verify(&key, &["--min-security-counter", "-1", &good_path]),
         2,
         "",
     )?;

@@ -17,5 +17,8 @@ mod links;
 mod psk;
 mod secrets;
 mod trust;
+mod trust_deny;
+mod trust_errors;
+mod trust_interop;
 mod vault;
 mod verify;

@@ -5,6 +5,18 @@ use crate::common::*;
 // ---------------------------------------------------------------------------------------------
 // psk
 
+/// `psk derive FROM VALUE --device-id DEVICE_ID REST...` (`FROM`: `--code` or `--secret`).
+fn psk_derive<'a>(
+    from: &'a str,
+    value: &'a str,
+    device_id: &'a str,
+    rest: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec!["psk", "derive", from, value, "--device-id", device_id];
+    args.extend_from_slice(rest);
+    args
+}
+
 #[test]
 fn psk_derive_matches_reference_vectors() -> TestResult {
     for record in vector_records("psk_derivation.txt")? {
@@ -17,16 +29,7 @@ fn psk_derive_matches_reference_vectors() -> TestResult {
         let device_id = field(&record, "device_id")?;
         let epoch = field(&record, "epoch")?;
         let code = field(&record, "code")?;
-        let by_code = [
-            "psk",
-            "derive",
-            "--code",
-            code,
-            "--device-id",
-            device_id,
-            "--epoch",
-            epoch,
-        ];
+        let by_code = psk_derive("--code", code, device_id, &["--epoch", epoch]);
         assert_prints(&by_code, &expected)?;
         // As typed by a person: lower case, spaces instead of dashes, O for 0.
         let typed = code.to_lowercase().replace('-', " ").replace('0', "O");
@@ -42,16 +45,12 @@ fn psk_derive_matches_reference_vectors() -> TestResult {
         ];
         assert_prints(&by_typed, &expected)?;
         // The raw secret gives the same keys.
-        let by_secret = [
-            "psk",
-            "derive",
+        let by_secret = psk_derive(
             "--secret",
             field(&record, "secret")?,
-            "--device-id",
             device_id,
-            "--epoch",
-            epoch,
-        ];
+            &["--epoch", epoch],
+        );
         assert_prints(&by_secret, &expected)?;
     }
     Ok(())
@@ -60,14 +59,12 @@ fn psk_derive_matches_reference_vectors() -> TestResult {
 #[test]
 fn psk_derive_default_epoch_is_0() -> TestResult {
     // First record of test-vectors/psk_derivation.txt (epoch 0), without --epoch.
-    let args = [
-        "psk",
-        "derive",
+    let args = psk_derive(
         "--code",
         "0004-1061-050R-3GG2-8A1C-60T3-GF6Q",
-        "--device-id",
         "0011223344556677",
-    ];
+        &[],
+    );
     assert_prints(
         &args,
         "identity: d3446ed83a2193da1fc15bd1e033140e\n\
@@ -125,14 +122,7 @@ fn psk_new_prints_a_code_that_derives() -> TestResult {
 fn psk_mistyped_code_exits_2() -> TestResult {
     let code = "4P3W-SV2H-FX1K-ZC5G-K754-ZWX3-0XZG";
     let derive = |code: &str| -> Result<Run, Box<dyn Error>> {
-        bulwark(&[
-            "psk",
-            "derive",
-            "--code",
-            code,
-            "--device-id",
-            "70b3d57ed0001234",
-        ])
+        bulwark(&psk_derive("--code", code, "70b3d57ed0001234", &[]))
     };
     // One wrong character (last G -> H), and two adjacent characters swapped (4P -> P4).
     for typo in [
@@ -158,14 +148,7 @@ fn psk_mistyped_code_exits_2() -> TestResult {
 
 #[test]
 fn psk_refusals_exit_2() -> TestResult {
-    let short = [
-        "psk",
-        "derive",
-        "--secret",
-        "000102030405060708090a0b0c0d0e",
-        "--device-id",
-        "01",
-    ];
+    let short = psk_derive("--secret", "000102030405060708090a0b0c0d0e", "01", &[]);
     assert_fails(
         &short,
         2,
@@ -181,14 +164,7 @@ fn psk_refusals_exit_2() -> TestResult {
     )?;
     // The all-zero code is well formed, but its secret is one repeated byte.
     assert_fails(
-        &[
-            "psk",
-            "derive",
-            "--code",
-            "0000-0000-0000-0000-0000-0000-0000",
-            "--device-id",
-            "01",
-        ],
+        &psk_derive("--code", "0000-0000-0000-0000-0000-0000-0000", "01", &[]),
         2,
         "--code: secret refused for PSK use: every byte is the same",
     )?;
@@ -210,16 +186,7 @@ fn psk_refusals_exit_2() -> TestResult {
         "--device-id: invalid hex",
     )?;
     assert_fails(
-        &[
-            "psk",
-            "derive",
-            "--code",
-            code,
-            "--device-id",
-            "01",
-            "--epoch",
-            "4294967296",
-        ],
+        &psk_derive("--code", code, "01", &["--epoch", "4294967296"]),
         2,
         "--epoch",
     )?;

@@ -81,16 +81,7 @@ fn cases() -> Vec<(&'static str, Vec<&'static str>, &'static str, &'static str)>
         ),
         (
             "--ikm",
-            vec![
-                "hkdf",
-                "--salt",
-                "000102030405060708090a0b0c",
-                "--info",
-                "f0f1f2f3f4f5f6f7f8f9",
-                "--len",
-                "42",
-                "--ikm",
-            ],
+            [&["hkdf"][..], &HKDF_TEST_CASE_1, &["--ikm"]].concat(),
             "0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b",
             "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865\n",
         ),

@@ -5,20 +5,34 @@ use crate::common::*;
 const KEY: &str = "000102030405060708090a0b0c0d0e0f";
 const KEY256: &str = "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f";
 
+/// `vault OP --image IMAGE REST...`.
+fn vault_args<'a>(op: &'a str, image: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["vault", op, "--image", image];
+    args.extend_from_slice(rest);
+    args
+}
+
+/// `vault get --image IMAGE --key KEY --name NAME`.
+fn get_args<'a>(image: &'a str, name: &'a str) -> Vec<&'a str> {
+    vault_args("get", image, &["--key", KEY, "--name", name])
+}
+
+/// `vault put --image IMAGE --key KEY --name NAME --value VALUE`.
+fn put_args<'a>(image: &'a str, name: &'a str, value: &'a str) -> Vec<&'a str> {
+    vault_args(
+        "put",
+        image,
+        &["--key", KEY, "--name", name, "--value", value],
+    )
+}
+
 fn init(dir: &std::path::Path, name: &str, key: &str) -> Result<String, Box<dyn Error>> {
     let image = path_str(&dir.join(name))?.to_owned();
-    let run = bulwark(&[
-        "vault",
+    let run = bulwark(&vault_args(
         "init",
-        "--image",
         &image,
-        "--pages",
-        "4",
-        "--page-size",
-        "2048",
-        "--key",
-        key,
-    ])?;
+        &["--pages", "4", "--page-size", "2048", "--key", key],
+    ))?;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(run.stdout.is_empty() && run.stderr.is_empty());
     Ok(image)
@@ -50,34 +64,25 @@ fn init_put_get_delete_list() -> TestResult {
     assert_eq!(&fs::read(&image)?[..8], b"BWVAULT1");
     assert!(listed(&image, KEY)?.is_empty());
 
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "put",
-        "--image",
         &image,
-        "--key",
-        KEY,
-        "--name",
-        "link-key",
-        "--value",
-        "00112233445566778899aabbccddeeff",
-    ])?;
-    assert_prints(
         &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
+            "--key",
+            KEY,
+            "--name",
+            "link-key",
+            "--value",
+            "00112233445566778899aabbccddeeff",
         ],
+    ))?;
+    assert_prints(
+        &get_args(&image, "link-key"),
         "00112233445566778899aabbccddeeff",
     )?;
     // Replace.
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", "link-key", "--value", "CAFE",
-    ])?;
-    assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
-        ],
-        "cafe",
-    )?;
+    ok(&put_args(&image, "link-key", "CAFE"))?;
+    assert_prints(&get_args(&image, "link-key"), "cafe")?;
     // From a file, raw; read back raw.
     let value_file = dir.join("value.bin");
     let raw: Vec<u8> = (0..=255u8)
@@ -87,47 +92,31 @@ fn init_put_get_delete_list() -> TestResult {
         .collect();
     assert_eq!(raw.len(), 1024);
     fs::write(&value_file, &raw)?;
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "put",
-        "--image",
         &image,
-        "--key",
-        KEY,
-        "--name",
-        "blob",
-        "--value-file",
-        path_str(&value_file)?,
-    ])?;
+        &[
+            "--key",
+            KEY,
+            "--name",
+            "blob",
+            "--value-file",
+            path_str(&value_file)?,
+        ],
+    ))?;
     let out = dir.join("out.bin");
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "get",
-        "--image",
         &image,
-        "--key",
-        KEY,
-        "--name",
-        "blob",
-        "--out",
-        path_str(&out)?,
-    ])?;
+        &["--key", KEY, "--name", "blob", "--out", path_str(&out)?],
+    ))?;
     assert_eq!(fs::read(&out)?, raw);
     // Empty value.
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", "empty", "--value", "",
-    ])?;
-    assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "empty",
-        ],
-        "",
-    )?;
+    ok(&put_args(&image, "empty", ""))?;
+    assert_prints(&get_args(&image, "empty"), "")?;
     // The longest name.
     let long = "n".repeat(32);
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", &long, "--value", "01",
-    ])?;
+    ok(&put_args(&image, &long, "01"))?;
     assert_eq!(
         listed(&image, KEY)?,
         vec!["blob", "empty", "link-key", long.as_str()]
@@ -136,13 +125,7 @@ fn init_put_get_delete_list() -> TestResult {
     ok(&[
         "vault", "delete", "--image", &image, "--key", KEY, "--name", "link-key",
     ])?;
-    assert_fails(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "link-key",
-        ],
-        1,
-        "no value",
-    )?;
+    assert_fails(&get_args(&image, "link-key"), 1, "no value")?;
     assert_fails(
         &[
             "vault", "delete", "--image", &image, "--key", KEY, "--name", "link-key",
@@ -150,13 +133,7 @@ fn init_put_get_delete_list() -> TestResult {
         1,
         "no value",
     )?;
-    assert_fails(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "never",
-        ],
-        1,
-        "no value",
-    )?;
+    assert_fails(&get_args(&image, "never"), 1, "no value")?;
     assert_eq!(listed(&image, KEY)?, vec!["blob", "empty", long.as_str()]);
     // No temporary files left behind.
     let mut entries: Vec<String> = fs::read_dir(&dir)?
@@ -172,46 +149,32 @@ fn smallest_page_and_every_write_size() -> TestResult {
     let dir = scratch_dir("vault-sizes")?;
     for (write_size, page_size) in [("1", "1248"), ("4", "1248"), ("8", "1280"), ("64", "1536")] {
         let image = path_str(&dir.join(format!("w{write_size}.vault")))?.to_owned();
-        ok(&[
-            "vault",
+        ok(&vault_args(
             "init",
-            "--image",
             &image,
-            "--pages",
-            "2",
-            "--page-size",
-            page_size,
-            "--write-size",
-            write_size,
-            "--key",
-            KEY,
-        ])?;
-        let value = hex(&[0x5a; 1024]);
-        ok(&[
-            "vault", "put", "--image", &image, "--key", KEY, "--name", "max", "--value", &value,
-        ])?;
-        assert_prints(
             &[
-                "vault", "get", "--image", &image, "--key", KEY, "--name", "max",
+                "--pages",
+                "2",
+                "--page-size",
+                page_size,
+                "--write-size",
+                write_size,
+                "--key",
+                KEY,
             ],
-            &value,
-        )?;
+        ))?;
+        let value = hex(&[0x5a; 1024]);
+        ok(&put_args(&image, "max", &value))?;
+        assert_prints(&get_args(&image, "max"), &value)?;
     }
     // 33 pages are too many.
     let image = path_str(&dir.join("many.vault"))?.to_owned();
     assert_fails(
-        &[
-            "vault",
+        &vault_args(
             "init",
-            "--image",
             &image,
-            "--pages",
-            "33",
-            "--page-size",
-            "2048",
-            "--key",
-            KEY,
-        ],
+            &["--pages", "33", "--page-size", "2048", "--key", KEY],
+        ),
         2,
         "geometry",
     )?;
@@ -225,33 +188,28 @@ fn many_writes_compact_and_keep_every_value() -> TestResult {
     for round in 0..12 {
         for n in 0..3 {
             let value = hex(&vec![(round * 3 + n) as u8; 300]);
-            ok(&[
-                "vault",
+            ok(&vault_args(
                 "put",
-                "--image",
                 &image,
-                "--key",
-                KEY256,
-                "--name",
-                &format!("device-{n}"),
-                "--value",
-                &value,
-            ])?;
+                &[
+                    "--key",
+                    KEY256,
+                    "--name",
+                    &format!("device-{n}"),
+                    "--value",
+                    &value,
+                ],
+            ))?;
         }
     }
     for n in 0..3 {
         let expected = hex(&vec![(33 + n) as u8; 300]);
         assert_prints(
-            &[
-                "vault",
+            &vault_args(
                 "get",
-                "--image",
                 &image,
-                "--key",
-                KEY256,
-                "--name",
-                &format!("device-{n}"),
-            ],
+                &["--key", KEY256, "--name", &format!("device-{n}")],
+            ),
             &expected,
         )?;
     }
@@ -262,9 +220,7 @@ fn many_writes_compact_and_keep_every_value() -> TestResult {
 fn authentication_failures_exit_1() -> TestResult {
     let dir = scratch_dir("vault-auth")?;
     let image = init(&dir, "v.vault", KEY)?;
-    ok(&[
-        "vault", "put", "--image", &image, "--key", KEY, "--name", "secret", "--value", "5ec2e7",
-    ])?;
+    ok(&put_args(&image, "secret", "5ec2e7"))?;
     let before = fs::read(&image)?;
     let wrong = "ff0102030405060708090a0b0c0d0e0f";
     for args in [
@@ -357,16 +313,16 @@ fn usage_errors_exit_2() -> TestResult {
             "16 or 32 bytes",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "get",
-                "--image",
                 &image,
-                "--key",
-                "000102030405060708090a0b0c0d0e0f1011121314151617",
-                "--name",
-                "a",
-            ],
+                &[
+                    "--key",
+                    "000102030405060708090a0b0c0d0e0f1011121314151617",
+                    "--name",
+                    "a",
+                ],
+            ),
             "16 or 32 bytes",
         ),
         (
@@ -376,78 +332,57 @@ fn usage_errors_exit_2() -> TestResult {
             "required",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "put",
-                "--image",
                 &image,
-                "--key",
-                KEY,
-                "--name",
-                "a",
-                "--value",
-                "00",
-                "--value-file",
-                "x",
-            ],
+                &[
+                    "--key",
+                    KEY,
+                    "--name",
+                    "a",
+                    "--value",
+                    "00",
+                    "--value-file",
+                    "x",
+                ],
+            ),
             "cannot be used",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "init",
-                "--image",
                 &image,
-                "--pages",
-                "1",
-                "--page-size",
-                "2048",
-                "--key",
-                KEY,
-            ],
+                &["--pages", "1", "--page-size", "2048", "--key", KEY],
+            ),
             "geometry",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "init",
-                "--image",
                 &image,
-                "--pages",
-                "4",
-                "--page-size",
-                "1244",
-                "--key",
-                KEY,
-            ],
+                &["--pages", "4", "--page-size", "1244", "--key", KEY],
+            ),
             "geometry",
         ),
         (
-            vec![
-                "vault",
+            vault_args(
                 "init",
-                "--image",
                 &image,
-                "--pages",
-                "4",
-                "--page-size",
-                "2048",
-                "--write-size",
-                "3",
-                "--key",
-                KEY,
-            ],
+                &[
+                    "--pages",
+                    "4",
+                    "--page-size",
+                    "2048",
+                    "--write-size",
+                    "3",
+                    "--key",
+                    KEY,
+                ],
+            ),
             "geometry",
         ),
         (
-            vec![
-                "vault",
-                "list",
-                "--image",
-                "/nonexistent/v.vault",
-                "--key",
-                KEY,
-            ],
+            vault_args("list", "/nonexistent/v.vault", &["--key", KEY]),
             "--image",
         ),
     ] {
@@ -482,26 +417,17 @@ fn usage_errors_exit_2() -> TestResult {
 fn a_full_store_exits_2_and_keeps_the_image() -> TestResult {
     let dir = scratch_dir("vault-full")?;
     let image = path_str(&dir.join("small.vault"))?.to_owned();
-    ok(&[
-        "vault",
+    ok(&vault_args(
         "init",
-        "--image",
         &image,
-        "--pages",
-        "2",
-        "--page-size",
-        "2048",
-        "--key",
-        KEY,
-    ])?;
+        &["--pages", "2", "--page-size", "2048", "--key", KEY],
+    ))?;
     let value = "ab".repeat(1000);
     let mut stored = 0;
     loop {
         let name = format!("n{stored}");
         let before = fs::read(&image)?;
-        let run = bulwark(&[
-            "vault", "put", "--image", &image, "--key", KEY, "--name", &name, "--value", &value,
-        ])?;
+        let run = bulwark(&put_args(&image, &name, &value))?;
         if run.code == Some(2) {
             assert!(run.stderr.contains("full"), "{}", run.stderr);
             assert_eq!(fs::read(&image)?, before);
@@ -515,11 +441,6 @@ fn a_full_store_exits_2_and_keeps_the_image() -> TestResult {
         stored, 1,
         "one 1000-byte value fits two 2048-byte pages (one kept free)"
     );
-    assert_prints(
-        &[
-            "vault", "get", "--image", &image, "--key", KEY, "--name", "n0",
-        ],
-        &value,
-    )?;
+    assert_prints(&get_args(&image, "n0"), &value)?;
     Ok(())
 }

@@ -2,117 +2,41 @@
 
 use crate::common::*;
 
+/// `verify ALG --key KEY --msg MSG --sig SIG`.
+fn verify_args<'a>(alg: &'a str, key: &'a str, msg: &'a str, sig: &'a str) -> [&'a str; 8] {
+    ["verify", alg, "--key", key, "--msg", msg, "--sig", sig]
+}
+
 #[test]
 fn verify_ed25519_rfc8032_test1() -> TestResult {
     let record = &vector_records("ed25519_sign_input.txt")?[0];
     assert_eq!(field(record, "public")?, ED25519_TEST1_KEY);
     assert_eq!(field(record, "sig")?, ED25519_TEST1_SIG);
-    let ok = [
-        "verify",
-        "ed25519",
-        "--key",
-        ED25519_TEST1_KEY,
-        "--msg",
-        "",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let ok = verify_args("ed25519", ED25519_TEST1_KEY, "", ED25519_TEST1_SIG);
     assert_prints(&ok, "ok")?;
     // Tampered signature (R, then S), message, key: exit 1.
     for i in [0, 64, 127] {
         let sig = flip_hex(ED25519_TEST1_SIG, i);
-        let args = [
-            "verify",
-            "ed25519",
-            "--key",
-            ED25519_TEST1_KEY,
-            "--msg",
-            "",
-            "--sig",
-            &sig,
-        ];
+        let args = verify_args("ed25519", ED25519_TEST1_KEY, "", &sig);
         assert_fails(&args, 1, "verify ed25519: invalid signature")?;
     }
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        ED25519_TEST1_KEY,
-        "--msg",
-        "00",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let args = verify_args("ed25519", ED25519_TEST1_KEY, "00", ED25519_TEST1_SIG);
     assert_fails(&args, 1, "invalid signature")?;
     let key = flip_hex(ED25519_TEST1_KEY, 0);
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        &key,
-        "--msg",
-        "",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let args = verify_args("ed25519", &key, "", ED25519_TEST1_SIG);
     assert_fails(&args, 1, "verify ed25519")?;
     // Short signature: invalid (exit 1). Invalid keys: exit 1.
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        ED25519_TEST1_KEY,
-        "--msg",
-        "",
-        "--sig",
-        &ED25519_TEST1_SIG[..126],
-    ];
+    let args = verify_args("ed25519", ED25519_TEST1_KEY, "", &ED25519_TEST1_SIG[..126]);
     assert_fails(&args, 1, "invalid signature")?;
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        &ED25519_TEST1_KEY[..62],
-        "--msg",
-        "",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let args = verify_args("ed25519", &ED25519_TEST1_KEY[..62], "", ED25519_TEST1_SIG);
     assert_fails(&args, 1, "--key: invalid public key: 31 bytes")?;
     let identity = format!("01{}", "00".repeat(31));
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        &identity,
-        "--msg",
-        "",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let args = verify_args("ed25519", &identity, "", ED25519_TEST1_SIG);
     assert_fails(&args, 1, "--key: invalid public key")?;
     // Bad hex: exit 2.
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        ED25519_TEST1_KEY,
-        "--msg",
-        "0",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let args = verify_args("ed25519", ED25519_TEST1_KEY, "0", ED25519_TEST1_SIG);
     assert_fails(&args, 2, "--msg: odd number of hex digits")?;
-    let args = [
-        "verify",
-        "ed25519",
-        "--key",
-        "zz",
-        "--msg",
-        "",
-        "--sig",
-        ED25519_TEST1_SIG,
-    ];
+    let args = verify_args("ed25519", "zz", "", ED25519_TEST1_SIG);
     assert_fails(&args, 2, "--key: invalid hex")?;
     assert_fails(
         &["verify", "ed25519", "--key", ED25519_TEST1_KEY, "--msg", ""],
@@ -141,16 +65,7 @@ fn verify_ecdsa_p256_wycheproof_records() -> TestResult {
         let (mut valid, mut invalid) = (0, 0);
         for r in &records {
             let (key, msg, sig) = (field(r, "public")?, field(r, "msg")?, field(r, "sig")?);
-            let args = [
-                "verify",
-                "ecdsa-p256",
-                "--key",
-                key,
-                "--msg",
-                msg,
-                "--sig",
-                sig,
-            ];
+            let args = verify_args("ecdsa-p256", key, msg, sig);
             match field(r, "result")? {
                 "valid" => {
                     assert_prints(&args, "ok")?;
@@ -172,88 +87,22 @@ fn verify_ecdsa_p256_wycheproof_records() -> TestResult {
         let r = &records[0];
         let (key, msg, sig) = (field(r, "public")?, field(r, "msg")?, field(r, "sig")?);
         let compressed = compress_hex(key);
-        assert_prints(
-            &[
-                "verify",
-                "ecdsa-p256",
-                "--key",
-                &compressed,
-                "--msg",
-                msg,
-                "--sig",
-                sig,
-            ],
-            "ok",
-        )?;
+        assert_prints(&verify_args("ecdsa-p256", &compressed, msg, sig), "ok")?;
         let bad_sig = flip_hex(sig, sig.len() - 1);
-        let args = [
-            "verify",
-            "ecdsa-p256",
-            "--key",
-            key,
-            "--msg",
-            msg,
-            "--sig",
-            &bad_sig,
-        ];
+        let args = verify_args("ecdsa-p256", key, msg, &bad_sig);
         assert_fails(&args, 1, "verify ecdsa-p256: invalid signature")?;
         let bad_msg = format!("{msg}00");
-        let args = [
-            "verify",
-            "ecdsa-p256",
-            "--key",
-            key,
-            "--msg",
-            &bad_msg,
-            "--sig",
-            sig,
-        ];
+        let args = verify_args("ecdsa-p256", key, &bad_msg, sig);
         assert_fails(&args, 1, "invalid signature")?;
         let bad_key = flip_hex(key, 129);
-        let args = [
-            "verify",
-            "ecdsa-p256",
-            "--key",
-            &bad_key,
-            "--msg",
-            msg,
-            "--sig",
-            sig,
-        ];
+        let args = verify_args("ecdsa-p256", &bad_key, msg, sig);
         assert_fails(&args, 1, "--key: invalid public key: not a point on P-256")?;
-        let args = [
-            "verify",
-            "ecdsa-p256",
-            "--key",
-            &key[..128],
-            "--msg",
-            msg,
-            "--sig",
-            sig,
-        ];
+        let args = verify_args("ecdsa-p256", &key[..128], msg, sig);
         assert_fails(&args, 1, "--key: invalid public key: 64 bytes")?;
         let hybrid = format!("06{}", &key[2..]);
-        let args = [
-            "verify",
-            "ecdsa-p256",
-            "--key",
-            &hybrid,
-            "--msg",
-            msg,
-            "--sig",
-            sig,
-        ];
+        let args = verify_args("ecdsa-p256", &hybrid, msg, sig);
         assert_fails(&args, 1, "cannot start with 06")?;
-        let args = [
-            "verify",
-            "ecdsa-p256",
-            "--key",
-            key,
-            "--msg",
-            msg,
-            "--sig",
-            "0x00",
-        ];
+        let args = verify_args("ecdsa-p256", key, msg, "0x00");
         assert_fails(&args, 2, "--sig: invalid hex")?;
     }
     Ok(())

@@ -3,7 +3,10 @@
 //! checked as `encode([S]B - [k]A) == R`. Signing (section 5.1.6) in constant time in the key
 //! and the nonce.
 
-use bulwark_api::SecretBytes;
+use bulwark_api::{
+    Error, SecretBytes,
+    sig::{Ed25519, Ed25519Signature},
+};
 
 use super::{
     Fe, Field,
@@ -198,65 +201,27 @@ impl Ed25519SigningKey {
     }
 }
 
-impl bulwark_api::sig::Sign<bulwark_api::sig::Ed25519> for crate::Compact {
-    type SigningKey = Ed25519SigningKey;
-
-    fn generate_signing_key<R: bulwark_api::Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::SigningKey, bulwark_api::Error> {
-        Ok(Ed25519SigningKey::from_seed(SecretBytes::random(rng)?))
-    }
-
-    fn import_signing_key(
-        &mut self,
-        secret: SecretBytes<32>,
-    ) -> Result<Self::SigningKey, bulwark_api::Error> {
-        Ok(Ed25519SigningKey::from_seed(secret))
-    }
-
-    fn signing_public(
-        &mut self,
-        key: &Self::SigningKey,
-    ) -> Result<Self::PublicKey, bulwark_api::Error> {
-        Ok(key.public)
-    }
-
-    fn sign(
-        &mut self,
-        key: &Self::SigningKey,
-        message: &[u8],
-    ) -> Result<bulwark_api::sig::Ed25519Signature, bulwark_api::Error> {
-        Ok(bulwark_api::sig::Ed25519Signature::from_bytes(
-            &key.sign(message),
-        ))
-    }
+/// A public key from its encoding: 32 bytes, canonical, a point, not of small order.
+fn import_public(bytes: &[u8]) -> Result<Ed25519PublicKey, Error> {
+    let bytes: &[u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
+    Ed25519PublicKey::from_bytes(bytes).ok_or(Error::InvalidInput)
 }
 
-impl bulwark_api::sig::Verify<bulwark_api::sig::Ed25519> for crate::Compact {
-    type PublicKey = Ed25519PublicKey;
+bulwark_api::impl_verify! {
+    Ed25519 for crate::Compact: Ed25519PublicKey;
+    import_public(bytes) => import_public(bytes);
+    export_public(key) => key.bytes;
+    verify(key, message, signature) => if key.verify(message, &signature.to_bytes()) {
+        Ok(())
+    } else {
+        Err(Error::Verification)
+    };
+}
 
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, bulwark_api::Error> {
-        let bytes: &[u8; 32] = bytes
-            .try_into()
-            .map_err(|_| bulwark_api::Error::InvalidInput)?;
-        Ed25519PublicKey::from_bytes(bytes).ok_or(bulwark_api::Error::InvalidInput)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.bytes
-    }
-
-    fn verify(
-        &mut self,
-        key: &Self::PublicKey,
-        message: &[u8],
-        signature: &bulwark_api::sig::Ed25519Signature,
-    ) -> Result<(), bulwark_api::Error> {
-        if key.verify(message, &signature.to_bytes()) {
-            Ok(())
-        } else {
-            Err(bulwark_api::Error::Verification)
-        }
-    }
+bulwark_api::impl_sign! {
+    Ed25519 for crate::Compact: Ed25519SigningKey;
+    generate(rng) => SecretBytes::random(rng).map(Ed25519SigningKey::from_seed);
+    import(secret) => Ok(Ed25519SigningKey::from_seed(secret));
+    public(key) => Ok(key.public);
+    sign(key, message) => Ok(Ed25519Signature::from_bytes(&key.sign(message)));
 }

@@ -1,8 +1,8 @@
-//! [`KeyAgreement<X25519>`] for [`Compact`]: thin glue over [`super::x25519()`].
+//! [`KeyAgreement<X25519>`](bulwark_api::kex::KeyAgreement) for [`Compact`]: thin glue over [`super::x25519()`].
 
 use bulwark_api::{
-    Error, Rng, SecretBytes,
-    kex::{KeyAgreement, SharedSecret, X25519},
+    Error, SecretBytes,
+    kex::{SharedSecret, X25519},
 };
 use subtle::ConstantTimeEq;
 
@@ -22,7 +22,7 @@ impl X25519PublicKey {
     }
 }
 
-/// A one-time X25519 secret: consumed by [`KeyAgreement::agree`], zeroized on drop, not
+/// A one-time X25519 secret: consumed by [`KeyAgreement::agree`](bulwark_api::kex::KeyAgreement::agree), zeroized on drop, not
 /// `Clone`, never printed.
 pub struct X25519EphemeralSecret(SecretBytes<32>);
 
@@ -49,66 +49,22 @@ fn dh(secret: &SecretBytes<32>, peer: &X25519PublicKey) -> Result<SharedSecret, 
     Ok(SharedSecret::from_agreement(out))
 }
 
-fn public(secret: &SecretBytes<32>) -> X25519PublicKey {
-    X25519PublicKey(x25519_base(secret.expose_secret()))
+fn public(secret: &SecretBytes<32>) -> Result<X25519PublicKey, Error> {
+    Ok(X25519PublicKey(x25519_base(secret.expose_secret())))
 }
 
-impl KeyAgreement<X25519> for Compact {
-    type PublicKey = X25519PublicKey;
-    type EphemeralSecret = X25519EphemeralSecret;
-    type StaticSecret = X25519StaticSecret;
+/// Exactly 32 bytes; every value is a u-coordinate (RFC 7748).
+fn import_public(bytes: &[u8]) -> Result<X25519PublicKey, Error> {
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
+    Ok(X25519PublicKey(bytes))
+}
 
-    fn generate_ephemeral<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::EphemeralSecret, Error> {
-        Ok(X25519EphemeralSecret(SecretBytes::random(rng)?))
-    }
-
-    fn ephemeral_public(
-        &mut self,
-        secret: &Self::EphemeralSecret,
-    ) -> Result<Self::PublicKey, Error> {
-        Ok(public(&secret.0))
-    }
-
-    fn agree(
-        &mut self,
-        secret: Self::EphemeralSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        dh(&secret.0, peer)
-    }
-
-    fn generate_static<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::StaticSecret, Error> {
-        Ok(X25519StaticSecret(SecretBytes::random(rng)?))
-    }
-
-    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
-        Ok(X25519StaticSecret(secret))
-    }
-
-    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
-        Ok(public(&secret.0))
-    }
-
-    fn agree_static(
-        &mut self,
-        secret: &Self::StaticSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        dh(&secret.0, peer)
-    }
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        let bytes: [u8; 32] = bytes.try_into().map_err(|_| Error::InvalidInput)?;
-        Ok(X25519PublicKey(bytes))
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 32] {
-        key.0
-    }
+bulwark_api::impl_key_agreement! {
+    X25519 for Compact: X25519PublicKey, X25519EphemeralSecret, X25519StaticSecret;
+    generate(rng) => SecretBytes::random(rng);
+    import(secret) => Ok(secret);
+    public(secret) => public(secret);
+    agree(secret, peer) => dh(secret, peer);
+    import_public(bytes) => import_public(bytes);
+    export_public(key) => key.0;
 }

@@ -6,7 +6,7 @@ use super::scalar::Scalar;
 use bulwark_api::{
     Error, Rng, SecretBytes,
     hash::Sha256,
-    kex::{KeyAgreement, P256, SharedSecret},
+    kex::{P256, SharedSecret},
 };
 use zeroize::Zeroize;
 
@@ -103,7 +103,7 @@ impl SecretScalar {
     }
 }
 
-/// A one-time P-256 secret scalar in `1..n`: consumed by [`KeyAgreement::agree`], zeroized on
+/// A one-time P-256 secret scalar in `1..n`: consumed by [`KeyAgreement::agree`](bulwark_api::kex::KeyAgreement::agree), zeroized on
 /// drop, not `Clone`, never printed.
 pub struct P256EphemeralSecret(SecretScalar);
 
@@ -137,64 +137,23 @@ impl CompactP256 {
     }
 }
 
-impl KeyAgreement<P256> for CompactP256 {
-    type PublicKey = P256PublicKey;
-    type EphemeralSecret = P256EphemeralSecret;
-    type StaticSecret = P256StaticSecret;
-
-    fn generate_ephemeral<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::EphemeralSecret, Error> {
-        SecretScalar::generate(rng).map(P256EphemeralSecret)
-    }
-
-    fn ephemeral_public(
-        &mut self,
-        secret: &Self::EphemeralSecret,
-    ) -> Result<Self::PublicKey, Error> {
-        secret.0.public()
-    }
-
-    fn agree(
-        &mut self,
-        secret: Self::EphemeralSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        dh(&secret.0, peer)
-    }
-
-    fn generate_static<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::StaticSecret, Error> {
-        SecretScalar::generate(rng).map(P256StaticSecret)
-    }
-
-    fn import_static(&mut self, secret: SecretBytes<32>) -> Result<Self::StaticSecret, Error> {
-        SecretScalar::from_bytes(secret.expose_secret()).map(P256StaticSecret)
-    }
-
-    fn static_public(&mut self, secret: &Self::StaticSecret) -> Result<Self::PublicKey, Error> {
-        secret.0.public()
-    }
-
-    fn agree_static(
-        &mut self,
-        secret: &Self::StaticSecret,
-        peer: &Self::PublicKey,
-    ) -> Result<SharedSecret, Error> {
-        dh(&secret.0, peer)
-    }
-
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        P256PublicKey::from_sec1(bytes)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        key.to_sec1_uncompressed()
-    }
+/// `KeyAgreement<P256>` on a compact backend type: [`CompactP256`] and [`crate::Compact`]
+/// (which also implements X25519 and Ed25519) run the same code.
+macro_rules! p256_key_agreement {
+    ($backend:ty) => {
+        bulwark_api::impl_key_agreement! {
+            P256 for $backend: P256PublicKey, P256EphemeralSecret, P256StaticSecret;
+            generate(rng) => SecretScalar::generate(rng);
+            import(secret) => SecretScalar::from_bytes(secret.expose_secret());
+            public(secret) => secret.public();
+            agree(secret, peer) => dh(secret, peer);
+            import_public(bytes) => P256PublicKey::from_sec1(bytes);
+            export_public(key) => key.to_sec1_uncompressed();
+        }
+    };
 }
+p256_key_agreement!(CompactP256);
+p256_key_agreement!(crate::Compact);
 
 impl Sha256 for CompactP256 {
     type State = crate::hash::Sha256State;

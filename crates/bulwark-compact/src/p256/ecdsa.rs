@@ -6,8 +6,8 @@ use super::point::{self};
 use super::scalar::Scalar;
 use crate::hash::{hmac_sha256, sha256};
 use bulwark_api::{
-    Error, Rng, SecretBytes,
-    sig::{EcdsaP256, EcdsaP256Signature, Sign, Verify, VerifyPrehash},
+    Error,
+    sig::{EcdsaP256, EcdsaP256Signature},
 };
 use zeroize::Zeroize;
 
@@ -108,62 +108,27 @@ fn sign_digest(d: &Scalar, digest: &[u8; 32]) -> Result<EcdsaP256Signature, Erro
 /// about 2^-32).
 const P256_SIGN_ATTEMPTS: usize = 16;
 
-impl Verify<EcdsaP256> for CompactP256 {
-    type PublicKey = P256PublicKey;
+/// `Verify`, `VerifyPrehash` and `Sign` for ECDSA P-256 on a compact backend type:
+/// [`CompactP256`] and [`crate::Compact`] run the same code.
+macro_rules! ecdsa_p256_traits {
+    ($backend:ty) => {
+        bulwark_api::impl_verify! {
+            EcdsaP256 for $backend: P256PublicKey;
+            import_public(bytes) => P256PublicKey::from_sec1(bytes);
+            export_public(key) => key.to_sec1_uncompressed();
+            verify(key, message, signature) => verify_digest(key, &sha256(message), signature);
+            // `verify_digest` takes the leftmost 32 bytes and refuses a shorter digest.
+            verify_prehash(key, digest, signature) => verify_digest(key, digest, signature);
+        }
 
-    fn import_public(&mut self, bytes: &[u8]) -> Result<Self::PublicKey, Error> {
-        P256PublicKey::from_sec1(bytes)
-    }
-
-    fn export_public(&mut self, key: &Self::PublicKey) -> [u8; 65] {
-        key.to_sec1_uncompressed()
-    }
-
-    fn verify(
-        &mut self,
-        key: &Self::PublicKey,
-        message: &[u8],
-        signature: &EcdsaP256Signature,
-    ) -> Result<(), Error> {
-        verify_digest(key, &sha256(message), signature)
-    }
+        bulwark_api::impl_sign! {
+            EcdsaP256 for $backend: EcdsaP256SigningKey;
+            generate(rng) => SecretScalar::generate(rng).map(EcdsaP256SigningKey);
+            import(secret) => SecretScalar::from_bytes(secret.expose_secret()).map(EcdsaP256SigningKey);
+            public(key) => key.0.public();
+            sign(key, message) => sign_digest(&key.0.0, &sha256(message));
+        }
+    };
 }
-
-impl VerifyPrehash<EcdsaP256> for CompactP256 {
-    fn verify_prehash(
-        &mut self,
-        key: &Self::PublicKey,
-        digest: &[u8],
-        signature: &EcdsaP256Signature,
-    ) -> Result<(), Error> {
-        // `verify_digest` takes the leftmost 32 bytes and refuses a shorter digest.
-        verify_digest(key, digest, signature)
-    }
-}
-
-impl Sign<EcdsaP256> for CompactP256 {
-    type SigningKey = EcdsaP256SigningKey;
-
-    fn generate_signing_key<R: Rng + ?Sized>(
-        &mut self,
-        rng: &mut R,
-    ) -> Result<Self::SigningKey, Error> {
-        SecretScalar::generate(rng).map(EcdsaP256SigningKey)
-    }
-
-    fn import_signing_key(&mut self, secret: SecretBytes<32>) -> Result<Self::SigningKey, Error> {
-        SecretScalar::from_bytes(secret.expose_secret()).map(EcdsaP256SigningKey)
-    }
-
-    fn signing_public(&mut self, key: &Self::SigningKey) -> Result<Self::PublicKey, Error> {
-        key.0.public()
-    }
-
-    fn sign(
-        &mut self,
-        key: &Self::SigningKey,
-        message: &[u8],
-    ) -> Result<EcdsaP256Signature, Error> {
-        sign_digest(&key.0.0, &sha256(message))
-    }
-}
+ecdsa_p256_traits!(CompactP256);
+ecdsa_p256_traits!(crate::Compact);

@@ -2,9 +2,10 @@
 //!
 //! Elements are fully reduced (`0 <= x < p`) eight-word integers. Products come from
 //! [`limbs::mul_wide`] / [`limbs::sqr_wide`] (16x16 -> 32-bit partial products) and are reduced
-//! by NIST's fast reduction: the 512-bit product's sixteen 32-bit words are added and
-//! subtracted in nine 256-bit combinations (FIPS 186-4 D.2.3), with signed 64-bit carries,
-//! then the small top carry is folded back with `2^256 = 2^224 - 2^192 - 2^96 + 1 (mod p)`.
+//! by NIST's fast reduction ([`reduce_wide`]): the 512-bit product's sixteen 32-bit words are
+//! added and subtracted in nine 256-bit combinations (FIPS 186-4 D.2.3) in one pass over the
+//! columns with a signed 64-bit carry, then the small top carry is folded back with
+//! `2^256 = 2^224 - 2^192 - 2^96 + 1 (mod p)` and one masked addition of p corrects the rest.
 //! Every operation is constant time except those named `_vartime`.
 
 use super::limbs::{self, U256, unroll8};
@@ -25,51 +26,69 @@ pub const P: U256 = [
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct Fe(pub U256);
 
-/// Adds `c * 2^256 (mod p)` into `r` as `c * (2^224 - 2^192 - 2^96 + 1)` and returns the new
-/// carry out of the top word.
+/// Reduces any 512-bit value (sixteen little-endian words) modulo p: NIST's fast reduction
+/// (FIPS 186-4 D.2.3) in one pass over the columns, then one fold and one masked correction.
+///
+/// With `d = 2^256 - p = 2^224 - 2^192 - 2^96 + 1`:
+/// 1. Column pass: `V = s1 + 2 s2 + 2 s3 + s4 + s5 - s6 - s7 - s8 - s9` (`V = c (mod p)`,
+///    `-4 * 2^256 < V < 7 * 2^256`) plus `-5 d`, word by word with a signed 64-bit carry, gives
+///    `V - 5 d = r + k 2^256`. So `V + 5 p = r + t 2^256` with `t = k + 5` in `0..=11` (`5 p`
+///    makes the value positive).
+/// 2. Fold: `y = r + (t + 1) d`, below `2^257`, with its carry bit `e`. `x = y - d = r + t d`
+///    is `V (mod p)` and `0 <= x < 2p`; `x >= p` exactly when `y >= 2^256`.
+/// 3. So the result is `y mod 2^256` if `e = 1` (that is `x - p`), else `y + p mod 2^256`
+///    (that is `x`): one masked addition of p.
+///
+/// No branch and no secret-dependent index: every step runs for every input.
 #[inline(always)]
-fn fold(r: &mut U256, c: i64) -> i64 {
-    let mut acc = 0i64;
-    unroll8!(I => {
-        acc += i64::from(r[I]);
-        match I {
-            0 | 7 => acc += c,
-            3 | 6 => acc -= c,
-            _ => {}
-        }
-        r[I] = acc as u32;
-        acc >>= 32;
-    });
-    acc
+pub fn reduce_wide(c: &[u32; 16]) -> Fe {
+    let (r, m) = reduce_columns(c);
+    let (y, e) = limbs::add(&r, &fold_vector(m));
+    // `e` is 0 or 1: opaque before it becomes a mask (see `limbs::word_is_zero_mask`).
+    Fe(add_masked_p(&y, core::hint::black_box(e).wrapping_sub(1)))
 }
 
-/// Reduces a 512-bit value (below `p^2`... or any 512-bit value) modulo p.
+/// Step 1 of [`reduce_wide`]: the eight low words of `V - 5 d` and `m = t + 1` (`1..=12`).
 #[inline(always)]
-fn reduce(c: &[u32; 16]) -> Fe {
+fn reduce_columns(c: &[u32; 16]) -> (U256, u32) {
     let w = |i: usize| i64::from(c[i]);
-    let mut r = [0u32; 8];
-    let mut acc = 0i64;
     // Doubled and tripled words by additions: an `i64` multiplication is a library call on
     // Thumb-1.
-    let (c11, c12, c13, c14, c15) = (w(11), w(12), w(13), w(14), w(15));
-    let sums: [i64; 8] = [
-        w(0) + w(8) + w(9) - c11 - c12 - c13 - c14,
-        w(1) + w(9) + w(10) - c12 - c13 - c14 - c15,
-        w(2) + w(10) + c11 - c13 - c14 - c15,
-        w(3) + c11 + c11 + c12 + c12 + c13 - c15 - w(8) - w(9),
-        w(4) + c12 + c12 + c13 + c13 + c14 - w(9) - w(10),
-        w(5) + c13 + c13 + c14 + c14 + c15 - w(10) - c11,
-        w(6) + c14 + c14 + c14 + c15 + c15 + c13 - w(8) - w(9),
-        w(7) + c15 + c15 + c15 + w(8) - w(10) - c11 - c12 - c13,
-    ];
-    unroll8!(I => {
-        acc += sums[I];
-        r[I] = acc as u32;
-        acc >>= 32;
-    });
-    let c = fold(&mut r, acc);
-    let _zero = fold(&mut r, c);
-    Fe(sub_p_if_needed(&r))
+    let mut r = [0u32; 8];
+    let mut acc = w(0) + w(8) + w(9) - w(11) - w(12) - w(13) - w(14) - 5;
+    r[0] = acc as u32;
+    acc >>= 32;
+    acc += w(1) + w(9) + w(10) - w(12) - w(13) - w(14) - w(15);
+    r[1] = acc as u32;
+    acc >>= 32;
+    acc += w(2) + w(10) + w(11) - w(13) - w(14) - w(15);
+    r[2] = acc as u32;
+    acc >>= 32;
+    acc += w(3) + w(11) + w(11) + w(12) + w(12) + w(13) - w(15) - w(8) - w(9) + 5;
+    r[3] = acc as u32;
+    acc >>= 32;
+    acc += w(4) + w(12) + w(12) + w(13) + w(13) + w(14) - w(9) - w(10);
+    r[4] = acc as u32;
+    acc >>= 32;
+    acc += w(5) + w(13) + w(13) + w(14) + w(14) + w(15) - w(10) - w(11);
+    r[5] = acc as u32;
+    acc >>= 32;
+    acc += w(6) + w(14) + w(14) + w(14) + w(15) + w(15) + w(13) - w(8) - w(9) + 5;
+    r[6] = acc as u32;
+    acc >>= 32;
+    acc += w(7) + w(15) + w(15) + w(15) + w(8) - w(10) - w(11) - w(12) - w(13) - 5;
+    r[7] = acc as u32;
+    acc >>= 32;
+    // k = acc in -5..=6; m = t + 1 = k + 6.
+    (r, (acc + 6) as u32)
+}
+
+/// `m d` for `1 <= m <= 12` as eight words (`d = 2^256 - p`): `m - m 2^96 - m 2^192 + m 2^224`
+/// with the borrows taken, `[m, 0, 0, -m, -1, -1, -m - 1, m - 1]` modulo 2^32.
+#[inline(always)]
+pub fn fold_vector(m: u32) -> U256 {
+    let neg = m.wrapping_neg();
+    [m, 0, 0, neg, u32::MAX, u32::MAX, !m, m.wrapping_sub(1)]
 }
 
 /// `d + (p & mask)` modulo 2^256 (p's words are all ones, zero or one).
@@ -81,11 +100,45 @@ fn add_masked_p(d: &U256, mask: u32) -> U256 {
     limbs::add(d, &m).0
 }
 
-/// `r - p` if `r >= p`, else `r` (for `r < 2^256 < 2p`).
+/// `2^256 - p = 2^224 - 2^192 - 2^96 + 1`, least significant word first.
+const D: U256 = [1, 0, 0, u32::MAX, u32::MAX, u32::MAX, u32::MAX - 1, 0];
+
+/// [`Fe::add`] in portable Rust.
+#[cfg_attr(
+    any(
+        all(target_arch = "arm", bulwark_umaal),
+        all(target_arch = "arm", bulwark_m0asm)
+    ),
+    allow(dead_code)
+)]
 #[inline(always)]
-fn sub_p_if_needed(r: &U256) -> U256 {
-    let (d, borrow) = limbs::sub(r, &P);
-    limbs::select(borrow.wrapping_sub(1), &d, r)
+fn add_portable(a: &Fe, b: &Fe) -> Fe {
+    let mut y = [0u32; 8];
+    let mut acc = 0u64;
+    unroll8!(I => {
+        acc += u64::from(a.0[I]) + u64::from(b.0[I]) + u64::from(D[I]);
+        y[I] = acc as u32;
+        acc >>= 32;
+    });
+    // `acc` is 0 or 1: opaque before it becomes a mask (see `limbs::word_is_zero_mask`).
+    Fe(add_masked_p(
+        &y,
+        core::hint::black_box(acc as u32).wrapping_sub(1),
+    ))
+}
+
+/// [`Fe::sub`] in portable Rust.
+#[cfg_attr(
+    any(
+        all(target_arch = "arm", bulwark_umaal),
+        all(target_arch = "arm", bulwark_m0asm)
+    ),
+    allow(dead_code)
+)]
+#[inline(always)]
+fn sub_portable(a: &Fe, b: &Fe) -> Fe {
+    let (d, borrow) = limbs::sub(&a.0, &b.0);
+    Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
 }
 
 impl Fe {
@@ -105,19 +158,35 @@ impl Fe {
         limbs::to_be_bytes(&self.0)
     }
 
-    /// `self + b`: the sum minus p, plus p again if that went below zero.
+    /// `self + b`: `y = self + b + (2^256 - p)` in one carry pass (below `2^257`), which
+    /// reaches 2^256 exactly when `self + b >= p`; then `y mod 2^256` is the sum minus p, and
+    /// otherwise `y + p mod 2^256` is the sum. On ARMv7E-M and ARMv6-M: `umaal_gen::add_p256`
+    /// and `m0asm_gen::add_p256` (assembly, the sum minus p over nine words, p added back by
+    /// the final borrow).
     pub fn add(&self, b: &Fe) -> Fe {
-        let (s, carry) = limbs::add(&self.0, &b.0);
-        let (d, borrow) = limbs::sub(&s, &P);
-        // Negative only if the subtraction borrowed and the addition had not carried.
-        let mask = 0u32.wrapping_sub(borrow & (carry ^ 1));
-        Fe(add_masked_p(&d, mask))
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::add_p256(&self.0, &b.0));
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::add_p256(&self.0, &b.0));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
+        return add_portable(self, b);
     }
 
-    /// `self - b`: the difference, plus p if it went below zero.
+    /// `self - b`: the difference, plus p if it went below zero (on ARMv7E-M and ARMv6-M in
+    /// assembly, `umaal_gen::sub_p256` and `m0asm_gen::sub_p256`, the same steps).
     pub fn sub(&self, b: &Fe) -> Fe {
-        let (d, borrow) = limbs::sub(&self.0, &b.0);
-        Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::sub_p256(&self.0, &b.0));
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::sub_p256(&self.0, &b.0));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
+        return sub_portable(self, b);
     }
 
     /// `-self`.
@@ -130,16 +199,36 @@ impl Fe {
         self.add(self)
     }
 
-    /// `self * b`.
+    /// `self * b` (on ARMv7E-M the product and the reduction in one `UMAAL` assembly block,
+    /// `umaal_gen::mul_p256`; on ARMv6-M the reduction in Thumb-1 assembly,
+    /// `m0asm_gen::reduce_p256`; both the algorithm of [`reduce_wide`]).
     #[inline(never)]
     pub fn mul(&self, b: &Fe) -> Fe {
-        reduce(&limbs::mul_wide(&self.0, &b.0))
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::mul_p256(&self.0, &b.0));
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::reduce_p256(&limbs::mul_wide(
+            &self.0, &b.0,
+        )));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
+        reduce_wide(&limbs::mul_wide(&self.0, &b.0))
     }
 
     /// `self^2`.
     #[inline(never)]
     pub fn square(&self) -> Fe {
-        reduce(&limbs::sqr_wide(&self.0))
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::mul_p256(&self.0, &self.0));
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::reduce_p256(&limbs::sqr_wide(&self.0)));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
+        reduce_wide(&limbs::sqr_wide(&self.0))
     }
 
     /// `self^(2^k)`.

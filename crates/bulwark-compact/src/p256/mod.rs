@@ -24,7 +24,6 @@ mod straus;
 
 mod ecdh;
 mod ecdsa;
-mod on_compact;
 
 pub use ecdh::{
     CompactP256, P256_KEYGEN_ATTEMPTS, P256EphemeralSecret, P256PublicKey, P256StaticSecret,

@@ -64,18 +64,8 @@ fn flash_with(img: &[u8]) -> Vec<u8> {
 }
 
 fn verify_flash(img_in_flash: &[u8], slot: Slot, buf_len: usize, key: [u8; 32]) -> R {
-    let mut flash = SliceStorage::new(img_in_flash);
-    let mut buf = vec![0u8; buf_len];
-    Verifier::ed25519(&mut TestBackend, &[key])
-        .unwrap()
-        .verify_flash(
-            &mut TestBackend,
-            &mut flash,
-            slot,
-            &mut buf,
-            &mut TestCounter::default(),
-        )
-        .map(|_| ())
+    let v = Verifier::ed25519(&mut TestBackend, &[key]).unwrap();
+    stream_slot(&v, img_in_flash, slot, &mut vec![0u8; buf_len]).map(|_| ())
 }
 
 #[test]

@@ -14,13 +14,37 @@ use bulwark_api::{
     hash::Sha256,
     sig::{Ed25519, Sign, Verify},
 };
-use bulwark_firmware::MonotonicCounter;
+use bulwark_firmware::{
+    HashSupport, ImageError, MonotonicCounter, SliceStorage, Slot, VerifiedImage, Verifier,
+    VerifyAlgorithms,
+};
 use std::{collections::HashMap, path::PathBuf, vec::Vec};
 
 /// The backend the tests verify with: the software backend (streaming SHA-256/512, Ed25519
 /// and ECDSA P-256 verification).
 pub use bulwark_soft::Soft as TestBackend;
 pub use bulwark_testkit::hex::decode as hex;
+
+/// Streams `slot` of `flash` through `v`, with `buf` as the chunk buffer and a fresh counter
+/// (0): the common call of [`Verifier::verify_flash`].
+pub fn stream_slot<S, H>(
+    v: &Verifier<'_, TestBackend, S, H>,
+    flash: &[u8],
+    slot: Slot,
+    buf: &mut [u8],
+) -> Result<VerifiedImage, ImageError>
+where
+    S: VerifyAlgorithms<TestBackend>,
+    H: HashSupport<TestBackend>,
+{
+    v.verify_flash(
+        &mut TestBackend,
+        &mut SliceStorage::new(flash),
+        slot,
+        buf,
+        &mut TestCounter::default(),
+    )
+}
 
 /// A RAM counter that records writes.
 #[derive(Default)]

@@ -51,14 +51,25 @@ fn resource(req: &UdpMessage<'_>, out: &mut [u8]) -> Result<usize, OscoreError> 
         (code::PUT, [b"echo"]) => (code::CHANGED, [b"put:".as_slice(), body].concat()),
         _ => (code::NOT_FOUND, Vec::new()),
     };
+    respond(req, rcode, &[], &payload, out)
+}
+
+/// A response to `req` (same message ID and token) with `rcode`, `options` and `payload`.
+fn respond(
+    req: &UdpMessage<'_>,
+    rcode: u8,
+    options: &[(u16, &[u8])],
+    payload: &[u8],
+    out: &mut [u8],
+) -> Result<usize, OscoreError> {
     message::build(
         out,
         response_kind(req),
         rcode,
         req.message_id,
         req.token,
-        &[],
-        &payload,
+        options,
+        payload,
     )
 }
 
@@ -72,15 +83,7 @@ fn refusal(req: &UdpMessage<'_>, e: OscoreError, out: &mut [u8]) -> Result<usize
         OscoreError::NotProtected => "OSCORE required",
         other => other.diagnostic(),
     };
-    message::build(
-        out,
-        response_kind(req),
-        rcode,
-        req.message_id,
-        req.token,
-        &[(number::MAX_AGE, &[])],
-        text.as_bytes(),
-    )
+    respond(req, rcode, &[(number::MAX_AGE, &[])], text.as_bytes(), out)
 }
 
 fn handle<C: Ccm, S: SequenceStore>(

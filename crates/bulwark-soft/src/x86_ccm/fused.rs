@@ -3,7 +3,7 @@
 
 use super::key_schedule::{Keys, RoundKeys, encrypt_n, encrypt1, expand, load_keys};
 use super::{available, ctr_block, decrypt_payload, load, load_payload, store, store_payload};
-use bulwark_api::{Error, ccm::Ccm, hazmat::Block};
+use bulwark_api::{Error, hazmat::Block};
 use bulwark_modes::ccm_format::{
     aad_len_prefix, b0_block, check_lengths, check_sizes, counter_block, tag_verdict,
     total_aad_len, wipe_on_error,
@@ -281,35 +281,22 @@ impl AesNiCcm {
     }
 }
 
-impl Ccm for AesNiCcm {
-    fn seal_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &mut [u8],
-    ) -> Result<(), Error> {
+bulwark_api::impl_ccm! {
+    impl[] for AesNiCcm;
+    seal(self, nonce, aad, buffer, tag) => {
         let h = Header::new(nonce, aad, buffer.len(), tag.len())?;
         let mut full = self.seal_full(&h, aad, buffer);
         let n = tag.len();
         tag.copy_from_slice(&full[..n]);
         full.zeroize();
         Ok(())
-    }
-
-    fn open_detached(
-        &mut self,
-        nonce: &[u8],
-        aad: &[&[u8]],
-        buffer: &mut [u8],
-        tag: &[u8],
-    ) -> Result<(), Error> {
+    };
+    open(self, nonce, aad, buffer, tag) => {
         let h = Header::new(nonce, aad, buffer.len(), tag.len())?;
         let mut expected = self.open_full(&h, aad, buffer);
         wipe_on_error(tag_verdict(&mut expected, tag), buffer)
-    }
-
-    fn crypt_unauthenticated(&mut self, nonce: &[u8], buffer: &mut [u8]) -> Result<(), Error> {
+    };
+    crypt(self, nonce, buffer) => {
         let l = check_lengths(nonce, buffer.len())?;
         let a0 = counter_block(nonce, l);
         let rk = &self.rk;
@@ -322,5 +309,5 @@ impl Ccm for AesNiCcm {
             }
         }
         Ok(())
-    }
+    };
 }

@@ -1,130 +1,23 @@
 //! [`Context`]: an OSCORE security context that protects and unprotects whole CoAP over UDP
 //! messages (RFC 8613 sections 5 to 8).
 
+mod ids;
+mod wire;
+
+pub use ids::RequestId;
+
 use crate::aad::aad;
-use crate::message::{self, MessageType, OptionClass, UdpMessage, code, number, option_class};
+use crate::message::{self, MessageType, UdpMessage, code, number};
 use crate::option::{MAX_OPTION_LEN, OscoreOption};
 use crate::replay::{Check, ReplayWindow};
 use crate::sequence::{SenderSequence, SequenceStore};
-use crate::{ECHO_LEN, MAX_ID_CONTEXT_LEN, OscoreError, TAG_LEN};
+use crate::{ECHO_LEN, MAX_ID_CONTEXT_LEN, OscoreError};
 use bulwark_api::kdf::HkdfSha256;
 use bulwark_api::{Error, Rng, ccm::Ccm};
-use bulwark_psk::oscore::{
-    self, KEY_LEN, MAX_ID_LEN, MAX_PARTIAL_IV_LEN, NONCE_LEN, OscoreKeys, OscoreParams,
-};
-use coap_message::MinimalWritableMessage;
-use coap_message_implementations::inmemory::MessageMut;
+use bulwark_psk::oscore::{self, KEY_LEN, MAX_ID_LEN, NONCE_LEN, OscoreKeys, OscoreParams};
 use core::fmt;
+use ids::{Id, Piv};
 use subtle::ConstantTimeEq;
-
-/// A Sender ID, Recipient ID or kid (0 to 7 bytes).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Id {
-    buf: [u8; MAX_ID_LEN],
-    len: u8,
-}
-
-impl Id {
-    fn new(bytes: &[u8]) -> Result<Self, OscoreError> {
-        let mut buf = [0; MAX_ID_LEN];
-        buf.get_mut(..bytes.len())
-            .ok_or(OscoreError::UnknownContext)?
-            .copy_from_slice(bytes);
-        Ok(Self {
-            buf,
-            len: bytes.len() as u8,
-        })
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        self.buf.get(..usize::from(self.len)).unwrap_or(&[])
-    }
-}
-
-/// A Partial IV as sent (1 to 5 bytes).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Piv {
-    buf: [u8; MAX_PARTIAL_IV_LEN],
-    len: u8,
-}
-
-impl Piv {
-    fn new(bytes: &[u8]) -> Result<Self, OscoreError> {
-        if bytes.is_empty() {
-            return Err(OscoreError::Malformed);
-        }
-        let mut buf = [0; MAX_PARTIAL_IV_LEN];
-        buf.get_mut(..bytes.len())
-            .ok_or(OscoreError::Malformed)?
-            .copy_from_slice(bytes);
-        Ok(Self {
-            buf,
-            len: bytes.len() as u8,
-        })
-    }
-
-    fn from_sequence(sequence: u64) -> Result<Self, OscoreError> {
-        let (buf, len) =
-            oscore::partial_iv(sequence).map_err(|_| OscoreError::SequenceExhausted)?;
-        Ok(Self {
-            buf,
-            len: len as u8,
-        })
-    }
-
-    fn as_slice(&self) -> &[u8] {
-        self.buf.get(..usize::from(self.len)).unwrap_or(&[])
-    }
-
-    fn value(&self) -> u64 {
-        self.as_slice()
-            .iter()
-            .fold(0, |acc, &b| acc << 8 | u64::from(b))
-    }
-}
-
-/// What binds a response to its request: the request's kid and Partial IV (RFC 8613 section
-/// 7.3). Public values.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct RequestId {
-    kid: Id,
-    piv: Piv,
-}
-
-impl RequestId {
-    /// A request identity from its kid (at most 7 bytes) and Partial IV as sent (1 to 5
-    /// bytes), e.g. restored from storage. Returns [`OscoreError::Malformed`] otherwise.
-    pub fn new(kid: &[u8], partial_iv: &[u8]) -> Result<Self, OscoreError> {
-        Ok(Self {
-            kid: Id::new(kid).map_err(|_| OscoreError::Malformed)?,
-            piv: Piv::new(partial_iv)?,
-        })
-    }
-
-    /// The request sender's ID.
-    pub fn kid(&self) -> &[u8] {
-        self.kid.as_slice()
-    }
-
-    /// The request's Partial IV, as sent.
-    pub fn partial_iv(&self) -> &[u8] {
-        self.piv.as_slice()
-    }
-
-    /// The request's sequence number.
-    pub fn sequence(&self) -> u64 {
-        self.piv.value()
-    }
-}
-
-impl fmt::Debug for RequestId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RequestId")
-            .field("kid", &self.kid())
-            .field("partial_iv", &self.partial_iv())
-            .finish()
-    }
-}
 
 /// Whether an unprotected request may be acted on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,13 +84,7 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
     {
         let id_context = match params.id_context {
             None => None,
-            Some(c) => {
-                let mut buf = [0; MAX_ID_CONTEXT_LEN];
-                buf.get_mut(..c.len())
-                    .ok_or(Error::InvalidInput)?
-                    .copy_from_slice(c);
-                Some((buf, c.len() as u8))
-            }
+            Some(c) => Some(ids::padded(c, Error::InvalidInput)?),
         };
         let sender_id = Id::new(params.sender_id).map_err(|_| Error::InvalidInput)?;
         let recipient_id = Id::new(params.recipient_id).map_err(|_| Error::InvalidInput)?;
@@ -274,31 +161,13 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
         if !code::is_request(msg.code) {
             return Err(OscoreError::Unsupported);
         }
-        check_classes(&msg)?;
+        wire::check_classes(&msg)?;
         let piv = Piv::from_sequence(self.sequence.next_number()?)?;
         let request = RequestId {
             kid: self.sender_id,
             piv,
         };
-        let mut opt = [0u8; MAX_OPTION_LEN];
-        let opt_len = OscoreOption {
-            partial_iv: piv.as_slice(),
-            kid_context: self.id_context(),
-            kid: Some(self.sender_id.as_slice()),
-        }
-        .encode(&mut opt)?;
-        let nonce = self.nonce(self.sender_id.as_slice(), piv.as_slice())?;
-        let (a, a_len) = aad(request.kid(), request.partial_iv());
-        let len = seal(
-            &mut self.sender,
-            &msg,
-            code::POST,
-            opt.get(..opt_len).unwrap_or(&[]),
-            echo,
-            &nonce,
-            a.get(..a_len).unwrap_or(&[]),
-            out,
-        )?;
+        let len = self.seal_message(&request, &msg, Some(&piv), echo, out)?;
         Ok((len, request))
     }
 
@@ -344,15 +213,7 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
         } else {
             self.nonce(self.recipient_id.as_slice(), opt.partial_iv)?
         };
-        let (a, a_len) = aad(request.kid(), request.partial_iv());
-        let len = open(
-            &mut self.recipient,
-            protected,
-            &nonce,
-            a.get(..a_len).unwrap_or(&[]),
-            out,
-        )?;
-        let inner = UdpMessage::parse(out.get(..len).unwrap_or(&[]))?;
+        let (len, inner) = self.open_message(request, &nonce, protected, out)?;
         if code::is_request(inner.code) {
             return Err(OscoreError::Malformed);
         }
@@ -416,15 +277,7 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
             return Err(OscoreError::Replay);
         }
         let nonce = self.nonce(kid, piv.as_slice())?;
-        let (a, a_len) = aad(request.kid(), request.partial_iv());
-        let len = open(
-            &mut self.recipient,
-            protected,
-            &nonce,
-            a.get(..a_len).unwrap_or(&[]),
-            out,
-        )?;
-        let inner = UdpMessage::parse(out.get(..len).unwrap_or(&[]))?;
+        let (len, inner) = self.open_message(&request, &nonce, protected, out)?;
         if !code::is_request(inner.code) {
             return Err(OscoreError::Malformed);
         }
@@ -522,26 +375,54 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
         if !code::is_response(msg.code) {
             return Err(OscoreError::Unsupported);
         }
-        check_classes(&msg)?;
-        let mut opt = [0u8; MAX_OPTION_LEN];
-        let (nonce, opt_len) = if own_partial_iv {
-            let piv = Piv::from_sequence(self.sequence.next_number()?)?;
-            let nonce = self.nonce(self.sender_id.as_slice(), piv.as_slice())?;
-            let opt_len = OscoreOption {
-                partial_iv: piv.as_slice(),
-                ..OscoreOption::default()
-            }
-            .encode(&mut opt)?;
-            (nonce, opt_len)
+        wire::check_classes(&msg)?;
+        let own = if own_partial_iv {
+            Some(Piv::from_sequence(self.sequence.next_number()?)?)
         } else {
-            (self.nonce(request.kid(), request.partial_iv())?, 0)
+            None
+        };
+        self.seal_message(request, &msg, own.as_ref(), echo, out)
+    }
+
+    /// Seals `msg` with the sender key (RFC 8613 sections 5 and 6): a request is sent as POST
+    /// with `own` as Partial IV, the kid and the kid context (if any); a response as 2.04
+    /// Changed with `own` as Partial IV, or with an empty OSCORE option and the request's
+    /// nonce when `own` is `None`. The AAD is always the request's.
+    fn seal_message(
+        &mut self,
+        request: &RequestId,
+        msg: &UdpMessage<'_>,
+        own: Option<&Piv>,
+        echo: Option<&[u8]>,
+        out: &mut [u8],
+    ) -> Result<usize, OscoreError> {
+        let partial_iv = own.map_or(&[][..], Piv::as_slice);
+        let (outer_code, option) = if code::is_request(msg.code) {
+            let option = OscoreOption {
+                partial_iv,
+                kid_context: self.id_context(),
+                kid: Some(self.sender_id.as_slice()),
+            };
+            (code::POST, option)
+        } else {
+            let option = OscoreOption {
+                partial_iv,
+                ..OscoreOption::default()
+            };
+            (code::CHANGED, option)
+        };
+        let mut value = [0u8; MAX_OPTION_LEN];
+        let value_len = option.encode(&mut value)?;
+        let nonce = match own {
+            Some(piv) => self.nonce(self.sender_id.as_slice(), piv.as_slice())?,
+            None => self.nonce(request.kid(), request.partial_iv())?,
         };
         let (a, a_len) = aad(request.kid(), request.partial_iv());
-        seal(
+        wire::seal(
             &mut self.sender,
-            &msg,
-            code::CHANGED,
-            opt.get(..opt_len).unwrap_or(&[]),
+            msg,
+            outer_code,
+            value.get(..value_len).unwrap_or(&[]),
             echo,
             &nonce,
             a.get(..a_len).unwrap_or(&[]),
@@ -549,165 +430,29 @@ impl<C: Ccm, S: SequenceStore> Context<C, S> {
         )
     }
 
+    /// Opens `protected` with the recipient key under `nonce` into `out` and returns the
+    /// length and the inner message (RFC 8613 sections 8.2 and 8.4). The AAD is always the
+    /// request's.
+    fn open_message<'o>(
+        &mut self,
+        request: &RequestId,
+        nonce: &[u8; NONCE_LEN],
+        protected: &mut [u8],
+        out: &'o mut [u8],
+    ) -> Result<(usize, UdpMessage<'o>), OscoreError> {
+        let (a, a_len) = aad(request.kid(), request.partial_iv());
+        let len = wire::open(
+            &mut self.recipient,
+            protected,
+            nonce,
+            a.get(..a_len).unwrap_or(&[]),
+            out,
+        )?;
+        let out: &'o [u8] = out;
+        Ok((len, UdpMessage::parse(out.get(..len).unwrap_or(&[]))?))
+    }
+
     fn nonce(&self, id: &[u8], piv: &[u8]) -> Result<[u8; NONCE_LEN], OscoreError> {
         oscore::nonce(&self.common_iv, id, piv).map_err(|_| OscoreError::Malformed)
     }
-}
-
-/// Refuses what this crate does not implement, and malformed options, before any sequence
-/// number is spent.
-fn check_classes(msg: &UdpMessage<'_>) -> Result<(), OscoreError> {
-    for item in msg.options() {
-        let (n, _) = item?;
-        if n == number::OSCORE {
-            return Err(OscoreError::Malformed);
-        }
-        if option_class(n) == OptionClass::Unsupported {
-            return Err(OscoreError::Unsupported);
-        }
-    }
-    msg.payload().map(|_| ())
-}
-
-/// Writes the protected form of `msg` into `out`: header and token with `outer_code`, the
-/// class U options with the OSCORE option `oscore_value`, and the sealed plaintext (inner code,
-/// class E options with `echo` merged in, payload).
-#[allow(clippy::too_many_arguments)]
-fn seal<C: Ccm>(
-    ccm: &mut C,
-    msg: &UdpMessage<'_>,
-    outer_code: u8,
-    oscore_value: &[u8],
-    echo: Option<&[u8]>,
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    out: &mut [u8],
-) -> Result<usize, OscoreError> {
-    let head = message::write_header(out, msg.kind, outer_code, msg.message_id, msg.token)?;
-    let rest = out.get_mut(head..).ok_or(OscoreError::BufferTooSmall)?;
-    // Outer options: class U, and the OSCORE option at its place in the order.
-    let mut outer_code_byte = outer_code;
-    let mut outer = MessageMut::new_in_slice(&mut outer_code_byte, rest);
-    let mut oscore_done = false;
-    for item in msg.options() {
-        let (n, v) = item?;
-        if option_class(n) != OptionClass::Outer {
-            continue;
-        }
-        if !oscore_done && n > number::OSCORE {
-            outer.add_option(number::OSCORE, oscore_value)?;
-            oscore_done = true;
-        }
-        outer.add_option(n, v)?;
-    }
-    if !oscore_done {
-        outer.add_option(number::OSCORE, oscore_value)?;
-    }
-    let options_len = outer.finish().0;
-    let body = rest
-        .get_mut(options_len..)
-        .ok_or(OscoreError::BufferTooSmall)?;
-    let (marker, body) = body.split_first_mut().ok_or(OscoreError::BufferTooSmall)?;
-    *marker = 0xff;
-    let room = body
-        .len()
-        .checked_sub(TAG_LEN)
-        .ok_or(OscoreError::BufferTooSmall)?;
-    let (pt_area, _) = body.split_at_mut(room);
-    let (inner_code, inner_tail) = pt_area
-        .split_first_mut()
-        .ok_or(OscoreError::BufferTooSmall)?;
-    *inner_code = msg.code;
-    let mut inner = MessageMut::new_in_slice(inner_code, inner_tail);
-    // A given Echo value replaces the message's Echo options; without one they are kept.
-    let replace_echo = echo.is_some();
-    let mut echo = echo;
-    for item in msg.options() {
-        let (n, v) = item?;
-        if option_class(n) != OptionClass::Inner {
-            continue;
-        }
-        if n >= number::ECHO {
-            if let Some(e) = echo.take() {
-                inner.add_option(number::ECHO, e)?;
-            }
-            if n == number::ECHO && replace_echo {
-                continue;
-            }
-        }
-        inner.add_option(n, v)?;
-    }
-    if let Some(e) = echo {
-        inner.add_option(number::ECHO, e)?;
-    }
-    inner.set_payload(msg.payload()?)?;
-    let pt_len = 1 + inner.finish().0;
-    let (pt, tag_area) = body.split_at_mut(pt_len);
-    let tag = tag_area
-        .get_mut(..TAG_LEN)
-        .ok_or(OscoreError::BufferTooSmall)?;
-    ccm.seal_detached(nonce, &[aad], pt, tag)
-        .map_err(OscoreError::Crypto)?;
-    Ok(head + options_len + 1 + pt_len + TAG_LEN)
-}
-
-/// Decrypts the payload of `protected` in place and writes the unprotected message into
-/// `out`: header and token with the inner code, the outer class U options (without OSCORE)
-/// merged in order with the inner options, and the inner payload.
-fn open<C: Ccm>(
-    ccm: &mut C,
-    protected: &mut [u8],
-    nonce: &[u8; NONCE_LEN],
-    aad: &[u8],
-    out: &mut [u8],
-) -> Result<usize, OscoreError> {
-    let body_at = {
-        let msg = UdpMessage::parse(protected)?;
-        let payload = msg.payload()?;
-        if payload.len() < 1 + TAG_LEN {
-            return Err(OscoreError::Malformed);
-        }
-        protected.len() - payload.len()
-    };
-    let (head, body) = protected.split_at_mut(body_at);
-    let (ct, tag) = body.split_at_mut(body.len() - TAG_LEN);
-    ccm.open_detached(nonce, &[aad], ct, tag)
-        .map_err(|e| match e {
-            Error::Verification => OscoreError::Verification,
-            other => OscoreError::Crypto(other),
-        })?;
-    let (&inner_code, inner_tail) = ct.split_first().ok_or(OscoreError::Malformed)?;
-    // The outer message without the payload marker.
-    let outer = UdpMessage::parse(head.get(..body_at - 1).ok_or(OscoreError::Malformed)?)?;
-    let hlen = message::write_header(out, outer.kind, inner_code, outer.message_id, outer.token)?;
-    let rest = out.get_mut(hlen..).ok_or(OscoreError::BufferTooSmall)?;
-    let mut code_byte = inner_code;
-    let mut w = MessageMut::new_in_slice(&mut code_byte, rest);
-    let mut outer_opts = outer
-        .options()
-        .filter(|o| !matches!(o, Ok((n, _)) if option_class(*n) != OptionClass::Outer || *n == number::OSCORE))
-        .peekable();
-    let mut inner_opts = message::options(inner_tail).peekable();
-    loop {
-        let take_outer = match (outer_opts.peek(), inner_opts.peek()) {
-            (None, None) => break,
-            (Some(Err(e)), _) | (_, Some(Err(e))) => return Err(*e),
-            (Some(Ok(_)), None) => true,
-            (None, Some(Ok(_))) => false,
-            (Some(Ok((a, _))), Some(Ok((b, _)))) => a <= b,
-        };
-        let next = if take_outer {
-            outer_opts.next()
-        } else {
-            inner_opts.next()
-        };
-        if let Some(Ok((n, v))) = next {
-            if !take_outer && n == number::OSCORE {
-                return Err(OscoreError::Malformed);
-            }
-            w.add_option(n, v)?;
-        }
-    }
-    w.set_payload(message::payload(inner_tail)?)?;
-    Ok(hlen + w.finish().0)
 }
