@@ -1,42 +1,38 @@
 //! `Sha256`, `Sha512` and `HkdfSha256` (RFC 5869) for [`Compact`].
 //!
-//! SHA-512 is the backend's own ([`crate::sha512`], one rolled compression loop). SHA-256 and
-//! HMAC-SHA-256 come from the RustCrypto `sha2` and `hmac` crates for now (with their
-//! `zeroize` features); HKDF is written here over that HMAC, so the backend needs no `hkdf`
-//! crate.
+//! Both hashes and HMAC-SHA-256 are the backend's own ([`crate::sha512`], [`crate::sha256`]:
+//! one rolled compression loop each); HKDF is written here over that HMAC.
 
 use crate::Compact;
+use crate::sha256::{HmacKey, HmacSha256};
 use bulwark_api::{
     Error, SecretBytes,
     hash::{SHA256_LEN, SHA512_LEN, Sha256, Sha512},
     kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk},
 };
-use hmac::{KeyInit, Mac};
 use zeroize::Zeroize;
 
-type HmacSha256 = hmac::Hmac<sha2::Sha256>;
-
-/// An in-progress SHA-256 computation owned by the caller; wiped on drop (`sha2`'s `zeroize`
-/// feature), never printed.
+/// An in-progress SHA-256 computation on the backend's own SHA-256; wiped on drop, never
+/// printed.
 #[derive(Clone, Default)]
-pub struct Sha256State(sha2::Sha256);
+pub struct Sha256State(crate::sha256::Sha256);
 
 bulwark_api::redacted_debug!(Sha256State);
 
 impl Sha256State {
     /// A fresh computation.
     pub(crate) fn new() -> Self {
-        Self(<sha2::Sha256 as sha2::Digest>::new())
+        Self(crate::sha256::Sha256::new())
     }
 
     /// Absorbs `data`.
     pub(crate) fn update(&mut self, data: &[u8]) {
-        sha2::Digest::update(&mut self.0, data);
+        self.0.update(data);
     }
 
     /// The 32-byte digest.
     pub(crate) fn finish(self) -> [u8; SHA256_LEN] {
-        sha2::Digest::finalize(self.0).into()
+        self.0.finalize()
     }
 }
 
@@ -51,22 +47,16 @@ bulwark_api::redacted_debug!(Sha512State);
 /// only, not in the caller's for the rest of its work (ECDSA verification's stack peak).
 #[inline(never)]
 pub(crate) fn sha256(message: &[u8]) -> [u8; SHA256_LEN] {
-    let mut state = Sha256State::new();
-    state.update(message);
-    state.finish()
+    crate::sha256::Sha256::digest(&[message])
 }
 
 /// `HMAC-SHA-256(key, parts...)`: any key length (HMAC hashes long keys and pads short ones).
 pub(crate) fn hmac_sha256(key: &[u8], parts: &[&[u8]]) -> [u8; SHA256_LEN] {
-    // HMAC accepts every key length; the error branch cannot be taken.
-    let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(key) {
-        Ok(mac) => mac,
-        Err(_) => return [0; SHA256_LEN],
-    };
+    let mut mac = HmacSha256::new(key);
     for part in parts {
         mac.update(part);
     }
-    mac.finalize().into_bytes().into()
+    mac.finalize()
 }
 
 impl Sha256 for Compact {
@@ -118,21 +108,20 @@ impl HkdfSha256 for Compact {
         if okm.len() > HKDF_SHA256_MAX_LEN {
             return Err(Error::InvalidInput);
         }
-        // T(i) = HMAC(PRK, T(i - 1) || info || i), T(0) empty; at most 255 blocks.
+        // T(i) = HMAC(PRK, T(i - 1) || info || i), T(0) empty; at most 255 blocks. The PRK is
+        // keyed once; each block starts from its two chaining values.
+        let keyed = HmacKey::new(prk.expose_secret());
         let mut t = [0u8; SHA256_LEN];
         for (i, chunk) in okm.chunks_mut(SHA256_LEN).enumerate() {
             let counter = [(i + 1) as u8];
             let previous: &[u8] = if i == 0 { &[] } else { &t };
-            let mut mac = match <HmacSha256 as KeyInit>::new_from_slice(prk.expose_secret()) {
-                Ok(mac) => mac,
-                Err(_) => return Err(Error::InvalidInput),
-            };
+            let mut mac = keyed.start();
             mac.update(previous);
             for part in info {
                 mac.update(part);
             }
             mac.update(&counter);
-            t = mac.finalize().into_bytes().into();
+            t = mac.finalize();
             chunk.copy_from_slice(&t[..chunk.len()]);
         }
         t.zeroize();

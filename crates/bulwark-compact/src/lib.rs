@@ -13,6 +13,7 @@ mod hash;
 mod m0asm_gen;
 mod naf;
 pub mod p256;
+mod sha256;
 pub mod sha512;
 #[cfg(all(target_arch = "arm", bulwark_umaal))]
 #[allow(unsafe_code)]

@@ -12,7 +12,7 @@
 //!   `Verify`/`VerifyPrehash`/`Sign<EcdsaP256>`), a thin layer kept apart from the arithmetic;
 //!   the backend type [`crate::Compact`] implements the same traits by forwarding to it.
 //!
-//! SHA-256 (for ECDSA and RFC 6979's HMAC) comes from the `sha2` and `hmac` crates for now.
+//! SHA-256 (for ECDSA and RFC 6979's HMAC) is the backend's own (`crate::sha256`).
 
 pub mod field;
 mod g_table;
