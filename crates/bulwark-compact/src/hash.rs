@@ -43,7 +43,9 @@ pub struct Sha512State(crate::sha512::Sha512);
 
 bulwark_api::redacted_debug!(Sha512State);
 
-/// SHA-256 of `message`.
+/// SHA-256 of `message`. Not inlined: the hasher's state then lives in this call's frame
+/// only, not in the caller's for the rest of its work (ECDSA verification's stack peak).
+#[inline(never)]
 pub(crate) fn sha256(message: &[u8]) -> [u8; SHA256_LEN] {
     crate::sha256::Sha256::digest(&[message])
 }

@@ -11,6 +11,7 @@ mod hash;
 #[cfg(all(target_arch = "arm", bulwark_m0asm))]
 #[allow(unsafe_code)]
 mod m0asm_gen;
+mod naf;
 pub mod p256;
 mod sha256;
 pub mod sha512;

@@ -95,11 +95,16 @@ fn verify_point<F: Field>(
     if !scalar::is_canonical(&s) {
         return false;
     }
-    let k = scalar::reduce_wide(&Sha512::digest(&[&r_bytes, public, message]));
-    match super::edwards::double_scalar_mul_base_sub(&s, a, &k) {
-        Some(check) => check.encode() == r_bytes && !check.is_small_order(),
-        None => false,
-    }
+    let k = challenge(&r_bytes, public, message);
+    let check = super::edwards::double_scalar_mul_base_sub(&s, a, &k);
+    check.encode() == r_bytes && !check.is_small_order()
+}
+
+/// `k = SHA-512(R || A || M) mod L`. Not inlined: the hash state lives in this call's frame
+/// only, not in the verifier's for the rest of its work (its stack peak).
+#[inline(never)]
+fn challenge(r: &[u8; 32], public: &[u8; 32], message: &[u8]) -> [u8; 32] {
+    scalar::reduce_wide(&Sha512::digest(&[r, public, message]))
 }
 
 /// An Ed25519 signing key: the seed, the clamped secret scalar and the nonce prefix derived

@@ -10,6 +10,7 @@ use super::{
     base_table::{BASE_MULTIPLES, BASE_ODD},
     scalar,
 };
+use crate::naf::SparseNaf;
 
 /// d = -121665/121666.
 const D: [u8; 32] = [
@@ -113,12 +114,20 @@ impl<F: Field> Point<F> {
         })
     }
 
-    /// The RFC 8032 encoding (constant time).
+    /// The RFC 8032 encoding (constant time: one Fermat inversion). Not inlined: its
+    /// temporaries stay out of the caller's frame.
+    #[inline(never)]
     pub(super) fn encode(&self) -> [u8; 32] {
-        self.normalize().0
+        let zi = self.z.invert();
+        let x = self.x.mul(&zi);
+        let y = self.y.mul(&zi);
+        let mut enc = y.to_bytes();
+        enc[31] |= (x.to_bytes()[0] & 1) << 7;
+        enc
     }
 
     /// The encoding and the same point with Z = 1 (constant time: one Fermat inversion).
+    /// (The same steps as [`Point::encode`], keeping the point.)
     pub(super) fn normalize(&self) -> ([u8; 32], Self) {
         let zi = self.z.invert();
         let x = self.x.mul(&zi);
@@ -142,20 +151,36 @@ impl<F: Field> Point<F> {
     /// 2P; T is computed only if `need_t` (the next operation is an addition; a doubling
     /// reads only X, Y, Z), saving a multiplication. Without it T is left at 0.
     pub(super) fn double_t(&self, need_t: bool) -> Self {
-        let a = self.x.square();
-        let b = self.y.square();
-        let c = self.z.square();
-        let c = c.add(&c);
-        let e = self.x.add(&self.y).square().sub(&a).sub(&b);
-        let g = b.sub(&a); // -A + B
-        let f = g.sub(&c);
-        let h = F::ZERO.sub(&a).sub(&b); // -A - B
-        Self {
-            x: e.mul(&f),
-            y: g.mul(&h),
-            z: f.mul(&g),
-            t: if need_t { e.mul(&h) } else { F::ZERO },
-        }
+        let mut r = *self;
+        r.double_assign(need_t);
+        r
+    }
+
+    /// `self = 2 self`, as [`Point::double_t`], in place. Not inlined, with its temporaries in
+    /// blocks (a value's stack slot is free for others once its block ends): the loops that
+    /// call it keep a small frame of their own.
+    #[inline(never)]
+    pub(super) fn double_assign(&mut self, need_t: bool) {
+        let (e, g, h) = {
+            let a = self.x.square();
+            let b = self.y.square();
+            let e = {
+                let s = self.x.add(&self.y);
+                let s2 = s.square();
+                s2.sub(&a).sub(&b)
+            };
+            // (-A + B, -A - B)
+            (e, b.sub(&a), F::ZERO.sub(&a).sub(&b))
+        };
+        let f = {
+            let c = self.z.square();
+            let c2 = c.add(&c);
+            g.sub(&c2)
+        };
+        self.x = e.mul(&f);
+        self.y = g.mul(&h);
+        self.z = f.mul(&g);
+        self.t = if need_t { e.mul(&h) } else { F::ZERO };
     }
 
     pub(super) fn cached(&self) -> Cached<F> {
@@ -167,46 +192,66 @@ impl<F: Field> Point<F> {
         }
     }
 
-    /// P + Q (add-2008-hwcd-3, a = -1), or P - Q with `negate`: 8 multiplications.
+    /// P + Q (add-2008-hwcd-3, a = -1), or P - Q with `negate`: 8 multiplications (the
+    /// verifier adds in place: [`Point::add_assign`]).
+    #[cfg(test)]
     pub(super) fn add_cached(&self, q: &Cached<F>, negate: bool) -> Self {
-        self.add_cached_t(q, negate, true)
-    }
-
-    /// P + Q or P - Q; T only if `need_t` (as in [`Point::double_t`]).
-    pub(super) fn add_cached_t(&self, q: &Cached<F>, negate: bool, need_t: bool) -> Self {
-        let d = self.z.mul(&q.z2);
-        self.add_with_d(&q.ypx, &q.ymx, &q.t2d, &d, negate, need_t)
+        let mut r = *self;
+        r.add_assign(&q.ypx, &q.ymx, &q.t2d, Some(&q.z2), negate, true);
+        r
     }
 
     /// P + Q or P - Q for an affine Q (Z = 1, so `2 Z1 Z2` is an addition): 7
     /// multiplications, 6 without T.
     pub(super) fn add_affine_t(&self, q: &AffineCached<F>, negate: bool, need_t: bool) -> Self {
-        let d = self.z.add(&self.z);
-        self.add_with_d(&q.ypx, &q.ymx, &q.t2d, &d, negate, need_t)
+        let mut r = *self;
+        r.add_assign(&q.ypx, &q.ymx, &q.t2d, None, negate, need_t);
+        r
     }
 
-    /// The addition both forms share, given Q's `Y + X`, `Y - X`, `2 d T` and `d = 2 Z1 Z2`
-    /// (which is where the cached and the affine forms differ). Subtraction swaps `Y + X` with
-    /// `Y - X` and negates `2 d T`, both by selecting, not by extra field operations.
-    #[inline(always)]
-    fn add_with_d(&self, ypx: &F, ymx: &F, t2d: &F, d: &F, negate: bool, need_t: bool) -> Self {
+    /// `self = self + Q` or `self - Q` in place, given Q's `Y + X`, `Y - X`, `2 d T` and its
+    /// `2 Z` for a cached Q (`d = 2 Z1 Z2` is then a multiplication) or `None` for an affine Q
+    /// (`Z2 = 1`: `d = 2 Z1` is an addition). Subtraction swaps `Y + X` with `Y - X` and
+    /// negates `2 d T`, both by selecting, not by extra field operations. Not inlined, with its
+    /// temporaries in blocks, as [`Point::double_assign`].
+    #[inline(never)]
+    pub(super) fn add_assign(
+        &mut self,
+        ypx: &F,
+        ymx: &F,
+        t2d: &F,
+        z2: Option<&F>,
+        negate: bool,
+        need_t: bool,
+    ) {
         let (qp, qm) = if negate { (ymx, ypx) } else { (ypx, ymx) };
-        let a = self.y.sub(&self.x).mul(qm);
-        let b = self.y.add(&self.x).mul(qp);
-        let c = self.t.mul(t2d);
-        let (f, g) = if negate {
-            (d.add(&c), d.sub(&c))
-        } else {
-            (d.sub(&c), d.add(&c))
+        let (e, h) = {
+            let a = {
+                let ymx1 = self.y.sub(&self.x);
+                ymx1.mul(qm)
+            };
+            let b = {
+                let ypx1 = self.y.add(&self.x);
+                ypx1.mul(qp)
+            };
+            (b.sub(&a), b.add(&a))
         };
-        let e = b.sub(&a);
-        let h = b.add(&a);
-        Self {
-            x: e.mul(&f),
-            y: g.mul(&h),
-            z: f.mul(&g),
-            t: if need_t { e.mul(&h) } else { F::ZERO },
-        }
+        let (f, g) = {
+            let c = self.t.mul(t2d);
+            let d = match z2 {
+                Some(z2) => self.z.mul(z2),
+                None => self.z.add(&self.z),
+            };
+            if negate {
+                (d.add(&c), d.sub(&c))
+            } else {
+                (d.sub(&c), d.add(&c))
+            }
+        };
+        self.x = e.mul(&f);
+        self.y = g.mul(&h);
+        self.z = f.mul(&g);
+        self.t = if need_t { e.mul(&h) } else { F::ZERO };
     }
 
     /// Whether `[8]P` is the identity (P has small order).
@@ -263,54 +308,88 @@ pub(super) fn mul_base_ct<F: Field>(x: &[u8; 32]) -> Point<F> {
     r
 }
 
-/// Odd multiples P, 3P, 5P, 7P, prepared for addition.
-fn odd_multiples<F: Field>(p: &Point<F>) -> [Cached<F>; 4] {
-    let p2 = p.double().cached();
-    let mut t = [p.cached(); 4];
+/// Odd multiples P, 3P, 5P, 7P, prepared for addition, written to `out`.
+#[inline(never)]
+fn odd_multiples<F: Field>(p: &Point<F>, out: &mut [Cached<F>; 4]) {
+    let (first, rest) = out.split_at_mut(1);
+    // first[0] holds 2P until the end, when it becomes P.
+    first[0] = p.double().cached();
     let mut acc = *p;
-    for entry in t.iter_mut().skip(1) {
-        acc = acc.add_cached(&p2, false);
+    for entry in rest.iter_mut() {
+        let q = &first[0];
+        acc.add_assign(&q.ypx, &q.ymx, &q.t2d, Some(&q.z2), false, true);
         *entry = acc.cached();
     }
-    t
+    first[0] = p.cached();
 }
 
-/// `[s]B - [k]A` for public `s`, `k` (Straus' interleaving: a width-5 NAF of `s` over the
-/// constant table of odd multiples of B, a width-4 NAF of `k` over odd multiples of A made
-/// here).
+/// The little-endian 32-bit words of a 32-byte scalar.
+fn words(s: &[u8; 32]) -> [u32; 8] {
+    let mut w = [0u32; 8];
+    for (w, c) in w.iter_mut().zip(s.chunks_exact(4)) {
+        *w = u32::from_le_bytes([c[0], c[1], c[2], c[3]]);
+    }
+    w
+}
+
+/// `[s]B - [k]A` for public `s`, `k` below 2^253 (Straus' interleaving: a width-5 NAF of `s`
+/// over the constant table of odd multiples of B, a width-4 NAF of `k` over odd multiples of A
+/// made here).
+///
+/// Its own frame (not inlined into the caller's, which held the SHA-512 state) holds the
+/// table of A; the table is built in a callee, then the NAFs and the loop run in another, so
+/// their temporaries never share the stack.
+#[inline(never)]
 pub(super) fn double_scalar_mul_base_sub<F: Field>(
     s: &[u8; 32],
     a: &Point<F>,
     k: &[u8; 32],
-) -> Option<Point<F>> {
-    let ta = odd_multiples(a);
-    let ns = scalar::wnaf(s, 5);
-    let nk = scalar::wnaf(k, 4);
-    let top = (0..256).rev().find(|&i| ns[i] != 0 || nk[i] != 0);
+) -> Point<F> {
+    let zero = Cached {
+        ypx: F::ZERO,
+        ymx: F::ZERO,
+        z2: F::ZERO,
+        t2d: F::ZERO,
+    };
+    let mut ta = [zero; 4];
+    odd_multiples(a, &mut ta);
+    straus(s, k, &ta)
+}
+
+/// The loop of [`double_scalar_mul_base_sub`], with the table of A made.
+#[inline(never)]
+fn straus<F: Field>(s: &[u8; 32], k: &[u8; 32], ta: &[Cached<F>; 4]) -> Point<F> {
+    // Non-zero digits at most 5 (4) positions apart over 257 positions.
+    let mut ns = SparseNaf::<5, 52>::new(&words(s));
+    let mut nk = SparseNaf::<4, 65>::new(&words(k));
     let mut r = Point::identity();
-    let Some(top) = top else {
-        return Some(r);
+    let Some(top) = ns.top().max(nk.top()) else {
+        return r;
+    };
+    let mut e = AffineCached {
+        ypx: F::ZERO,
+        ymx: F::ZERO,
+        t2d: F::ZERO,
     };
     for i in (0..=top).rev() {
-        let (ds, dk) = (ns[i], nk[i]);
+        let ds = ns.take(i);
+        let dk = nk.take(i);
         // T is needed only by an addition that follows.
-        r = r.double_t(ds != 0 || dk != 0);
+        r.double_assign(ds != 0 || dk != 0);
         if ds != 0 {
             let [ypx, ymx, t2d] = &BASE_ODD[usize::from(ds.unsigned_abs() >> 1)];
-            let e = AffineCached {
-                ypx: F::from_bytes(ypx),
-                ymx: F::from_bytes(ymx),
-                t2d: F::from_bytes(t2d),
-            };
-            r = r.add_affine_t(&e, ds < 0, dk != 0);
+            e.ypx = F::from_bytes(ypx);
+            e.ymx = F::from_bytes(ymx);
+            e.t2d = F::from_bytes(t2d);
+            r.add_assign(&e.ypx, &e.ymx, &e.t2d, None, ds < 0, dk != 0);
         }
         if dk != 0 {
             // Subtracting [k]A: the digit's sign flips.
-            let e = &ta[usize::from(dk.unsigned_abs() >> 1)];
-            r = r.add_cached_t(e, dk > 0, false);
+            let c = &ta[usize::from(dk.unsigned_abs() >> 1)];
+            r.add_assign(&c.ypx, &c.ymx, &c.t2d, Some(&c.z2), dk > 0, false);
         }
     }
-    Some(r)
+    r
 }
 
 #[cfg(test)]

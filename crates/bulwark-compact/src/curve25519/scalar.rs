@@ -1,6 +1,6 @@
 //! Scalars modulo the Ed25519 group order L. The verification routines (`reduce_wide`,
-//! `wnaf`, `is_canonical`) see only public values and may take value-dependent time; the
-//! signing ones (`*_ct`) handle secrets and run in constant time (masks, no secret branch or
+//! `is_canonical`; the NAFs are `crate::naf`'s) see only public values and may take
+//! value-dependent time; the signing ones (`*_ct`) handle secrets and run in constant time (masks, no secret branch or
 //! index).
 
 /// L = 2^252 + 27742317777372353535851937790883648493, little-endian.
@@ -144,96 +144,10 @@ pub(super) fn radix16_ct(s: &[u8; 32]) -> [i8; 64] {
     e
 }
 
-/// `w` bits of `s` from bit `pos` (zeros past the end), `w <= 8`.
-fn bits(s: &[u8; 32], pos: usize, w: u32) -> u32 {
-    let byte = |i: usize| s.get(i).map_or(0, |&b| u32::from(b));
-    let two = byte(pos >> 3) | (byte((pos >> 3) + 1) << 8);
-    (two >> (pos & 7)) & ((1 << w) - 1)
-}
-
-/// The width-`w` non-adjacent form of a scalar below 2^253: 256 signed digits, each zero or
-/// odd with absolute value below 2^(w - 1), no two nonzero within `w` positions.
-pub(super) fn wnaf(s: &[u8; 32], w: u32) -> [i8; 256] {
-    // Scan from the bottom with a pending carry: at an odd window value take the signed digit
-    // (value - 2^w when the value is at least 2^(w - 1), carrying 1 into the bits above) and
-    // skip the window; at an even one move on by one bit.
-    let mut naf = [0i8; 256];
-    let width = 1u32 << w;
-    let mut carry = 0u32;
-    let mut pos = 0usize;
-    while pos < 256 {
-        let window = carry + bits(s, pos, w);
-        if window & 1 == 0 {
-            // Even: carry + bit is 0 or 2, so the digit is 0 and the carry stays as it is.
-            pos += 1;
-            continue;
-        }
-        if window < width / 2 {
-            naf[pos] = window as i8;
-            carry = 0;
-        } else {
-            naf[pos] = (window as i32 - width as i32) as i8;
-            carry = 1;
-        }
-        pos += w as usize;
-    }
-    naf
-}
-
 #[cfg(test)]
 #[allow(clippy::needless_range_loop)] // index arithmetic mirrors the math
 mod tests {
-    use super::{L, is_canonical, mul_add_ct, radix16_ct, reduce_wide, reduce_wide_ct, wnaf};
-
-    /// Rebuilds a scalar from its NAF digits (as a little-endian 256-bit number).
-    fn rebuild(naf: &[i8; 256]) -> [u8; 32] {
-        let mut acc = [0i64; 33];
-        for (i, &d) in naf.iter().enumerate() {
-            acc[i / 8] += i64::from(d) << (i % 8);
-        }
-        let mut out = [0u8; 32];
-        let mut c = 0i64;
-        for i in 0..32 {
-            c += acc[i];
-            out[i] = (c & 0xff) as u8;
-            c >>= 8;
-        }
-        assert_eq!(c, 0);
-        out
-    }
-
-    #[test]
-    fn naf_rebuilds_and_is_sparse() {
-        let mut x = 0x1234_5678_9abc_def0_u64;
-        let mut cases: [[u8; 32]; 3] = [L, [0xff; 32], [0; 32]];
-        cases[0][0] -= 1; // L - 1
-        cases[1][31] = 0x1f; // 2^253 - 1
-        for n in 0..300 {
-            let mut s = [0u8; 32];
-            for b in s.iter_mut() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                *b = x as u8;
-            }
-            s[31] &= 0x1f;
-            let all = if n < 3 { cases[n] } else { s };
-            for w in [4, 5] {
-                let naf = wnaf(&all, w);
-                assert_eq!(rebuild(&naf), all, "w={w} n={n}");
-                let mut last: Option<usize> = None;
-                for (i, &d) in naf.iter().enumerate() {
-                    if d != 0 {
-                        assert!(d % 2 != 0 && i32::from(d).abs() < 1 << (w - 1));
-                        if let Some(l) = last {
-                            assert!(i - l >= w as usize);
-                        }
-                        last = Some(i);
-                    }
-                }
-            }
-        }
-    }
+    use super::{L, is_canonical, mul_add_ct, radix16_ct, reduce_wide, reduce_wide_ct};
 
     #[test]
     fn reduce_wide_edges() {

@@ -6,7 +6,8 @@
 //! - [`scalar`]: integers mod n (Montgomery over 16-bit digits), constant-time and
 //!   variable-time inversion.
 //! - [`point`]: Jacobian arithmetic, constant-time fixed-window scalar multiplication, Straus
-//!   double-scalar multiplication for verification, decompression and validation.
+//!   double-scalar multiplication for verification (`straus.rs`, re-exported by `point`),
+//!   decompression and validation.
 //! - [`CompactP256`]: the bulwark API traits over them (`KeyAgreement<P256>`,
 //!   `Verify`/`VerifyPrehash`/`Sign<EcdsaP256>`), a thin layer kept apart from the arithmetic;
 //!   the backend type [`crate::Compact`] implements the same traits by forwarding to it.
@@ -19,6 +20,7 @@ pub mod limbs;
 pub mod mul_gen;
 pub mod point;
 pub mod scalar;
+mod straus;
 
 mod ecdh;
 mod ecdsa;

@@ -1,12 +1,14 @@
 //! P-256 points: affine (validated public keys) and Jacobian (`x = X/Z^2`, `y = Y/Z^3`;
 //! `Z = 0` is the point at infinity), with `a = -3` doubling, a constant-time fixed-window
-//! scalar multiplication for secret scalars, and a variable-time double-scalar multiplication
-//! (Straus over width-5 NAFs) for signature verification.
+//! scalar multiplication for secret scalars, and the in-place doubling and mixed addition of
+//! the variable-time double-scalar multiplication for signature verification
+//! ([`double_mul_vartime`], in `straus.rs`).
 
 use super::field::{Fe, P};
 pub use super::g_table::G_ODD_MULTIPLES;
 use super::limbs::{self, U256};
 use super::scalar::Scalar;
+pub use super::straus::double_mul_vartime;
 use zeroize::Zeroize;
 
 /// The curve coefficient b.
@@ -118,22 +120,16 @@ impl Jacobian {
 
     /// `2 * self` (3M + 5S, dbl-2001-b for a = -3); the identity doubles to itself.
     pub fn double(&self) -> Jacobian {
-        let delta = self.z.square();
-        let gamma = self.y.square();
-        let beta = self.x.mul(&gamma);
-        let t = self.x.sub(&delta).mul(&self.x.add(&delta));
-        let alpha = t.double().add(&t);
-        let beta4 = beta.double().double();
-        let x3 = alpha.square().sub(&beta4.double());
-        let z3 = self.y.add(&self.z).square().sub(&gamma).sub(&delta);
-        let gamma2 = gamma.square();
-        let gamma8 = gamma2.double().double().double();
-        let y3 = alpha.mul(&beta4.sub(&x3)).sub(&gamma8);
-        Jacobian {
-            x: x3,
-            y: y3,
-            z: z3,
-        }
+        let mut r = *self;
+        r.double_assign();
+        r
+    }
+
+    /// `self = 2 * self`, as [`Jacobian::double`], in place: each coordinate is overwritten
+    /// as soon as the old one is no longer needed, so few temporaries are live at once (small
+    /// stack frames on small cores).
+    pub fn double_assign(&mut self) {
+        double_in_place(&mut self.x, &mut self.y, &mut self.z);
     }
 
     /// `self + q` for distinct points, neither the identity (12M + 4S). Returns the formula's
@@ -219,11 +215,18 @@ impl Jacobian {
 
     /// `self + q` for public points, `q` affine (variable time).
     pub fn add_mixed_vartime(&self, q: &Affine) -> Jacobian {
-        if self.z.is_zero_vartime() {
-            return q.to_jacobian();
+        let mut r = *self;
+        r.add_mixed_assign_vartime(q, false);
+        r
+    }
+
+    /// `self = self + q`, or `self - q` if `neg`, for public points, `q` affine (variable
+    /// time: the identity and the exceptional cases are branches, taken as soon as `H` and `R`
+    /// are known). In place, as [`Jacobian::double_assign`]: 8M + 3S.
+    pub fn add_mixed_assign_vartime(&mut self, q: &Affine, neg: bool) {
+        if add_mixed_in_place(&mut self.x, &mut self.y, &mut self.z, q, neg, None) {
+            self.double_assign();
         }
-        let (sum, h, r) = self.add_mixed_raw(q);
-        self.sum_or_exception(sum, &h, &r)
     }
 
     /// `-self`.
@@ -289,6 +292,105 @@ impl Jacobian {
     }
 }
 
+/// `2 (x : y : z)` in place, the body of [`Jacobian::double_assign`] over separate
+/// coordinates (so they can live in a table entry).
+pub(super) fn double_in_place(x: &mut Fe, y: &mut Fe, z: &mut Fe) {
+    // Temporaries in blocks: a value's stack slot is free for others once its block ends.
+    let (alpha, beta4, gamma8) = {
+        let gamma = y.square();
+        let alpha = {
+            let delta = z.square();
+            {
+                // Z3 = (Y + Z)^2 - gamma - delta: Y and Z are not read again.
+                let yz = y.add(z);
+                let yz2 = yz.square();
+                *z = yz2.sub(&gamma).sub(&delta);
+            }
+            // alpha = 3 (X - delta)(X + delta)
+            let xm = x.sub(&delta);
+            let xp = x.add(&delta);
+            let t = xm.mul(&xp);
+            t.double().add(&t)
+        };
+        let beta4 = {
+            let beta = x.mul(&gamma);
+            beta.double().double()
+        };
+        let gamma2 = gamma.square();
+        (alpha, beta4, gamma2.double().double().double())
+    };
+    {
+        let alpha2 = alpha.square();
+        *x = alpha2.sub(&beta4.double());
+    }
+    let d = beta4.sub(x);
+    let m = alpha.mul(&d);
+    *y = m.sub(&gamma8);
+}
+
+/// `(x : y : z) + q`, or `- q` if `neg`, in place, for public points, `q` affine (variable
+/// time), the body of [`Jacobian::add_mixed_assign_vartime`] over separate coordinates (so a
+/// table entry can be its own accumulator). Leaves in `h_out`, if given, the factor
+/// `H = U2 - U1` by which `z` was multiplied when the plain formula applied (that slot then
+/// serves as the formula's own), except in one case: `true` means the point equals `q` (its
+/// double is the sum), left as it is for the caller to double, so the doubling's frame is
+/// never below this one's.
+#[must_use]
+pub(super) fn add_mixed_in_place(
+    x: &mut Fe,
+    y: &mut Fe,
+    z: &mut Fe,
+    q: &Affine,
+    neg: bool,
+    h_out: Option<&mut Fe>,
+) -> bool {
+    let mut own_h = Fe::ZERO;
+    let h = h_out.unwrap_or(&mut own_h);
+    if z.is_zero_vartime() {
+        *x = q.x;
+        *y = if neg { q.y.neg() } else { q.y };
+        *z = Fe::ONE;
+        *h = Fe::ONE;
+        return false;
+    }
+    // Few named temporaries, reused: a named value keeps its stack slot to the end of its
+    // scope.
+    let mut t0 = z.square(); // Z1^2
+    let mut t1 = q.y.mul(z);
+    t1 = t1.mul(&t0); // S2 (of q)
+    if neg {
+        t1 = t1.neg();
+    }
+    let r = t1.sub(y);
+    t0 = q.x.mul(&t0);
+    *h = t0.sub(x);
+    if h.is_zero_vartime() {
+        // Equal x: the point is q (double it) or -q (the sum is the identity).
+        if r.is_zero_vartime() {
+            return true;
+        }
+        *x = Fe::ONE;
+        *y = Fe::ONE;
+        *z = Fe::ZERO;
+        return false;
+    }
+    *z = z.mul(h);
+    t0 = h.square(); // H^2
+    t1 = t0.mul(h); // H^3
+    t0 = x.mul(&t0); // V = X1 H^2
+    // X3 = R^2 - H^3 - 2V
+    *x = r.square();
+    *x = x.sub(&t1);
+    *x = x.sub(&t0);
+    *x = x.sub(&t0);
+    // Y3 = R (V - X3) - Y1 H^3
+    t1 = y.mul(&t1);
+    t0 = t0.sub(x);
+    t0 = r.mul(&t0);
+    *y = t0.sub(&t1);
+    false
+}
+
 /// The 4-bit window `i` (0 = least significant) of `k`.
 fn window(k: &U256, i: usize) -> u32 {
     (k[i / 8] >> (4 * (i % 8))) & 0xf
@@ -343,7 +445,7 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
     let mut acc = Jacobian::IDENTITY;
     for i in (0..64).rev() {
         for _ in 0..4 {
-            acc = acc.double();
+            acc.double_assign();
         }
         let d = window(&k.0, i);
         let mut entry = Affine {
@@ -364,91 +466,6 @@ pub fn mul_secret(k: &Scalar, p: &Affine) -> Jacobian {
         acc = Jacobian::select(acc_is_identity & !d_is_zero, &entry.to_jacobian(), &next);
         entry.x.0.zeroize();
         entry.y.0.zeroize();
-    }
-    acc
-}
-
-/// The width-`W` non-adjacent form of `k`: odd digits below `2^(W-1)` in absolute value, any
-/// two non-zero digits at least `W` positions apart, `k = sum d_i 2^i` (257 digits cover a
-/// 256-bit `k`). Variable time: for public scalars only.
-fn wnaf<const W: u32>(k: &Scalar) -> [i8; 257] {
-    let mut digits = [0i8; 257];
-    // Nine words: subtracting a negative digit can carry past bit 255.
-    let mut v = [0u32; 9];
-    v[..8].copy_from_slice(&k.0);
-    let mut i = 0;
-    while v != [0; 9] && i < 257 {
-        if v[0] & 1 == 1 {
-            let mut d = (v[0] & ((1 << W) - 1)) as i32;
-            if d > 1 << (W - 1) {
-                d -= 1 << W;
-            }
-            digits[i] = d as i8;
-            // v -= d
-            let mut acc = i64::from(v[0]) - i64::from(d);
-            v[0] = acc as u32;
-            acc >>= 32;
-            for w in v.iter_mut().skip(1) {
-                if acc == 0 {
-                    break;
-                }
-                acc += i64::from(*w);
-                *w = acc as u32;
-                acc >>= 32;
-            }
-        }
-        for j in 0..8 {
-            v[j] = (v[j] >> 1) | (v[j + 1] << 31);
-        }
-        v[8] >>= 1;
-        i += 1;
-    }
-    digits
-}
-
-/// The odd multiples `P, 3P, .., 15P`, affine.
-fn odd_multiples(p: &Affine) -> [Affine; 8] {
-    let mut t = [p.to_jacobian(); 8];
-    let p2 = t[0].double();
-    for i in 1..8 {
-        t[i] = t[i - 1].add_vartime(&p2);
-    }
-    to_affine_batch_vartime(&t)
-}
-
-/// Adds `d P` for a non-zero odd wNAF digit `d`, from the table of odd multiples.
-fn add_digit(acc: &Jacobian, table: &[Affine], d: i8) -> Jacobian {
-    let entry = &table[usize::from(d.unsigned_abs() / 2)];
-    if d > 0 {
-        acc.add_mixed_vartime(entry)
-    } else {
-        acc.add_mixed_vartime(&Affine {
-            x: entry.x,
-            y: entry.y.neg(),
-        })
-    }
-}
-
-/// `a * G + b * Q` for public scalars and a public point (variable time): Straus's
-/// interleaving over a width-6 NAF of `a` (a constant table of 16 odd multiples of G) and a
-/// width-5 NAF of `b` (8 odd multiples of Q, computed here): about 256 doublings and 80
-/// additions.
-pub fn double_mul_vartime(a: &Scalar, b: &Scalar, q: &Affine) -> Jacobian {
-    let tg = &super::g_table::G_ODD_MULTIPLES;
-    let tq = odd_multiples(q);
-    let na = wnaf::<6>(a);
-    let nb = wnaf::<5>(b);
-    let mut acc = Jacobian::IDENTITY;
-    for i in (0..257).rev() {
-        if !acc.z.is_zero_vartime() {
-            acc = acc.double();
-        }
-        if na[i] != 0 {
-            acc = add_digit(&acc, tg, na[i]);
-        }
-        if nb[i] != 0 {
-            acc = add_digit(&acc, &tq, nb[i]);
-        }
     }
     acc
 }
