@@ -6,7 +6,8 @@
 //!   simavr, exact cycles): `cargo xtask bench-avr [--check]`.
 //! - [`ct`]: the constant-time check on the Cortex-M0 binary (`cargo xtask ct-target`).
 //! - [`profile`]: where the cycles go, by function (`cargo xtask bench-profile`).
-//! - [`host`]: the host criterion benches (`benches/benches`), read back for the report.
+//! - [`host`]: the host criterion benches (`benches/benches`), read back for the report
+//!   (`report_gateway` writes the gateway CCM batch and small-packet ratios from them).
 //! - [`report`]: `cargo xtask bench` (no arguments), every run above, then writes the report.
 //!
 //! Both firmware share their measured operations (`benches/embedded/ops`); the helpers both
@@ -22,6 +23,7 @@ mod profile_notes;
 mod profile_report;
 pub mod report;
 mod report_avr;
+mod report_gateway;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};

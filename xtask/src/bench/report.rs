@@ -403,9 +403,11 @@ fn write_report(r: &Results) -> Result<(), String> {
                 );
             }
         }
+        let _ = writeln!(s);
+        s.push_str(&super::report_gateway::section(&r.host));
         let _ = writeln!(
             s,
-            "\nOther host benches run in the same pass (no in-run reference, so no figure is \
+            "Other host benches run in the same pass (no in-run reference, so no figure is \
              quoted here): {}.\n",
             r.host
                 .keys()
