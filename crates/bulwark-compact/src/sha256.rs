@@ -348,21 +348,10 @@ impl HmacSha256 {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::{HmacSha256, Sha256};
-    use sha2::Digest;
 
     #[test]
     fn matches_sha2_on_every_length_to_300_and_split_updates() {
-        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
-        for n in 0..=300 {
-            let want: [u8; 32] = sha2::Sha256::digest(&data[..n]).into();
-            assert_eq!(Sha256::digest(&[&data[..n]]), want, "len {n}");
-            let cut = n / 3;
-            assert_eq!(
-                Sha256::digest(&[&data[..cut], &data[cut..n]]),
-                want,
-                "split {n}"
-            );
-        }
+        crate::sha512::tests::matches_sha2::<sha2::Sha256, 32>(Sha256::digest);
     }
 
     #[test]
@@ -388,27 +377,33 @@ mod tests {
     /// RFC 4231 test case 2 (short key) and test case 6 (131-byte key, hashed first).
     #[test]
     fn rfc_4231_cases_2_and_6() {
-        let mut mac = HmacSha256::new(b"Jefe");
-        mac.update(b"what do ya want ");
-        mac.update(b"for nothing?");
-        assert_eq!(
-            mac.finalize(),
-            [
-                0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95,
-                0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9,
-                0x64, 0xec, 0x38, 0x43
-            ]
-        );
-        let mut mac = HmacSha256::new(&[0xaa; 131]);
-        mac.update(b"Test Using Larger Than Block-Size Key - Hash Key First");
-        assert_eq!(
-            mac.finalize(),
-            [
-                0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26, 0xaa, 0xcb, 0xf5,
-                0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28, 0xc5, 0x14, 0x05, 0x46, 0x04, 0x0f,
-                0x0e, 0xe3, 0x7f, 0x54
-            ]
-        );
+        let cases: [(&[u8], &[&[u8]], [u8; 32]); 2] = [
+            (
+                b"Jefe",
+                &[b"what do ya want ", b"for nothing?"],
+                [
+                    0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08,
+                    0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec,
+                    0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
+                ],
+            ),
+            (
+                &[0xaa; 131],
+                &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
+                [
+                    0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26, 0xaa, 0xcb,
+                    0xf5, 0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28, 0xc5, 0x14, 0x05, 0x46,
+                    0x04, 0x0f, 0x0e, 0xe3, 0x7f, 0x54,
+                ],
+            ),
+        ];
+        for (key, parts, want) in cases {
+            let mut mac = HmacSha256::new(key);
+            for part in parts {
+                mac.update(part);
+            }
+            assert_eq!(mac.finalize(), want, "key length {}", key.len());
+        }
     }
 
     /// Key lengths around the block size and messages split in two: the tags of the RustCrypto
