@@ -90,6 +90,21 @@ const IV: [u32; 8] = [
 /// The block size in bytes.
 const BLOCK: usize = 64;
 
+/// FIPS 180-4's `T1 = h + S1(e) + Ch(e, f, g) + K_t + W_t` (wrapping), given `S1(e)`: the same
+/// expression in [`compress`] and in SHA-512's, for 32- and 64-bit words alike (a macro, so each
+/// compiles exactly as if written in place).
+macro_rules! sha2_t1 {
+    ($h:expr, $s1:expr, $e:expr, $f:expr, $g:expr, $k:expr, $w:expr) => {{
+        let (e, f, g) = ($e, $f, $g);
+        let ch = (e & f) ^ (!e & g);
+        $h.wrapping_add($s1)
+            .wrapping_add(ch)
+            .wrapping_add($k)
+            .wrapping_add($w)
+    }};
+}
+pub(crate) use sha2_t1;
+
 /// An incremental SHA-256 computation; wiped on drop (it hashes keys and HMAC pads).
 #[derive(Clone)]
 pub(crate) struct Sha256 {
@@ -226,12 +241,7 @@ fn compress(state: &mut [u32; 8], block: &[u8; BLOCK]) {
         let (e, f, g, h) = (r[7], r[5], r[3], r[1]);
         // S1 = ROTR6 ^ ROTR11 ^ ROTR25, S0 = ROTR2 ^ ROTR13 ^ ROTR22, one rotation fewer each.
         let s1 = (e ^ e.rotate_right(5) ^ e.rotate_right(19)).rotate_right(6);
-        let ch = (e & f) ^ (!e & g);
-        let t1 = h
-            .wrapping_add(s1)
-            .wrapping_add(ch)
-            .wrapping_add(*k)
-            .wrapping_add(wt);
+        let t1 = sha2_t1!(h, s1, e, f, g, *k, wt);
         let (a, b, c, d) = (r[6], r[4], r[2], r[0]);
         let s0 = (a ^ a.rotate_right(11) ^ a.rotate_right(20)).rotate_right(2);
         let maj = (a & b) ^ (c & (a ^ b));
@@ -377,7 +387,9 @@ mod tests {
     /// RFC 4231 test case 2 (short key) and test case 6 (131-byte key, hashed first).
     #[test]
     fn rfc_4231_cases_2_and_6() {
-        let cases: [(&[u8], &[&[u8]], [u8; 32]); 2] = [
+        // (Key, message parts, tag.)
+        type Case<'a> = (&'a [u8], &'a [&'a [u8]], [u8; 32]);
+        let cases: [Case<'_>; 2] = [
             (
                 b"Jefe",
                 &[b"what do ya want ", b"for nothing?"],
