@@ -88,8 +88,18 @@ fn bits<const W: u32>(k: &[u32; 8], pos: usize) -> u32 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::SparseNaf;
+
+    /// Marsaglia's xorshift64 (shifts 13, 7, 17) from `x`: the tests' reproducible inputs.
+    pub(crate) fn xorshift64(mut x: u64) -> impl FnMut() -> u64 {
+        move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        }
+    }
 
     /// Rebuilds `k` from the digits (taken from the top) and checks the NAF's shape.
     fn check<const W: u32, const N: usize>(k: &[u32; 8]) {
@@ -125,13 +135,7 @@ mod tests {
 
     #[test]
     fn naf_rebuilds_and_is_sparse() {
-        let mut x = 0x1234_5678_9abc_def0_u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u32
-        };
+        let mut next = xorshift64(0x1234_5678_9abc_def0);
         // Zero, all ones, one, alternating bits (the densest NAFs), a top bit alone, Ed25519's
         // L - 1 and 2^253 - 1.
         let fixed = [
@@ -151,22 +155,17 @@ mod tests {
                 0,
                 0x1000_0000,
             ],
-            [
-                u32::MAX,
-                u32::MAX,
-                u32::MAX,
-                u32::MAX,
-                u32::MAX,
-                u32::MAX,
-                u32::MAX,
-                0x1fff_ffff,
-            ],
+            {
+                let mut k = [u32::MAX; 8];
+                k[7] = 0x1fff_ffff;
+                k
+            },
         ];
         for n in 0..508 {
             let k = fixed
                 .get(n)
                 .copied()
-                .unwrap_or_else(|| core::array::from_fn(|_| next()));
+                .unwrap_or_else(|| core::array::from_fn(|_| next() as u32));
             check::<4, 65>(&k);
             check::<5, 52>(&k);
             check::<6, 43>(&k);

@@ -90,6 +90,21 @@ const IV: [u32; 8] = [
 /// The block size in bytes.
 const BLOCK: usize = 64;
 
+/// FIPS 180-4's `T1 = h + S1(e) + Ch(e, f, g) + K_t + W_t` (wrapping), given `S1(e)`: the same
+/// expression in [`compress`] and in SHA-512's, for 32- and 64-bit words alike (a macro, so each
+/// compiles exactly as if written in place).
+macro_rules! sha2_t1 {
+    ($h:expr, $s1:expr, $e:expr, $f:expr, $g:expr, $k:expr, $w:expr) => {{
+        let (e, f, g) = ($e, $f, $g);
+        let ch = (e & f) ^ (!e & g);
+        $h.wrapping_add($s1)
+            .wrapping_add(ch)
+            .wrapping_add($k)
+            .wrapping_add($w)
+    }};
+}
+pub(crate) use sha2_t1;
+
 /// An incremental SHA-256 computation; wiped on drop (it hashes keys and HMAC pads).
 #[derive(Clone)]
 pub(crate) struct Sha256 {
@@ -226,12 +241,7 @@ fn compress(state: &mut [u32; 8], block: &[u8; BLOCK]) {
         let (e, f, g, h) = (r[7], r[5], r[3], r[1]);
         // S1 = ROTR6 ^ ROTR11 ^ ROTR25, S0 = ROTR2 ^ ROTR13 ^ ROTR22, one rotation fewer each.
         let s1 = (e ^ e.rotate_right(5) ^ e.rotate_right(19)).rotate_right(6);
-        let ch = (e & f) ^ (!e & g);
-        let t1 = h
-            .wrapping_add(s1)
-            .wrapping_add(ch)
-            .wrapping_add(*k)
-            .wrapping_add(wt);
+        let t1 = sha2_t1!(h, s1, e, f, g, *k, wt);
         let (a, b, c, d) = (r[6], r[4], r[2], r[0]);
         let s0 = (a ^ a.rotate_right(11) ^ a.rotate_right(20)).rotate_right(2);
         let maj = (a & b) ^ (c & (a ^ b));
@@ -348,21 +358,10 @@ impl HmacSha256 {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::{HmacSha256, Sha256};
-    use sha2::Digest;
 
     #[test]
     fn matches_sha2_on_every_length_to_300_and_split_updates() {
-        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
-        for n in 0..=300 {
-            let want: [u8; 32] = sha2::Sha256::digest(&data[..n]).into();
-            assert_eq!(Sha256::digest(&[&data[..n]]), want, "len {n}");
-            let cut = n / 3;
-            assert_eq!(
-                Sha256::digest(&[&data[..cut], &data[cut..n]]),
-                want,
-                "split {n}"
-            );
-        }
+        crate::sha512::tests::matches_sha2::<sha2::Sha256, 32>(Sha256::digest);
     }
 
     #[test]
@@ -388,27 +387,35 @@ mod tests {
     /// RFC 4231 test case 2 (short key) and test case 6 (131-byte key, hashed first).
     #[test]
     fn rfc_4231_cases_2_and_6() {
-        let mut mac = HmacSha256::new(b"Jefe");
-        mac.update(b"what do ya want ");
-        mac.update(b"for nothing?");
-        assert_eq!(
-            mac.finalize(),
-            [
-                0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95,
-                0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9,
-                0x64, 0xec, 0x38, 0x43
-            ]
-        );
-        let mut mac = HmacSha256::new(&[0xaa; 131]);
-        mac.update(b"Test Using Larger Than Block-Size Key - Hash Key First");
-        assert_eq!(
-            mac.finalize(),
-            [
-                0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26, 0xaa, 0xcb, 0xf5,
-                0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28, 0xc5, 0x14, 0x05, 0x46, 0x04, 0x0f,
-                0x0e, 0xe3, 0x7f, 0x54
-            ]
-        );
+        // (Key, message parts, tag.)
+        type Case<'a> = (&'a [u8], &'a [&'a [u8]], [u8; 32]);
+        let cases: [Case<'_>; 2] = [
+            (
+                b"Jefe",
+                &[b"what do ya want ", b"for nothing?"],
+                [
+                    0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08,
+                    0x95, 0x75, 0xc7, 0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec,
+                    0x58, 0xb9, 0x64, 0xec, 0x38, 0x43,
+                ],
+            ),
+            (
+                &[0xaa; 131],
+                &[b"Test Using Larger Than Block-Size Key - Hash Key First"],
+                [
+                    0x60, 0xe4, 0x31, 0x59, 0x1e, 0xe0, 0xb6, 0x7f, 0x0d, 0x8a, 0x26, 0xaa, 0xcb,
+                    0xf5, 0xb7, 0x7f, 0x8e, 0x0b, 0xc6, 0x21, 0x37, 0x28, 0xc5, 0x14, 0x05, 0x46,
+                    0x04, 0x0f, 0x0e, 0xe3, 0x7f, 0x54,
+                ],
+            ),
+        ];
+        for (key, parts, want) in cases {
+            let mut mac = HmacSha256::new(key);
+            for part in parts {
+                mac.update(part);
+            }
+            assert_eq!(mac.finalize(), want, "key length {}", key.len());
+        }
     }
 
     /// Key lengths around the block size and messages split in two: the tags of the RustCrypto

@@ -4,16 +4,20 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
+mod common;
+
 use aes::cipher::{BlockCipherEncrypt, KeyInit, array::Array};
 use bulwark_api::{
-    Rng,
+    Error, Rng,
+    ccm::Ccm,
     hazmat::{Block, BlockEncrypt},
 };
 use bulwark_compact::aes::CompactAes;
 use bulwark_compact::aes_ccm::CompactCcm;
-use bulwark_conformance::{FullScratch, Report, aes as suite};
+use bulwark_conformance::{FullScratch, aes as suite};
 use bulwark_soft::{CcmMode, CmacMode, CtrMode};
 use bulwark_testkit::{hex::decode, rng::DeterministicTestRng};
+use common::show;
 
 fn hex<const N: usize>(s: &str) -> [u8; N] {
     decode(s).try_into().unwrap()
@@ -129,30 +133,23 @@ fn differential_against_aes_crate() {
     }
 }
 
-fn show(r: Result<Report, bulwark_conformance::Failure>) -> Report {
-    match r {
-        Ok(report) => {
-            println!("[compact AES] {report}");
-            assert_eq!(report.skipped, 0, "{report}");
-            report
-        }
-        Err(failure) => panic!("[compact AES] {failure}"),
-    }
+/// The CCM sets with the same counts as the software engine, over the CCM engines `ccm` keys.
+fn ccm_sets<C: Ccm>(ccm: impl Fn(&[u8]) -> Result<C, Error> + Copy, s: &mut FullScratch) {
+    assert_eq!(show(suite::ccm_cavp(ccm, s)).checked, 2_880);
+    assert_eq!(show(suite::ccm_rfc3610(ccm, s)).checked, 24);
+    assert_eq!(show(suite::ccm_sp800_38c(ccm, s)).checked, 4);
+    assert_eq!(show(suite::ccm_wycheproof(ccm, s)).checked, 552);
+    show(suite::ccm_tamper(ccm, s));
+    show(suite::ccm_size_rules(ccm, s));
+    assert_eq!(show(suite::ccm_typed_sizes(ccm)).checked, 49);
+    show(suite::ccm_star(ccm, s));
 }
 
 /// The CCM, CMAC and CTR sets with the same counts as the software engine.
 #[test]
 fn conformance_suite_over_generic_modes() {
     let mut s = Box::new(FullScratch::new());
-    let ccm = |k: &[u8]| CompactAes::new(k).map(CcmMode::new);
-    assert_eq!(show(suite::ccm_cavp(ccm, &mut s)).checked, 2_880);
-    assert_eq!(show(suite::ccm_rfc3610(ccm, &mut s)).checked, 24);
-    assert_eq!(show(suite::ccm_sp800_38c(ccm, &mut s)).checked, 4);
-    assert_eq!(show(suite::ccm_wycheproof(ccm, &mut s)).checked, 552);
-    show(suite::ccm_tamper(ccm, &mut s));
-    show(suite::ccm_size_rules(ccm, &mut s));
-    assert_eq!(show(suite::ccm_typed_sizes(ccm)).checked, 49);
-    show(suite::ccm_star(ccm, &mut s));
+    ccm_sets(|k: &[u8]| CompactAes::new(k).map(CcmMode::new), &mut s);
     let cmac = |k: &[u8]| CompactAes::new(k).map(CmacMode::new);
     assert_eq!(show(suite::cmac_wycheproof(cmac)).checked, 311);
     assert_eq!(show(suite::cmac_sp800_38b(cmac)).checked, 12);
@@ -165,16 +162,7 @@ fn conformance_suite_over_generic_modes() {
 /// the same counts as over the generic mode.
 #[test]
 fn conformance_suite_over_paired_ccm() {
-    let mut s = Box::new(FullScratch::new());
-    let ccm = CompactCcm::from_key;
-    assert_eq!(show(suite::ccm_cavp(ccm, &mut s)).checked, 2_880);
-    assert_eq!(show(suite::ccm_rfc3610(ccm, &mut s)).checked, 24);
-    assert_eq!(show(suite::ccm_sp800_38c(ccm, &mut s)).checked, 4);
-    assert_eq!(show(suite::ccm_wycheproof(ccm, &mut s)).checked, 552);
-    show(suite::ccm_tamper(ccm, &mut s));
-    show(suite::ccm_size_rules(ccm, &mut s));
-    assert_eq!(show(suite::ccm_typed_sizes(ccm)).checked, 49);
-    show(suite::ccm_star(ccm, &mut s));
+    ccm_sets(CompactCcm::from_key, &mut Box::new(FullScratch::new()));
 }
 
 /// The paired CCM against the software engine's generic CCM: random keys, nonce and tag

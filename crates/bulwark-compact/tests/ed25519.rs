@@ -4,6 +4,8 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
+mod common;
+
 use bulwark_api::{
     SecretBytes,
     sig::{Ed25519, Sign},
@@ -12,19 +14,9 @@ use bulwark_compact::{
     Compact,
     curve25519::{Fe16, Fe32, sign_with, verify_with},
 };
-use bulwark_conformance::{Failure, FullScratch, Report, sig};
+use bulwark_conformance::{FullScratch, sig};
+use common::show;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
-
-fn show(r: Result<Report, Failure>) -> Report {
-    match r {
-        Ok(report) => {
-            println!("[compact] {report}");
-            assert_eq!(report.skipped, 0, "compact: {report}");
-            report
-        }
-        Err(failure) => panic!("[compact] {failure}"),
-    }
-}
 
 #[test]
 fn ed25519_verify_vectors() {

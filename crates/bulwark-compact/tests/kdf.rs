@@ -4,25 +4,17 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
+mod common;
+
 use bulwark_api::{
     Rng, SecretBytes,
     hash::{Sha256, Sha512},
     kdf::{HKDF_SHA256_MAX_LEN, HkdfSha256, Prk},
 };
 use bulwark_compact::Compact;
-use bulwark_conformance::{DeterministicTestRng, Failure, FullScratch, Report, kdf};
+use bulwark_conformance::{DeterministicTestRng, FullScratch, kdf};
 use bulwark_soft::Soft;
-
-fn show(r: Result<Report, Failure>) -> Report {
-    match r {
-        Ok(report) => {
-            println!("[compact] {report}");
-            assert_eq!(report.skipped, 0, "compact: {report}");
-            report
-        }
-        Err(failure) => panic!("[compact] {failure}"),
-    }
-}
+use common::show;
 
 #[test]
 fn hkdf_and_hash_vectors() {

@@ -6,6 +6,8 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
+mod common;
+
 use bulwark_api::{
     Error, Rng, SecretBytes,
     hazmat::expose_shared_secret,
@@ -19,19 +21,9 @@ use bulwark_compact::p256::{
     point::{self, Affine, G, Jacobian},
     scalar::{self, N, Scalar},
 };
-use bulwark_conformance::{DeterministicTestRng, Failure, FullScratch, Report, kex, sig};
+use bulwark_conformance::{DeterministicTestRng, FullScratch, kex, sig};
 use bulwark_soft::Soft;
-
-fn show(r: Result<Report, Failure>) -> Report {
-    match r {
-        Ok(report) => {
-            println!("[compact] {report}");
-            assert_eq!(report.skipped, 0, "compact: {report}");
-            report
-        }
-        Err(failure) => panic!("[compact] {failure}"),
-    }
-}
+use common::show;
 
 /// 32 bytes from the SplitMix64 test generator.
 fn bytes32(rng: &mut DeterministicTestRng) -> [u8; 32] {

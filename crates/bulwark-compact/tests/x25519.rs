@@ -8,6 +8,8 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)] // tests report failures by panicking
 
+mod common;
+
 use bulwark_api::{
     SecretBytes,
     hazmat::expose_shared_secret,
@@ -17,19 +19,9 @@ use bulwark_compact::{
     Compact,
     curve25519::{Fe16, Fe32, Field, x25519_with},
 };
-use bulwark_conformance::{DeterministicTestRng, Failure, Report, kex};
+use bulwark_conformance::{DeterministicTestRng, kex};
 use bulwark_soft::Soft;
-
-fn show(r: Result<Report, Failure>) -> Report {
-    match r {
-        Ok(report) => {
-            println!("[compact] {report}");
-            assert_eq!(report.skipped, 0, "compact: {report}");
-            report
-        }
-        Err(failure) => panic!("[compact] {failure}"),
-    }
-}
+use common::show;
 
 #[test]
 fn x25519_vectors() {

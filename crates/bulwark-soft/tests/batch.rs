@@ -91,6 +91,54 @@ fn single_seal(raw_key: &[u8], c: &Case) -> (Vec<u8>, Vec<u8>) {
     (buf, tag)
 }
 
+/// Each packet's result, and the batch's.
+type Results = (Vec<Result<(), Error>>, Result<(), Error>);
+
+/// Each case's AAD parts, borrowed.
+fn aad_slices(cases: &[Case]) -> Vec<Vec<&[u8]>> {
+    cases
+        .iter()
+        .map(|c| c.aad.iter().map(Vec::as_slice).collect())
+        .collect()
+}
+
+/// Seals every case in one batch with `engines[case.key]`, in place in `bufs`, the tags into
+/// `tags`.
+fn seal_all(
+    engines: &[SoftAes],
+    cases: &[Case],
+    bufs: &mut [Vec<u8>],
+    tags: &mut [Vec<u8>],
+) -> Results {
+    let aads = aad_slices(cases);
+    let mut packets: Vec<SealPacket<'_, SoftAes>> = cases
+        .iter()
+        .zip(&aads)
+        .zip(bufs.iter_mut().zip(tags.iter_mut()))
+        .map(|((c, aad), (buf, tag))| SealPacket::new(&engines[c.key], &c.nonce, aad, buf, tag))
+        .collect();
+    let overall = Soft.seal_batch(&mut packets);
+    (packets.iter().map(|p| p.result).collect(), overall)
+}
+
+/// Opens every case in one batch with `engines[case.key]`, in place in `bufs`, against `tags`.
+fn open_all(
+    engines: &[SoftAes],
+    cases: &[Case],
+    bufs: &mut [Vec<u8>],
+    tags: &[Vec<u8>],
+) -> Results {
+    let aads = aad_slices(cases);
+    let mut packets: Vec<OpenPacket<'_, SoftAes>> = cases
+        .iter()
+        .zip(&aads)
+        .zip(bufs.iter_mut().zip(tags.iter()))
+        .map(|((c, aad), (buf, tag))| OpenPacket::new(&engines[c.key], &c.nonce, aad, buf, tag))
+        .collect();
+    let overall = Soft.open_batch(&mut packets);
+    (packets.iter().map(|p| p.result).collect(), overall)
+}
+
 #[test]
 fn batches_match_the_single_packet_api() {
     let mut rng = TestRng(0x6261_7463_6821);
@@ -102,41 +150,21 @@ fn batches_match_the_single_packet_api() {
                 .map(|_| random_case(&mut rng, engines.len()))
                 .collect();
             let expected: Vec<_> = cases.iter().map(|c| single_seal(&raw[c.key], c)).collect();
-            let aads: Vec<Vec<&[u8]>> = cases
-                .iter()
-                .map(|c| c.aad.iter().map(Vec::as_slice).collect())
-                .collect();
 
             // Seal.
             let mut bufs: Vec<Vec<u8>> = cases.iter().map(|c| c.msg.clone()).collect();
             let mut tags: Vec<Vec<u8>> = cases.iter().map(|c| vec![0; c.tag_len]).collect();
-            let mut packets: Vec<SealPacket<'_, SoftAes>> = cases
-                .iter()
-                .zip(&aads)
-                .zip(bufs.iter_mut().zip(tags.iter_mut()))
-                .map(|((c, aad), (buf, tag))| {
-                    SealPacket::new(&engines[c.key], &c.nonce, aad, buf, tag)
-                })
-                .collect();
-            Soft.seal_batch(&mut packets).unwrap();
-            assert!(packets.iter().all(|p| p.result.is_ok()));
-            drop(packets);
+            let (results, overall) = seal_all(&engines, &cases, &mut bufs, &mut tags);
+            overall.unwrap();
+            assert!(results.iter().all(Result::is_ok));
             for (i, (buf, tag)) in bufs.iter().zip(&tags).enumerate() {
                 assert_eq!((buf, tag), (&expected[i].0, &expected[i].1), "packet {i}");
             }
 
             // Open.
-            let mut packets: Vec<OpenPacket<'_, SoftAes>> = cases
-                .iter()
-                .zip(&aads)
-                .zip(bufs.iter_mut().zip(tags.iter()))
-                .map(|((c, aad), (buf, tag))| {
-                    OpenPacket::new(&engines[c.key], &c.nonce, aad, buf, tag)
-                })
-                .collect();
-            Soft.open_batch(&mut packets).unwrap();
-            assert!(packets.iter().all(|p| p.result.is_ok()));
-            drop(packets);
+            let (results, overall) = open_all(&engines, &cases, &mut bufs, &tags);
+            overall.unwrap();
+            assert!(results.iter().all(Result::is_ok));
             for (buf, c) in bufs.iter().zip(&cases) {
                 assert_eq!(buf, &c.msg);
             }
@@ -154,23 +182,9 @@ fn one_bad_packet_fails_alone() {
         let cases: Vec<Case> = (0..12)
             .map(|_| random_case(&mut rng, engines.len()))
             .collect();
-        let aads: Vec<Vec<&[u8]>> = cases
-            .iter()
-            .map(|c| c.aad.iter().map(Vec::as_slice).collect())
-            .collect();
         let mut bufs: Vec<Vec<u8>> = cases.iter().map(|c| c.msg.clone()).collect();
         let mut tags: Vec<Vec<u8>> = cases.iter().map(|c| vec![0; c.tag_len]).collect();
-        {
-            let mut packets: Vec<SealPacket<'_, SoftAes>> = cases
-                .iter()
-                .zip(&aads)
-                .zip(bufs.iter_mut().zip(tags.iter_mut()))
-                .map(|((c, aad), (buf, tag))| {
-                    SealPacket::new(&engines[c.key], &c.nonce, aad, buf, tag)
-                })
-                .collect();
-            Soft.seal_batch(&mut packets).unwrap();
-        }
+        seal_all(&engines, &cases, &mut bufs, &mut tags).1.unwrap();
         // Tamper with one packet: a ciphertext byte if it has one, else its tag.
         if let Some(b) = bufs[bad].first_mut() {
             *b ^= 0x40;
@@ -182,16 +196,8 @@ fn one_bad_packet_fails_alone() {
         tags[invalid].push(0);
         let before_invalid = bufs[invalid].clone();
 
-        let mut packets: Vec<OpenPacket<'_, SoftAes>> = cases
-            .iter()
-            .zip(&aads)
-            .zip(bufs.iter_mut().zip(tags.iter()))
-            .map(|((c, aad), (buf, tag))| OpenPacket::new(&engines[c.key], &c.nonce, aad, buf, tag))
-            .collect();
-        let overall = Soft.open_batch(&mut packets);
+        let (results, overall) = open_all(&engines, &cases, &mut bufs, &tags);
         assert!(overall.is_err());
-        let results: Vec<_> = packets.iter().map(|p| p.result).collect();
-        drop(packets);
         for (i, r) in results.iter().enumerate() {
             if i == bad {
                 assert_eq!(*r, Err(Error::Verification), "tampered packet {i}");

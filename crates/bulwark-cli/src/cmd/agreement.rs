@@ -43,6 +43,24 @@ macro_rules! agreement_args_struct {
 }
 pub(crate) use agreement_args_struct;
 
+/// Defines `PubOpts`, the options of a key-agreement subcommand's `pub` form: `--secret`, with
+/// the given help line, then any further fields as written.
+macro_rules! pub_opts_struct {
+    (secret: $secret_doc:tt $(, $(#[$field_attr:meta])* $field:ident: $ty:ty)* $(,)?) => {
+        #[derive(clap::Args)]
+        struct PubOpts {
+            #[doc = $secret_doc]
+            #[arg(long, value_name = "HEX")]
+            secret: $crate::args::SecretArg,
+            $(
+                $(#[$field_attr])*
+                $field: $ty,
+            )*
+        }
+    };
+}
+pub(crate) use pub_opts_struct;
+
 /// What differs between the key agreements the CLI offers.
 pub trait CliAgreement: Algorithm + Sized {
     /// The subcommand, as the user types it (`x25519`).

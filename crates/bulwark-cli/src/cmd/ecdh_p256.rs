@@ -1,8 +1,8 @@
 //! `bulwark ecdh-p256 [pub]`: ECDH on NIST P-256 (SP 800-56A): SEC1 public keys and the raw
 //! shared x-coordinate.
 
-use super::agreement::{self, CliAgreement, agreement_args_struct};
-use crate::args::{AFTER_HELP, SecretArg, print_hex};
+use super::agreement::{self, CliAgreement, agreement_args_struct, pub_opts_struct};
+use crate::args::{AFTER_HELP, print_hex};
 use crate::error::{CliError, CliResult};
 use bulwark::kex::P256;
 use clap::Subcommand;
@@ -32,12 +32,8 @@ enum EcdhP256Op {
     Pub(PubOpts),
 }
 
-#[derive(clap::Args)]
-struct PubOpts {
-    /// The private key as HEX: a 32-byte big-endian scalar in [1, n-1]
-    #[arg(long, value_name = "HEX")]
-    secret: SecretArg,
-
+pub_opts_struct! {
+    secret: "The private key as HEX: a 32-byte big-endian scalar in [1, n-1]",
     /// Print the 33-byte compressed form (02/03||x) instead of 04||x||y
     #[arg(long)]
     compressed: bool,

@@ -1,7 +1,7 @@
 //! `bulwark x25519 [pub]`: X25519 (RFC 7748) public keys and raw shared secrets.
 
-use super::agreement::{self, CliAgreement, agreement_args_struct};
-use crate::args::{AFTER_HELP, SecretArg, print_hex};
+use super::agreement::{self, CliAgreement, agreement_args_struct, pub_opts_struct};
+use crate::args::{AFTER_HELP, print_hex};
 use crate::error::{CliError, CliResult};
 use bulwark::kex::X25519;
 use clap::Subcommand;
@@ -28,11 +28,8 @@ enum X25519Op {
     Pub(PubOpts),
 }
 
-#[derive(clap::Args)]
-struct PubOpts {
-    /// The private key as HEX: 32 bytes, any value (clamped as RFC 7748 says)
-    #[arg(long, value_name = "HEX")]
-    secret: SecretArg,
+pub_opts_struct! {
+    secret: "The private key as HEX: 32 bytes, any value (clamped as RFC 7748 says)",
 }
 
 impl CliAgreement for X25519 {

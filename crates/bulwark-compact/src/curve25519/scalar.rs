@@ -170,13 +170,8 @@ mod tests {
 
     #[test]
     fn constant_time_scalar_routines_agree() {
-        let mut x = 0x0bad_cafe_f00d_1234_u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        };
+        let mut xorshift = crate::naf::tests::xorshift64(0x0bad_cafe_f00d_1234);
+        let mut next = || xorshift() as u8;
         for n in 0..200 {
             let h: [u8; 64] = core::array::from_fn(|_| next());
             let h = if n == 0 { [0xff; 64] } else { h };

@@ -103,31 +103,23 @@ fn add_masked_p(d: &U256, mask: u32) -> U256 {
 /// `2^256 - p = 2^224 - 2^192 - 2^96 + 1`, least significant word first.
 const D: U256 = [1, 0, 0, u32::MAX, u32::MAX, u32::MAX, u32::MAX - 1, 0];
 
-/// [`Fe::add`] in portable Rust.
-#[cfg_attr(
-    any(
-        all(target_arch = "arm", bulwark_umaal),
-        all(target_arch = "arm", bulwark_m0asm)
-    ),
-    allow(dead_code)
-)]
-#[inline(always)]
-fn add_portable(a: &Fe, b: &Fe) -> Fe {
-    let mut y = [0u32; 8];
-    let mut acc = 0u64;
-    unroll8!(I => {
-        acc += u64::from(a.0[I]) + u64::from(b.0[I]) + u64::from(D[I]);
-        y[I] = acc as u32;
-        acc >>= 32;
-    });
-    // `acc` is 0 or 1: opaque before it becomes a mask (see `limbs::word_is_zero_mask`).
-    Fe(add_masked_p(
-        &y,
-        core::hint::black_box(acc as u32).wrapping_sub(1),
-    ))
+/// The body of [`Fe::add`] and [`Fe::sub`] on `$a` and `$b`: the assembly function `$asm` of
+/// the target (`umaal_gen` on ARMv7E-M, `m0asm_gen` on ARMv6-M), else `portable::$portable`.
+macro_rules! linear_op {
+    ($asm:ident, $portable:ident, $a:expr, $b:expr) => {{
+        #[cfg(all(target_arch = "arm", bulwark_umaal))]
+        return Fe(crate::umaal_gen::$asm(&$a.0, &$b.0));
+        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
+        return Fe(crate::m0asm_gen::$asm(&$a.0, &$b.0));
+        #[cfg(not(any(
+            all(target_arch = "arm", bulwark_umaal),
+            all(target_arch = "arm", bulwark_m0asm)
+        )))]
+        return portable::$portable($a, $b);
+    }};
 }
 
-/// [`Fe::sub`] in portable Rust.
+/// [`Fe::add`] and [`Fe::sub`] in portable Rust (unused where the assembly serves).
 #[cfg_attr(
     any(
         all(target_arch = "arm", bulwark_umaal),
@@ -135,10 +127,32 @@ fn add_portable(a: &Fe, b: &Fe) -> Fe {
     ),
     allow(dead_code)
 )]
-#[inline(always)]
-fn sub_portable(a: &Fe, b: &Fe) -> Fe {
-    let (d, borrow) = limbs::sub(&a.0, &b.0);
-    Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
+mod portable {
+    use super::{D, Fe, add_masked_p, limbs, unroll8};
+
+    /// [`Fe::add`].
+    #[inline(always)]
+    pub(super) fn add(a: &Fe, b: &Fe) -> Fe {
+        let mut y = [0u32; 8];
+        let mut acc = 0u64;
+        unroll8!(I => {
+            acc += u64::from(a.0[I]) + u64::from(b.0[I]) + u64::from(D[I]);
+            y[I] = acc as u32;
+            acc >>= 32;
+        });
+        // `acc` is 0 or 1: opaque before it becomes a mask (see `limbs::word_is_zero_mask`).
+        Fe(add_masked_p(
+            &y,
+            core::hint::black_box(acc as u32).wrapping_sub(1),
+        ))
+    }
+
+    /// [`Fe::sub`].
+    #[inline(always)]
+    pub(super) fn sub(a: &Fe, b: &Fe) -> Fe {
+        let (d, borrow) = limbs::sub(&a.0, &b.0);
+        Fe(add_masked_p(&d, 0u32.wrapping_sub(borrow)))
+    }
 }
 
 impl Fe {
@@ -164,29 +178,13 @@ impl Fe {
     /// and `m0asm_gen::add_p256` (assembly, the sum minus p over nine words, p added back by
     /// the final borrow).
     pub fn add(&self, b: &Fe) -> Fe {
-        #[cfg(all(target_arch = "arm", bulwark_umaal))]
-        return Fe(crate::umaal_gen::add_p256(&self.0, &b.0));
-        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
-        return Fe(crate::m0asm_gen::add_p256(&self.0, &b.0));
-        #[cfg(not(any(
-            all(target_arch = "arm", bulwark_umaal),
-            all(target_arch = "arm", bulwark_m0asm)
-        )))]
-        return add_portable(self, b);
+        linear_op!(add_p256, add, self, b)
     }
 
     /// `self - b`: the difference, plus p if it went below zero (on ARMv7E-M and ARMv6-M in
     /// assembly, `umaal_gen::sub_p256` and `m0asm_gen::sub_p256`, the same steps).
     pub fn sub(&self, b: &Fe) -> Fe {
-        #[cfg(all(target_arch = "arm", bulwark_umaal))]
-        return Fe(crate::umaal_gen::sub_p256(&self.0, &b.0));
-        #[cfg(all(target_arch = "arm", bulwark_m0asm))]
-        return Fe(crate::m0asm_gen::sub_p256(&self.0, &b.0));
-        #[cfg(not(any(
-            all(target_arch = "arm", bulwark_umaal),
-            all(target_arch = "arm", bulwark_m0asm)
-        )))]
-        return sub_portable(self, b);
+        linear_op!(sub_p256, sub, self, b)
     }
 
     /// `-self`.

@@ -6,39 +6,14 @@
 /// Repeats `$body` with `$i` bound to the constants 0 to 7: straight-line code at every
 /// optimization level (a size-optimized build keeps loops, and their indexing, otherwise).
 macro_rules! unroll8 {
-    ($i:ident => $body:block) => {{
-        {
-            const $i: usize = 0;
+    ($i:ident => $body:block) => {
+        $crate::p256::limbs::unroll8!(@ $i => $body; 0 1 2 3 4 5 6 7)
+    };
+    (@ $i:ident => $body:block; $($n:literal)*) => {{
+        $({
+            const $i: usize = $n;
             $body
-        }
-        {
-            const $i: usize = 1;
-            $body
-        }
-        {
-            const $i: usize = 2;
-            $body
-        }
-        {
-            const $i: usize = 3;
-            $body
-        }
-        {
-            const $i: usize = 4;
-            $body
-        }
-        {
-            const $i: usize = 5;
-            $body
-        }
-        {
-            const $i: usize = 6;
-            $body
-        }
-        {
-            const $i: usize = 7;
-            $body
-        }
+        })*
     }};
 }
 pub(crate) use unroll8;

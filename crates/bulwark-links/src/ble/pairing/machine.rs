@@ -180,7 +180,7 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         if matches!(self.state, State::Done | State::Failed) {
             return Err(PairingError::Unexpected);
         }
-        let result = self.step(kex, engines, rng, pdu);
+        let result = self.step(pdu, kex, engines, rng);
         result.map_err(|e| self.fail(e))
     }
 

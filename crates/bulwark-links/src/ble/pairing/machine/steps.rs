@@ -149,12 +149,14 @@ impl<K: KeyAgreement<P256>> Pairing<K> {
         Ok(Output::send(Pdu::Confirm(c)))
     }
 
+    /// [`Pairing::receive`] once the machine is known to be running (the PDU first, then what
+    /// handling it takes); its errors are not yet recorded as the failure.
     pub(super) fn step<E: CmacEngines + ?Sized, R: Rng + ?Sized>(
         &mut self,
+        pdu: &Pdu,
         kex: &mut K,
         engines: &mut E,
         rng: &mut R,
-        pdu: &Pdu,
     ) -> Result<Output, PairingError> {
         if let Pdu::Failed(reason) = pdu {
             return Err(PairingError::PeerFailed(*reason));
