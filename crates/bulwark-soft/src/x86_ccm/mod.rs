@@ -14,8 +14,7 @@
 //!   register state, through `cpufeatures`) said yes.
 //! - Moving 16 bytes between memory and an `__m128i` register (`_mm_loadu_si128`,
 //!   `_mm_storeu_si128`) takes raw pointers; [`load`] and [`store`] take `&[u8; 16]` so the
-//!   pointer is always valid for 16 bytes. The VAES engine reads a nonce with one masked load
-//!   whose mask covers exactly the nonce's bytes.
+//!   pointer is always valid for 16 bytes.
 //!
 //! # What is fused
 //!
@@ -106,7 +105,8 @@ fn ctr_block(base: __m128i, i: u64) -> __m128i {
 }
 
 /// Payload block `i`, zero-padded if it is the partial last one.
-#[inline(always)]
+#[inline]
+#[target_feature(enable = "aes")]
 fn load_payload(buf: &[u8], i: usize) -> __m128i {
     let start = 16 * i;
     if let Some(full) = buf
@@ -115,12 +115,83 @@ fn load_payload(buf: &[u8], i: usize) -> __m128i {
     {
         return load(full);
     }
-    let rest = buf.get(start..).unwrap_or(&[]);
-    let mut tmp = [0u8; 16];
-    tmp[..rest.len()].copy_from_slice(rest);
-    let v = load(&tmp);
-    tmp.zeroize();
-    v
+    load_partial(buf.get(start..).unwrap_or(&[]))
+}
+
+/// Up to 8 bytes as a little-endian `u64` (zero above them), read with at most two loads
+/// and no staging buffer: one 8-byte load, two overlapping 4-byte loads (the overlap holds the
+/// same bytes, so OR-ing them is exact), or three single bytes for 1..=3. The branches and
+/// addresses depend on `s.len()` only, never on the bytes.
+#[inline(always)]
+fn le_bytes_u64(s: &[u8]) -> u64 {
+    let n = s.len();
+    if let Some(b) = s.first_chunk::<8>() {
+        return u64::from_le_bytes(*b);
+    }
+    if let (Some(a), Some(b)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+        return u64::from(u32::from_le_bytes(*a))
+            | (u64::from(u32::from_le_bytes(*b)) << (8 * (n - 4)));
+    }
+    match (s.first(), s.get(n / 2), s.last()) {
+        (Some(&a), Some(&m), Some(&z)) => {
+            u64::from(a) | (u64::from(m) << (8 * (n / 2))) | (u64::from(z) << (8 * (n - 1)))
+        }
+        _ => 0,
+    }
+}
+
+/// The first `s.len().min(16)` bytes of `s` in a register, zero-padded, built in general
+/// registers: a partial block without the byte-wise copy into a stack buffer whose 16-byte
+/// read-back would stall on store forwarding.
+#[inline]
+#[target_feature(enable = "aes")]
+fn load_partial(s: &[u8]) -> __m128i {
+    let s = s.get(..16).unwrap_or(s);
+    let (lo, hi) = s.split_at(s.len().min(8));
+    _mm_set_epi64x(le_bytes_u64(hi) as i64, le_bytes_u64(lo) as i64)
+}
+
+/// 7 bytes as a little-endian `u64` (two overlapping 4-byte loads).
+#[inline(always)]
+fn le7(b: &[u8; 7]) -> u64 {
+    let lo = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    let hi = u32::from_le_bytes([b[3], b[4], b[5], b[6]]);
+    u64::from(lo) | (u64::from(hi) << 24)
+}
+
+/// `A_0` and `B_0` of a packet, built in general registers and moved into vector registers
+/// whole: the same blocks as `ccm_format::counter_block` and `ccm_format::b0_block`, whose
+/// byte arrays (one byte, then the nonce, then the length, stored piecewise), read back at
+/// once, would stall on store forwarding. The caller has checked the sizes (`check_sizes`):
+/// the nonce has 7 to 13 bytes, `l = 15 - nonce.len()` and `msg_len < 2^(8 l)`.
+///
+/// Layout: bytes 1..=7 (low half) are the nonce's first 7 bytes; the high half holds its
+/// remaining `n - 7` bytes, then `B_0`'s big-endian length, which is below `2^(8 l)` and so
+/// only touches the last `l = 15 - n` bytes.
+#[inline]
+#[target_feature(enable = "aes")]
+fn header_blocks(
+    nonce: &[u8],
+    l: usize,
+    tag_len: usize,
+    aad_len: u64,
+    msg_len: usize,
+) -> (__m128i, __m128i) {
+    let n = nonce.len();
+    let head = nonce.first_chunk::<7>().map_or(0, le7);
+    // The last 7 bytes, shifted so that nonce byte 7 lands in byte 0 (`n == 7`: nothing).
+    let tail = nonce
+        .last_chunk::<7>()
+        .map_or(0, le7)
+        .checked_shr(8 * 14u32.saturating_sub(n as u32))
+        .unwrap_or(0);
+    let flags_a = (l as u64).wrapping_sub(1) & 7;
+    let flags_b =
+        (u64::from(aad_len > 0) << 6) | (((tag_len as u64).saturating_sub(2) / 2) << 3) | flags_a;
+    let len_field = (msg_len as u64).swap_bytes();
+    let a0 = _mm_set_epi64x(tail as i64, ((head << 8) | flags_a) as i64);
+    let b0 = _mm_set_epi64x((tail | len_field) as i64, ((head << 8) | flags_b) as i64);
+    (a0, b0)
 }
 
 /// Writes payload block `i` (only its first bytes if it is the partial last one).
