@@ -3,8 +3,8 @@
 
 use super::key_schedule::{Keys, RoundKeys, encrypt_n, encrypt1, expand, load_keys};
 use super::{
-    available, ctr_block, decrypt_payload, header_blocks, load, load_partial, load_payload, store,
-    store_payload,
+    available, ctr_block, decrypt_payload, halves, header_blocks, load, load_partial, load_payload,
+    or, set2, shift_up, store, store_payload,
 };
 use bulwark_api::{Error, hazmat::Block};
 use bulwark_modes::ccm_format::{
@@ -12,8 +12,7 @@ use bulwark_modes::ccm_format::{
     wipe_on_error,
 };
 use core::arch::x86_64::{
-    __m128i, _mm_aesenc_si128, _mm_aesenclast_si128, _mm_bslli_si128, _mm_cvtsi128_si64,
-    _mm_or_si128, _mm_set_epi64x, _mm_setzero_si128, _mm_unpackhi_epi64, _mm_xor_si128,
+    __m128i, _mm_aesenc_si128, _mm_aesenclast_si128, _mm_setzero_si128, _mm_xor_si128,
 };
 use zeroize::Zeroize;
 
@@ -108,8 +107,7 @@ struct DirectAad<'a> {
 
 impl<'a> DirectAad<'a> {
     /// `Some` for one non-empty part with a 2- or 6-byte prefix.
-    #[inline]
-    #[target_feature(enable = "aes")]
+    #[inline(always)]
     fn new(h: &Header, aad: &[&'a [u8]]) -> Option<Self> {
         let [part] = aad else { return None };
         let len = h.aad_len;
@@ -122,32 +120,30 @@ impl<'a> DirectAad<'a> {
         };
         Some(Self {
             aad: part,
-            prefix: _mm_set_epi64x(0, prefix as i64),
+            prefix: set2(0, prefix),
             prefix_len: h.prefix_len,
         })
     }
 
     /// Formatted-AAD block `j` (`j < aad_blocks`): block 0 is the prefix and the first
     /// `16 - prefix_len` AAD bytes; block `j` starts at AAD byte `16 j - prefix_len`.
-    #[inline]
-    #[target_feature(enable = "aes")]
+    #[inline(always)]
     fn block(&self, j: usize) -> __m128i {
         if j == 0 {
             let head = load_upto16(self.aad);
             let shifted = if self.prefix_len == 2 {
-                _mm_bslli_si128::<2>(head)
+                shift_up::<2>(head)
             } else {
-                _mm_bslli_si128::<6>(head)
+                shift_up::<6>(head)
             };
-            return _mm_or_si128(shifted, self.prefix);
+            return or(shifted, self.prefix);
         }
         load_upto16(self.aad.get(16 * j - self.prefix_len..).unwrap_or(&[]))
     }
 }
 
 /// The first 16 bytes of `s` (zero-padded if shorter), straight from the slice.
-#[inline]
-#[target_feature(enable = "aes")]
+#[inline(always)]
 fn load_upto16(s: &[u8]) -> __m128i {
     match s.first_chunk::<16>() {
         Some(b) => load(b),
@@ -181,15 +177,13 @@ fn chain_last<const NR: usize>(k: &Keys, y: __m128i, next: Option<__m128i>) -> _
 
 /// Writes the first `tag.len()` (4 to 16) bytes of `t` with one or two overlapping stores
 /// from general registers: no copy through a stack buffer.
-#[inline]
-#[target_feature(enable = "aes")]
+#[inline(always)]
 fn write_tag(tag: &mut [u8], t: __m128i) {
     if let Some(full) = tag.first_chunk_mut::<16>() {
         store(full, t);
         return;
     }
-    let lo = _mm_cvtsi128_si64(t) as u64;
-    let hi = _mm_cvtsi128_si64(_mm_unpackhi_epi64(t, t)) as u64;
+    let (lo, hi) = halves(t);
     let v = u128::from(lo) | (u128::from(hi) << 64);
     let n = tag.len();
     if n >= 8 {
@@ -374,8 +368,7 @@ pub(super) struct Header {
 
 impl Header {
     /// Checks every size as the generic mode does; `Err(InvalidInput)` touches nothing.
-    #[inline]
-    #[target_feature(enable = "aes")]
+    #[inline(always)]
     pub(super) fn new(
         nonce: &[u8],
         aad: &[&[u8]],

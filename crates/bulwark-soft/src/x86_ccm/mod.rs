@@ -60,7 +60,8 @@ pub(crate) use batch::{BatchPacket, open_batch, seal_batch};
 pub(crate) use fused::AesNiCcm;
 
 use core::arch::x86_64::{
-    __m128i, _mm_loadu_si128, _mm_set_epi64x, _mm_storeu_si128, _mm_xor_si128,
+    __m128i, _mm_bslli_si128, _mm_cvtsi128_si64, _mm_loadu_si128, _mm_or_si128, _mm_set_epi64x,
+    _mm_storeu_si128, _mm_unpackhi_epi64, _mm_xor_si128,
 };
 
 use zeroize::Zeroize;
@@ -95,6 +96,40 @@ fn store(b: &mut [u8; 16], v: __m128i) {
     unsafe { _mm_storeu_si128(b.as_mut_ptr().cast(), v) }
 }
 
+/// The register whose high half is `hi` and low half `lo` (little-endian lanes).
+#[inline(always)]
+fn set2(hi: u64, lo: u64) -> __m128i {
+    // SAFETY: `_mm_set_epi64x` only moves general registers into a vector register; SSE2 is
+    // part of the x86-64 baseline.
+    unsafe { _mm_set_epi64x(hi as i64, lo as i64) }
+}
+
+/// The low and high halves of a register.
+#[inline(always)]
+fn halves(v: __m128i) -> (u64, u64) {
+    // SAFETY: register moves and a shuffle only; SSE2 is part of the x86-64 baseline.
+    unsafe {
+        (
+            _mm_cvtsi128_si64(v) as u64,
+            _mm_cvtsi128_si64(_mm_unpackhi_epi64(v, v)) as u64,
+        )
+    }
+}
+
+/// `a | b`.
+#[inline(always)]
+fn or(a: __m128i, b: __m128i) -> __m128i {
+    // SAFETY: a register operation; SSE2 is part of the x86-64 baseline.
+    unsafe { _mm_or_si128(a, b) }
+}
+
+/// `v` moved up by `N` bytes (towards the high end), zeros shifted in.
+#[inline(always)]
+fn shift_up<const N: i32>(v: __m128i) -> __m128i {
+    // SAFETY: a register operation; SSE2 is part of the x86-64 baseline.
+    unsafe { _mm_bslli_si128::<N>(v) }
+}
+
 /// The counter block `A_i`: `base` is `A_0` (counter field zero), and `i < 2^(8L)` (the
 /// message-length check guarantees it for every counter whose keystream is used), so XORing
 /// the big-endian `i` into the last eight bytes only touches the counter field.
@@ -105,8 +140,7 @@ fn ctr_block(base: __m128i, i: u64) -> __m128i {
 }
 
 /// Payload block `i`, zero-padded if it is the partial last one.
-#[inline]
-#[target_feature(enable = "aes")]
+#[inline(always)]
 fn load_payload(buf: &[u8], i: usize) -> __m128i {
     let start = 16 * i;
     if let Some(full) = buf
@@ -143,12 +177,11 @@ fn le_bytes_u64(s: &[u8]) -> u64 {
 /// The first `s.len().min(16)` bytes of `s` in a register, zero-padded, built in general
 /// registers: a partial block without the byte-wise copy into a stack buffer whose 16-byte
 /// read-back would stall on store forwarding.
-#[inline]
-#[target_feature(enable = "aes")]
+#[inline(always)]
 fn load_partial(s: &[u8]) -> __m128i {
     let s = s.get(..16).unwrap_or(s);
     let (lo, hi) = s.split_at(s.len().min(8));
-    _mm_set_epi64x(le_bytes_u64(hi) as i64, le_bytes_u64(lo) as i64)
+    set2(le_bytes_u64(hi), le_bytes_u64(lo))
 }
 
 /// 7 bytes as a little-endian `u64` (two overlapping 4-byte loads).
@@ -168,8 +201,7 @@ fn le7(b: &[u8; 7]) -> u64 {
 /// Layout: bytes 1..=7 (low half) are the nonce's first 7 bytes; the high half holds its
 /// remaining `n - 7` bytes, then `B_0`'s big-endian length, which is below `2^(8 l)` and so
 /// only touches the last `l = 15 - n` bytes.
-#[inline]
-#[target_feature(enable = "aes")]
+#[inline(always)]
 fn header_blocks(
     nonce: &[u8],
     l: usize,
@@ -189,8 +221,8 @@ fn header_blocks(
     let flags_b =
         (u64::from(aad_len > 0) << 6) | (((tag_len as u64).saturating_sub(2) / 2) << 3) | flags_a;
     let len_field = (msg_len as u64).swap_bytes();
-    let a0 = _mm_set_epi64x(tail as i64, ((head << 8) | flags_a) as i64);
-    let b0 = _mm_set_epi64x((tail | len_field) as i64, ((head << 8) | flags_b) as i64);
+    let a0 = set2(tail, (head << 8) | flags_a);
+    let b0 = set2(tail | len_field, (head << 8) | flags_b);
     (a0, b0)
 }
 
