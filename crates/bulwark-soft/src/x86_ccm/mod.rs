@@ -24,8 +24,19 @@
 //! position: the keystream comes for free. The XOR of the next message block into the chain is
 //! folded into the last round key (`aesenclast(s, k_last ^ k_0 ^ P_next)` yields the next
 //! block's first-round input), so the chain is exactly ten (twelve, fourteen) dependent AES
-//! rounds per block and nothing else. For open, the keystream runs two blocks ahead of the MAC,
-//! because the MAC consumes the decrypted plaintext.
+//! rounds per block and nothing else. For open, the keystream runs ahead of the MAC, because
+//! the MAC consumes the decrypted plaintext: `E(A_0)`, `E(A_1)` and `E(A_2)` beside `B_0`, then
+//! one counter block beside every later MAC block, AAD blocks included.
+//!
+//! A small packet is bound by that chain (seven blocks for 64 bytes with a 21-byte AAD), so
+//! the single-packet path keeps everything else off it: one `#[target_feature]` call per
+//! seal or open does the size checks, the header, the chain and the tag; `B_0` and `A_0` are
+//! built in general registers and moved into vector registers whole ([`header_blocks`],
+//! shared with the VAES engine), since byte arrays read back at once would stall on store
+//! forwarding; a one-slice AAD is read block by block from the caller's slice (its length
+//! prefix shifted in by register), and partial blocks with at most two loads
+//! ([`load_partial`]); the tag is written with one or two stores. There is no staging copy of
+//! the header, the AAD or the tag.
 //!
 //! The batch engines ([`seal_batch`], [`open_batch`]) instead run eight independent packets'
 //! chains in lockstep (round `r` of all eight, then round `r + 1`):
@@ -46,8 +57,8 @@
 //! - [`batch`]: the batch entry points, the engine choice and the AES-NI batch engine.
 //! - [`vaes`]: the VAES batch engine.
 //!
-//! This module holds what they share: CPU detection, register loads and stores, counter and
-//! payload blocks.
+//! This module holds what they share: CPU detection, register loads and stores, the header
+//! blocks, counter and payload blocks.
 
 mod batch;
 mod fused;
