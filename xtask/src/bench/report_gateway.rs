@@ -11,12 +11,18 @@ const BATCHES: &[(usize, usize)] = &[(8, 64), (8, 1024), (32, 64), (32, 1024)];
 /// Where the time of a 64-byte packet goes (measured with the `latency-bound` group and a
 /// profile of the fused path); kept beside the table it explains.
 const SMALL_PACKET_NOTE: &str = "A 64-byte packet with the bench's 21-byte AAD is 7 dependent \
-     AES blocks of CBC-MAC (B_0, two AAD blocks, four payload blocks; the keystream runs beside \
-     them): the `latency-bound` group puts that floor at about 75 ns on this machine, \
-     against 110-120 ns for the fused path. The rest: about 14% building B_0 and A_0 in byte \
-     arrays and reading them straight back into registers (a store-to-load stall; the VAES \
-     batch engine builds them in registers), about 11% the call wrapper and a `memmove`. The \
-     goal of 0.4x OpenSSL needs the header built in registers and the wrapper inlined.";
+     AES blocks of CBC-MAC (B_0, two AAD blocks, four payload blocks); the keystream runs beside \
+     them (for open ahead of them, beside B_0 and the AAD blocks). One call of the fused path \
+     is one `#[target_feature]` function doing the size checks, the header, the chain and the \
+     tag: B_0 and A_0 are built in general registers and moved into vector registers whole (no \
+     store-to-load stall), the AAD is read straight from the caller's slice and the tag written \
+     with one or two stores, so no copy or `memmove` is left. What remains besides the 7 \
+     blocks: for open, the constant-time tag comparison and the wipe-on-error check (shared \
+     with the generic mode, byte by byte through `subtle`: a 16-byte tag costs more than an \
+     8-byte one) and the bench's per-call setup. The `latency-bound` group's long chains put a \
+     block at about 10 ns here, so 7 blocks take about 70 ns in isolation; criterion's \
+     back-to-back calls overlap (the next call's B_0 and AAD blocks do not wait for the \
+     previous call), which is why seal can measure below that.";
 
 /// The section, or an empty string when the run has no `gateway-ccm` figures.
 pub(super) fn section(host: &BTreeMap<String, f64>) -> String {

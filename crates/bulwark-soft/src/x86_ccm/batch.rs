@@ -257,7 +257,7 @@ pub(super) fn start_lane<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'
         let Ok(h) = Header::new(nonce, aad, p.buffer().len(), p.tag_len()) else {
             continue;
         };
-        let base = load(&h.a0);
+        let base = h.a0;
         let s0 = if OPEN {
             ctr_pass::<NR>(&load_keys(&key.rk), base, p.buffer_mut())
         } else {
@@ -269,7 +269,7 @@ pub(super) fn start_lane<'k, const NR: usize, const OPEN: bool, P: BatchPacket<'
             x: _mm_setzero_si128(),
             base,
             s0,
-            b0: load(&h.b0),
+            b0: h.b0,
             next: 0,
             aad_blocks: h.aad_blocks,
             total: 1 + h.aad_blocks + p.buffer().len().div_ceil(16),

@@ -201,3 +201,130 @@ fn unequal_batches_match_the_single_packet_path_on_each_engine() {
     }
     assert_eq!(checked, 180);
 }
+
+#[test]
+fn header_blocks_and_partial_loads_match_the_byte_formatting() {
+    use super::{header_blocks, load_partial, store};
+    use bulwark_modes::ccm_format::{b0_block, counter_block};
+    let mut checked = 0;
+    for nonce_len in 7..=13usize {
+        let nonce: Vec<u8> = (0..nonce_len).map(|i| 0xa1 + 7 * i as u8).collect();
+        let l = 15 - nonce_len;
+        for tag_len in [4, 6, 8, 10, 12, 14, 16] {
+            for aad_len in [0u64, 1, 65_280] {
+                for msg_len in [
+                    0usize,
+                    1,
+                    0xff,
+                    0x100,
+                    0xfedc,
+                    0x1_0000,
+                    0x12_3456,
+                    usize::MAX,
+                ] {
+                    if l < 8 && msg_len as u64 >= 1u64 << (8 * l) {
+                        continue;
+                    }
+                    let (a0, b0) = header_blocks(&nonce, l, tag_len, aad_len, msg_len);
+                    let (mut a, mut b) = ([0u8; 16], [0u8; 16]);
+                    store(&mut a, a0);
+                    store(&mut b, b0);
+                    assert_eq!(a, counter_block(&nonce, l), "A_0, nonce {nonce_len}");
+                    assert_eq!(
+                        b,
+                        b0_block(&nonce, l, tag_len, aad_len, msg_len),
+                        "B_0, nonce {nonce_len} tag {tag_len} aad {aad_len} msg {msg_len}"
+                    );
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // Nonce 7 (L = 8): all 8 lengths; L = 2: 5; L = 3 to 7: 7 each; 7 tags, 3 AAD lengths.
+    assert_eq!(checked, 7 * 3 * (8 + 5 + 5 * 7));
+    let bytes: Vec<u8> = (1..=20).collect();
+    for n in 0..=20 {
+        let mut got = [0u8; 16];
+        store(&mut got, load_partial(&bytes[..n]));
+        let mut want = [0u8; 16];
+        want[..n.min(16)].copy_from_slice(&bytes[..n.min(16)]);
+        assert_eq!(got, want, "load_partial of {n} bytes");
+    }
+}
+
+/// The single-packet fused path against the portable one at every block boundary of the AAD
+/// (a one-slice AAD read in place, with 2- and 6-byte length prefixes; several slices, staged)
+/// and of the payload, with every tag length; then a tampered open of each.
+#[test]
+fn single_packet_fused_matches_portable_at_block_boundaries() {
+    let mut rng = DeterministicTestRng::new(0x7369_6e67_6c65);
+    let big = bytes(&mut rng, 65_281);
+    let mut aads: Vec<Vec<&[u8]>> = vec![vec![], vec![&[]], vec![&[], &[]]];
+    for n in [1, 13, 14, 15, 16, 21, 29, 30, 31, 46, 47, 80] {
+        aads.push(vec![&big[..n]]);
+    }
+    aads.push(vec![&big[..3], &big[3..21]]);
+    aads.push(vec![&big[..14], &[], &big[14..40]]);
+    // 65279 bytes: the last with a 2-byte prefix; 65280 and 65281: 6-byte prefix.
+    let huge: Vec<Vec<&[u8]>> = vec![
+        vec![&big[..65_279]],
+        vec![&big[..65_280]],
+        vec![&big[..65_281]],
+        vec![&big[..30_000], &big[30_000..]],
+    ];
+    let mut checked = 0;
+    let mut run = |key: &[u8], nonce: &[u8], aad: &[&[u8]], len: usize, tag_len: usize| {
+        let msg: Vec<u8> = (0..len).map(|i| (i * 31 + 7) as u8).collect();
+        let mut fused = crate::SoftCcm::new(SoftAes::new(key).unwrap());
+        assert!(fused.is_fused());
+        let mut portable = crate::SoftCcm::new(SoftAes::new_portable(key).unwrap());
+        let (mut ct, mut tag) = (msg.clone(), vec![0u8; tag_len]);
+        fused.seal_detached(nonce, aad, &mut ct, &mut tag).unwrap();
+        let (mut ct2, mut tag2) = (msg.clone(), vec![0u8; tag_len]);
+        portable
+            .seal_detached(nonce, aad, &mut ct2, &mut tag2)
+            .unwrap();
+        let what = format!(
+            "nonce {} aad {:?} len {len} tag {tag_len}",
+            nonce.len(),
+            aad.iter().map(|a| a.len()).collect::<Vec<_>>()
+        );
+        assert_eq!((&ct, &tag), (&ct2, &tag2), "seal: {what}");
+        let mut back = ct.clone();
+        fused.open_detached(nonce, aad, &mut back, &tag).unwrap();
+        assert_eq!(back, msg, "open: {what}");
+        let mut bad = ct.clone();
+        let mut bad_tag = tag.clone();
+        match bad.last_mut() {
+            Some(b) => *b ^= 0x40,
+            None => bad_tag[tag_len - 1] ^= 1,
+        }
+        assert_eq!(
+            fused.open_detached(nonce, aad, &mut bad, &bad_tag),
+            Err(Error::Verification),
+            "tampered open: {what}"
+        );
+        assert!(
+            bad.iter().all(|&b| b == 0),
+            "tampered open left plaintext: {what}"
+        );
+        checked += 1;
+    };
+    for key_len in [16, 24, 32] {
+        let key = bytes(&mut rng, key_len);
+        for nonce_len in [7, 13] {
+            let nonce = bytes(&mut rng, nonce_len);
+            for aad in &aads {
+                for len in [0, 1, 15, 16, 17, 31, 32, 33, 64, 100] {
+                    for tag_len in [4, 6, 8, 10, 12, 14, 16] {
+                        run(&key, &nonce, aad, len, tag_len);
+                    }
+                }
+            }
+            for aad in &huge {
+                run(&key, &nonce, aad, 33, 8);
+            }
+        }
+    }
+    assert_eq!(checked, 3 * 2 * (17 * 10 * 7 + 4));
+}

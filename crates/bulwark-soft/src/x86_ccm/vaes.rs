@@ -23,12 +23,11 @@
 
 use super::batch::{BatchPacket, LANES};
 use super::key_schedule::{RoundKeys, encrypt1, load_keys};
-use super::{ctr_block, decrypt_payload, load, load_payload, store, store_payload};
+use super::{ctr_block, decrypt_payload, header_blocks, load, load_payload, store, store_payload};
 use bulwark_modes::ccm_format::{aad_len_prefix, check_sizes, total_aad_len};
 use core::arch::x86_64::{
-    __m128i, __m512i, __mmask16, _mm_bslli_si128, _mm_cvtsi32_si128, _mm_maskz_loadu_epi8,
-    _mm_or_si128, _mm_set_epi64x, _mm_setzero_si128, _mm_xor_si128, _mm512_add_epi64,
-    _mm512_aesenc_epi128, _mm512_aesenclast_epi128, _mm512_castsi128_si512,
+    __m128i, __m512i, __mmask16, _mm_set_epi64x, _mm_setzero_si128, _mm_xor_si128,
+    _mm512_add_epi64, _mm512_aesenc_epi128, _mm512_aesenclast_epi128, _mm512_castsi128_si512,
     _mm512_extracti32x4_epi32, _mm512_inserti32x4, _mm512_mask_broadcast_i32x4, _mm512_set_epi64,
     _mm512_setzero_si512, _mm512_shuffle_epi8, _mm512_xor_si512,
 };
@@ -190,39 +189,6 @@ impl<P> Lane<'_, '_, P> {
             None => 0,
         }
     }
-}
-
-/// `A_0` and `B_0` of a packet, built in registers: the same blocks as
-/// `ccm_format::counter_block` and `ccm_format::b0_block` (whose byte arrays, read back at once,
-/// would stall on store forwarding as every packet joins). `l` and the lengths are checked
-/// (`msg_len < 2^(8 l)`, `l = 15 - nonce.len()` in `2..=8`).
-#[inline]
-#[target_feature(enable = "avx512f,avx512bw,avx512vl")]
-fn header_blocks(
-    nonce: &[u8],
-    l: usize,
-    tag_len: usize,
-    aad_len: u64,
-    msg_len: usize,
-) -> (__m128i, __m128i) {
-    let n = nonce.len().min(13);
-    let mask: __mmask16 = (1 << n) - 1;
-    // SAFETY: the mask selects the first `n <= nonce.len()` bytes, all readable; masked-off
-    // bytes are not accessed (AVX-512 masked loads suppress their faults). AVX-512BW and
-    // AVX-512VL are enabled for this function.
-    let raw = unsafe { _mm_maskz_loadu_epi8(mask, nonce.as_ptr().cast()) };
-    // The nonce in bytes 1..=n.
-    let nonce_field = _mm_bslli_si128::<1>(raw);
-    let a0 = _mm_or_si128(nonce_field, _mm_cvtsi32_si128((l - 1) as i32));
-    let flags = (i32::from(aad_len > 0) << 6) | (((tag_len as i32 - 2) / 2) << 3) | (l as i32 - 1);
-    // The message length, big-endian in the last 8 bytes: below 2^(8 l), so it touches only
-    // the last `l` bytes.
-    let len_field = _mm_set_epi64x((msg_len as u64).swap_bytes() as i64, 0);
-    let b0 = _mm_or_si128(
-        _mm_or_si128(nonce_field, _mm_cvtsi32_si128(flags)),
-        len_field,
-    );
-    (a0, b0)
 }
 
 /// Takes the next pending packet (from `pending`) that the engine for `NR` rounds should run,
