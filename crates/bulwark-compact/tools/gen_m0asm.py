@@ -178,6 +178,147 @@ def reduced_block(square=False):
     return lines
 
 
+
+# --- One level of subtractive Karatsuba over the scanning leaf (measured, see `--check`) ---
+#
+# a * b = L + 2^128 (L + H - (a_lo - a_hi)(b_lo - b_hi)) + 2^256 H, with L = a_lo b_lo and
+# H = a_hi b_hi by the product scanning above over 8 x 8 digits (written to the output's low
+# and high halves), and the middle product M = |a_lo - a_hi| |b_lo - b_hi| into the frame.
+# The differences' signs are borrow masks (`SBCS r, r`), the absolute values (d ^ m) + (m & 1)
+# in a second carry pass; K = ~(ma ^ mb) says whether M is subtracted: the middle words are
+# L + H + (M ^ K) + (K & 1) (one 64-bit column accumulator, four terms per word), and K (0 or
+# -1) added at word 12 removes the 2^256 that the two's complement put there. No branch.
+
+KF_DA, KF_DB, KF_M, KF_K, KF_SAVE = 0, 16, 32, 64, 68
+KF_SIZE = 80
+
+
+def kara_load_word(emit, dst, base, off, tmp, k16, aligned):
+    """One 32-bit word of an operand; with 16-bit digits (2-byte alignment) two `LDRH` joined
+    by a `MULS` by 2^16 and `ORRS`, which leave the carry flag alone."""
+    if aligned:
+        emit(f"ldr {dst}, [{base}, #{off}]")
+    else:
+        emit(f"ldrh {dst}, [{base}, #{off}]")
+        emit(f"ldrh {tmp}, [{base}, #{off + 2}]")
+        emit(f"muls {tmp}, {k16}, {tmp}")
+        emit(f"orrs {dst}, {tmp}")
+
+
+def kara_absdiff(emit, base, dst, fo, aligned):
+    """|x_lo - x_hi| (4 words) of the operand at [base] into [sp, #fo + dst]; the mask (all ones
+    when x_lo < x_hi) left in r7. Uses r3-r7."""
+    x, y, t, k16, m = "r3", "r4", "r5", "r6", "r7"
+    if not aligned:
+        emit(f"movs {k16}, #1")
+        emit(f"lsls {k16}, {k16}, #16")
+    for w in range(4):
+        kara_load_word(emit, x, base, 4 * w, t, k16, aligned)
+        kara_load_word(emit, y, base, 4 * w + 16, t, k16, aligned)
+        emit(f"{'subs' if w == 0 else 'sbcs'} {x}, {x}, {y}" if w == 0 else f"sbcs {x}, {y}")
+        emit(f"str {x}, [sp, #{fo + dst + 4 * w}]")
+    emit(f"sbcs {m}, {m}")
+    # (d ^ m) + (m & 1): the carry flag set to bit 0 of m.
+    emit(f"movs {y}, #0")
+    emit(f"lsrs {t}, {m}, #1")
+    for w in range(4):
+        emit(f"ldr {x}, [sp, #{fo + dst + 4 * w}]")
+        emit(f"eors {x}, {m}")
+        emit(f"adcs {x}, {y}")
+        emit(f"str {x}, [sp, #{fo + dst + 4 * w}]")
+
+
+def kara_leaf(lo, pb):
+    """Product scanning of the 8 x 8 digits lo..lo + 8 of [PA] and [pb] into digits 2 lo..2 lo + 16
+    of [PO]."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
+    columns = [(k, [(i, k - i) for i in range(max(lo, k - lo - 7), min(k - lo, lo + 7) + 1)])
+               for k in range(2 * lo, 2 * lo + 15)]
+    lines += scan(zigzag(columns), pb)
+    lines.append(f"strh {L}, [{PO}, #{4 * lo + 30}]")
+    return lines
+
+
+def kara_mul(aligned, fo, rbase):
+    """a * b (r0 = a, r1 = b, r2 = the output, or the 16 words at [sp] when rbase is "sp")
+    with one level of Karatsuba. The frame (KF_SIZE bytes at [sp, #fo]) is the caller's."""
+    lines = []
+    emit = lines.append
+    emit(f"str {PA}, [sp, #{fo + KF_SAVE}]")
+    emit(f"str {PB}, [sp, #{fo + KF_SAVE + 4}]")
+    emit(f"str {PO}, [sp, #{fo + KF_SAVE + 8}]")
+    kara_absdiff(emit, PA, KF_DA, fo, aligned)
+    emit(f"mov r2, r7")
+    kara_absdiff(emit, PB, KF_DB, fo, aligned)
+    emit(f"eors r7, r2")
+    emit(f"mvns r7, r7")
+    emit(f"str r7, [sp, #{fo + KF_K}]")
+    # M into the frame.
+    emit(f"add {PA}, sp, #{fo + KF_DA}")
+    emit(f"add {PB}, sp, #{fo + KF_DB}")
+    emit(f"add {PO}, sp, #{fo + KF_M}")
+    lines += kara_leaf(0, PB)
+    # L and H into the result.
+    emit(f"ldr {PA}, [sp, #{fo + KF_SAVE}]")
+    emit(f"ldr {PB}, [sp, #{fo + KF_SAVE + 4}]")
+    if rbase == "sp":
+        emit(f"mov {PO}, sp")
+    else:
+        emit(f"ldr {PO}, [sp, #{fo + KF_SAVE + 8}]")
+    lines += kara_leaf(0, PB)
+    lines += kara_leaf(8, PB)
+    # The middle words: R[i] += L[j] + H[j] + (M[j] ^ K) (+ K & 1 once), j = i - 4; L[4..8] is
+    # saved in the frame (over the differences) before its words are overwritten.
+    r, k, zero, lo, hi, x = PO, "r1", "r0", "r3", "r4", "r5"
+    emit(f"ldr {k}, [sp, #{fo + KF_K}]")
+    emit(f"movs {zero}, #0")
+    emit(f"lsrs {lo}, {k}, #31")
+    emit(f"movs {hi}, #0")
+    for i in range(4, 12):
+        j = i - 4
+        emit(f"ldr {x}, [{r}, #{4 * i}]")
+        if i < 8:
+            emit(f"str {x}, [sp, #{fo + KF_DA + 4 * j}]")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        if j < 4:
+            emit(f"ldr {x}, [{r}, #{4 * j}]")
+        else:
+            emit(f"ldr {x}, [sp, #{fo + KF_DA + 4 * (j - 4)}]")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        emit(f"ldr {x}, [{r}, #{4 * (8 + j)}]")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        emit(f"ldr {x}, [sp, #{fo + KF_M + 4 * j}]")
+        emit(f"eors {x}, {k}")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        emit(f"str {lo}, [{r}, #{4 * i}]")
+        lo, hi = hi, lo
+        emit(f"movs {hi}, #0")
+    # The carry into word 12, plus K, as a signed value in lo and its sign in hi.
+    emit(f"adds {lo}, {lo}, {k}")
+    emit(f"asrs {hi}, {lo}, #31")
+    for i in range(12, 16):
+        emit(f"ldr {x}, [{r}, #{4 * i}]")
+        emit(f"adds {x}, {x}, {lo}" if i == 12 else f"adcs {x}, {hi}")
+        emit(f"str {x}, [{r}, #{4 * i}]")
+    return lines
+
+
+def kara_wide_block():
+    return [f"sub sp, #{KF_SIZE}"] + kara_mul(True, 0, PO) + [f"add sp, #{KF_SIZE}"]
+
+
+def kara_reduced_block():
+    lines = [f"sub sp, #{FRAME + KF_SIZE}", f"str {PO}, [sp, #{OUT_SLOT}]"]
+    lines += kara_mul(False, FRAME, "sp")
+    lines += reduce_25519()
+    lines.append(f"add sp, #{FRAME + KF_SIZE}")
+    return lines
+
+
 HEADER = '''// Generated by tools/gen_m0asm.py: do not edit by hand.
 
 //! The 256 x 256-bit product and square on ARMv6-M (Cortex-M0/M0+) over 16-bit digits, in
@@ -227,6 +368,34 @@ pub fn {name}(a: &{ty}, b: &{ty}) -> {ret} {{
 }}
 '''
 
+KFN = '''
+/// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product): one level of
+/// subtractive Karatsuba over 128-bit halves, each of the three products by product scanning.
+#[inline(never)]
+pub fn mul_wide16(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {{
+    let mut t = MaybeUninit::<[u32; 16]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading their 32 bytes and `t` for writing its 64 (word
+    // aligned: references to `[u32; 8]` and a `MaybeUninit` of `[u32; 16]`, read with `LDR`
+    // and `LDRH`, written with `STRH` and `STR`); the block reads only those bytes, reads a
+    // byte of `t` only after writing it (the two half products write every digit of `t`
+    // before the middle product is added in), and touches the stack only in a frame it makes
+    // and frees itself below `sp` and to save and restore r4-r7 (r6 and r7 cannot be named as
+    // operands); r0-r3 and the flags are declared clobbered.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote every byte of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+'''
+
 SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
     "`a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at\n    // least",
     "`a` is valid for reading its 32 bytes (a reference to `{ty}`, at\n    // least").replace(
@@ -254,10 +423,15 @@ def simulate(lines, a, b, wide):
     def load(addr, n):
         return sum(mem[addr + i] << (8 * i) for i in range(n))
 
+    if not wide:
+        # `[u16; 16]` operands are only 2-byte aligned: the blocks must not need more.
+        A, B = A + 2, B + 2
     for k in range(16):
         store(A + 2 * k, a[k], 2)
         store(B + 2 * k, b[k], 2)
-    reg = {"r0": A, "r1": B, "r2": T, "sp": SP}
+    # Registers not set up hold junk: a block must not depend on them.
+    reg = {f"r{k}": 0xA5A5A5A5 ^ (k * 0x01010101) for k in range(8)}
+    reg.update({"r0": A, "r1": B, "r2": T, "sp": SP})
     carry = 0
     cycles = 0
 
@@ -292,6 +466,20 @@ def simulate(lines, a, b, wide):
             r = reg[args[1]] + val(args[2]) + (carry if op == "adcs" else 0)
             reg[args[0]] = r & M
             carry = r >> 32
+        elif op in ("subs", "sbcs"):
+            if len(args) == 2:
+                args = [args[0]] + args
+            r = reg[args[1]] + (~val(args[2]) & M) + (carry if op == "sbcs" else 1)
+            reg[args[0]] = r & M
+            carry = r >> 32
+        elif op == "eors":
+            reg[args[0]] ^= reg[args[1]]  # N, Z only
+        elif op == "mvns":
+            reg[args[0]] = ~reg[args[1]] & M
+        elif op == "asrs":
+            x, s = reg[args[1]], int(args[2][1:])
+            carry = (x >> (s - 1)) & 1
+            reg[args[0]] = ((x - (1 << 32) if x >> 31 else x) >> s) & M
         elif op in ("lsls", "lsrs"):
             s = int(args[2][1:])
             x = reg[args[1]]
@@ -313,6 +501,8 @@ def simulate(lines, a, b, wide):
             reg[args[0]] = ((x & 0x00FF00FF) << 8) | ((x >> 8) & 0x00FF00FF)
         elif op == "sub" and args[0] == "sp":
             reg["sp"] -= int(args[1][1:])
+        elif op == "add" and len(args) == 3 and args[1] == "sp":
+            reg[args[0]] = reg["sp"] + int(args[2][1:])
         elif op == "add" and args[0] == "sp":
             reg["sp"] += int(args[1][1:])
         else:
@@ -329,14 +519,20 @@ def check():
     top = [0xFFFF] * 16
     cases = [([0] * 16, [0] * 16), (top, top), (top, [1] + [0] * 15), ([38] * 16, top),
              ([0xFFFE] + top[1:], [0xFFFE] + top[1:]), ([0xFFED] + top[1:15] + [0x7FFF],) * 2]
+    # Karatsuba's extremes: every sign of a_lo - a_hi and b_lo - b_hi, the largest differences.
+    halves = [[0] * 8, [0xFFFF] * 8, [1] + [0] * 7, [0xFFFE] + [0xFFFF] * 7]
+    ops = [x + y for x in halves for y in halves]
+    cases += [(x, y) for x in ops for y in ops]
     cases += [([rng.getrandbits(16) for _ in range(16)], [rng.getrandbits(16) for _ in range(16)])
               for _ in range(2000)]
     cases += [([rng.choice([0, 1, 0xFFFF, 0xFFFE, 0x7FFF, 0x8000]) for _ in range(16)],
                [rng.choice([0, 1, 0xFFFF, 0xFFED, 0x8000]) for _ in range(16)])
               for _ in range(2000)]
-    blocks = [("mul_wide16", wide_block(), True, False), ("sqr_wide16", square_wide(PO), True, True),
+    blocks = [("mul_wide16 (scanning, not emitted)", wide_block(), True, False), ("sqr_wide16", square_wide(PO), True, True),
               ("mul_25519", reduced_block(), False, False),
-              ("sqr_25519", reduced_block(square=True), False, True)]
+              ("sqr_25519", reduced_block(square=True), False, True),
+              ("mul_wide16 (Karatsuba)", kara_wide_block(), True, False),
+              ("mul_25519 (Karatsuba, not emitted)", kara_reduced_block(), False, False)]
     p = (1 << 255) - 19
     value = lambda ds: sum(d << (16 * k) for k, d in enumerate(ds))
     cost = {}
@@ -366,14 +562,7 @@ def main():
         return
     out = HEADER
     out += "\nuse core::mem::MaybeUninit;\n"
-    out += FN.format(
-        doc="/// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product).",
-        name="mul_wide16",
-        ty="[u32; 8]",
-        ret="[u32; 16]",
-        writes="one digit per column",
-        body=asm_body(wide_block()),
-    )
+    out += KFN.format(body=asm_body(kara_wide_block()))
     out += FN.format(
         doc="/// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below\n"
         "/// 2^256 (not canonical): the product, then `t[0..8] + 38 * t[8..16]` over words and\n"
