@@ -311,9 +311,9 @@ def kara_wide_block():
     return [f"sub sp, #{KF_SIZE}"] + kara_mul(True, 0, PO) + [f"add sp, #{KF_SIZE}"]
 
 
-def kara_reduced_block():
+def kara_reduced_block(aligned=True):
     lines = [f"sub sp, #{FRAME + KF_SIZE}", f"str {PO}, [sp, #{OUT_SLOT}]"]
-    lines += kara_mul(False, FRAME, "sp")
+    lines += kara_mul(aligned, FRAME, "sp")
     lines += reduce_25519()
     lines.append(f"add sp, #{FRAME + KF_SIZE}")
     return lines
@@ -396,6 +396,36 @@ pub fn mul_wide16(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {{
 }}
 '''
 
+KFN25519 = '''
+/// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below 2^256
+/// (not canonical): the product of [`mul_wide16`] (one level of subtractive Karatsuba; `Fe16`
+/// is word aligned, so its differences are taken over 32-bit words), then
+/// `t[0..8] + 38 * t[8..16]` over words and one fold of bits 255 and up.
+#[inline(never)]
+pub fn mul_25519(a: &Fe16, b: &Fe16) -> [u16; 16] {{
+    let mut t = MaybeUninit::<[u16; 16]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading their 32 bytes (references to `Fe16`, a
+    // `repr(C, align(4))` struct whose only field is its sixteen digits, read with `LDR` and
+    // `LDRH`) and `t` for writing its 32 bytes (its own `MaybeUninit`, written with `STRH`
+    // only); the block reads only those bytes, writes every digit of `t` in its last pass, and
+    // touches the stack only in a frame it makes and frees itself below `sp` and to save and
+    // restore r4-r7 (r6 and r7 cannot be named as operands); r0-r3 and the flags are declared
+    // clobbered.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") core::ptr::from_ref(a).cast::<u16>() => _,
+            inout("r1") core::ptr::from_ref(b).cast::<u16>() => _,
+            inout("r2") t.as_mut_ptr().cast::<u16>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote every byte of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+'''
+
 SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
     "`a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at\n    // least",
     "`a` is valid for reading its 32 bytes (a reference to `{ty}`, at\n    // least").replace(
@@ -409,7 +439,7 @@ def asm_body(lines):
 CYCLES = {"ldr": 2, "ldrh": 2, "str": 2, "strh": 2}
 
 
-def simulate(lines, a, b, wide):
+def simulate(lines, a, b, wide, aligned=None):
     """Runs the instructions on a model of r0-r7, sp, the carry flag and byte memory; returns
     the output's value and the cycle estimate (Cortex-M0 TRM: loads and stores 2, others 1)."""
     M = 0xFFFFFFFF
@@ -423,7 +453,7 @@ def simulate(lines, a, b, wide):
     def load(addr, n):
         return sum(mem[addr + i] << (8 * i) for i in range(n))
 
-    if not wide:
+    if not (wide if aligned is None else aligned):
         # `[u16; 16]` operands are only 2-byte aligned: the blocks must not need more.
         A, B = A + 2, B + 2
     for k in range(16):
@@ -528,18 +558,22 @@ def check():
     cases += [([rng.choice([0, 1, 0xFFFF, 0xFFFE, 0x7FFF, 0x8000]) for _ in range(16)],
                [rng.choice([0, 1, 0xFFFF, 0xFFED, 0x8000]) for _ in range(16)])
               for _ in range(2000)]
-    blocks = [("mul_wide16 (scanning, not emitted)", wide_block(), True, False), ("sqr_wide16", square_wide(PO), True, True),
-              ("mul_25519", reduced_block(), False, False),
+    blocks = [("mul_wide16 (scanning, not emitted)", wide_block(), True, False),
+              ("sqr_wide16", square_wide(PO), True, True),
+              ("mul_25519 (scanning, not emitted)", reduced_block(), False, False),
               ("sqr_25519", reduced_block(square=True), False, True),
               ("mul_wide16 (Karatsuba)", kara_wide_block(), True, False),
-              ("mul_25519 (Karatsuba, not emitted)", kara_reduced_block(), False, False)]
+              ("mul_25519 (Karatsuba, 2-byte aligned operands, not emitted)",
+               kara_reduced_block(False), False, False, False),
+              ("mul_25519 (Karatsuba, word-aligned `Fe16`)", kara_reduced_block(), False, False,
+               True)]
     p = (1 << 255) - 19
     value = lambda ds: sum(d << (16 * k) for k, d in enumerate(ds))
     cost = {}
     for a, b in cases:
-        for name, lines, wide, square in blocks:
+        for name, lines, wide, square, *aligned in blocks:
             y = a if square else b
-            r, cycles = simulate(lines, a, y, wide)
+            r, cycles = simulate(lines, a, y, wide, *aligned)
             if wide:
                 assert r == value(a) * value(y), (name, a, y)
             else:
@@ -561,18 +595,9 @@ def main():
         p256_addsub_check()
         return
     out = HEADER
-    out += "\nuse core::mem::MaybeUninit;\n"
+    out += "\nuse core::mem::MaybeUninit;\n\nuse crate::curve25519::Fe16;\n"
     out += KFN.format(body=asm_body(kara_wide_block()))
-    out += FN.format(
-        doc="/// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below\n"
-        "/// 2^256 (not canonical): the product, then `t[0..8] + 38 * t[8..16]` over words and\n"
-        "/// one fold of bits 255 and up.",
-        name="mul_25519",
-        ty="[u16; 16]",
-        ret="[u16; 16]",
-        writes="every digit in the last pass",
-        body=asm_body(reduced_block()),
-    )
+    out += KFN25519.format(body=asm_body(kara_reduced_block()))
     out += SQ.format(
         doc="/// `a * a` as sixteen little-endian 32-bit words (P-256's 512-bit square).",
         name="sqr_wide16",
