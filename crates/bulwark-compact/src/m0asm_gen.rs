@@ -14,7 +14,10 @@
 //! itself, and branches nowhere: every instruction runs for every input and reads or writes
 //! the same addresses (constant time; `MULS` has a fixed latency on a given core).
 //!
-//! Algorithm: product scanning, one `MULS` per 16 x 16 -> 32-bit partial product (256), each
+//! Algorithm: the products are one level of subtractive Karatsuba over 128-bit halves
+//! (`L + 2^128 (L + H - (a_lo - a_hi)(b_lo - b_hi)) + 2^256 H`, the middle product of the
+//! absolute differences, its sign applied by masks); the three half products and the squares
+//! are product scanning, one `MULS` per 16 x 16 -> 32-bit partial product, each
 //! `LDRH, LDRH, MULS, ADDS, ADCS` into a 64-bit column accumulator, one `STRH` per column. The
 //! reduction folds the high 256 bits times 38 over 32-bit words (two `MULS` per word), then
 //! bits 255 and up times 19 into word 0 with one carry chain. The squares sum the 120
