@@ -27,6 +27,9 @@ use core::mem::MaybeUninit;
 
 use crate::curve25519::Fe16;
 
+// `mul_25519` reads `Fe16`'s digits with `LDR`: word alignment is part of its safety.
+const _: () = assert!(core::mem::align_of::<Fe16>() >= 4);
+
 /// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product): one level of
 /// subtractive Karatsuba over 128-bit halves, each of the three products by product scanning.
 #[inline(never)]

@@ -602,6 +602,8 @@ def main():
         return
     out = HEADER
     out += "\nuse core::mem::MaybeUninit;\n\nuse crate::curve25519::Fe16;\n"
+    out += ("\n// `mul_25519` reads `Fe16`'s digits with `LDR`: word alignment is part of its safety.\n"
+            "const _: () = assert!(core::mem::align_of::<Fe16>() >= 4);\n")
     out += KFN.format(body=asm_body(kara_wide_block()))
     out += KFN25519.format(body=asm_body(kara_reduced_block()))
     out += SQ.format(
