@@ -192,8 +192,8 @@ def reduced_block(square=False):
 # L + H + (M ^ K) + (K & 1) (one 64-bit column accumulator, four terms per word), and K (0 or
 # -1) added at word 12 removes the 2^256 that the two's complement put there. No branch.
 
-KF_DA, KF_DB, KF_M, KF_K, KF_SAVE = 0, 16, 32, 64, 68
-KF_SIZE = 80
+KF_DA, KF_DB, KF_M, KF_K, KF_SAVE, KF_COPY = 0, 16, 32, 64, 68, 80
+KF_SIZE = 144
 
 
 def kara_load_word(emit, dst, base, off, tmp, k16, aligned):
@@ -208,9 +208,9 @@ def kara_load_word(emit, dst, base, off, tmp, k16, aligned):
         emit(f"orrs {dst}, {tmp}")
 
 
-def kara_absdiff(emit, base, dst, fo, aligned):
-    """|x_lo - x_hi| (4 words) of the operand at [base] into [sp, #fo + dst]; the mask (all ones
-    when x_lo < x_hi) left in r7. Uses r3-r7."""
+def kara_absdiff(emit, base, dst, fo, aligned, copy):
+    """|x_lo - x_hi| (4 words) of the operand at [base] into [sp, #fo + dst], and a copy of its
+    8 words at [sp, #fo + copy]; the mask (all ones when x_lo < x_hi) left in r7. Uses r3-r7."""
     x, y, t, k16, m = "r3", "r4", "r5", "r6", "r7"
     if not aligned:
         emit(f"movs {k16}, #1")
@@ -218,6 +218,8 @@ def kara_absdiff(emit, base, dst, fo, aligned):
     for w in range(4):
         kara_load_word(emit, x, base, 4 * w, t, k16, aligned)
         kara_load_word(emit, y, base, 4 * w + 16, t, k16, aligned)
+        emit(f"str {x}, [sp, #{fo + copy + 4 * w}]")
+        emit(f"str {y}, [sp, #{fo + copy + 16 + 4 * w}]")
         emit(f"{'subs' if w == 0 else 'sbcs'} {x}, {x}, {y}" if w == 0 else f"sbcs {x}, {y}")
         emit(f"str {x}, [sp, #{fo + dst + 4 * w}]")
     emit(f"sbcs {m}, {m}")
@@ -242,34 +244,86 @@ def kara_leaf(lo, pb):
     return lines
 
 
+def scan3(columns, a_off, b_off, w):
+    """Product scanning as `scan`, with both operands behind PA (digit i of a at
+    [PA, #a_off + 2 i], of b at [PA, #b_off + 2 i]) so that PB is a third digit register w:
+    the digits in registers are kept by furthest next use (the one `MULS` overwrites is the
+    one needed last), which saves about one `LDRH` per column."""
+    lines = []
+    emit = lines.append
+    seq = [(k, ("a", i), ("b", j)) for k, pairs in columns for i, j in pairs]
+    regs = [X, Y, w]
+    held = {r: None for r in regs}
+
+    def next_use(d, n):
+        for m in range(n, len(seq)):
+            if d in seq[m][1:]:
+                return m
+        return len(seq) + 1
+
+    for n, (k, da, db) in enumerate(seq):
+        for d in (da, db):
+            if d in held.values():
+                continue
+            other = db if d == da else da
+            free = [r for r in regs if held[r] is None]
+            if free:
+                r = free[0]
+            else:
+                cand = [r for r in regs if held[r] != other]
+                r = max(cand, key=lambda r: next_use(held[r], n + 1))
+            base_off = a_off if d[0] == "a" else b_off
+            emit(f"ldrh {r}, [{PA}, #{base_off + 2 * d[1]}]")
+            held[r] = d
+        ra = next(r for r in regs if held[r] == da)
+        rb = next(r for r in regs if held[r] == db)
+        dest, src = (ra, rb) if next_use(da, n + 1) >= next_use(db, n + 1) else (rb, ra)
+        emit(f"muls {dest}, {src}, {dest}")
+        held[dest] = None
+        emit(f"adds {L}, {L}, {dest}")
+        emit(f"adcs {H}, {Z}")
+        if n + 1 == len(seq) or seq[n + 1][0] != k:
+            emit(f"strh {L}, [{PO}, #{2 * k}]")
+            emit(f"lsrs {L}, {L}, #16")
+            emit(f"lsls {H}, {H}, #16")
+            emit(f"orrs {L}, {H}")
+    return lines
+
+
+def kara_leaf3(lo, a_off, b_off):
+    """As `kara_leaf`, with both operands' digits lo..lo + 8 behind PA (see `scan3`)."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
+    columns = [(k, [(i, k - i) for i in range(max(lo, k - lo - 7), min(k - lo, lo + 7) + 1)])
+               for k in range(2 * lo, 2 * lo + 15)]
+    lines += scan3(zigzag(columns), a_off, b_off, PB)
+    lines.append(f"strh {L}, [{PO}, #{4 * lo + 30}]")
+    return lines
+
+
 def kara_mul(aligned, fo, rbase):
     """a * b (r0 = a, r1 = b, r2 = the output, or the 16 words at [sp] when rbase is "sp")
     with one level of Karatsuba. The frame (KF_SIZE bytes at [sp, #fo]) is the caller's."""
     lines = []
     emit = lines.append
-    emit(f"str {PA}, [sp, #{fo + KF_SAVE}]")
-    emit(f"str {PB}, [sp, #{fo + KF_SAVE + 4}]")
-    emit(f"str {PO}, [sp, #{fo + KF_SAVE + 8}]")
-    kara_absdiff(emit, PA, KF_DA, fo, aligned)
+    emit(f"str {PO}, [sp, #{fo + KF_SAVE}]")
+    kara_absdiff(emit, PA, KF_DA, fo, aligned, KF_COPY)
     emit(f"mov r2, r7")
-    kara_absdiff(emit, PB, KF_DB, fo, aligned)
+    kara_absdiff(emit, PB, KF_DB, fo, aligned, KF_COPY + 32)
     emit(f"eors r7, r2")
     emit(f"mvns r7, r7")
     emit(f"str r7, [sp, #{fo + KF_K}]")
-    # M into the frame.
+    # M into the frame (DB follows DA: PB is free for a third digit).
     emit(f"add {PA}, sp, #{fo + KF_DA}")
-    emit(f"add {PB}, sp, #{fo + KF_DB}")
     emit(f"add {PO}, sp, #{fo + KF_M}")
-    lines += kara_leaf(0, PB)
-    # L and H into the result.
-    emit(f"ldr {PA}, [sp, #{fo + KF_SAVE}]")
-    emit(f"ldr {PB}, [sp, #{fo + KF_SAVE + 4}]")
+    lines += kara_leaf3(0, 0, KF_DB - KF_DA)
+    # L and H into the result, from the copies of a and b (b's 32 bytes after a's).
+    emit(f"add {PA}, sp, #{fo + KF_COPY}")
     if rbase == "sp":
         emit(f"mov {PO}, sp")
     else:
-        emit(f"ldr {PO}, [sp, #{fo + KF_SAVE + 8}]")
-    lines += kara_leaf(0, PB)
-    lines += kara_leaf(8, PB)
+        emit(f"ldr {PO}, [sp, #{fo + KF_SAVE}]")
+    lines += kara_leaf3(0, 0, 32)
+    lines += kara_leaf3(8, 0, 32)
     # The middle words: R[i] += L[j] + H[j] + (M[j] ^ K) (+ K & 1 once), j = i - 4; L[4..8] is
     # saved in the frame (over the differences) before its words are overwritten.
     r, k, zero, lo, hi, x = PO, "r1", "r0", "r3", "r4", "r5"
