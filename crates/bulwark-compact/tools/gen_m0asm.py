@@ -97,7 +97,8 @@ def square_wide(base):
     lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0", f"strh {L}, [{PO}, #0]"]
     columns = [(k, [(i, k - i) for i in range(max(0, k - 15), (k - 1) // 2 + 1)])
                for k in range(1, 30)]
-    lines += scan(zigzag(columns), PA)
+    # r1 (b's pointer in the products) is free here: a third digit register.
+    lines += scan3(zigzag(columns), 0, 0, PB, same=True)
     # Column 30 has no product: digits 30 and 31 are the last carry. S is below 2^496 (its
     # maximum, every digit 0xffff, has 496 bits), so digit 31 and then L are zero.
     lines += [f"strh {L}, [{PO}, #60]", f"lsrs {L}, {L}, #16", f"strh {L}, [{PO}, #62]",
@@ -244,14 +245,15 @@ def kara_leaf(lo, pb):
     return lines
 
 
-def scan3(columns, a_off, b_off, w):
+def scan3(columns, a_off, b_off, w, same=False):
     """Product scanning as `scan`, with both operands behind PA (digit i of a at
     [PA, #a_off + 2 i], of b at [PA, #b_off + 2 i]) so that PB is a third digit register w:
     the digits in registers are kept by furthest next use (the one `MULS` overwrites is the
-    one needed last), which saves about one `LDRH` per column."""
+    one needed last), which saves about one `LDRH` per column. With `same` (a square) both
+    digits of a pair are a's."""
     lines = []
     emit = lines.append
-    seq = [(k, ("a", i), ("b", j)) for k, pairs in columns for i, j in pairs]
+    seq = [(k, ("a", i), ("a" if same else "b", j)) for k, pairs in columns for i, j in pairs]
     regs = [X, Y, w]
     held = {r: None for r in regs}
 
