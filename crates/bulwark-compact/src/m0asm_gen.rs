@@ -1371,12 +1371,13 @@ pub fn mul_wide16(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {
 /// is word aligned, so its differences are taken over 32-bit words), then
 /// `t[0..8] + 38 * t[8..16]` over words and one fold of bits 255 and up.
 #[inline(never)]
-pub fn mul_25519(a: &Fe16, b: &Fe16) -> [u16; 16] {
-    let mut t = MaybeUninit::<[u16; 16]>::uninit();
+pub fn mul_25519(a: &Fe16, b: &Fe16) -> Fe16 {
+    let mut t = MaybeUninit::<Fe16>::uninit();
     // SAFETY: `a` and `b` are valid for reading their 32 bytes (references to `Fe16`, a
     // `repr(C, align(4))` struct whose only field is its sixteen digits, read with `LDR` and
-    // `LDRH`) and `t` for writing its 32 bytes (its own `MaybeUninit`, written with `STRH`
-    // only); the block reads only those bytes, writes every digit of `t` in its last pass, and
+    // `LDRH`) and `t` for writing its 32 bytes (its own `MaybeUninit` of `Fe16`, word aligned,
+    // written with `STR` only); the block reads only those bytes, writes every word of `t` in
+    // its last pass, and
     // touches the stack only in a frame it makes and frees itself below `sp` and to save and
     // restore r4-r7 (r6 and r7 cannot be named as operands); r0-r3 and the flags are declared
     // clobbered.
@@ -2826,52 +2827,28 @@ pub fn mul_25519(a: &Fe16, b: &Fe16) -> [u16; 16] {
             "muls r3, r5, r3",
             "ldr r4, [sp, #0]",
             "adds r4, r4, r3",
-            "strh r4, [r0, #0]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #2]",
+            "str r4, [r0, #0]",
             "ldr r4, [sp, #4]",
             "adcs r4, r2",
-            "strh r4, [r0, #4]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #6]",
+            "str r4, [r0, #4]",
             "ldr r4, [sp, #8]",
             "adcs r4, r2",
-            "strh r4, [r0, #8]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #10]",
+            "str r4, [r0, #8]",
             "ldr r4, [sp, #12]",
             "adcs r4, r2",
-            "strh r4, [r0, #12]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #14]",
+            "str r4, [r0, #12]",
             "ldr r4, [sp, #16]",
             "adcs r4, r2",
-            "strh r4, [r0, #16]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #18]",
+            "str r4, [r0, #16]",
             "ldr r4, [sp, #20]",
             "adcs r4, r2",
-            "strh r4, [r0, #20]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #22]",
+            "str r4, [r0, #20]",
             "ldr r4, [sp, #24]",
             "adcs r4, r2",
-            "strh r4, [r0, #24]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #26]",
+            "str r4, [r0, #24]",
             "ldr r4, [sp, #28]",
             "adcs r4, r2",
-            "strh r4, [r0, #28]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #30]",
+            "str r4, [r0, #28]",
             "add sp, #216",
             "pop {{r4-r7}}",
             inout("r0") core::ptr::from_ref(a).cast::<u16>() => _,
@@ -3757,12 +3734,13 @@ pub fn sqr_wide16(a: &[u32; 8]) -> [u32; 16] {
 /// `a * a mod 2^255 - 19` over sixteen little-endian 16-bit digits, below 2^256 (not
 /// canonical): the square, then the reduction of [`mul_25519`].
 #[inline(never)]
-pub fn sqr_25519(a: &[u16; 16]) -> [u16; 16] {
-    let mut t = MaybeUninit::<[u16; 16]>::uninit();
+pub fn sqr_25519(a: &[u16; 16]) -> Fe16 {
+    let mut t = MaybeUninit::<Fe16>::uninit();
     // SAFETY: `a` is valid for reading its 32 bytes (a reference to `[u16; 16]`, at
     // least 2-byte aligned, read with `LDRH` only) and `t` for writing its 32 or 64 bytes (its
-    // own `MaybeUninit`, written with `STRH` only); the block reads only those bytes, writes
-    // every byte of `t` (every digit in the last pass), and touches the stack only in
+    // own `MaybeUninit`, written with `STR` only: `Fe16` is word
+    // aligned); the block reads only those bytes, writes
+    // every byte of `t` (every word in the last pass), and touches the stack only in
     // a frame it makes and frees itself below `sp` and to save and restore r4-r7 (r6 and r7
     // cannot be named as operands); r0-r3 and the flags are declared clobbered.
     unsafe {
@@ -4750,52 +4728,28 @@ pub fn sqr_25519(a: &[u16; 16]) -> [u16; 16] {
             "muls r3, r5, r3",
             "ldr r4, [sp, #0]",
             "adds r4, r4, r3",
-            "strh r4, [r0, #0]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #2]",
+            "str r4, [r0, #0]",
             "ldr r4, [sp, #4]",
             "adcs r4, r2",
-            "strh r4, [r0, #4]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #6]",
+            "str r4, [r0, #4]",
             "ldr r4, [sp, #8]",
             "adcs r4, r2",
-            "strh r4, [r0, #8]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #10]",
+            "str r4, [r0, #8]",
             "ldr r4, [sp, #12]",
             "adcs r4, r2",
-            "strh r4, [r0, #12]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #14]",
+            "str r4, [r0, #12]",
             "ldr r4, [sp, #16]",
             "adcs r4, r2",
-            "strh r4, [r0, #16]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #18]",
+            "str r4, [r0, #16]",
             "ldr r4, [sp, #20]",
             "adcs r4, r2",
-            "strh r4, [r0, #20]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #22]",
+            "str r4, [r0, #20]",
             "ldr r4, [sp, #24]",
             "adcs r4, r2",
-            "strh r4, [r0, #24]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #26]",
+            "str r4, [r0, #24]",
             "ldr r4, [sp, #28]",
             "adcs r4, r2",
-            "strh r4, [r0, #28]",
-            "rev r4, r4",
-            "rev16 r4, r4",
-            "strh r4, [r0, #30]",
+            "str r4, [r0, #28]",
             "add sp, #72",
             "pop {{r4-r7}}",
             inout("r0") a.as_ptr() => _,

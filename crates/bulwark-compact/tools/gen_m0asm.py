@@ -120,8 +120,10 @@ def square_wide(base):
     return lines
 
 
-def reduce_25519():
-    """The 16 words at [sp] to 8 words below 2^256 at the output (pointer at [sp, #OUT_SLOT])."""
+def reduce_25519(aligned_out=True):
+    """The 16 words at [sp] to 8 words below 2^256 at the output (pointer at [sp, #OUT_SLOT]): a
+    word-aligned `Fe16` written with `STR`, or with `aligned_out` false two `STRH` per word
+    (the high half by `REV`, `REV16`)."""
     lines = []
     emit = lines.append
     out, k38, zero, acc, cc, t, u, v = "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"
@@ -163,6 +165,9 @@ def reduce_25519():
             emit(f"adds {acc}, {acc}, {cc}")
         else:
             emit(f"adcs {acc}, {zero}")
+        if aligned_out:
+            emit(f"str {acc}, [{out}, #{4 * k}]")
+            continue
         emit(f"strh {acc}, [{out}, #{4 * k}]")
         emit(f"rev {acc}, {acc}")
         emit(f"rev16 {acc}, {acc}")
@@ -177,7 +182,7 @@ def wide_block():
 def reduced_block(square=False):
     lines = [f"sub sp, #{FRAME}", f"str {PO}, [sp, #{OUT_SLOT}]", f"mov {PO}, sp"]
     lines += square_wide("sp") if square else product()
-    lines += reduce_25519()
+    lines += reduce_25519(aligned_out=square)
     lines.append(f"add sp, #{FRAME}")
     return lines
 
@@ -464,12 +469,13 @@ KFN25519 = '''
 /// is word aligned, so its differences are taken over 32-bit words), then
 /// `t[0..8] + 38 * t[8..16]` over words and one fold of bits 255 and up.
 #[inline(never)]
-pub fn mul_25519(a: &Fe16, b: &Fe16) -> [u16; 16] {{
-    let mut t = MaybeUninit::<[u16; 16]>::uninit();
+pub fn mul_25519(a: &Fe16, b: &Fe16) -> Fe16 {{
+    let mut t = MaybeUninit::<Fe16>::uninit();
     // SAFETY: `a` and `b` are valid for reading their 32 bytes (references to `Fe16`, a
     // `repr(C, align(4))` struct whose only field is its sixteen digits, read with `LDR` and
-    // `LDRH`) and `t` for writing its 32 bytes (its own `MaybeUninit`, written with `STRH`
-    // only); the block reads only those bytes, writes every digit of `t` in its last pass, and
+    // `LDRH`) and `t` for writing its 32 bytes (its own `MaybeUninit` of `Fe16`, word aligned,
+    // written with `STR` only); the block reads only those bytes, writes every word of `t` in
+    // its last pass, and
     // touches the stack only in a frame it makes and frees itself below `sp` and to save and
     // restore r4-r7 (r6 and r7 cannot be named as operands); r0-r3 and the flags are declared
     // clobbered.
@@ -670,13 +676,13 @@ def main():
         writes="one digit per column, then every word again",
         body=asm_body(square_wide(PO)),
     )
-    out += SQ.format(
+    out += SQ.replace("written with `STRH` only", "written with `STR` only: `Fe16` is word\n    // aligned").format(
         doc="/// `a * a mod 2^255 - 19` over sixteen little-endian 16-bit digits, below 2^256 (not\n"
         "/// canonical): the square, then the reduction of [`mul_25519`].",
         name="sqr_25519",
         ty="[u16; 16]",
-        ret="[u16; 16]",
-        writes="every digit in the last pass",
+        ret="Fe16",
+        writes="every word in the last pass",
         body=asm_body(reduced_block(square=True)),
     )
     out += p256_main()
