@@ -250,16 +250,17 @@ def kara_leaf(lo, pb):
     return lines
 
 
-def scan3(columns, a_off, b_off, w, same=False):
+def scan3(columns, a_off, b_off, w, same=False, out_off=None):
     """Product scanning as `scan`, with both operands behind PA (digit i of a at
     [PA, #a_off + 2 i], of b at [PA, #b_off + 2 i]) so that PB is a third digit register w:
     the digits in registers are kept by furthest next use (the one `MULS` overwrites is the
     one needed last), which saves about one `LDRH` per column. With `same` (a square) both
-    digits of a pair are a's."""
+    digits of a pair are a's. With `out_off` the column digits go to [PA, #out_off + 2 k]
+    too, and PO is a fourth digit register."""
     lines = []
     emit = lines.append
     seq = [(k, ("a", i), ("a" if same else "b", j)) for k, pairs in columns for i, j in pairs]
-    regs = [X, Y, w]
+    regs = [X, Y, w] + ([PO] if out_off is not None else [])
     held = {r: None for r in regs}
 
     def next_use(d, n):
@@ -290,20 +291,26 @@ def scan3(columns, a_off, b_off, w, same=False):
         emit(f"adds {L}, {L}, {dest}")
         emit(f"adcs {H}, {Z}")
         if n + 1 == len(seq) or seq[n + 1][0] != k:
-            emit(f"strh {L}, [{PO}, #{2 * k}]")
+            if out_off is None:
+                emit(f"strh {L}, [{PO}, #{2 * k}]")
+            else:
+                emit(f"strh {L}, [{PA}, #{out_off + 2 * k}]")
             emit(f"lsrs {L}, {L}, #16")
             emit(f"lsls {H}, {H}, #16")
             emit(f"orrs {L}, {H}")
     return lines
 
 
-def kara_leaf3(lo, a_off, b_off):
+def kara_leaf3(lo, a_off, b_off, out_off=None):
     """As `kara_leaf`, with both operands' digits lo..lo + 8 behind PA (see `scan3`)."""
     lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
     columns = [(k, [(i, k - i) for i in range(max(lo, k - lo - 7), min(k - lo, lo + 7) + 1)])
                for k in range(2 * lo, 2 * lo + 15)]
-    lines += scan3(zigzag(columns), a_off, b_off, PB)
-    lines.append(f"strh {L}, [{PO}, #{4 * lo + 30}]")
+    lines += scan3(zigzag(columns), a_off, b_off, PB, out_off=out_off)
+    if out_off is None:
+        lines.append(f"strh {L}, [{PO}, #{4 * lo + 30}]")
+    else:
+        lines.append(f"strh {L}, [{PA}, #{out_off + 4 * lo + 30}]")
     return lines
 
 
@@ -319,10 +326,10 @@ def kara_mul(aligned, fo, rbase):
     emit(f"eors r7, r2")
     emit(f"mvns r7, r7")
     emit(f"str r7, [sp, #{fo + KF_K}]")
-    # M into the frame (DB follows DA: PB is free for a third digit).
+    # M into the frame (DB follows DA, M follows DB: PB and PO are free for a third and a
+    # fourth digit).
     emit(f"add {PA}, sp, #{fo + KF_DA}")
-    emit(f"add {PO}, sp, #{fo + KF_M}")
-    lines += kara_leaf3(0, 0, KF_DB - KF_DA)
+    lines += kara_leaf3(0, 0, KF_DB - KF_DA, out_off=KF_M - KF_DA)
     # L and H into the result, from the copies of a and b (b's 32 bytes after a's).
     emit(f"add {PA}, sp, #{fo + KF_COPY}")
     if rbase == "sp":
