@@ -23,6 +23,9 @@ then bits 255 and up times 19 are added back to word 0 with one carry chain, so 
 below 2^256 (not canonical), the invariant of `Fe16`. Digits are written with `STRH`; the high
 half of a word is taken with `REV` and `REV16`, which leave the carry flag alone.
 
+The products (`mul_wide16`, `mul_25519`) are one level of subtractive Karatsuba over this
+scanning (`kara_mul`, below); the scanning products are kept in `--check` for comparison.
+
 Usage: python3 tools/gen_m0asm.py > src/m0asm_gen.rs
        python3 tools/gen_m0asm.py --check   (runs both blocks on a model of the registers,
        the carry flag and memory over random and extreme inputs, compares with Python's
@@ -94,7 +97,8 @@ def square_wide(base):
     lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0", f"strh {L}, [{PO}, #0]"]
     columns = [(k, [(i, k - i) for i in range(max(0, k - 15), (k - 1) // 2 + 1)])
                for k in range(1, 30)]
-    lines += scan(zigzag(columns), PA)
+    # r1 (b's pointer in the products) is free here: a third digit register.
+    lines += scan3(zigzag(columns), 0, 0, PB, same=True)
     # Column 30 has no product: digits 30 and 31 are the last carry. S is below 2^496 (its
     # maximum, every digit 0xffff, has 496 bits), so digit 31 and then L are zero.
     lines += [f"strh {L}, [{PO}, #60]", f"lsrs {L}, {L}, #16", f"strh {L}, [{PO}, #62]",
@@ -116,8 +120,10 @@ def square_wide(base):
     return lines
 
 
-def reduce_25519():
-    """The 16 words at [sp] to 8 words below 2^256 at the output (pointer at [sp, #OUT_SLOT])."""
+def reduce_25519(aligned_out=True):
+    """The 16 words at [sp] to 8 words below 2^256 at the output (pointer at [sp, #OUT_SLOT]): a
+    word-aligned `Fe16` written with `STR`, or with `aligned_out` false two `STRH` per word
+    (the high half by `REV`, `REV16`)."""
     lines = []
     emit = lines.append
     out, k38, zero, acc, cc, t, u, v = "r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"
@@ -159,6 +165,9 @@ def reduce_25519():
             emit(f"adds {acc}, {acc}, {cc}")
         else:
             emit(f"adcs {acc}, {zero}")
+        if aligned_out:
+            emit(f"str {acc}, [{out}, #{4 * k}]")
+            continue
         emit(f"strh {acc}, [{out}, #{4 * k}]")
         emit(f"rev {acc}, {acc}")
         emit(f"rev16 {acc}, {acc}")
@@ -173,8 +182,211 @@ def wide_block():
 def reduced_block(square=False):
     lines = [f"sub sp, #{FRAME}", f"str {PO}, [sp, #{OUT_SLOT}]", f"mov {PO}, sp"]
     lines += square_wide("sp") if square else product()
-    lines += reduce_25519()
+    lines += reduce_25519(aligned_out=square)
     lines.append(f"add sp, #{FRAME}")
+    return lines
+
+
+
+# --- One level of subtractive Karatsuba over the scanning leaf (measured, see `--check`) ---
+#
+# a * b = L + 2^128 (L + H - (a_lo - a_hi)(b_lo - b_hi)) + 2^256 H, with L = a_lo b_lo and
+# H = a_hi b_hi by the product scanning above over 8 x 8 digits (written to the output's low
+# and high halves), and the middle product M = |a_lo - a_hi| |b_lo - b_hi| into the frame.
+# The differences' signs are borrow masks (`SBCS r, r`), the absolute values (d ^ m) + (m & 1)
+# in a second carry pass; K = ~(ma ^ mb) says whether M is subtracted: the middle words are
+# L + H + (M ^ K) + (K & 1) (one 64-bit column accumulator, four terms per word), and K (0 or
+# -1) added at word 12 removes the 2^256 that the two's complement put there. No branch.
+
+KF_DA, KF_DB, KF_M, KF_K, KF_SAVE, KF_COPY = 0, 16, 32, 64, 68, 80
+KF_SIZE = 144
+
+
+def kara_load_word(emit, dst, base, off, tmp, k16, aligned):
+    """One 32-bit word of an operand; with 16-bit digits (2-byte alignment) two `LDRH` joined
+    by a `MULS` by 2^16 and `ORRS`, which leave the carry flag alone."""
+    if aligned:
+        emit(f"ldr {dst}, [{base}, #{off}]")
+    else:
+        emit(f"ldrh {dst}, [{base}, #{off}]")
+        emit(f"ldrh {tmp}, [{base}, #{off + 2}]")
+        emit(f"muls {tmp}, {k16}, {tmp}")
+        emit(f"orrs {dst}, {tmp}")
+
+
+def kara_absdiff(emit, base, dst, fo, aligned, copy):
+    """|x_lo - x_hi| (4 words) of the operand at [base] into [sp, #fo + dst], and a copy of its
+    8 words at [sp, #fo + copy]; the mask (all ones when x_lo < x_hi) left in r7. Uses r3-r7."""
+    x, y, t, k16, m = "r3", "r4", "r5", "r6", "r7"
+    if not aligned:
+        emit(f"movs {k16}, #1")
+        emit(f"lsls {k16}, {k16}, #16")
+    for w in range(4):
+        kara_load_word(emit, x, base, 4 * w, t, k16, aligned)
+        kara_load_word(emit, y, base, 4 * w + 16, t, k16, aligned)
+        emit(f"str {x}, [sp, #{fo + copy + 4 * w}]")
+        emit(f"str {y}, [sp, #{fo + copy + 16 + 4 * w}]")
+        emit(f"{'subs' if w == 0 else 'sbcs'} {x}, {x}, {y}" if w == 0 else f"sbcs {x}, {y}")
+        emit(f"str {x}, [sp, #{fo + dst + 4 * w}]")
+    emit(f"sbcs {m}, {m}")
+    # (d ^ m) + (m & 1): the carry flag set to bit 0 of m.
+    emit(f"movs {y}, #0")
+    emit(f"lsrs {t}, {m}, #1")
+    for w in range(4):
+        emit(f"ldr {x}, [sp, #{fo + dst + 4 * w}]")
+        emit(f"eors {x}, {m}")
+        emit(f"adcs {x}, {y}")
+        emit(f"str {x}, [sp, #{fo + dst + 4 * w}]")
+
+
+def kara_leaf(lo, pb):
+    """Product scanning of the 8 x 8 digits lo..lo + 8 of [PA] and [pb] into digits 2 lo..2 lo + 16
+    of [PO]."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
+    columns = [(k, [(i, k - i) for i in range(max(lo, k - lo - 7), min(k - lo, lo + 7) + 1)])
+               for k in range(2 * lo, 2 * lo + 15)]
+    lines += scan(zigzag(columns), pb)
+    lines.append(f"strh {L}, [{PO}, #{4 * lo + 30}]")
+    return lines
+
+
+def scan3(columns, a_off, b_off, w, same=False, out_off=None):
+    """Product scanning as `scan`, with both operands behind PA (digit i of a at
+    [PA, #a_off + 2 i], of b at [PA, #b_off + 2 i]) so that PB is a third digit register w:
+    the digits in registers are kept by furthest next use (the one `MULS` overwrites is the
+    one needed last), which saves about one `LDRH` per column. With `same` (a square) both
+    digits of a pair are a's. With `out_off` the column digits go to [PA, #out_off + 2 k]
+    too, and PO is a fourth digit register."""
+    lines = []
+    emit = lines.append
+    seq = [(k, ("a", i), ("a" if same else "b", j)) for k, pairs in columns for i, j in pairs]
+    regs = [X, Y, w] + ([PO] if out_off is not None else [])
+    held = {r: None for r in regs}
+
+    def next_use(d, n):
+        for m in range(n, len(seq)):
+            if d in seq[m][1:]:
+                return m
+        return len(seq) + 1
+
+    for n, (k, da, db) in enumerate(seq):
+        for d in (da, db):
+            if d in held.values():
+                continue
+            other = db if d == da else da
+            free = [r for r in regs if held[r] is None]
+            if free:
+                r = free[0]
+            else:
+                cand = [r for r in regs if held[r] != other]
+                r = max(cand, key=lambda r: next_use(held[r], n + 1))
+            base_off = a_off if d[0] == "a" else b_off
+            emit(f"ldrh {r}, [{PA}, #{base_off + 2 * d[1]}]")
+            held[r] = d
+        ra = next(r for r in regs if held[r] == da)
+        rb = next(r for r in regs if held[r] == db)
+        dest, src = (ra, rb) if next_use(da, n + 1) >= next_use(db, n + 1) else (rb, ra)
+        emit(f"muls {dest}, {src}, {dest}")
+        held[dest] = None
+        emit(f"adds {L}, {L}, {dest}")
+        emit(f"adcs {H}, {Z}")
+        if n + 1 == len(seq) or seq[n + 1][0] != k:
+            if out_off is None:
+                emit(f"strh {L}, [{PO}, #{2 * k}]")
+            else:
+                emit(f"strh {L}, [{PA}, #{out_off + 2 * k}]")
+            emit(f"lsrs {L}, {L}, #16")
+            emit(f"lsls {H}, {H}, #16")
+            emit(f"orrs {L}, {H}")
+    return lines
+
+
+def kara_leaf3(lo, a_off, b_off, out_off=None):
+    """As `kara_leaf`, with both operands' digits lo..lo + 8 behind PA (see `scan3`)."""
+    lines = [f"movs {L}, #0", f"movs {H}, #0", f"movs {Z}, #0"]
+    columns = [(k, [(i, k - i) for i in range(max(lo, k - lo - 7), min(k - lo, lo + 7) + 1)])
+               for k in range(2 * lo, 2 * lo + 15)]
+    lines += scan3(zigzag(columns), a_off, b_off, PB, out_off=out_off)
+    if out_off is None:
+        lines.append(f"strh {L}, [{PO}, #{4 * lo + 30}]")
+    else:
+        lines.append(f"strh {L}, [{PA}, #{out_off + 4 * lo + 30}]")
+    return lines
+
+
+def kara_mul(aligned, fo, rbase):
+    """a * b (r0 = a, r1 = b, r2 = the output, or the 16 words at [sp] when rbase is "sp")
+    with one level of Karatsuba. The frame (KF_SIZE bytes at [sp, #fo]) is the caller's."""
+    lines = []
+    emit = lines.append
+    emit(f"str {PO}, [sp, #{fo + KF_SAVE}]")
+    kara_absdiff(emit, PA, KF_DA, fo, aligned, KF_COPY)
+    emit(f"mov r2, r7")
+    kara_absdiff(emit, PB, KF_DB, fo, aligned, KF_COPY + 32)
+    emit(f"eors r7, r2")
+    emit(f"mvns r7, r7")
+    emit(f"str r7, [sp, #{fo + KF_K}]")
+    # M into the frame (DB follows DA, M follows DB: PB and PO are free for a third and a
+    # fourth digit).
+    emit(f"add {PA}, sp, #{fo + KF_DA}")
+    lines += kara_leaf3(0, 0, KF_DB - KF_DA, out_off=KF_M - KF_DA)
+    # L and H into the result, from the copies of a and b (b's 32 bytes after a's).
+    emit(f"add {PA}, sp, #{fo + KF_COPY}")
+    if rbase == "sp":
+        emit(f"mov {PO}, sp")
+    else:
+        emit(f"ldr {PO}, [sp, #{fo + KF_SAVE}]")
+    lines += kara_leaf3(0, 0, 32)
+    lines += kara_leaf3(8, 0, 32)
+    # The middle words: R[i] += L[j] + H[j] + (M[j] ^ K) (+ K & 1 once), j = i - 4; L[4..8] is
+    # saved in the frame (over the differences) before its words are overwritten.
+    r, k, zero, lo, hi, x = PO, "r1", "r0", "r3", "r4", "r5"
+    emit(f"ldr {k}, [sp, #{fo + KF_K}]")
+    emit(f"movs {zero}, #0")
+    emit(f"lsrs {lo}, {k}, #31")
+    emit(f"movs {hi}, #0")
+    for i in range(4, 12):
+        j = i - 4
+        emit(f"ldr {x}, [{r}, #{4 * i}]")
+        if i < 8:
+            emit(f"str {x}, [sp, #{fo + KF_DA + 4 * j}]")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        if j < 4:
+            emit(f"ldr {x}, [{r}, #{4 * j}]")
+        else:
+            emit(f"ldr {x}, [sp, #{fo + KF_DA + 4 * (j - 4)}]")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        emit(f"ldr {x}, [{r}, #{4 * (8 + j)}]")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        emit(f"ldr {x}, [sp, #{fo + KF_M + 4 * j}]")
+        emit(f"eors {x}, {k}")
+        emit(f"adds {lo}, {lo}, {x}")
+        emit(f"adcs {hi}, {zero}")
+        emit(f"str {lo}, [{r}, #{4 * i}]")
+        lo, hi = hi, lo
+        emit(f"movs {hi}, #0")
+    # The carry into word 12, plus K, as a signed value in lo and its sign in hi.
+    emit(f"adds {lo}, {lo}, {k}")
+    emit(f"asrs {hi}, {lo}, #31")
+    for i in range(12, 16):
+        emit(f"ldr {x}, [{r}, #{4 * i}]")
+        emit(f"adds {x}, {x}, {lo}" if i == 12 else f"adcs {x}, {hi}")
+        emit(f"str {x}, [{r}, #{4 * i}]")
+    return lines
+
+
+def kara_wide_block():
+    return [f"sub sp, #{KF_SIZE}"] + kara_mul(True, 0, PO) + [f"add sp, #{KF_SIZE}"]
+
+
+def kara_reduced_block(aligned=True):
+    lines = [f"sub sp, #{FRAME + KF_SIZE}", f"str {PO}, [sp, #{OUT_SLOT}]"]
+    lines += kara_mul(aligned, FRAME, "sp")
+    lines += reduce_25519()
+    lines.append(f"add sp, #{FRAME + KF_SIZE}")
     return lines
 
 
@@ -194,7 +406,10 @@ HEADER = '''// Generated by tools/gen_m0asm.py: do not edit by hand.
 //! itself, and branches nowhere: every instruction runs for every input and reads or writes
 //! the same addresses (constant time; `MULS` has a fixed latency on a given core).
 //!
-//! Algorithm: product scanning, one `MULS` per 16 x 16 -> 32-bit partial product (256), each
+//! Algorithm: the products are one level of subtractive Karatsuba over 128-bit halves
+//! (`L + 2^128 (L + H - (a_lo - a_hi)(b_lo - b_hi)) + 2^256 H`, the middle product of the
+//! absolute differences, its sign applied by masks); the three half products and the squares
+//! are product scanning, one `MULS` per 16 x 16 -> 32-bit partial product, each
 //! `LDRH, LDRH, MULS, ADDS, ADCS` into a 64-bit column accumulator, one `STRH` per column. The
 //! reduction folds the high 256 bits times 38 over 32-bit words (two `MULS` per word), then
 //! bits 255 and up times 19 into word 0 with one carry chain. The squares sum the 120
@@ -227,6 +442,65 @@ pub fn {name}(a: &{ty}, b: &{ty}) -> {ret} {{
 }}
 '''
 
+KFN = '''
+/// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product): one level of
+/// subtractive Karatsuba over 128-bit halves, each of the three products by product scanning.
+#[inline(never)]
+pub fn mul_wide16(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {{
+    let mut t = MaybeUninit::<[u32; 16]>::uninit();
+    // SAFETY: `a` and `b` are valid for reading their 32 bytes and `t` for writing its 64 (word
+    // aligned: references to `[u32; 8]` and a `MaybeUninit` of `[u32; 16]`, read with `LDR`
+    // and `LDRH`, written with `STRH` and `STR`); the block reads only those bytes, reads a
+    // byte of `t` only after writing it (the two half products write every digit of `t`
+    // before the middle product is added in), and touches the stack only in a frame it makes
+    // and frees itself below `sp` and to save and restore r4-r7 (r6 and r7 cannot be named as
+    // operands); r0-r3 and the flags are declared clobbered.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") a.as_ptr() => _,
+            inout("r1") b.as_ptr() => _,
+            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote every byte of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+'''
+
+KFN25519 = '''
+/// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below 2^256
+/// (not canonical): the product of [`mul_wide16`] (one level of subtractive Karatsuba; `Fe16`
+/// is word aligned, so its differences are taken over 32-bit words), then
+/// `t[0..8] + 38 * t[8..16]` over words and one fold of bits 255 and up.
+#[inline(never)]
+pub fn mul_25519(a: &Fe16, b: &Fe16) -> Fe16 {{
+    let mut t = MaybeUninit::<Fe16>::uninit();
+    // SAFETY: `a` and `b` are valid for reading their 32 bytes (references to `Fe16`, a
+    // `repr(C, align(4))` struct whose only field is its sixteen digits, read with `LDR` and
+    // `LDRH`) and `t` for writing its 32 bytes (its own `MaybeUninit` of `Fe16`, word aligned,
+    // written with `STR` only); the block reads only those bytes, writes every word of `t` in
+    // its last pass, and
+    // touches the stack only in a frame it makes and frees itself below `sp` and to save and
+    // restore r4-r7 (r6 and r7 cannot be named as operands); r0-r3 and the flags are declared
+    // clobbered.
+    unsafe {{
+        core::arch::asm!(
+            "push {{{{r4-r7}}}}",
+{body}            "pop {{{{r4-r7}}}}",
+            inout("r0") core::ptr::from_ref(a).cast::<u16>() => _,
+            inout("r1") core::ptr::from_ref(b).cast::<u16>() => _,
+            inout("r2") t.as_mut_ptr().cast::<u16>() => _,
+            out("r3") _,
+        );
+    }}
+    // SAFETY: the block above wrote every byte of `t`.
+    unsafe {{ t.assume_init() }}
+}}
+'''
+
 SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
     "`a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at\n    // least",
     "`a` is valid for reading its 32 bytes (a reference to `{ty}`, at\n    // least").replace(
@@ -240,7 +514,7 @@ def asm_body(lines):
 CYCLES = {"ldr": 2, "ldrh": 2, "str": 2, "strh": 2}
 
 
-def simulate(lines, a, b, wide):
+def simulate(lines, a, b, wide, aligned=None):
     """Runs the instructions on a model of r0-r7, sp, the carry flag and byte memory; returns
     the output's value and the cycle estimate (Cortex-M0 TRM: loads and stores 2, others 1)."""
     M = 0xFFFFFFFF
@@ -254,10 +528,15 @@ def simulate(lines, a, b, wide):
     def load(addr, n):
         return sum(mem[addr + i] << (8 * i) for i in range(n))
 
+    if not (wide if aligned is None else aligned):
+        # `[u16; 16]` operands are only 2-byte aligned: the blocks must not need more.
+        A, B = A + 2, B + 2
     for k in range(16):
         store(A + 2 * k, a[k], 2)
         store(B + 2 * k, b[k], 2)
-    reg = {"r0": A, "r1": B, "r2": T, "sp": SP}
+    # Registers not set up hold junk: a block must not depend on them.
+    reg = {f"r{k}": 0xA5A5A5A5 ^ (k * 0x01010101) for k in range(8)}
+    reg.update({"r0": A, "r1": B, "r2": T, "sp": SP})
     carry = 0
     cycles = 0
 
@@ -292,6 +571,20 @@ def simulate(lines, a, b, wide):
             r = reg[args[1]] + val(args[2]) + (carry if op == "adcs" else 0)
             reg[args[0]] = r & M
             carry = r >> 32
+        elif op in ("subs", "sbcs"):
+            if len(args) == 2:
+                args = [args[0]] + args
+            r = reg[args[1]] + (~val(args[2]) & M) + (carry if op == "sbcs" else 1)
+            reg[args[0]] = r & M
+            carry = r >> 32
+        elif op == "eors":
+            reg[args[0]] ^= reg[args[1]]  # N, Z only
+        elif op == "mvns":
+            reg[args[0]] = ~reg[args[1]] & M
+        elif op == "asrs":
+            x, s = reg[args[1]], int(args[2][1:])
+            carry = (x >> (s - 1)) & 1
+            reg[args[0]] = ((x - (1 << 32) if x >> 31 else x) >> s) & M
         elif op in ("lsls", "lsrs"):
             s = int(args[2][1:])
             x = reg[args[1]]
@@ -313,6 +606,8 @@ def simulate(lines, a, b, wide):
             reg[args[0]] = ((x & 0x00FF00FF) << 8) | ((x >> 8) & 0x00FF00FF)
         elif op == "sub" and args[0] == "sp":
             reg["sp"] -= int(args[1][1:])
+        elif op == "add" and len(args) == 3 and args[1] == "sp":
+            reg[args[0]] = reg["sp"] + int(args[2][1:])
         elif op == "add" and args[0] == "sp":
             reg["sp"] += int(args[1][1:])
         else:
@@ -329,21 +624,31 @@ def check():
     top = [0xFFFF] * 16
     cases = [([0] * 16, [0] * 16), (top, top), (top, [1] + [0] * 15), ([38] * 16, top),
              ([0xFFFE] + top[1:], [0xFFFE] + top[1:]), ([0xFFED] + top[1:15] + [0x7FFF],) * 2]
+    # Karatsuba's extremes: every sign of a_lo - a_hi and b_lo - b_hi, the largest differences.
+    halves = [[0] * 8, [0xFFFF] * 8, [1] + [0] * 7, [0xFFFE] + [0xFFFF] * 7]
+    ops = [x + y for x in halves for y in halves]
+    cases += [(x, y) for x in ops for y in ops]
     cases += [([rng.getrandbits(16) for _ in range(16)], [rng.getrandbits(16) for _ in range(16)])
               for _ in range(2000)]
     cases += [([rng.choice([0, 1, 0xFFFF, 0xFFFE, 0x7FFF, 0x8000]) for _ in range(16)],
                [rng.choice([0, 1, 0xFFFF, 0xFFED, 0x8000]) for _ in range(16)])
               for _ in range(2000)]
-    blocks = [("mul_wide16", wide_block(), True, False), ("sqr_wide16", square_wide(PO), True, True),
-              ("mul_25519", reduced_block(), False, False),
-              ("sqr_25519", reduced_block(square=True), False, True)]
+    blocks = [("mul_wide16 (scanning, not emitted)", wide_block(), True, False),
+              ("sqr_wide16", square_wide(PO), True, True),
+              ("mul_25519 (scanning, not emitted)", reduced_block(), False, False),
+              ("sqr_25519", reduced_block(square=True), False, True),
+              ("mul_wide16 (Karatsuba)", kara_wide_block(), True, False),
+              ("mul_25519 (Karatsuba, 2-byte aligned operands, not emitted)",
+               kara_reduced_block(False), False, False, False),
+              ("mul_25519 (Karatsuba, word-aligned `Fe16`)", kara_reduced_block(), False, False,
+               True)]
     p = (1 << 255) - 19
     value = lambda ds: sum(d << (16 * k) for k, d in enumerate(ds))
     cost = {}
     for a, b in cases:
-        for name, lines, wide, square in blocks:
+        for name, lines, wide, square, *aligned in blocks:
             y = a if square else b
-            r, cycles = simulate(lines, a, y, wide)
+            r, cycles = simulate(lines, a, y, wide, *aligned)
             if wide:
                 assert r == value(a) * value(y), (name, a, y)
             else:
@@ -365,25 +670,11 @@ def main():
         p256_addsub_check()
         return
     out = HEADER
-    out += "\nuse core::mem::MaybeUninit;\n"
-    out += FN.format(
-        doc="/// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product).",
-        name="mul_wide16",
-        ty="[u32; 8]",
-        ret="[u32; 16]",
-        writes="one digit per column",
-        body=asm_body(wide_block()),
-    )
-    out += FN.format(
-        doc="/// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below\n"
-        "/// 2^256 (not canonical): the product, then `t[0..8] + 38 * t[8..16]` over words and\n"
-        "/// one fold of bits 255 and up.",
-        name="mul_25519",
-        ty="[u16; 16]",
-        ret="[u16; 16]",
-        writes="every digit in the last pass",
-        body=asm_body(reduced_block()),
-    )
+    out += "\nuse core::mem::MaybeUninit;\n\nuse crate::curve25519::Fe16;\n"
+    out += ("\n// `mul_25519` reads `Fe16`'s digits with `LDR`: word alignment is part of its safety.\n"
+            "const _: () = assert!(core::mem::align_of::<Fe16>() >= 4);\n")
+    out += KFN.format(body=asm_body(kara_wide_block()))
+    out += KFN25519.format(body=asm_body(kara_reduced_block()))
     out += SQ.format(
         doc="/// `a * a` as sixteen little-endian 32-bit words (P-256's 512-bit square).",
         name="sqr_wide16",
@@ -392,13 +683,13 @@ def main():
         writes="one digit per column, then every word again",
         body=asm_body(square_wide(PO)),
     )
-    out += SQ.format(
+    out += SQ.replace("written with `STRH` only", "written with `STR` only: `Fe16` is word\n    // aligned").format(
         doc="/// `a * a mod 2^255 - 19` over sixteen little-endian 16-bit digits, below 2^256 (not\n"
         "/// canonical): the square, then the reduction of [`mul_25519`].",
         name="sqr_25519",
         ty="[u16; 16]",
-        ret="[u16; 16]",
-        writes="every digit in the last pass",
+        ret="Fe16",
+        writes="every word in the last pass",
         body=asm_body(reduced_block(square=True)),
     )
     out += p256_main()

@@ -43,7 +43,11 @@ fn fold(r: &mut Digits, c: u32) {
 }
 
 /// An element of GF(2^255 - 19) in radix 2^16.
+///
+/// Word aligned (`repr(C, align(4))`): the ARMv6-M product and square (`m0asm_gen`) read
+/// and write the digits two at a time as 32-bit words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(C, align(4))]
 pub struct Fe16(pub(super) Digits);
 
 impl zeroize::Zeroize for Fe16 {
@@ -105,7 +109,7 @@ impl Field for Fe16 {
     /// ARMv6-M: the Thumb-1 assembly product (`m0asm_gen`).
     #[cfg(all(target_arch = "arm", bulwark_m0asm))]
     fn mul(&self, b: &Self) -> Self {
-        Self(crate::m0asm_gen::mul_25519(&self.0, &b.0))
+        crate::m0asm_gen::mul_25519(self, b)
     }
 
     #[cfg(not(all(target_arch = "arm", bulwark_m0asm)))]
@@ -116,7 +120,7 @@ impl Field for Fe16 {
     /// ARMv6-M: the Thumb-1 assembly square (`m0asm_gen`).
     #[cfg(all(target_arch = "arm", bulwark_m0asm))]
     fn square(&self) -> Self {
-        Self(crate::m0asm_gen::sqr_25519(&self.0))
+        crate::m0asm_gen::sqr_25519(&self.0)
     }
 
     fn mul_a24(&self) -> Self {
