@@ -21,7 +21,7 @@ pub struct Provisioning<'a> {
     /// The device's anti-rollback counter before the update (it lives in RAM here; a real
     /// device keeps it in OTP or an increase-only flash record).
     pub counter: u32,
-    /// A per-run seed for [`NotATrng`], used only if the device has no working TRNG.
+    /// A per-run seed for [`NotATrng`](crate::NotATrng), used only if the device has no working TRNG.
     pub seed: [u8; 32],
     /// The signed update, in flash.
     pub update: &'a [u8],
