@@ -32,6 +32,8 @@ Usage: python3 tools/gen_m0asm.py > src/m0asm_gen.rs
        integers, and prints each block's instruction count and M0 cycle estimate)
 """
 
+from asm_template import asm_body, asm_call
+
 PA, PB, PO = "r0", "r1", "r2"
 L, H, Z, X, Y = "r3", "r4", "r5", "r6", "r7"
 # Stack frame of the reduced product: 32 digits (16 words), then the output pointer.
@@ -427,20 +429,16 @@ pub fn {name}(a: &{ty}, b: &{ty}) -> {ret} {{
     // every byte of `t` ({writes}), and touches the stack only in
     // a frame it makes and frees itself below `sp` and to save and restore r4-r7 (r6 and r7
     // cannot be named as operands); r0-r3 and the flags are declared clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r7}}}}",
-{body}            "pop {{{{r4-r7}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            inout("r2") t.as_mut_ptr().cast::<u16>() => _,
-            out("r3") _,
-        );
-    }}
-    // SAFETY: the block above wrote every byte of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-'''
+''' + asm_call(
+    'r4-r7',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u16>() => _',
+        'out("r3") _',
+    ],
+    'every byte',
+)
 
 KFN = '''
 /// `a * b` as sixteen little-endian 32-bit words (P-256's 512-bit product): one level of
@@ -455,20 +453,16 @@ pub fn mul_wide16(a: &[u32; 8], b: &[u32; 8]) -> [u32; 16] {{
     // before the middle product is added in), and touches the stack only in a frame it makes
     // and frees itself below `sp` and to save and restore r4-r7 (r6 and r7 cannot be named as
     // operands); r0-r3 and the flags are declared clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r7}}}}",
-{body}            "pop {{{{r4-r7}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
-            out("r3") _,
-        );
-    }}
-    // SAFETY: the block above wrote every byte of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-'''
+''' + asm_call(
+    'r4-r7',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r3") _',
+    ],
+    'every byte',
+)
 
 KFN25519 = '''
 /// `a * b mod 2^255 - 19` over sixteen little-endian 16-bit digits, with a value below 2^256
@@ -486,20 +480,16 @@ pub fn mul_25519(a: &Fe16, b: &Fe16) -> Fe16 {{
     // touches the stack only in a frame it makes and frees itself below `sp` and to save and
     // restore r4-r7 (r6 and r7 cannot be named as operands); r0-r3 and the flags are declared
     // clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r7}}}}",
-{body}            "pop {{{{r4-r7}}}}",
-            inout("r0") core::ptr::from_ref(a).cast::<u16>() => _,
-            inout("r1") core::ptr::from_ref(b).cast::<u16>() => _,
-            inout("r2") t.as_mut_ptr().cast::<u16>() => _,
-            out("r3") _,
-        );
-    }}
-    // SAFETY: the block above wrote every byte of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-'''
+''' + asm_call(
+    'r4-r7',
+    [
+        'inout("r0") core::ptr::from_ref(a).cast::<u16>() => _',
+        'inout("r1") core::ptr::from_ref(b).cast::<u16>() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u16>() => _',
+        'out("r3") _',
+    ],
+    'every byte',
+)
 
 SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
     "`a` and `b` are valid for reading their 32 bytes (references to `{ty}`, at\n    // least",
@@ -507,8 +497,6 @@ SQ = FN.replace("(a: &{ty}, b: &{ty})", "(a: &{ty})").replace(
     "inout(\"r1\") b.as_ptr() => _,", "out(\"r1\") _,")
 
 
-def asm_body(lines):
-    return "".join(f'            "{line}",\n' for line in lines)
 
 
 CYCLES = {"ldr": 2, "ldrh": 2, "str": 2, "strh": 2}
@@ -873,20 +861,16 @@ pub fn reduce_p256(c: &[u32; 16]) -> [u32; 8] {{
     // block reads only those words, writes every word of `t` (each column's word once final,
     // then twice again), and touches the stack only to save and restore r4-r7 itself (r6 and
     // r7 cannot be named as operands); r0-r3 and the flags are declared clobbered. No branch.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r7}}}}",
-{body}            "pop {{{{r4-r7}}}}",
-            inout("r0") c.as_ptr() => _,
-            out("r1") _,
-            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
-            out("r3") _,
-        );
-    }}
-    // SAFETY: the block above wrote all 8 words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-"""
+""" + asm_call(
+    'r4-r7',
+    [
+        'inout("r0") c.as_ptr() => _',
+        'out("r1") _',
+        'inout("r2") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r3") _',
+    ],
+    'all 8 words',
+)
 
 
 def p256_main():
@@ -970,20 +954,16 @@ pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
     // block reads only those words and the words of `t` it has written, writes every word of
     // `t`, and touches the stack only to save and restore r4-r7 itself (r6 and r7 cannot be
     // named as operands); r0-r3 and the flags are declared clobbered. No branch.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r7}}}}",
-{body}            "pop {{{{r4-r7}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
-            out("r3") _,
-        );
-    }}
-    // SAFETY: the block above wrote all 8 words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-"""
+""" + asm_call(
+    'r4-r7',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r3") _',
+    ],
+    'all 8 words',
+)
 
 
 def p256_addsub_main():

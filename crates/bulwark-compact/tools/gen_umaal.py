@@ -17,6 +17,8 @@ Usage: python3 tools/gen_umaal.py > src/umaal_gen.rs
        P-256 block `mul_p256`, product and reduction, at the end of this file)
 """
 
+from asm_template import asm_body, asm_call
+
 POOL = ["r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11"]
 A, B, T = "r0", "r1", "r2"
 AI, BJ = "r12", "lr"
@@ -120,25 +122,19 @@ pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; {n}] {{
     // those words, writes every word of `t` ({writes}),
     // and touches the stack only to save and restore r4-r11 and lr itself (r6, r7 and r11
     // cannot be named as operands); r0-r3, r12 and the flags are declared clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r11, lr}}}}",
-{body}            "pop {{{{r4-r11, lr}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
-            out("r3") _,
-            out("r12") _,
-        );
-    }}
-    // SAFETY: the block above wrote all {n} words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-'''
+''' + asm_call(
+    'r4-r11, lr',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r3") _',
+        'out("r12") _',
+    ],
+    'all {n} words',
+)
 
 
-def asm_body(lines):
-    return "".join(f'            "{line}",\n' for line in lines)
 
 
 def simulate(lines, a, b, n_out):
@@ -323,7 +319,7 @@ def p256_reduce(window, spare):
     w = ["r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10"]
     assert m not in w
     neg, inv, dec = [r for r in ("r11", AI, BJ, A, B) if r != m][:3]
-    emit(f"ldm sp, {{{{{w[0]}-{w[7]}}}}}")
+    emit(f"ldm sp, {{{w[0]}-{w[7]}}}")
     emit(f"rsb {neg}, {m}, #0")
     emit(f"mvn {inv}, {m}")
     emit(f"sub {dec}, {m}, #1")
@@ -339,7 +335,7 @@ def p256_reduce(window, spare):
     for i in range(8):
         emit(f"{'adds' if i == 0 else 'adcs'} {w[i]}, {w[i]}, {pm[i]}")
     emit(f"ldr {m}, [sp, #32]")
-    emit(f"stm {m}, {{{{{w[0]}-{w[7]}}}}}")
+    emit(f"stm {m}, {{{w[0]}-{w[7]}}}")
     return lines
 
 
@@ -369,7 +365,6 @@ def p256_simulate(lines, a, b):
 
     for line in lines:
         op, rest = line.split(" ", 1)
-        rest = rest.replace("{{", "{").replace("}}", "}")
         if op in ("ldm", "stm"):
             rb, spec = rest.split(",", 1)
             for k, r in enumerate(regs(spec)):
@@ -428,7 +423,7 @@ def p256_simulate(lines, a, b):
     return [mem[base["T"] + 4 * k] for k in range(8)]
 
 
-P256_ENTRY = ["push {{r2}}", "sub sp, sp, #32"]
+P256_ENTRY = ["push {r2}", "sub sp, sp, #32"]
 P256_EXIT = ["add sp, sp, #36"]
 
 
@@ -480,21 +475,17 @@ pub fn mul_p256(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
     // 36-byte frame (the low product columns and the output pointer) that it frees itself
     // (r6, r7 and r11 cannot be named as operands); r0-r3, r12 and the flags are declared
     // clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r11, lr}}}}",
-{body}            "pop {{{{r4-r11, lr}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
-            out("r3") _,
-            out("r12") _,
-        );
-    }}
-    // SAFETY: the block above wrote all 8 words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-"""
+""" + asm_call(
+    'r4-r11, lr',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r3") _',
+        'out("r12") _',
+    ],
+    'all 8 words',
+)
 
 
 def p256_main():
@@ -522,13 +513,13 @@ def p256_masked_p(lines, mask, low):
     pm = [mask, mask, mask, "#0", "#0", "#0", low, mask]
     for i, w in enumerate(P256_WORDS):
         emit(f"{'adds' if i == 0 else 'adcs'} {w}, {w}, {pm[i]}")
-    emit(f"stm {T}, {{{{{P256_WORDS[0]}-{P256_WORDS[-1]}}}}}")
+    emit(f"stm {T}, {{{P256_WORDS[0]}-{P256_WORDS[-1]}}}")
 
 
 def p256_add_lines():
     lines = []
     emit = lines.append
-    emit(f"ldm {A}, {{{{{P256_WORDS[0]}-{P256_WORDS[-1]}}}}}")
+    emit(f"ldm {A}, {{{P256_WORDS[0]}-{P256_WORDS[-1]}}}")
     for i, w in enumerate(P256_WORDS):
         emit(f"ldr {AI}, [{B}, #{4 * i}]")
         emit(f"{'adds' if i == 0 else 'adcs'} {w}, {w}, {AI}")
@@ -543,7 +534,7 @@ def p256_add_lines():
 def p256_sub_lines():
     lines = []
     emit = lines.append
-    emit(f"ldm {A}, {{{{{P256_WORDS[0]}-{P256_WORDS[-1]}}}}}")
+    emit(f"ldm {A}, {{{P256_WORDS[0]}-{P256_WORDS[-1]}}}")
     for i, w in enumerate(P256_WORDS):
         emit(f"ldr {AI}, [{B}, #{4 * i}]")
         emit(f"{'subs' if i == 0 else 'sbcs'} {w}, {w}, {AI}")
@@ -582,21 +573,17 @@ pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
     // those words, writes every word of `t` once (`stm`), and touches the stack only to save
     // and restore r4-r10 itself (r6 and r7 cannot be named as operands); r0-r3, r12 and the
     // flags are declared clobbered. No branch.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r10}}}}",
-{body}            "pop {{{{r4-r10}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            in("r2") t.as_mut_ptr().cast::<u32>(),
-            out("r3") _,
-            out("r12") _,
-        );
-    }}
-    // SAFETY: the block above wrote all 8 words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-"""
+""" + asm_call(
+    'r4-r10',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'in("r2") t.as_mut_ptr().cast::<u32>()',
+        'out("r3") _',
+        'out("r12") _',
+    ],
+    'all 8 words',
+)
 
 
 def p256_addsub_main():

@@ -5,11 +5,9 @@ writes the file and runs `--check`): the squaring `sqr_25519` and the addition a
 its algorithm; `check_25519_extra` runs the three blocks on a model of the registers, the carry
 flag and memory against Python's integers."""
 
+from asm_template import asm_body, asm_call
 
-def asm_body(lines):
-    """The lines as asm! template strings, the braces of register lists doubled."""
-    body = "".join(f'            "{line}",\n' for line in lines)
-    return body.replace("{", "{{").replace("}", "}}")
+
 
 
 SQ_POOL = ["r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr"]
@@ -337,21 +335,17 @@ pub fn sqr_25519(a: &[u32; 8]) -> [u32; 8] {{
     // block reads only those words, writes every word of `t` (words 0..7 of the square,
     // then the result over them), and touches the stack only to save and restore r4-r11 and
     // lr itself; r0-r3, r12 and the flags are declared clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r11, lr}}}}",
-{body}            "pop {{{{r4-r11, lr}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") t.as_mut_ptr().cast::<u32>() => _,
-            out("r2") _,
-            out("r3") _,
-            out("r12") _,
-        );
-    }}
-    // SAFETY: the block above wrote all 8 words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-"""
+""" + asm_call(
+    'r4-r11, lr',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r2") _',
+        'out("r3") _',
+        'out("r12") _',
+    ],
+    'all 8 words',
+)
 
 FN_LINEAR = """
 /// `a {sign} b mod 2^255 - 19` for `a` and `b` below 2^256, as eight little-endian words with a
@@ -365,21 +359,17 @@ pub fn {name}(a: &[u32; 8], b: &[u32; 8]) -> [u32; 8] {{
     // aligned) and `t` for writing 8 (its own `MaybeUninit` array); the block reads only
     // those words (LDM), writes every word of `t` once (STM), and touches the stack only to
     // save and restore r4-r11 and lr itself; r0-r3, r12 and the flags are declared clobbered.
-    unsafe {{
-        core::arch::asm!(
-            "push {{{{r4-r11, lr}}}}",
-{body}            "pop {{{{r4-r11, lr}}}}",
-            inout("r0") a.as_ptr() => _,
-            inout("r1") b.as_ptr() => _,
-            inout("r2") t.as_mut_ptr().cast::<u32>() => _,
-            out("r3") _,
-            out("r12") _,
-        );
-    }}
-    // SAFETY: the block above wrote all 8 words of `t`.
-    unsafe {{ t.assume_init() }}
-}}
-"""
+""" + asm_call(
+    'r4-r11, lr',
+    [
+        'inout("r0") a.as_ptr() => _',
+        'inout("r1") b.as_ptr() => _',
+        'inout("r2") t.as_mut_ptr().cast::<u32>() => _',
+        'out("r3") _',
+        'out("r12") _',
+    ],
+    'all 8 words',
+)
 
 
 def extra_25519():
