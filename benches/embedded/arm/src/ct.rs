@@ -319,12 +319,7 @@ pub fn compact(fails: &mut u32) {
             7,
             Expect::Distinct,
             &mut |p| fresh(p, 32),
-            &mut || {
-                let mut okm = [0u8; 32];
-                let prk = HkdfSha256::extract(&mut Compact, &HKDF_SALT, &[&slot::<32>(0)]).ok()?;
-                HkdfSha256::expand(&mut Compact, &prk, &[&HKDF_INFO], &mut okm).ok()?;
-                Some(okm)
-            },
+            &mut || hkdf_okm(&mut Compact),
         ),
     );
     ccm_ops("compact", 10, fails, &|key: &[u8; 16]| {
@@ -333,6 +328,14 @@ pub fn compact(fails: &mut u32) {
     ccm_ops("compact-paired", 20, fails, &|key: &[u8; 16]| {
         CompactCcm::from_key(key).ok()
     });
+}
+
+/// HKDF-SHA256 of the secret in slot 0 (salt and info public) on `kdf`: the 32-byte OKM.
+fn hkdf_okm(kdf: &mut impl HkdfSha256) -> Option<Digest> {
+    let mut okm = [0u8; 32];
+    let prk = kdf.extract(&HKDF_SALT, &[&slot::<32>(0)]).ok()?;
+    kdf.expand(&prk, &[&HKDF_INFO], &mut okm).ok()?;
+    Some(okm)
 }
 
 /// CCM seal, open with the right tag and open with a wrong tag (up to the verdict) over the
@@ -449,12 +452,7 @@ pub fn soft(fails: &mut u32) {
             50,
             Expect::Distinct,
             &mut |p| fresh(p, 32),
-            &mut || {
-                let mut okm = [0u8; 32];
-                let prk = HkdfSha256::extract(&mut Soft, &HKDF_SALT, &[&slot::<32>(0)]).ok()?;
-                HkdfSha256::expand(&mut Soft, &prk, &[&HKDF_INFO], &mut okm).ok()?;
-                Some(okm)
-            },
+            &mut || hkdf_okm(&mut Soft),
         ),
     );
     let Ok(x_peer) = KeyAgreement::<X25519>::import_public(&mut Soft, &X25519_PEER) else {
